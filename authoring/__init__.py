@@ -1,0 +1,112 @@
+"""Service agreements, authored, negotiated, signed and reviewed together."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import RTL_LANGUAGES, settings_from_environment
+from .extensions import csrf, db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+ERROR_MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back and try again."),
+    403: ("Not allowed", "Your role in this agreement does not allow this. Ask one of its owners."),
+    404: ("Not found", "There is nothing here, or you are not a member of it."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What you sent is larger than this server accepts."),
+    500: ("Something went wrong", "We could not complete that. Nothing was half-saved; please try again."),
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides settings from the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(settings_from_environment(Path(app.instance_path), config))
+    app.permanent_session_lifetime = app.config["SESSION_LIFETIME_HOURS"] * 3600
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
+    logging.getLogger("authoring").setLevel(logging.INFO)
+
+    db.init_app(app)
+    csrf.init_app(app)
+
+    from .library import load_library
+
+    # Validated at start-up: a broken clause library stops the app with file and clause named.
+    app.extensions["clause_library"] = load_library(ROOT / "clauses")
+
+    from .accounts.routes import bp as accounts_bp
+    from .agreements.routes import bp as agreements_bp
+    from .revisions.routes import bp as revisions_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(agreements_bp)
+    app.register_blueprint(revisions_bp)
+
+    from .accounts.sessions import load_current_user
+    from .cli import register_commands
+
+    app.before_request(load_current_user)
+    app.after_request(_security_headers)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if g.get("user") is not None:
+        # Agreement pages are private: no shared or back-button caches.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    def render_error(code: int, message: str | None = None):
+        title, default = ERROR_MESSAGES.get(code, ("Error", "Something went wrong."))
+        return render_template("errors/error.html", code=code, title=title, message=message or default), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "This form has expired or was not sent from this site. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code not in ERROR_MESSAGES:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    @app.template_filter("utc")
+    def format_utc(value):
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+    @app.template_global()
+    def language_direction(language: str) -> str:
+        return "rtl" if language in RTL_LANGUAGES else "ltr"

@@ -1,0 +1,163 @@
+"""Dashboard, agreement overview, members, invitations and activity."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from ..access import agreement_route, can
+from ..accounts.sessions import login_required
+from ..config import LANGUAGES
+from ..revisions.services import draft_of, latest_revision
+from .forms import ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, ROLE_LABELS, SIDE_LABELS
+from .services import (
+    WorkspaceError, accept_invitation, activity, change_role, create_agreement, create_invitation,
+    dashboard_rows, find_invitation, pending_invitations, remove_member, revoke_invitation,
+)
+
+bp = Blueprint("agreements", __name__)
+
+
+@bp.app_context_processor
+def _labels():
+    return {"ROLE_LABELS": ROLE_LABELS, "SIDE_LABELS": SIDE_LABELS, "LANGUAGES": LANGUAGES, "can": can}
+
+
+@bp.route("/")
+def index():
+    if g.user is not None:
+        return redirect(url_for("agreements.dashboard"))
+    return render_template("agreements/welcome.html")
+
+
+@bp.route("/agreements")
+@login_required
+def dashboard():
+    return render_template("agreements/dashboard.html", rows=dashboard_rows(g.user))
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = NewAgreementForm()
+    if form.validate_on_submit():
+        agreement = create_agreement(
+            g.user, title=form.title.data, language=form.language.data,
+            provider_name=form.provider_name.data, client_name=form.client_name.data,
+        )
+        flash("Agreement created. Invite the other side from Members.", "success")
+        return redirect(url_for("agreements.show", agreement_id=agreement.id))
+    return render_template("agreements/new.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.route("/agreements/<int:agreement_id>")
+@agreement_route("view")
+def show(agreement, membership):
+    draft, document = draft_of(agreement)
+    return render_template(
+        "agreements/show.html", agreement=agreement, membership=membership, draft=draft,
+        document=document, latest=latest_revision(agreement), confirm=ConfirmForm(),
+    )
+
+
+def _members_page(agreement, membership, invite_form, status=200):
+    return render_template(
+        "agreements/members.html", agreement=agreement, membership=membership,
+        invite_form=invite_form, role_form=MemberRoleForm(), confirm=ConfirmForm(),
+        invitations=pending_invitations(agreement) if can(membership, "manage") else [],
+    ), status
+
+
+@bp.route("/agreements/<int:agreement_id>/members")
+@agreement_route("view")
+def members(agreement, membership):
+    return _members_page(agreement, membership, InviteForm())
+
+
+@bp.route("/agreements/<int:agreement_id>/invitations", methods=["POST"])
+@agreement_route("manage")
+def invite(agreement, membership):
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _members_page(agreement, membership, form, status=422)
+    invitation, token = create_invitation(agreement, g.user, side=form.side.data, role=form.role.data, email=form.email.data or None)
+    link = url_for("agreements.invitation", token=token, _external=True)
+    return render_template("agreements/invitation_created.html", agreement=agreement, membership=membership,
+                           invitation=invitation, link=link), 201
+
+
+@bp.route("/agreements/<int:agreement_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@agreement_route("manage")
+def revoke(agreement, membership, invitation_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        revoke_invitation(agreement, g.user, invitation_id)
+    except LookupError:
+        abort(404)
+    except WorkspaceError as error:
+        flash(str(error), "error")
+    else:
+        flash("Invitation withdrawn; its link no longer works.", "success")
+    return redirect(url_for("agreements.members", agreement_id=agreement.id))
+
+
+@bp.route("/agreements/<int:agreement_id>/members/<int:membership_id>/role", methods=["POST"])
+@agreement_route("manage")
+def set_role(agreement, membership, membership_id):
+    form = MemberRoleForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the listed roles.", "error")
+    else:
+        try:
+            changed = change_role(agreement, g.user, membership_id, form.role.data)
+        except LookupError:
+            abort(404)
+        except WorkspaceError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{changed.user.name} is now {changed.role}.", "success")
+    return redirect(url_for("agreements.members", agreement_id=agreement.id))
+
+
+@bp.route("/agreements/<int:agreement_id>/members/<int:membership_id>/remove", methods=["POST"])
+@agreement_route("manage")
+def remove(agreement, membership, membership_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        remove_member(agreement, g.user, membership_id)
+    except LookupError:
+        abort(404)
+    except WorkspaceError as error:
+        flash(str(error), "error")
+    else:
+        flash("Member removed.", "success")
+    if membership_id == membership.id:
+        return redirect(url_for("agreements.dashboard"))
+    return redirect(url_for("agreements.members", agreement_id=agreement.id))
+
+
+@bp.route("/agreements/<int:agreement_id>/activity")
+@agreement_route("view")
+def activity_log(agreement, membership):
+    return render_template("agreements/activity.html", agreement=agreement, membership=membership, events=activity(agreement))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token):
+    """Anyone holding the link sees what it offers; accepting needs an account."""
+    form = ConfirmForm()
+    try:
+        found = find_invitation(token)
+    except WorkspaceError as error:
+        return render_template("agreements/invitation.html", error=str(error), invitation=None, form=form), 410
+    if request.method == "POST":
+        if g.user is None:
+            return redirect(url_for("accounts.login", next=request.path))
+        if form.validate_on_submit():
+            try:
+                joined = accept_invitation(token, g.user)
+            except WorkspaceError as error:
+                return render_template("agreements/invitation.html", error=str(error), invitation=found, form=form), 409
+            flash(f"You joined “{joined.agreement.title}” as {joined.role} on the {joined.side} side.", "success")
+            return redirect(url_for("agreements.show", agreement_id=joined.agreement_id))
+    return render_template("agreements/invitation.html", error=None, invitation=found, form=form)

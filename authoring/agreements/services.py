@@ -1,0 +1,214 @@
+"""Agreement workspaces: create, list, invite, accept, change roles, remove members."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ..audit import record
+from ..document import sha256_hex
+from ..extensions import db
+from ..library import starter_document
+from ..models import Agreement, AuditEvent, Draft, Invitation, Membership, User, utcnow
+
+
+class WorkspaceError(Exception):
+    """A user-facing refusal; str(error) is the message to show."""
+
+
+def lock_agreement(agreement_id: int) -> None:
+    """Serialise writers of one agreement: a row lock on PostgreSQL.
+
+    On SQLite every write transaction already holds the database write lock
+    (BEGIN IMMEDIATE), and FOR UPDATE is not emitted there.
+    """
+    db.session.execute(select(Agreement.id).where(Agreement.id == agreement_id).with_for_update())
+
+
+def initial_terms(agreement: Agreement) -> dict:
+    """The terms a new agreement starts from: what the creation form asked."""
+    return {
+        "agreement": {"title": agreement.title, "language": agreement.language},
+        "parties": {"provider": {"name": agreement.provider_name}, "client": {"name": agreement.client_name}},
+    }
+
+
+def create_agreement(owner: User, *, title: str, language: str, provider_name: str, client_name: str) -> Agreement:
+    """Create an agreement with its first draft; `owner` becomes its provider-side owner."""
+    agreement = Agreement(
+        title=title, language=language, provider_name=provider_name, client_name=client_name, created_by_id=owner.id
+    )
+    db.session.add(agreement)
+    db.session.flush()
+    db.session.add(Membership(agreement_id=agreement.id, user_id=owner.id, side="provider", role="owner"))
+    document = starter_document(current_app.extensions["clause_library"], language, initial_terms(agreement))
+    db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
+    record("agreement.created", actor=owner, agreement=agreement, title=title, language=language)
+    db.session.commit()
+    return agreement
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    agreement: Agreement
+    membership: Membership
+    member_count: int
+
+
+def dashboard_rows(user: User) -> list[DashboardRow]:
+    """The agreements `user` belongs to, newest first, in two queries whatever their number."""
+    memberships = db.session.scalars(
+        select(Membership).join(Membership.agreement).where(Membership.user_id == user.id).order_by(Agreement.created_at.desc(), Agreement.id.desc())
+    ).all()
+    ids = [m.agreement_id for m in memberships]
+    counts = dict(
+        db.session.execute(
+            select(Membership.agreement_id, func.count()).where(Membership.agreement_id.in_(ids)).group_by(Membership.agreement_id)
+        ).all()
+    ) if ids else {}
+    return [DashboardRow(m.agreement, m, counts.get(m.agreement_id, 1)) for m in memberships]
+
+
+# Invitations ---------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return sha256_hex(token.encode("utf-8"))
+
+
+def create_invitation(agreement: Agreement, inviter: User, *, side: str, role: str, email: str | None) -> tuple[Invitation, str]:
+    """A single-use invitation; returns it and the token (shown once, only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        agreement_id=agreement.id,
+        token_hash=_token_hash(token),
+        side=side,
+        role=role,
+        email=email.lower() if email else None,
+        created_by_id=inviter.id,
+        expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record("invitation.created", actor=inviter, agreement=agreement, invitation=invitation.id, side=side, role=role, email=invitation.email)
+    db.session.commit()
+    return invitation, token
+
+
+_REFUSALS = {
+    "accepted": "This invitation has already been used. Ask the agreement's owner for a new link.",
+    "revoked": "This invitation was withdrawn by the agreement's owner.",
+    "expired": "This invitation has expired. Ask the agreement's owner for a new link.",
+}
+
+
+def find_invitation(token: str) -> Invitation:
+    """The pending invitation for `token`, or WorkspaceError saying why it cannot be used."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    if invitation is None:
+        raise WorkspaceError("This invitation link is not valid. Check that you copied all of it.")
+    state = invitation.state(utcnow())
+    if state != "pending":
+        raise WorkspaceError(_REFUSALS[state])
+    return invitation
+
+
+def accept_invitation(token: str, user: User) -> Membership:
+    """Make `user` a member as the invitation says. The token works once, even under a race."""
+    invitation = find_invitation(token)
+    if invitation.email and invitation.email != user.email:
+        raise WorkspaceError(
+            f"This invitation is for {invitation.email}. Log in with that address to accept it."
+        )
+    if db.session.scalar(
+        select(Membership).where(Membership.agreement_id == invitation.agreement_id, Membership.user_id == user.id)
+    ):
+        raise WorkspaceError("You are already a member of this agreement.")
+    now = utcnow()
+    # The conditional UPDATE is the single-use check: of two racing accepts, one changes no row.
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .values(accepted_at=now, accepted_by_id=user.id)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise WorkspaceError(_REFUSALS["accepted"])
+    membership = Membership(agreement_id=invitation.agreement_id, user_id=user.id, side=invitation.side, role=invitation.role)
+    db.session.add(membership)
+    record("member.joined", actor=user, agreement=invitation.agreement, invitation=invitation.id, side=invitation.side, role=invitation.role)
+    db.session.commit()
+    return membership
+
+
+def pending_invitations(agreement: Agreement) -> list[Invitation]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.agreement_id == agreement.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+            .order_by(Invitation.created_at)
+        )
+    )
+
+
+def revoke_invitation(agreement: Agreement, actor: User, invitation_id: int) -> None:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.agreement_id != agreement.id:
+        raise LookupError(invitation_id)
+    if invitation.state(utcnow()) != "pending":
+        raise WorkspaceError("Only a pending invitation can be withdrawn.")
+    invitation.revoked_at = utcnow()
+    record("invitation.revoked", actor=actor, agreement=agreement, invitation=invitation.id)
+    db.session.commit()
+
+
+# Members ---------------------------------------------------------------------------------
+
+def _member(agreement: Agreement, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.agreement_id != agreement.id:
+        raise LookupError(membership_id)
+    return membership
+
+
+def _owner_count(agreement: Agreement) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.agreement_id == agreement.id, Membership.role == "owner")
+    )
+
+
+def change_role(agreement: Agreement, actor: User, membership_id: int, role: str) -> Membership:
+    """Give a member another role; the last owner keeps theirs."""
+    lock_agreement(agreement.id)
+    membership = _member(agreement, membership_id)
+    if membership.role == role:
+        return membership
+    if membership.role == "owner" and _owner_count(agreement) == 1:
+        raise WorkspaceError("An agreement needs at least one owner. Make someone else an owner first.")
+    old_role, membership.role = membership.role, role
+    record("member.role_changed", actor=actor, agreement=agreement, member=membership.user.email, old=old_role, new=role)
+    db.session.commit()
+    return membership
+
+
+def remove_member(agreement: Agreement, actor: User, membership_id: int) -> None:
+    """Remove a member; the last owner cannot be removed."""
+    lock_agreement(agreement.id)
+    membership = _member(agreement, membership_id)
+    if membership.role == "owner" and _owner_count(agreement) == 1:
+        raise WorkspaceError("The last owner cannot be removed. Make someone else an owner first.")
+    record("member.removed", actor=actor, agreement=agreement, member=membership.user.email, side=membership.side, role=membership.role)
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def activity(agreement: Agreement, limit: int = 500) -> list[AuditEvent]:
+    """The agreement's audit events, newest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.agreement_id == agreement.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+        )
+    )

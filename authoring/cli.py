@@ -1,0 +1,84 @@
+"""Flask commands: `db` (migrations), `demo` (sample data), `clauses check`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from . import schema
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(clauses_group)
+    app.cli.add_command(demo_command)
+
+
+@click.group("db", help="Database schema (Alembic migrations).")
+def db_group():
+    pass
+
+
+@db_group.command("upgrade", help="Bring the database to the newest schema (or to REVISION).")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    schema.upgrade(revision)
+    click.echo(f"database at {schema.current_revision()}")
+
+
+@db_group.command("downgrade", help="Undo migrations down to REVISION (e.g. base).")
+@click.argument("revision")
+def db_downgrade(revision):
+    schema.downgrade(revision)
+    click.echo(f"database at {schema.current_revision() or 'base'}")
+
+
+@db_group.command("current", help="Show the database's schema revision.")
+def db_current():
+    current, head = schema.current_revision(), schema.head_revision()
+    click.echo(f"{current or 'base'} (newest: {head})")
+
+
+@db_group.command("revision", help="Autogenerate a migration from model changes (for developers).")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    schema.make_revision(message)
+
+
+@click.group("clauses", help="The clause library under clauses/.")
+def clauses_group():
+    pass
+
+
+@clauses_group.command("check", help="Validate the clause library and print its size.")
+def clauses_check():
+    from .library import load_library, LibraryError
+    from . import ROOT
+
+    try:
+        library = load_library(ROOT / "clauses")
+    except LibraryError as error:
+        raise click.ClickException(str(error)) from error
+    clauses = [c for s in library for c in s.clauses]
+    variants = sum(len(c.variants) for c in clauses)
+    languages = sorted({lang for c in clauses for texts in c.variants.values() for lang in texts})
+    click.echo(f"clause library OK: {len(library)} sections, {len(clauses)} clauses, {variants} variants, "
+               f"languages: {', '.join(languages)}")
+
+
+@click.command("demo", help="Create demo users and a sample agreement (safe to run twice).")
+def demo_command():
+    from .demo import DEMO_PASSWORD, create_demo
+
+    schema.upgrade()
+    created = create_demo()
+    if not created:
+        click.echo("Demo data is already there; nothing was changed.")
+    else:
+        click.echo("Demo data created.")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    from .demo import DEMO_USERS
+
+    for email, name, description in DEMO_USERS:
+        click.echo(f"  {email:<28} {name} — {description}")
+    if current_app.config["APP_ENV"] != "production":
+        click.echo("Start the app with: flask --app app run   then open http://127.0.0.1:5000")

@@ -1,0 +1,232 @@
+"""The agreement document: typed `terms` plus ordered sections of clause instances.
+
+Everything a person sees is rendered from this one model. It is plain Python:
+no Flask, no database. Instances are immutable; edits return a new Document.
+Text is kept exactly as given - no stripping, no Unicode normalisation - because
+what a party typed is what they agreed to.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator
+
+from .canonical import canonical_json, content_hash, sha256_hex
+
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
+TITLE_MAX = 300
+TEXT_MAX = 100_000
+
+
+class DocumentError(ValueError):
+    """A document (or part of one) is not well-formed. The message says where."""
+
+
+def _check_key(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not KEY_PATTERN.match(value):
+        raise DocumentError(f"{where}: key must be 1-80 characters of a-z, 0-9, '.', '_' or '-', got {value!r}")
+    return value
+
+
+def _check_text(value: Any, where: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise DocumentError(f"{where}: must be text, got {type(value).__name__}")
+    if len(value) > limit:
+        raise DocumentError(f"{where}: longer than {limit} characters")
+    return value
+
+
+def _check_json_compatible(value: Any, where: str) -> None:
+    """Terms must be plain JSON: money and decimals travel as strings, never floats."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return
+    if isinstance(value, float):
+        raise DocumentError(f"{where}: floats are not allowed in terms (use a decimal string)")
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json_compatible(item, f"{where}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise DocumentError(f"{where}: keys must be text, got {key!r}")
+            _check_json_compatible(item, f"{where}.{key}")
+        return
+    raise DocumentError(f"{where}: {type(value).__name__} is not JSON")
+
+
+@dataclass(frozen=True)
+class ClauseInstance:
+    """One clause of one agreement.
+
+    `clause_id`/`variant` name the library clause it came from (None for a clause
+    written from scratch). A clause whose text was edited by hand is `custom`: it
+    keeps its own text instead of being re-rendered from the terms.
+    """
+
+    key: str
+    title: str
+    text: str
+    clause_id: str | None = None
+    variant: str | None = None
+    custom: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "text": self.text,
+            "clause_id": self.clause_id,
+            "variant": self.variant,
+            "custom": self.custom,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "clause") -> "ClauseInstance":
+        if not isinstance(data, dict):
+            raise DocumentError(f"{where}: must be an object")
+        key = _check_key(data.get("key"), where)
+        where = f"{where} {key!r}"
+        unknown = set(data) - {"key", "title", "text", "clause_id", "variant", "custom"}
+        if unknown:
+            raise DocumentError(f"{where}: unknown fields {sorted(unknown)}")
+        for optional in ("clause_id", "variant"):
+            if data.get(optional) is not None:
+                _check_text(data[optional], f"{where}.{optional}", 80)
+        if not isinstance(data.get("custom", False), bool):
+            raise DocumentError(f"{where}.custom: must be true or false")
+        return cls(
+            key=key,
+            title=_check_text(data.get("title"), f"{where}.title", TITLE_MAX),
+            text=_check_text(data.get("text"), f"{where}.text", TEXT_MAX),
+            clause_id=data.get("clause_id"),
+            variant=data.get("variant"),
+            custom=data.get("custom", False),
+        )
+
+    def content_hash(self) -> str:
+        return content_hash(self.to_dict())
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    clauses: tuple[ClauseInstance, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "clauses": [c.to_dict() for c in self.clauses]}
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "section") -> "Section":
+        if not isinstance(data, dict):
+            raise DocumentError(f"{where}: must be an object")
+        key = _check_key(data.get("key"), where)
+        where = f"{where} {key!r}"
+        clauses = data.get("clauses", [])
+        if not isinstance(clauses, list):
+            raise DocumentError(f"{where}.clauses: must be a list")
+        return cls(
+            key=key,
+            title=_check_text(data.get("title"), f"{where}.title", TITLE_MAX),
+            clauses=tuple(ClauseInstance.from_dict(c, f"{where} clause #{i + 1}") for i, c in enumerate(clauses)),
+        )
+
+
+@dataclass(frozen=True)
+class Document:
+    """Terms plus ordered sections. Clause keys are unique across the whole document."""
+
+    terms: dict[str, Any] = field(default_factory=dict)
+    sections: tuple[Section, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_json_compatible(self.terms, "terms")
+        # Own a private copy, so no caller can change a document after the fact.
+        object.__setattr__(self, "terms", copy.deepcopy(self.terms))
+        seen: set[str] = set()
+        section_keys: set[str] = set()
+        for section in self.sections:
+            if section.key in section_keys:
+                raise DocumentError(f"section {section.key!r}: key used twice")
+            section_keys.add(section.key)
+            for clause in section.clauses:
+                if clause.key in seen:
+                    raise DocumentError(f"clause {clause.key!r}: key used twice")
+                seen.add(clause.key)
+
+    # Reading -------------------------------------------------------------------------
+
+    def clauses(self) -> Iterator[ClauseInstance]:
+        for section in self.sections:
+            yield from section.clauses
+
+    def clause(self, key: str) -> ClauseInstance:
+        for clause in self.clauses():
+            if clause.key == key:
+                return clause
+        raise KeyError(key)
+
+    def numbered(self) -> Iterator[tuple[str, Section, list[tuple[str, ClauseInstance]]]]:
+        """Sections with their numbers ("1", "2", ...) and clauses numbered "1.1", "1.2", ..."""
+        for s_index, section in enumerate(self.sections, start=1):
+            yield str(s_index), section, [
+                (f"{s_index}.{c_index}", clause) for c_index, clause in enumerate(section.clauses, start=1)
+            ]
+
+    # Editing (each returns a new Document) ------------------------------------------
+
+    def with_clause_text(self, key: str, text: str) -> "Document":
+        """Replace one clause's text; the clause becomes custom (it no longer follows the terms)."""
+        _check_text(text, f"clause {key!r}.text", TEXT_MAX)
+        self.clause(key)  # raises KeyError for an unknown key
+        sections = tuple(
+            replace(
+                section,
+                clauses=tuple(
+                    replace(c, text=text, custom=True) if c.key == key else c for c in section.clauses
+                ),
+            )
+            for section in self.sections
+        )
+        return replace(self, sections=sections)
+
+    # Serialising ---------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"terms": copy.deepcopy(self.terms), "sections": [s.to_dict() for s in self.sections]}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Document":
+        if not isinstance(data, dict):
+            raise DocumentError("document: must be an object")
+        unknown = set(data) - {"terms", "sections"}
+        if unknown:
+            raise DocumentError(f"document: unknown fields {sorted(unknown)}")
+        terms = data.get("terms", {})
+        if not isinstance(terms, dict):
+            raise DocumentError("terms: must be an object")
+        sections = data.get("sections", [])
+        if not isinstance(sections, list):
+            raise DocumentError("sections: must be a list")
+        return cls(
+            terms=terms,
+            sections=tuple(Section.from_dict(s, f"section #{i + 1}") for i, s in enumerate(sections)),
+        )
+
+    def canonical_json(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    def sha256(self) -> str:
+        """SHA-256 (hex) of the canonical JSON: the identity of this exact text and terms."""
+        return sha256_hex(self.canonical_json())
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> "Document":
+        try:
+            data = json.loads(raw)
+        except (ValueError, TypeError) as exc:
+            raise DocumentError(f"document: not valid JSON ({exc})") from exc
+        return cls.from_dict(data)

@@ -1,0 +1,100 @@
+"""Agreements as workspaces, their members and invitations."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+from .user import User
+
+STATUSES = ("draft", "negotiating", "ready", "signing", "executed", "in_review", "terminated", "expired")
+SIDES = ("provider", "client")
+ROLES = ("owner", "editor", "reviewer", "signatory", "viewer")
+TITLE_MAX = 200
+ORG_NAME_MAX = 200
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Agreement(Base):
+    __tablename__ = "agreements"
+    __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    language: Mapped[str] = mapped_column(String(8))
+    provider_name: Mapped[str] = mapped_column(String(ORG_NAME_MAX))
+    client_name: Mapped[str] = mapped_column(String(ORG_NAME_MAX))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    def organisation(self, side: str) -> str:
+        return self.provider_name if side == "provider" else self.client_name
+
+
+class Membership(Base):
+    """A person's side and role in one agreement."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "user_id", name="uq_memberships_agreement_user"),
+        CheckConstraint(_in("side", SIDES), name="side"),
+        CheckConstraint(_in("role", ROLES), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Invitation(Base):
+    """A single-use, expiring link that makes its holder a member. Only the token's hash is kept."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint(_in("side", SIDES), name="side"),
+        CheckConstraint(_in("role", ROLES), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    side: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    email: Mapped[Optional[str]] = mapped_column(String(254))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[Optional[datetime]]
+    accepted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[Optional[datetime]]
+
+    agreement: Mapped[Agreement] = relationship()
+    created_by: Mapped[Optional[User]] = relationship(foreign_keys=[created_by_id])
+    accepted_by: Mapped[Optional[User]] = relationship(foreign_keys=[accepted_by_id])
+
+    def state(self, now: datetime) -> str:
+        """'accepted', 'revoked', 'expired' or 'pending'."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
