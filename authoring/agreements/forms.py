@@ -1,6 +1,6 @@
 """Forms for agreement workspaces and their members."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..config import LANGUAGES
@@ -23,7 +23,7 @@ def _strip(value):
 
 class NewAgreementForm(FlaskForm):
     title = StringField("Title", filters=[_strip], validators=[DataRequired("Give the agreement a title."), Length(max=TITLE_MAX)])
-    language = SelectField("Language of the agreement", choices=list(LANGUAGES.items()), default="en")
+    language = SelectField("Language of the agreement", choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default="en")
     provider_name = StringField(
         "Provider organisation", filters=[_strip],
         validators=[DataRequired("Name the organisation providing the service."), Length(max=ORG_NAME_MAX)],
@@ -35,8 +35,8 @@ class NewAgreementForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    side = SelectField("Side", choices=[(s, SIDE_LABELS[s]) for s in SIDES])
-    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="editor")
+    side = SelectField("Side", choices=[SelectChoice(s, SIDE_LABELS[s]) for s in SIDES])
+    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="editor")
     email = EmailField(
         "Only for this e-mail address (optional)", filters=[_strip],
         validators=[Optional(), Length(max=254), Email("Enter a valid e-mail address.", check_deliverability=False)],
@@ -44,7 +44,7 @@ class InviteForm(FlaskForm):
 
 
 class MemberRoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
 
 
 class ConfirmForm(FlaskForm):

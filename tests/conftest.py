@@ -1,0 +1,215 @@
+"""Fixtures in the flaskr style: app, client, runner, and factories that return functions.
+
+Every test that uses `app` runs twice: on SQLite and on PostgreSQL (TEST_DATABASE_URL,
+default postgresql+psycopg://postgres@127.0.0.1:5432/test). The PostgreSQL run works
+in a schema of its own, created for the session and dropped afterwards, so the
+database is left as it was found. With REQUIRE_POSTGRES=1 (CI) a missing server fails
+the run instead of skipping.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from authoring import create_app
+from authoring.extensions import db
+from authoring.models import Base, Membership, User
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "correct horse battery"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def _pg_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
+
+
+def _pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    engine = create_engine(_pg_url())
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return None
+    except Exception as error:  # any failure to connect means: no server here
+        return f"no PostgreSQL at {_pg_url()}: {error.__class__.__name__}"
+    finally:
+        engine.dispose()
+
+
+def base_config(**extra) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "PASSWORD_HASH_PROFILE": "cheapest",
+        **extra,
+    }
+
+
+def _migrate(config: dict) -> None:
+    from authoring import schema
+
+    app = create_app(config)
+    with app.app_context():
+        schema.upgrade()
+        db.dispose(app)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request, tmp_path_factory):
+    """A migrated database per backend: yields (backend, how to get a fresh one per test)."""
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("sqlite")
+        template = folder / "template.sqlite3"
+        _migrate(base_config(DATABASE_URL=f"sqlite:///{template}"))
+
+        def fresh(tmp_path):
+            target = tmp_path / "test.sqlite3"
+            shutil.copyfile(template, target)
+            return {"DATABASE_URL": f"sqlite:///{target}"}, lambda: None
+
+        yield "sqlite", fresh
+        return
+
+    reason = _pg_available()
+    if reason:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    schema_name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_pg_url())
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
+    pg_config = {
+        "DATABASE_URL": _pg_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema_name}"}},
+    }
+    _migrate(base_config(**pg_config))
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+
+    def fresh(_tmp_path):
+        def clean():
+            with admin.begin() as connection:
+                connection.execute(text(f'SET LOCAL search_path TO "{schema_name}"'))
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+        return dict(pg_config), clean
+
+    try:
+        yield "postgresql", fresh
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_config(database, tmp_path):
+    """Config keys pointing at a fresh, migrated, empty database (for apps a test builds itself)."""
+    _backend, fresh = database
+    config, clean = fresh(tmp_path)
+    yield config
+    clean()
+
+
+@pytest.fixture
+def app(db_config):
+    app = create_app(base_config(**db_config))
+    yield app
+    db.dispose(app)
+
+
+@pytest.fixture
+def backend(database) -> str:
+    return database[0]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# Helpers ----------------------------------------------------------------------------
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token of the client's current session, read from a real form."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, path: str, data: dict | None = None, token_from: str | None = None, **kwargs):
+    """POST a form the way a browser does: with the CSRF token the page carries."""
+    token = csrf_token(client, token_from or ("/agreements/new" if _signed_in(client) else "/login"))
+    return client.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def _signed_in(client) -> bool:
+    with client.session_transaction() as session:
+        return "sid" in session
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account directly (fast); returns the User."""
+    from authoring.accounts.passwords import hash_password
+
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, name: str = "Test Person", password: str = PASSWORD) -> User:
+        with app.app_context():
+            user = User(email=(email or f"user{next(counter)}@example.com").lower(), name=name,
+                        password_hash=hash_password(password))
+            db.session.add(user)
+            db.session.commit()
+            return user
+
+    return make
+
+
+@pytest.fixture
+def login(app):
+    """Log a test client in through the real form; returns the client."""
+
+    def do_login(client, email: str, password: str = PASSWORD):
+        response = post_form(client, "/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def make_agreement(app):
+    """Create an agreement owned by `owner` through the service; returns its id."""
+    from authoring.agreements.services import create_agreement
+
+    def make(owner: User, title: str = "Support agreement", language: str = "en",
+             provider_name: str = "Provider Ltd", client_name: str = "Client S.A.") -> int:
+        with app.test_request_context(method="POST"):
+            owner = db.session.get(User, owner.id)
+            return create_agreement(owner, title=title, language=language,
+                                    provider_name=provider_name, client_name=client_name).id
+
+    return make
+
+
+@pytest.fixture
+def add_member(app):
+    def add(agreement_id: int, user: User, side: str, role: str) -> None:
+        with app.app_context():
+            db.session.add(Membership(agreement_id=agreement_id, user_id=user.id, side=side, role=role))
+            db.session.commit()
+
+    return add

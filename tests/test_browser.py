@@ -1,0 +1,184 @@
+"""End to end in a real headless Chromium (Playwright, sync API) against the app served over HTTP.
+
+Uses Debian's /usr/bin/chromium; no browser is ever downloaded. Without it the tests skip,
+unless REQUIRE_BROWSER=1, which makes a missing browser a failure. With UPDATE_SCREENSHOTS=1,
+test_register_create_agreement_and_log_out also rewrites static/screenshots/*.png.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD, base_config
+from werkzeug.serving import make_server
+
+from authoring import create_app
+from authoring.extensions import db
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "static" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
+TITLE = "Umowa serwisowa — Łódź"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"no Chromium at {CHROMIUM} (install Debian's chromium package)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(db_config):
+    """The real app on 127.0.0.1, on a free port, from a background thread; yields its base URL."""
+    app = create_app(base_config(**db_config))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        db.dispose(app)
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in fresh browser contexts (separate cookies each), closed afterwards."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+# Helpers ----------------------------------------------------------------------------
+
+def fill_registration(page, name: str, email: str, password: str = PASSWORD) -> None:
+    """Fill and send the register form the page is showing."""
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+
+
+def register(page, base: str, name: str, email: str) -> None:
+    page.goto(f"{base}/register")
+    fill_registration(page, name, email)
+    page.wait_for_url(f"{base}/agreements")
+    page.get_by_role("heading", name="Your agreements").wait_for()
+
+
+def create_agreement(page, base: str, title: str = TITLE) -> str:
+    """Create an agreement through the header link; returns its page's URL."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="New agreement").click()
+    page.wait_for_url(f"{base}/agreements/new")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Language").select_option("pl")
+    page.get_by_label("Provider organisation").fill("Serwis IT Sp. z o.o.")
+    page.get_by_label("Client organisation").fill("Zakład Łódzki S.A.")
+    page.get_by_role("button", name="Create agreement").click()
+    page.wait_for_url(f"{base}/agreements/*")
+    assert page.get_by_role("heading", level=1).inner_text() == title
+    return page.url
+
+
+def dashboard_row(page, title: str):
+    page.get_by_role("heading", name="Your agreements").wait_for()
+    return page.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
+
+
+def cells(row) -> list[str]:
+    """A table row's cell texts as in the HTML (CSS may upper-case badges on screen)."""
+    return [text.strip() for text in row.get_by_role("cell").all_text_contents()]
+
+
+# Tests ------------------------------------------------------------------------------
+
+def test_register_create_agreement_and_log_out(live_server, new_page):
+    base, page = live_server, new_page()
+    register(page, base, "Ana Kowalska", "ana@example.com")
+    assert page.get_by_role("status").inner_text() == "Welcome! Your account is ready."
+
+    agreement_url = create_agreement(page, base)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements").click()
+    page.wait_for_url(f"{base}/agreements")
+    row = dashboard_row(page, TITLE)
+    assert row.count() == 1
+    assert row.get_by_role("link").inner_text() == TITLE
+    assert cells(row)[1:5] == ["Zakład Łódzki S.A.", "draft", "provider", "owner"]
+
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "dashboard.png"))
+        page.goto(agreement_url)
+        page.get_by_role("heading", name=TITLE, level=1).wait_for()
+        page.screenshot(path=str(SCREENSHOTS / "agreement.png"))
+
+    page.locator("details.account-menu summary").filter(has_text="Ana Kowalska").click()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{base}/login")
+    page.get_by_role("heading", name="Log in").wait_for()
+    assert page.get_by_role("status").inner_text() == "You are logged out."
+    page.goto(f"{base}/agreements")
+    assert page.url.startswith(f"{base}/login")
+
+
+def test_invitation_link_brings_a_new_account_into_the_agreement(live_server, new_page):
+    base, owner = live_server, new_page()
+    register(owner, base, "Ana Kowalska", "ana@example.com")
+    agreement_url = create_agreement(owner, base)
+    owner.get_by_role("navigation", name="Agreement").get_by_role("link", name="Members").click()
+    owner.wait_for_url(f"{agreement_url}/members")
+    invite = owner.locator("#invite")
+    invite.get_by_label("Side").select_option(label="Client side")
+    invite.get_by_label("Role").select_option("editor")
+    invite.get_by_role("button", name="Create invitation link").click()
+    owner.get_by_role("heading", name="Invitation link created").wait_for()
+    link = owner.locator("#invite-link").input_value()
+    assert link.startswith(f"{base}/invitations/")
+
+    guest = new_page()  # another context: no cookies shared with the owner
+    guest.goto(link)
+    guest.get_by_role("heading", name="You are invited").wait_for()
+    assert TITLE in guest.locator("main").inner_text()
+    guest.get_by_role("link", name="Create an account").click()
+    guest.wait_for_url(lambda url: url.startswith(f"{base}/register?next="))
+    fill_registration(guest, "Jan Nowak", "jan@example.com")
+    guest.wait_for_url(link)
+    guest.get_by_role("button", name="Accept invitation").click()
+    guest.wait_for_url(agreement_url)
+    assert guest.get_by_role("heading", level=1).inner_text() == TITLE
+    assert "as editor on the client side" in guest.get_by_role("status").inner_text()
+
+    guest.goto(f"{base}/agreements")
+    row = dashboard_row(guest, TITLE)
+    assert row.count() == 1
+    assert cells(row)[1:5] == ["Serwis IT Sp. z o.o.", "draft", "client", "editor"]
+
+    guest.goto(link)
+    assert "This invitation has already been used." in guest.get_by_role("alert").inner_text()
+    assert guest.get_by_role("button", name="Accept invitation").count() == 0
