@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from . import schema
 
@@ -13,9 +14,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
 
 
-@click.group("db", help="Database schema (Alembic migrations).")
-def db_group():
-    pass
+# AppGroup wraps each subcommand in an app context (a plain click.group does not).
+db_group = AppGroup("db", help="Database schema (Alembic migrations).")
 
 
 @db_group.command("upgrade", help="Bring the database to the newest schema (or to REVISION).")
@@ -44,9 +44,7 @@ def db_revision(message):
     schema.make_revision(message)
 
 
-@click.group("clauses", help="The clause library under clauses/.")
-def clauses_group():
-    pass
+clauses_group = AppGroup("clauses", help="The clause library under clauses/.")
 
 
 @clauses_group.command("check", help="Validate the clause library and print its size.")
@@ -66,6 +64,7 @@ def clauses_check():
 
 
 @click.command("demo", help="Create demo users and a sample agreement (safe to run twice).")
+@with_appcontext
 def demo_command():
     from .demo import DEMO_PASSWORD, create_demo
 
