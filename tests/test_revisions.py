@@ -130,8 +130,8 @@ def test_stale_clause_edit_is_refused_with_both_versions(app, make_user, login, 
     agreement = make_agreement(owner)
     add_member(agreement, colleague, "provider", "editor")
     first, second = login(app.test_client(), "a@example.com"), login(app.test_client(), "b@example.com")
-    url = f"/agreements/{agreement}/clauses/general.changes/edit"
-    base_first, base_second = edit_page(first, agreement, "general.changes"), edit_page(second, agreement, "general.changes")
+    url = f"/agreements/{agreement}/clauses/general.confidentiality/edit"
+    base_first, base_second = edit_page(first, agreement, "general.confidentiality"), edit_page(second, agreement, "general.confidentiality")
     assert post_form(first, url, {"text": "Their wording wins first.", "base_version": base_first}).status_code == 302
     stale = post_form(second, url, {"text": "My wording, typed meanwhile.", "base_version": base_second})
     page = stale.get_data(as_text=True)
@@ -149,7 +149,7 @@ def test_clause_edit_validation(client, make_user, login, make_agreement):
     owner = make_user("v@example.com")
     agreement = make_agreement(owner)
     login(client, "v@example.com")
-    url = f"/agreements/{agreement}/clauses/general.changes/edit"
+    url = f"/agreements/{agreement}/clauses/general.confidentiality/edit"
     too_long = post_form(client, url, {"text": "x" * 100_001, "base_version": 1})
     assert too_long.status_code == 422 and "Field cannot be longer than 100000 characters." in too_long.get_data(as_text=True)
     not_a_number = post_form(client, url, {"text": "fine", "base_version": "abc"})

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from ..audit import record
 from ..document import sha256_hex
 from ..extensions import db
-from ..library import starter_document
+from ..library import assemble, default_choices
 from ..models import Agreement, AuditEvent, Draft, Invitation, Membership, User, utcnow
 
 
@@ -51,7 +51,8 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
     db.session.add(agreement)
     db.session.flush()
     db.session.add(Membership(agreement_id=agreement.id, user_id=owner.id, side="provider", role="owner"))
-    document = starter_document(current_app.extensions["clause_library"], language, initial_terms(agreement))
+    library = current_app.extensions["clause_library"]
+    document = assemble(library, initial_terms(agreement), language, default_choices(library))
     db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
     record("agreement.created", actor=owner, agreement=agreement, title=title, language=language)
     db.session.commit()

@@ -1,0 +1,124 @@
+"""Filters that write money, numbers, dates and durations the way the agreement's language does.
+
+Templates get them in the sandbox (see loader.py). Every filter takes the value as
+the interview stored it (decimal strings, ISO dates, whole numbers) and renders an
+empty value as the blank "[●]" a lawyer fills in, never as "None".
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_currency, format_decimal
+from jinja2 import pass_context
+
+BLANK = "[●]"
+# Babel locales: British English writes "1 January 2027", the way contracts do.
+LOCALES = {"en": "en_GB", "es": "es_ES", "pl": "pl_PL", "he": "he_IL", "ru": "ru_RU", "tl": "fil_PH"}
+
+# Units per language: (one, many). Spanish and English need no more plural forms.
+UNITS = {
+    "business_days": {"en": ("business day", "business days"), "es": ("día hábil", "días hábiles")},
+    "days": {"en": ("day", "days"), "es": ("día", "días")},
+    "hours": {"en": ("hour", "hours"), "es": ("hora", "horas")},
+    "months": {"en": ("month", "months"), "es": ("mes", "meses")},
+}
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def locale_of(language: str) -> str:
+    return LOCALES.get(language, LOCALES["en"])
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if is_blank(value) or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _language(context) -> str:
+    return context.get("lang") or "en"
+
+
+@pass_context
+def money(context, value: Any, currency: Any = None) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return BLANK
+    if is_blank(currency):
+        return format_decimal(amount, format="#,##0.00", locale=locale_of(_language(context))) + " " + BLANK
+    return format_currency(amount, str(currency), locale=locale_of(_language(context)))
+
+
+@pass_context
+def number(context, value: Any) -> str:
+    amount = _decimal(value)
+    return BLANK if amount is None else format_decimal(amount, locale=locale_of(_language(context)))
+
+
+@pass_context
+def percent(context, value: Any) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return BLANK
+    text = format_decimal(amount, locale=locale_of(_language(context)))
+    # English writes 99.5%; Spanish and most others 99,5 % with a non-breaking space.
+    return f"{text}%" if _language(context) == "en" else f"{text}\u00a0%"
+
+
+@pass_context
+def long_date(context, value: Any) -> str:
+    if is_blank(value):
+        return BLANK
+    try:
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return BLANK
+    return format_date(day, "long", locale=locale_of(_language(context)))
+
+
+def _duration(unit: str):
+    @pass_context
+    def render(context, value: Any) -> str:
+        amount = _decimal(value)
+        forms = UNITS[unit].get(_language(context), UNITS[unit]["en"])
+        if amount is None:
+            return f"{BLANK} {forms[1]}"
+        return f"{format_decimal(amount, locale=locale_of(_language(context)))} {forms[0] if amount == 1 else forms[1]}"
+
+    render.__name__ = unit
+    return render
+
+
+@pass_context
+def listing(context, values: Any) -> str:
+    """["a", "b", "c"] as "a, b and c" (or "a, b y c")."""
+    items = [str(v) for v in (values or []) if not is_blank(v)]
+    return format_list(items, locale=locale_of(_language(context))) if items else BLANK
+
+
+FILTERS = {
+    "money": money,
+    "number": number,
+    "percent": percent,
+    "date": long_date,
+    "business_days": _duration("business_days"),
+    "days": _duration("days"),
+    "hours": _duration("hours"),
+    "months": _duration("months"),
+    "listing": listing,
+}
+
+
+def finalize(value: Any) -> Any:
+    """What `{{ x }}` prints: a blank for a missing answer."""
+    return BLANK if is_blank(value) else value

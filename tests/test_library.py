@@ -1,0 +1,161 @@
+"""The clause library: size, every variant rendered in both languages, validation errors, formatting."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from authoring.library import OMIT, assemble, default_choices, load_library
+from authoring.library.formatting import BLANK
+from authoring.library.loader import LibraryError
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = load_library(ROOT / "clauses")
+SAMPLES = LIBRARY.catalogue.sample_terms()
+CASES = [(clause.id, variant) for clause in LIBRARY.clauses.values() for variant in clause.variants]
+
+
+def test_library_has_the_promised_breadth():
+    assert len(LIBRARY.clauses) >= 45
+    assert all(len(clause.variants) >= 2 for clause in LIBRARY.clauses.values())
+    categories = {section.key for section in LIBRARY.sections}
+    assert {"background", "services", "service_levels", "timeline", "costs", "client_responsibilities",
+            "escalation", "sanctions", "change_control", "review", "general"} <= categories
+    for clause in LIBRARY.clauses.values():
+        assert len(clause.guidance["en"]) > 80, f"{clause.id}: guidance is a playbook, not a line"
+
+
+@pytest.mark.parametrize("clause_id,variant", CASES, ids=[f"{c}:{v}" for c, v in CASES])
+def test_every_variant_renders_in_english_and_spanish(clause_id, variant):
+    english = LIBRARY.render_clause(clause_id, variant, SAMPLES, "en")
+    spanish = LIBRARY.render_clause(clause_id, variant, SAMPLES, "es")
+    for text in (english, spanish):
+        assert text.strip() and "{{" not in text and "{%" not in text and "  " not in text and "None" not in text
+    assert english != spanish
+    assert LIBRARY.clauses[clause_id].variants[variant].text["es"] != LIBRARY.clauses[clause_id].variants[variant].text["en"]
+
+
+def test_values_are_formatted_for_the_language():
+    template = "{{ costs.monthly_fee | money(costs.currency) }} · {{ services.availability_percent | percent }} · " \
+               "{{ timeline.effective_date | date }} · {{ client.feedback_days | business_days }} · " \
+               "{{ services.in_scope | listing }} · {{ option('change.review_cadence') }}"
+    assert LIBRARY.render(template, SAMPLES, "en") == \
+        "€4,000.00 · 99.5% · 1 January 2027 · 2 business days · Servers, Network and Workstations · quarterly"
+    assert LIBRARY.render(template, SAMPLES, "es") == \
+        "4.000,00\u00a0€ · 99,5\u00a0% · 1 de enero de 2027 · 2 días hábiles · Servers, Network y Workstations · trimestral"
+    one_day = {**SAMPLES, "client": {**SAMPLES["client"], "feedback_days": 1}}
+    assert LIBRARY.render("{{ client.feedback_days | business_days }}", one_day, "es") == "1 día hábil"
+
+
+def test_rows_with_missing_fields_still_render():
+    terms = LIBRARY.catalogue.complete({"services": {"priorities": [{"level": "P1"}]},
+                                        "timeline": {"milestones": [{"name": "Go-live"}]}})
+    assert terms["services"]["priorities"][0] == {"level": "P1", "definition": None, "response_hours": None,
+                                                   "resolution_hours": None}
+    document = assemble(LIBRARY, terms, "es", default_choices(LIBRARY))
+    assert any("P1" in clause.text for clause in document.clauses())
+
+
+def test_missing_answers_render_as_a_blank_to_fill():
+    blank = LIBRARY.catalogue.blank_terms()
+    assert LIBRARY.render("{{ parties.client.name }} pays {{ costs.monthly_fee | money(costs.currency) }}", blank, "en") \
+        == f"{BLANK} pays {BLANK}"
+
+
+def test_term_change_rerenders_clauses_but_custom_text_stays():
+    terms = LIBRARY.catalogue.complete({"parties": {"provider": {"name": "Old Name Ltd"}}})
+    choices = default_choices(LIBRARY)
+    first = assemble(LIBRARY, terms, "en", choices)
+    users = [c for c in first.clauses() if "Old Name Ltd" in c.text]
+    assert users, "some clause names the provider"
+    custom_key = users[0].key
+    edited = first.with_clause_text(custom_key, "Hand-written by Old Name Ltd.")
+    renamed = dict(terms, parties={**terms["parties"], "provider": {**terms["parties"]["provider"], "name": "New Name GmbH"}})
+    second = assemble(LIBRARY, renamed, "en", choices, previous=edited)
+    assert second.clause(custom_key).text == "Hand-written by Old Name Ltd." and second.clause(custom_key).custom
+    for clause in users[1:]:
+        assert "New Name GmbH" in second.clause(clause.key).text and "Old Name Ltd" not in second.clause(clause.key).text
+
+
+def test_optional_clauses_can_be_left_out_and_variants_chosen():
+    optional = next(c for c in LIBRARY.clauses.values() if c.optional)
+    other_variant = [v for v in optional.variants if v != optional.default_variant][0]
+    terms = LIBRARY.catalogue.complete({})
+    without = assemble(LIBRARY, terms, "en", default_choices(LIBRARY))
+    assert optional.id not in {c.key for c in without.clauses()}
+    chosen = assemble(LIBRARY, terms, "en", {**default_choices(LIBRARY), optional.id: other_variant})
+    assert chosen.clause(optional.id).variant == other_variant
+    assert chosen.clause(optional.id).text == LIBRARY.render_clause(optional.id, other_variant, terms, "en")
+    assert optional.id not in {c.key for c in assemble(LIBRARY, terms, "en", {optional.id: OMIT}).clauses()}
+
+
+# Validation errors name the file, the clause and the problem -----------------------------
+
+GOOD_CLAUSE = """
+  - id: demo.thing
+    title: {en: Thing, es: Cosa}
+    guidance: {en: Why it matters.}
+    variants:
+      one:
+        label: {en: One, es: Una}
+        text: {en: "The Provider {{ parties.provider.name }}.", es: "El Proveedor {{ parties.provider.name }}."}
+      two:
+        label: {en: Two, es: Dos}
+        text: {en: Two., es: Dos.}
+"""
+
+
+def _library_with(tmp_path: Path, clause_yaml: str) -> Path:
+    folder = tmp_path / "clauses"
+    folder.mkdir()
+    shutil.copy(ROOT / "clauses" / "_terms.yaml", folder / "_terms.yaml")
+    (folder / "50_demo.yaml").write_text(
+        "section: {key: demo, order: 50, step: services, title: {en: Demo, es: Demo}}\nclauses:" + clause_yaml,
+        encoding="utf-8")
+    return folder
+
+
+def test_a_valid_small_library_loads(tmp_path):
+    assert list(load_library(_library_with(tmp_path, GOOD_CLAUSE)).clauses) == ["demo.thing"]
+
+
+@pytest.mark.parametrize("broken,problem", [
+    (GOOD_CLAUSE.replace("parties.provider.name }}.\", es", "parties.provider.nmae }}.\", es"),
+     "uses 'parties.provider.nmae', which clauses/_terms.yaml does not declare"),
+    (GOOD_CLAUSE.replace(", es: Dos.}", "}"), "variant 'two' text: missing language(s) es"),
+    (GOOD_CLAUSE.replace("      two:\n        label: {en: Two, es: Dos}\n        text: {en: Two., es: Dos.}\n", ""),
+     "needs at least 2 variants"),
+    (GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: '{{ oops', es: Dos.}"), "variant 'two' (en)"),
+    (GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: '{{ costs.monthly_fee | money(costs.currency) | upper | nosuch }}', es: Dos.}"),
+     "variant 'two' (en)"),
+    (GOOD_CLAUSE.replace("    guidance:", "    guidnace:"), "unknown field(s) guidnace"),
+])
+def test_errors_name_the_file_the_clause_and_the_problem(tmp_path, broken, problem):
+    with pytest.raises(LibraryError) as raised:
+        load_library(_library_with(tmp_path, broken))
+    message = str(raised.value)
+    assert message.startswith("50_demo.yaml: clause 'demo.thing'")
+    assert problem in message
+
+
+def test_templates_cannot_escape_the_sandbox(tmp_path):
+    escape = GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: \"{{ ''.__class__.__mro__ }}\", es: Dos.}")
+    with pytest.raises(LibraryError, match="50_demo.yaml: clause 'demo.thing' variant 'two'"):
+        load_library(_library_with(tmp_path, escape))
+
+
+def test_duplicate_clause_ids_are_refused(tmp_path):
+    folder = _library_with(tmp_path, GOOD_CLAUSE)
+    (folder / "60_again.yaml").write_text(
+        "section: {key: again, order: 60, step: services, title: {en: Again, es: Otra}}\nclauses:" + GOOD_CLAUSE,
+        encoding="utf-8")
+    with pytest.raises(LibraryError, match="60_again.yaml: clause 'demo.thing' is also defined in 50_demo.yaml"):
+        load_library(folder)
+
+
+def test_clauses_check_command_counts_clauses_variants_and_languages(runner):
+    result = runner.invoke(args=["clauses", "check"])
+    assert result.exit_code == 0, result.output
+    variants = sum(len(c.variants) for c in LIBRARY.clauses.values())
+    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, 2 languages (en, es)" in result.output
