@@ -53,11 +53,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .accounts.routes import bp as accounts_bp
     from .agreements.routes import bp as agreements_bp
+    from .interview.routes import bp as interview_bp
     from .revisions.routes import bp as revisions_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(revisions_bp)
+    app.register_blueprint(interview_bp)
 
     from .accounts.sessions import load_current_user
     from .cli import register_commands

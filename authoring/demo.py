@@ -7,6 +7,8 @@ from .accounts.passwords import hash_password
 from .agreements.services import create_agreement
 from .extensions import db
 from .models import Membership, User
+from .demo_terms import demo_terms
+from .interview.services import set_terms
 from .revisions.services import cut_revision, draft_of, edit_clause_text
 
 DEMO_PASSWORD = "demo-password"
@@ -17,6 +19,7 @@ DEMO_USERS = [
     ("signer@example.com", "Olga Ivanova", "client signatory"),
 ]
 DEMO_TITLE = "Managed IT support for Globex Logistics"
+DEMO_TITLE_ES = "Soporte informático gestionado para Globex Logística"
 
 
 def create_demo() -> bool:
@@ -29,10 +32,27 @@ def create_demo() -> bool:
         db.session.add(users[email])
     db.session.flush()
     provider = users["provider@example.com"]
-    agreement = create_agreement(
-        provider, title=DEMO_TITLE, language="en",
-        provider_name="Northwind IT Services Ltd.", client_name="Globex Logistics S.A.",
+    english = _demo_agreement(users, DEMO_TITLE, "en", "Northwind IT Services Ltd.", "Globex Logistics S.A.")
+    cut_revision(english, provider, "First draft: every interview step answered")
+    draft, document = draft_of(english)
+    key = "services.standards" if any(c.key == "services.standards" for c in document.clauses()) else next(document.clauses()).key
+    edit_clause_text(
+        english, provider, key,
+        "The Provider will perform the services with reasonable skill and care, in line with good industry "
+        "practice (ISO/IEC 20000-1), and will promise only what it can deliver. Zespół wsparcia odpowiada "
+        "po polsku, en español y на русском языке.",
+        draft.version,
     )
+    cut_revision(english, provider, "Named the service management standard; support languages")
+    spanish = _demo_agreement(users, DEMO_TITLE_ES, "es", "Northwind Servicios TI, S.L.", "Globex Logística, S.A.")
+    cut_revision(spanish, provider, "Primer borrador: entrevista completa")
+    return True
+
+
+def _demo_agreement(users, title, language, provider_name, client_name):
+    provider = users["provider@example.com"]
+    agreement = create_agreement(provider, title=title, language=language,
+                                 provider_name=provider_name, client_name=client_name)
     for email, side, role in [
         ("client@example.com", "client", "editor"),
         ("legal@example.com", "client", "reviewer"),
@@ -40,14 +60,5 @@ def create_demo() -> bool:
     ]:
         db.session.add(Membership(agreement_id=agreement.id, user_id=users[email].id, side=side, role=role))
     db.session.commit()
-    cut_revision(agreement, provider, "First draft from the clause library")
-    draft, _ = draft_of(agreement)
-    edit_clause_text(
-        agreement, provider, "services.standards",
-        "The Provider will perform the services with reasonable skill and care, in line with good industry "
-        "practice (ISO/IEC 20000-1), and will promise only what it can deliver. Zespół wsparcia odpowiada "
-        "po polsku, en español y на русском языке.",
-        draft.version,
-    )
-    cut_revision(agreement, provider, "Named the service management standard; support languages")
-    return True
+    set_terms(agreement, provider, demo_terms(language, title), "demo data")
+    return agreement

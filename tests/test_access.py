@@ -12,7 +12,8 @@ from conftest import csrf_token
 from authoring.access import PERMISSIONS, can
 from authoring.models import ROLES
 
-SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.changes"}
+SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.confidentiality",
+                 "step_key": "background", "rule_id": "review_cadence_set"}
 
 
 def agreement_routes(app):

@@ -104,7 +104,7 @@ def test_demo_creates_data_once_and_then_changes_nothing(app, runner):
     assert "provider@example.com" in first.output and "demo-password" in first.output
     assert "http://127.0.0.1:5000" in first.output
     after_first = counts()
-    assert after_first[:3] == [4, 1, 2]
+    assert after_first[:3] == [4, 2, 3]
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
@@ -119,7 +119,24 @@ def test_demo_logins_work(app, runner, client, login):
     assert "Managed IT support for Globex Logistics" in page
 
 
-def test_clauses_check_reports_the_library(runner):
-    result = runner.invoke(args=["clauses", "check"])
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("clause library OK:")
+
+def test_demo_agreements_have_every_step_answered_in_english_and_spanish(app, runner):
+    from sqlalchemy import select
+
+    from authoring.document import Document
+    from authoring.interview.health import check_health
+    from authoring.interview.steps import step_status
+    from authoring.models import Agreement, Draft
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        agreements = db.session.scalars(select(Agreement).order_by(Agreement.id)).all()
+        assert [a.language for a in agreements] == ["en", "es"]
+        for agreement in agreements:
+            document = Document.from_json(db.session.get(Draft, agreement.id).document)
+            assert all(not missing for missing in step_status(document.terms).values())
+            assert check_health(document.terms) == []
+            text = " ".join(c.text for c in document.clauses())
+            assert "[●]" not in text
+        spanish = Document.from_json(db.session.get(Draft, agreements[1].id).document)
+        assert "el Proveedor" in " ".join(c.text for c in spanish.clauses())

@@ -1,11 +1,12 @@
 """Dashboard, agreement overview, members, invitations and activity."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from ..access import agreement_route, can
 from ..accounts.sessions import login_required
 from ..config import LANGUAGES
+from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of, latest_revision
 from .forms import ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, ROLE_LABELS, SIDE_LABELS
 from .services import (
@@ -52,9 +53,10 @@ def new():
 @agreement_route("view")
 def show(agreement, membership):
     draft, document = draft_of(agreement)
+    tables = agreement_tables(current_app.extensions["clause_library"], document.terms, agreement.language)
     return render_template(
         "agreements/show.html", agreement=agreement, membership=membership, draft=draft,
-        document=document, latest=latest_revision(agreement), confirm=ConfirmForm(),
+        document=document, tables=tables_by_section(tables), latest=latest_revision(agreement), confirm=ConfirmForm(),
     )
 
 

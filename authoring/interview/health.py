@@ -1,0 +1,223 @@
+"""Health checks: rules that make an agreement realistic and complete ("promise nothing that cannot be delivered").
+
+Each rule reads the terms and returns the problems it finds, each with the step that
+fixes it. A rule with nothing to check (say, no milestones yet) passes; whether the
+interview is complete is the steps' business.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Iterator
+
+from ..library.formatting import is_blank
+from .steps import STAGES, get
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    step: str
+    check: Callable[[dict[str, Any]], Iterator[str]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    message: str
+
+
+def _number(value: Any) -> Decimal | None:
+    if is_blank(value) or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _date(value: Any) -> datetime.date | None:
+    try:
+        return None if is_blank(value) else datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _rows(terms, path) -> list[dict]:
+    rows = get(terms, path)
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
+# The rules ------------------------------------------------------------------------------
+
+def response_within_resolution(terms):
+    for row in _rows(terms, "services.priorities"):
+        response, resolution = _number(row.get("response_hours")), _number(row.get("resolution_hours"))
+        if response is not None and resolution is not None and response > resolution:
+            yield (f"Priority {row.get('level') or '?'}: the response time ({response} h) is longer than "
+                   f"the resolution time ({resolution} h).")
+
+
+def service_levels_have_targets(terms):
+    for row in _rows(terms, "services.priorities"):
+        if _number(row.get("response_hours")) is None or _number(row.get("resolution_hours")) is None:
+            yield f"Priority {row.get('level') or '?'} needs both a response and a resolution time."
+
+
+def availability_is_realistic(terms):
+    target = _number(get(terms, "services.availability_percent"))
+    if target is not None and target >= 100:
+        yield "An availability target of 100% cannot be delivered; agree a realistic one (for example 99.5%)."
+
+
+def term_dates_in_order(terms):
+    start, end = _date(get(terms, "timeline.effective_date")), _date(get(terms, "timeline.end_date"))
+    if start and end and end <= start:
+        yield "The end date must come after the effective date."
+
+
+def milestones_inside_term(terms):
+    start, end = _date(get(terms, "timeline.effective_date")), _date(get(terms, "timeline.end_date"))
+    for row in _rows(terms, "timeline.milestones"):
+        due = _date(row.get("due_date"))
+        if due is None:
+            yield f"Milestone “{row.get('name') or '?'}” has no due date."
+        elif (start and due < start) or (end and due > end):
+            yield f"Milestone “{row.get('name') or '?'}” is due on {due.isoformat()}, outside the term."
+
+
+def milestones_in_order(terms):
+    previous = None
+    for row in _rows(terms, "timeline.milestones"):
+        due = _date(row.get("due_date"))
+        if due and previous and due < previous[1]:
+            yield f"Milestone “{row.get('name') or '?'}” is due before “{previous[0]}”, which comes earlier in the list."
+        if due:
+            previous = (row.get("name") or "?", due)
+
+
+def acceptance_has_feedback_window(terms):
+    for row in _rows(terms, "timeline.milestones"):
+        if not is_blank(row.get("accepted_by")) and _number(row.get("acceptance_days")) is None:
+            yield f"Milestone “{row.get('name') or '?'}” is accepted by a party but has no acceptance period."
+    if any(row.get("accepted_by") == "client" for row in _rows(terms, "timeline.milestones")) \
+            and _number(get(terms, "client.feedback_days")) is None:
+        yield "The client accepts milestones but has no feedback window in its responsibilities."
+
+
+def renewal_notice_shorter_than_term(terms):
+    start, end = _date(get(terms, "timeline.effective_date")), _date(get(terms, "timeline.end_date"))
+    notice = _number(get(terms, "timeline.renewal_notice_days"))
+    if start and end and notice is not None:
+        days = (end - start).days + 1  # the agreement is in force *until* the end date, inclusive
+        if notice >= days:
+            yield f"The renewal notice period ({notice} days) is not shorter than the term ({days} days)."
+
+
+def payment_schedule_adds_up(terms):
+    rows = _rows(terms, "costs.payment_schedule")
+    if not rows:
+        return
+    percents = [_number(r.get("percent")) for r in rows if _number(r.get("percent")) is not None]
+    amounts = [_number(r.get("amount")) for r in rows if _number(r.get("amount")) is not None]
+    if percents and not amounts and sum(percents) != 100:
+        yield f"The payment schedule adds up to {sum(percents)}%, not 100%."
+    elif amounts and not percents:
+        value = _number(get(terms, "costs.contract_value"))
+        if value is None:
+            yield "The payment schedule is in amounts, but there is no contract value to check them against."
+        elif sum(amounts) != value:
+            yield f"The payment schedule adds up to {sum(amounts)}, not the contract value {value}."
+    elif percents and amounts:
+        yield "The payment schedule mixes percentages and amounts; use one or the other."
+    names = {r.get("name") for r in _rows(terms, "timeline.milestones")}
+    for row in rows:
+        if row.get("trigger") == "milestone" and (is_blank(row.get("milestone")) or row.get("milestone") not in names):
+            yield f"Instalment “{row.get('label') or '?'}” is due on milestone “{row.get('milestone') or ''}”, which is not in the timeline."
+        if row.get("trigger") == "date" and _date(row.get("date")) is None:
+            yield f"Instalment “{row.get('label') or '?'}” is due on a date, but has none."
+
+
+def money_has_currency(terms):
+    money = [get(terms, p) for p in ("costs.contract_value", "costs.monthly_fee", "background.budget_ceiling")]
+    money += [r.get("price") for r in _rows(terms, "costs.rates")]
+    money += [r.get("amount") for r in _rows(terms, "costs.payment_schedule")]
+    if any(_number(m) is not None for m in money) and is_blank(get(terms, "costs.currency")):
+        yield "Amounts of money are given without a currency."
+
+
+def within_budget(terms):
+    ceiling, value = _number(get(terms, "background.budget_ceiling")), _number(get(terms, "costs.contract_value"))
+    if ceiling is not None and value is not None and value > ceiling:
+        yield f"The contract value ({value}) is above the client's budget ceiling ({ceiling})."
+
+
+def every_service_level_has_a_credit(terms):
+    credits = {row.get("priority"): row for row in _rows(terms, "sanctions.credits")}
+    for row in _rows(terms, "services.priorities"):
+        credit = credits.get(row.get("level"))
+        if credit is None or (_number(credit.get("credit_percent")) is None and not credit.get("no_credit")):
+            yield f"Priority {row.get('level') or '?'} has neither a service credit nor an explicit “no credit”."
+
+
+def credit_cap_within_limits(terms):
+    cap, liability = _number(get(terms, "sanctions.credit_cap_percent")), _number(get(terms, "sanctions.liability_cap_percent"))
+    if cap is not None and cap > 100:
+        yield f"The service credit cap ({cap}%) is above 100% of the monthly fee."
+    if cap is not None and liability is not None and cap > liability:
+        yield f"The service credit cap ({cap}%) is above the liability cap ({liability}%)."
+    for row in _rows(terms, "sanctions.credits"):
+        credit = _number(row.get("credit_percent"))
+        if cap is not None and credit is not None and credit > cap:
+            yield f"The credit for {row.get('priority') or '?'} ({credit}%) is above the credit cap ({cap}%)."
+
+
+def escalation_grows(terms):
+    previous = None
+    for row in _rows(terms, "escalation.levels"):
+        hours = _number(row.get("response_hours"))
+        if hours is not None and previous is not None and hours < previous[1]:
+            yield (f"Escalation level “{row.get('name') or '?'}” must answer within {hours} h, faster than the "
+                   f"level before it ({previous[1]} h); response times should grow with the level.")
+        if hours is not None:
+            previous = (row.get("name"), hours)
+
+
+def contacts_for_every_stage(terms):
+    for stage in STAGES:
+        for side in ("provider", "client"):
+            if is_blank(get(terms, f"parties.{side}.contacts.{stage}.name")):
+                yield f"The {side} has no {stage} contact."
+
+
+def review_cadence_set(terms):
+    if is_blank(get(terms, "change.review_cadence")):
+        yield "No periodic review cadence is set; the agreement is a living document and needs one."
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("response_within_resolution", "Response before resolution", "services", response_within_resolution),
+    Rule("service_levels_have_targets", "Every priority has targets", "services", service_levels_have_targets),
+    Rule("availability_realistic", "Availability target is realistic", "services", availability_is_realistic),
+    Rule("term_dates_in_order", "The term ends after it starts", "timelines", term_dates_in_order),
+    Rule("milestones_inside_term", "Milestones fall inside the term", "timelines", milestones_inside_term),
+    Rule("milestones_in_order", "Milestones are in order", "timelines", milestones_in_order),
+    Rule("acceptance_feedback_window", "Acceptance has a feedback window", "timelines", acceptance_has_feedback_window),
+    Rule("renewal_notice_shorter", "Renewal notice is shorter than the term", "timelines", renewal_notice_shorter_than_term),
+    Rule("payment_schedule_adds_up", "The payment schedule adds up", "costs", payment_schedule_adds_up),
+    Rule("money_has_currency", "Money has a currency", "costs", money_has_currency),
+    Rule("within_budget", "The price is within the client's budget", "costs", within_budget),
+    Rule("credits_for_every_level", "Every service level has a credit or “no credit”", "sanctions", every_service_level_has_a_credit),
+    Rule("credit_cap_within_limits", "Credit cap within 100% and the liability cap", "sanctions", credit_cap_within_limits),
+    Rule("escalation_grows", "Escalation response times grow with the level", "escalation", escalation_grows),
+    Rule("contacts_for_every_stage", "Each stage has a contact on both sides", "background", contacts_for_every_stage),
+    Rule("review_cadence_set", "A review cadence is set", "change", review_cadence_set),
+)
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+
+def check_health(terms: dict[str, Any]) -> list[Finding]:
+    """Every problem every rule finds, in rule order."""
+    return [Finding(rule, message) for rule in RULES for message in rule.check(terms)]

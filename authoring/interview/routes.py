@@ -1,0 +1,188 @@
+"""The guided interview: nine steps, each a form over part of the terms, then the review."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import Form, FormField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..access import agreement_route
+from ..agreements.forms import ConfirmForm
+from ..library import OMIT
+from ..models.health import REASON_MAX
+from ..render.tables import agreement_tables, tables_by_section
+from .health import RULES_BY_ID
+from .services import (
+    NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, library, load,
+    mark_ready, readiness, save_step, step_clauses, withdraw_acknowledgement,
+)
+from .steps import STEPS, STEPS_BY_KEY, form_data, neighbours, step_status
+
+bp = Blueprint("interview", __name__)
+
+
+class AcknowledgeForm(FlaskForm):
+    reason = TextAreaField("Why the agreement may go ahead anyway", filters=[lambda v: v.strip() if v else v],
+                           validators=[DataRequired("Give the reason; it is kept in the activity log."),
+                                       Length(max=REASON_MAX)])
+
+
+def _choice_field(clause_id: str) -> str:
+    return clause_id.replace(".", "__")
+
+
+def _form_class(step, with_choices: bool):
+    """The step's form, plus a select per library clause the step offers when the member may choose."""
+    clauses = step_clauses(step) if with_choices else []
+    if not clauses:
+        return step.form
+    fields = {}
+    for clause in clauses:
+        options = [SelectChoice(v.name, v.label["en"]) for v in clause.variants.values()]
+        if clause.optional:
+            options.append(SelectChoice(OMIT, "Leave this clause out"))
+        fields[_choice_field(clause.id)] = SelectField(clause.localized_title("en"), choices=options)
+    choices_form = type("ClauseChoicesForm", (Form,), fields)
+    return type(step.form.__name__, (step.form,), {"clauses": FormField(choices_form, "Clauses")})
+
+
+def _initial_data(step, document, side, with_choices):
+    data = form_data(step, library().catalogue, document.terms, side)
+    if with_choices:
+        chosen = {c.clause_id: c.variant for c in document.clauses() if c.clause_id}
+        data["clauses"] = {_choice_field(c.id): chosen.get(c.id, OMIT) for c in step_clauses(step)}
+    return data
+
+
+def _render_step(agreement, membership, step, form, document, base, status=200, notice=None, notice_error=False):
+    previous, following = neighbours(step)
+    return render_template(
+        f"interview/{step.key}.html", agreement=agreement, membership=membership, step=step, steps=STEPS,
+        status=step_status(document.terms), form=form, base=base, document=document, notice=notice, notice_error=notice_error,
+        editable=can_edit_step(agreement, membership, step), previous=previous, following=following,
+        guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field,
+    ), status
+
+
+@bp.get("/agreements/<int:agreement_id>/interview")
+@agreement_route("view")
+def start(agreement, membership):
+    """Resume where the interview is unfinished."""
+    _draft, document = load(agreement)
+    status = step_status(document.terms)
+    first_open = next((s for s in STEPS if status[s.key]), STEPS[-1])
+    return redirect(url_for("interview.step", agreement_id=agreement.id, step_key=first_open.key))
+
+
+@bp.get("/agreements/<int:agreement_id>/interview/<step_key>")
+@agreement_route("view")
+def step(agreement, membership, step_key):
+    step = STEPS_BY_KEY.get(step_key) or abort(404)
+    _draft, document = load(agreement)
+    if step.form is None:
+        return _review_page(agreement, membership, document)
+    with_choices = can_choose_clauses(agreement, membership, step)
+    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, document, membership.side, with_choices))
+    return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side))
+
+
+@bp.post("/agreements/<int:agreement_id>/interview/<step_key>")
+@agreement_route("edit")
+def save(agreement, membership, step_key):
+    step = STEPS_BY_KEY.get(step_key) or abort(404)
+    if not can_edit_step(agreement, membership, step):
+        abort(403)
+    _draft, document = load(agreement)
+    with_choices = can_choose_clauses(agreement, membership, step)
+    # Fields missing from the post (say, a clause choice) keep their saved value.
+    form = _form_class(step, with_choices)(data=_initial_data(step, document, membership.side, with_choices))
+    base = request.form.get("base", "")
+    action = request.form.get("action", "save")
+
+    # Adding or removing a row re-shows the form with everything typed so far; nothing is saved yet.
+    if action.startswith(("add:", "remove:")):
+        _change_rows(form, action)
+        return _render_step(agreement, membership, step, form, document, base,
+                            notice="Not saved yet: save the step to keep your changes.")
+
+    if not form.validate():
+        return _render_step(agreement, membership, step, form, document, base, status=422)
+    data = {name: value for name, value in form.data.items() if name not in ("csrf_token", "clauses")}
+    choices = {}
+    if with_choices:
+        choices = {c.id: form.clauses[_choice_field(c.id)].data for c in step_clauses(step)}
+    try:
+        save_step(agreement, g.user, membership, step, data, base, choices)
+    except StepConflict as conflict:
+        _draft, document = load(agreement)
+        return _render_step(agreement, membership, step, form, document,
+                            base_token(step, document, membership.side), status=409, notice=str(conflict),
+                            notice_error=True)
+    flash(f"“{step.title}” saved.", "success")
+    previous, following = neighbours(step)
+    target = {"next": following, "back": previous}.get(action) or step
+    return redirect(url_for("interview.step", agreement_id=agreement.id, step_key=target.key))
+
+
+def _change_rows(form, action: str) -> None:
+    parts = action.split(":")
+    field = form._fields.get(parts[1]) if len(parts) > 1 else None
+    if field is None or not hasattr(field, "append_entry"):
+        abort(400)
+    if parts[0] == "add":
+        if len(field.entries) < field.max_entries:
+            field.append_entry()
+        return
+    field.entries = [entry for entry in field.entries if entry.name != f"{field.name}-{parts[2] if len(parts) > 2 else ''}"]
+
+
+# The review step ----------------------------------------------------------------------------
+
+def _review_page(agreement, membership, document, ack_form=None, ack_rule=None, problems=None, status=200):
+    state = readiness(agreement, document)
+    tables = agreement_tables(library(), document.terms, agreement.language)
+    return render_template(
+        "interview/review.html", agreement=agreement, membership=membership, step=STEPS_BY_KEY["review"],
+        steps=STEPS, status=state.status, state=state, document=document, by_section=tables_by_section(tables),
+        ack_form=ack_form or AcknowledgeForm(), ack_rule=ack_rule, confirm=ConfirmForm(), problems=problems,
+        previous=STEPS[-2], following=None, editable=False,
+    ), status
+
+
+@bp.post("/agreements/<int:agreement_id>/health/<rule_id>/acknowledge")
+@agreement_route("manage")
+def acknowledge_rule(agreement, membership, rule_id):
+    if rule_id not in RULES_BY_ID:
+        abort(404)
+    form = AcknowledgeForm()
+    if not form.validate():
+        _draft, document = load(agreement)
+        return _review_page(agreement, membership, document, ack_form=form, ack_rule=rule_id, status=422)
+    acknowledge(agreement, g.user, rule_id, form.reason.data)
+    flash(f"“{RULES_BY_ID[rule_id].title}” acknowledged.", "success")
+    return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review", _anchor="health"))
+
+
+@bp.post("/agreements/<int:agreement_id>/health/<rule_id>/withdraw")
+@agreement_route("manage")
+def withdraw_rule(agreement, membership, rule_id):
+    if rule_id not in RULES_BY_ID or not ConfirmForm().validate():
+        abort(404 if rule_id not in RULES_BY_ID else 400)
+    withdraw_acknowledgement(agreement, g.user, rule_id)
+    flash(f"Acknowledgement of “{RULES_BY_ID[rule_id].title}” withdrawn.", "success")
+    return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review", _anchor="health"))
+
+
+@bp.post("/agreements/<int:agreement_id>/ready")
+@agreement_route("manage")
+def ready(agreement, membership):
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        mark_ready(agreement, g.user)
+    except NotReady as error:
+        _draft, document = load(agreement)
+        return _review_page(agreement, membership, document, problems=error.reasons, status=409)
+    flash("The agreement is ready to sign.", "success")
+    return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review"))
+

@@ -1,0 +1,188 @@
+"""Interview operations: save a step, choose clauses, acknowledge health checks, mark ready.
+
+Each save changes only the terms the step (and the member's side) owns, re-assembles
+the document (re-rendering every clause that follows the terms) and bumps the draft's
+version, all in one transaction under the agreement's lock.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..access import can
+from ..agreements.services import lock_agreement
+from ..audit import record
+from ..document import Document
+from ..document.canonical import content_hash
+from ..extensions import db
+from ..library import OMIT, ClauseLibrary, assemble, current_choices
+from ..models import Agreement, Draft, HealthAcknowledgement, Membership, User, utcnow
+from .health import RULES_BY_ID, Finding, check_health
+from .steps import STEPS, Step, apply_form, step_status, step_terms
+
+EDITABLE_STATUSES = ("draft", "ready")
+
+
+class StepConflict(Exception):
+    """Someone saved this step after the caller opened it."""
+
+
+class NotReady(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__("The agreement is not ready to sign yet.")
+        self.reasons = reasons
+
+
+def library() -> ClauseLibrary:
+    return current_app.extensions["clause_library"]
+
+
+def step_clauses(step: Step):
+    """The library clauses this step offers a choice of."""
+    return [clause for section in library() if section.step == step.key for clause in section.clauses]
+
+
+def can_edit_step(agreement: Agreement, membership: Membership, step: Step) -> bool:
+    """Editors of either side fill the background (their own party); the provider drafts the rest."""
+    if not can(membership, "edit") or agreement.status not in EDITABLE_STATUSES or step.form is None:
+        return False
+    return step.key == "background" or membership.side == "provider"
+
+
+def can_choose_clauses(agreement: Agreement, membership: Membership, step: Step) -> bool:
+    return can_edit_step(agreement, membership, step) and membership.side == "provider"
+
+
+def load(agreement: Agreement) -> tuple[Draft, Document]:
+    draft = db.session.get(Draft, agreement.id)
+    return draft, Document.from_json(draft.document)
+
+
+def base_token(step: Step, document: Document, side: str) -> str:
+    """What the step looked like when the form was opened: a save based on anything else is stale."""
+    choices = current_choices(document)
+    chosen = {clause.id: choices.get(clause.id, OMIT) for clause in step_clauses(step)}
+    return content_hash({"terms": step_terms(step, document.terms, side), "clauses": chosen})
+
+
+def save_step(agreement: Agreement, user: User, membership: Membership, step: Step, data: dict[str, Any],
+              base: str, choices: dict[str, str] | None = None) -> Draft:
+    """Store a step's answers (and clause choices); StepConflict when it changed since `base`."""
+    lock_agreement(agreement.id)
+    draft, document = load(agreement)
+    if base_token(step, document, membership.side) != base:
+        raise StepConflict("Someone else saved this step after you opened it. Your answers are still in the "
+                           "form below: check them against the agreement, then save again.")
+    terms = apply_form(step, library().catalogue, document.terms, data, membership.side)
+    chosen = current_choices(document)
+    for clause_id, variant in (choices or {}).items():
+        chosen[clause_id] = variant
+    updated = assemble(library(), terms, agreement.language, chosen, previous=document)
+    if updated.sha256() == document.sha256():
+        db.session.rollback()
+        return draft
+    draft.document = updated.canonical_json().decode("utf-8")
+    draft.version += 1
+    draft.updated_at = utcnow()
+    draft.updated_by_id = user.id
+    changed_clauses = sorted(c.key for c in updated.clauses()
+                             if c.key not in {k.key: k for k in document.clauses()} or document.clause(c.key) != c)
+    record("interview.saved", actor=user, agreement=agreement, step=step.key, side=membership.side,
+           draft_version=draft.version, clauses_changed=changed_clauses)
+    if agreement.status == "ready":
+        agreement.status = "draft"
+        record("agreement.status_changed", actor=user, agreement=agreement, status="draft",
+               reason=f"the step “{step.title}” changed after the agreement was marked ready")
+    db.session.commit()
+    return draft
+
+
+# Health checks and readiness -----------------------------------------------------------
+
+def acknowledgements(agreement: Agreement) -> dict[str, HealthAcknowledgement]:
+    rows = db.session.scalars(select(HealthAcknowledgement).where(HealthAcknowledgement.agreement_id == agreement.id))
+    return {row.rule: row for row in rows}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    status: dict[str, list[str]]
+    findings: list[Finding]
+    acknowledged: dict[str, HealthAcknowledgement]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.rule.id not in self.acknowledged]
+
+    @property
+    def by_rule(self) -> list[tuple[Any, list[str]]]:
+        """Failing rules in order, each with all its messages."""
+        grouped: dict[str, tuple[Any, list[str]]] = {}
+        for finding in self.findings:
+            grouped.setdefault(finding.rule.id, (finding.rule, []))[1].append(finding.message)
+        return list(grouped.values())
+
+    @property
+    def reasons(self) -> list[str]:
+        missing = [f"Step “{s.title}”: {', '.join(self.status[s.key])}" for s in STEPS[:-1] if self.status[s.key]]
+        return missing + [f"{f.rule.title}: {f.message}" for f in self.blocking]
+
+
+def readiness(agreement: Agreement, document: Document) -> Readiness:
+    return Readiness(step_status(document.terms), check_health(document.terms), acknowledgements(agreement))
+
+
+def acknowledge(agreement: Agreement, user: User, rule_id: str, reason: str) -> None:
+    """An owner accepts a failing rule for a stated reason (kept in the audit log)."""
+    lock_agreement(agreement.id)
+    if rule_id not in RULES_BY_ID:
+        raise KeyError(rule_id)
+    existing = acknowledgements(agreement).get(rule_id)
+    if existing is not None:
+        existing.reason, existing.user_id, existing.created_at = reason, user.id, utcnow()
+    else:
+        db.session.add(HealthAcknowledgement(agreement_id=agreement.id, rule=rule_id, reason=reason, user_id=user.id))
+    record("health.acknowledged", actor=user, agreement=agreement, rule=rule_id, reason=reason)
+    db.session.commit()
+
+
+def withdraw_acknowledgement(agreement: Agreement, user: User, rule_id: str) -> None:
+    lock_agreement(agreement.id)
+    existing = acknowledgements(agreement).get(rule_id)
+    if existing is not None:
+        db.session.delete(existing)
+        record("health.acknowledgement_withdrawn", actor=user, agreement=agreement, rule=rule_id)
+    db.session.commit()
+
+
+def mark_ready(agreement: Agreement, user: User) -> None:
+    """Draft -> ready: every step complete, every failing check fixed or acknowledged."""
+    lock_agreement(agreement.id)
+    _draft, document = load(agreement)
+    if agreement.status != "draft":
+        raise NotReady([f"The agreement is {agreement.status}, not a draft."])
+    state = readiness(agreement, document)
+    if state.reasons:
+        db.session.rollback()
+        raise NotReady(state.reasons)
+    agreement.status = "ready"
+    record("agreement.status_changed", actor=user, agreement=agreement, status="ready",
+           acknowledged=sorted(f.rule.id for f in state.findings))
+    db.session.commit()
+
+
+def set_terms(agreement: Agreement, user: User, terms: dict[str, Any], reason: str) -> Draft:
+    """Replace the draft's terms wholesale (demo data, imports) and re-assemble its clauses."""
+    lock_agreement(agreement.id)
+    draft, document = load(agreement)
+    updated = assemble(library(), terms, agreement.language, current_choices(document), previous=document)
+    draft.document = updated.canonical_json().decode("utf-8")
+    draft.version += 1
+    draft.updated_at = utcnow()
+    draft.updated_by_id = user.id
+    record("interview.terms_replaced", actor=user, agreement=agreement, reason=reason, draft_version=draft.version)
+    db.session.commit()
+    return draft

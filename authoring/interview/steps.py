@@ -1,0 +1,220 @@
+"""The nine interview steps: which terms each edits, how answers map to form data, when it is complete.
+
+Plain Python over the terms dict, no Flask and no database, so the rules are easy
+to test. Values travel as the catalogue types them (decimal strings, ISO dates);
+forms get Python values (Decimal, date) and give them back.
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from ..library.catalogue import Catalogue, TermSpec
+from ..library.formatting import is_blank
+from . import forms
+
+STAGES = ("negotiation", "delivery", "billing", "escalation")
+DECIMAL_TYPES = frozenset({"money", "decimal", "percent", "hours"})
+INTEGER_TYPES = frozenset({"integer", "business_days", "days", "months"})
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    number: int
+    title: str
+    summary: str
+    form: type | None
+    # form field -> term path; "{side}" stands for the editing member's side.
+    fields: dict[str, str] = field(default_factory=dict)
+    missing: Callable[[dict[str, Any]], list[str]] = lambda terms: []
+
+    def term_paths(self, side: str) -> dict[str, str]:
+        return {name: path.replace("{side}", side) for name, path in self.fields.items()}
+
+
+def get(terms: dict[str, Any], path: str) -> Any:
+    value: Any = terms
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def put(terms: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = terms
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+# Terms <-> form data --------------------------------------------------------------------
+
+def to_form(value: Any, spec: TermSpec) -> Any:
+    """A stored term as a form wants it (Decimal, date, rows of dicts)."""
+    if spec.type == "object":
+        value = value if isinstance(value, dict) else {}
+        return {name: to_form(value.get(name), child) for name, child in spec.fields.items()}
+    if spec.type == "list":
+        items = value if isinstance(value, list) else []
+        if spec.item_type:
+            return [{"value": item} for item in items]
+        return [{name: to_form(item.get(name), child) for name, child in spec.fields.items()} for item in items]
+    if is_blank(value):
+        return False if spec.type == "boolean" else None
+    if spec.type in DECIMAL_TYPES:
+        return Decimal(str(value))
+    if spec.type == "date":
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def from_form(value: Any, spec: TermSpec) -> Any:
+    """Form data as a stored term: decimal strings, ISO dates, blank rows dropped."""
+    if spec.type == "object":
+        value = value or {}
+        return {name: from_form(value.get(name), child) for name, child in spec.fields.items()}
+    if spec.type == "list":
+        rows = []
+        for row in value or []:
+            if spec.item_type:
+                item = from_form(row.get("value"), TermSpec("", spec.item_type))
+                if not is_blank(item):
+                    rows.append(item)
+                continue
+            item = {name: from_form(row.get(name), child) for name, child in spec.fields.items()}
+            if any(not is_blank(v) and v is not False for v in item.values()):
+                rows.append(item)
+        return rows
+    if spec.type == "boolean":
+        return bool(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if spec.type in DECIMAL_TYPES:
+        number = Decimal(value)
+        return f"{number:.2f}" if spec.type == "money" else _plain(number)
+    if spec.type == "date":
+        return value.isoformat()
+    return value
+
+
+def _plain(number: Decimal) -> str:
+    """'99.50' -> '99.5', '4E+1' -> '40': the shortest exact decimal string."""
+    text = format(number.normalize(), "f")
+    return text
+
+
+def form_data(step: Step, catalogue: Catalogue, terms: dict[str, Any], side: str) -> dict[str, Any]:
+    return {name: to_form(get(terms, path), catalogue.spec(path)) for name, path in step.term_paths(side).items()}
+
+
+def apply_form(step: Step, catalogue: Catalogue, terms: dict[str, Any], data: dict[str, Any], side: str) -> dict[str, Any]:
+    """New terms with this step's answers from `data` (only the paths this step and side own)."""
+    updated = copy.deepcopy(terms)
+    for name, path in step.term_paths(side).items():
+        put(updated, path, from_form(data.get(name), catalogue.spec(path)))
+    return updated
+
+
+def step_terms(step: Step, terms: dict[str, Any], side: str) -> dict[str, Any]:
+    """The part of the terms this step writes for `side` (to detect someone else's save)."""
+    return {path: get(terms, path) for path in step.term_paths(side).values()}
+
+
+# Completeness ----------------------------------------------------------------------------
+
+def _blank(terms, path) -> bool:
+    return is_blank(get(terms, path))
+
+
+def _need(terms: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    return [label for path, label in labels.items() if _blank(terms, path)]
+
+
+def _background_missing(terms):
+    missing = []
+    for side in ("provider", "client"):
+        who = "Provider" if side == "provider" else "Client"
+        missing += _need(terms, {f"parties.{side}.name": f"{who}: legal name",
+                                 f"parties.{side}.address": f"{who}: address",
+                                 f"parties.{side}.registration": f"{who}: registration number"})
+        for stage in STAGES:
+            if _blank(terms, f"parties.{side}.contacts.{stage}.name") or _blank(terms, f"parties.{side}.contacts.{stage}.email"):
+                missing.append(f"{who}: {stage} contact (name and e-mail)")
+    return missing + _need(terms, {"background.objectives": "Objectives"})
+
+
+def _services_missing(terms):
+    missing = [] if get(terms, "services.catalogue") else ["At least one service in the catalogue"]
+    missing += [] if get(terms, "services.priorities") else ["At least one priority level"]
+    return missing + _need(terms, {"services.availability_percent": "Availability target",
+                                   "services.support_hours": "Support hours", "services.time_zone": "Time zone"})
+
+
+def _costs_missing(terms):
+    missing = _need(terms, {"costs.currency": "Currency", "costs.pricing_model": "Pricing model",
+                            "costs.invoicing": "Invoicing", "costs.payment_due_days": "Payment due days"})
+    return missing + ([] if get(terms, "costs.payment_schedule") else ["A payment schedule"])
+
+
+def _escalation_missing(terms):
+    missing = [] if get(terms, "escalation.levels") else ["At least one escalation level"]
+    return missing + _need(terms, {"escalation.negotiation_days": "Negotiation period",
+                                   "escalation.final_forum": "Arbitration or courts",
+                                   "escalation.governing_law": "Governing law"})
+
+
+def _party_fields() -> dict[str, str]:
+    return {"party": "parties.{side}", "background": "background"}
+
+
+def _group(group: str, form: type, extra: dict[str, str] | None = None) -> dict[str, str]:
+    names = [name for name in form.__dict__ if not name.startswith("_") and hasattr(form.__dict__[name], "field_class")]
+    paths = {name: f"{group}.{name}" for name in names}
+    paths.update(extra or {})
+    return paths
+
+
+STEPS: tuple[Step, ...] = (
+    Step("background", 1, "Background", "Both parties, their contacts per stage, objectives and constraints.",
+         forms.BackgroundForm, _party_fields(), _background_missing),
+    Step("services", 2, "Services", "Catalogue, scope, standards, priorities and service levels.",
+         forms.ServicesForm, _group("services", forms.ServicesForm), _services_missing),
+    Step("timelines", 3, "Timelines", "Term, renewal and milestones with acceptance.",
+         forms.TimelinesForm, _group("timeline", forms.TimelinesForm),
+         lambda t: _need(t, {"timeline.effective_date": "Effective date", "timeline.end_date": "End date"})),
+    Step("costs", 4, "Costs", "Pricing, rate card, payment schedule, invoicing and late payment.",
+         forms.CostsForm, _group("costs", forms.CostsForm), _costs_missing),
+    Step("client", 5, "Client responsibilities", "What the client provides: feedback, access, people, payment.",
+         forms.ClientForm, _group("client", forms.ClientForm),
+         lambda t: _need(t, {"client.feedback_days": "Feedback window", "client.point_of_contact": "Point of contact"})),
+    Step("escalation", 6, "Escalation", "Escalation levels, dispute resolution, governing law.",
+         forms.EscalationForm, _group("escalation", forms.EscalationForm), _escalation_missing),
+    Step("sanctions", 7, "Sanctions", "Service credits, caps, penalties, cure and liability.",
+         forms.SanctionsForm, _group("sanctions", forms.SanctionsForm),
+         lambda t: _need(t, {"sanctions.credit_cap_percent": "Credit cap", "sanctions.cure_days": "Cure period",
+                             "sanctions.liability_cap_percent": "Liability cap"})),
+    Step("change", 8, "Change control and review", "Change requests, periodic review, reporting, renewal review.",
+         forms.ChangeForm,
+         _group("change", forms.ChangeForm, {"confidentiality_years": "general.confidentiality_years"}),
+         lambda t: _need(t, {"change.requesters": "Who may request changes", "change.impact_days": "Impact assessment",
+                             "change.review_cadence": "Review cadence", "change.report_frequency": "Report frequency"})),
+    Step("review", 9, "Review", "The assembled agreement and its health checks.", None),
+)
+STEPS_BY_KEY = {step.key: step for step in STEPS}
+
+
+def step_status(terms: dict[str, Any]) -> dict[str, list[str]]:
+    """What each step still misses (an empty list: complete). The review step needs all others."""
+    status = {step.key: step.missing(terms) for step in STEPS if step.form is not None}
+    incomplete = [STEPS_BY_KEY[key].title for key, missing in status.items() if missing]
+    status["review"] = [f"Complete the step “{title}”" for title in incomplete]
+    return status
+
+
+def neighbours(step: Step) -> tuple[Step | None, Step | None]:
+    index = STEPS.index(step)
+    return (STEPS[index - 1] if index else None), (STEPS[index + 1] if index + 1 < len(STEPS) else None)

@@ -1,0 +1,1 @@
+"""Model -> presentation: tables from the terms (HTML today, DOCX next). No business rules here."""
