@@ -41,7 +41,7 @@ def _form_class(step, with_choices: bool):
         options = [SelectChoice(v.name, v.label["en"]) for v in clause.variants.values()]
         if clause.optional:
             options.append(SelectChoice(OMIT, "Leave this clause out"))
-        fields[_choice_field(clause.id)] = SelectField(clause.localized_title("en"), choices=options)
+        fields[_choice_field(clause.id)] = SelectField(f"Clause: {clause.localized_title('en')}", choices=options)
     choices_form = type("ClauseChoicesForm", (Form,), fields)
     return type(step.form.__name__, (step.form,), {"clauses": FormField(choices_form, "Clauses")})
 

@@ -103,8 +103,7 @@ def from_form(value: Any, spec: TermSpec) -> Any:
 
 def _plain(number: Decimal) -> str:
     """'99.50' -> '99.5', '4E+1' -> '40': the shortest exact decimal string."""
-    text = format(number.normalize(), "f")
-    return text
+    return format(number.normalize(), "f")
 
 
 def form_data(step: Step, catalogue: Catalogue, terms: dict[str, Any], side: str) -> dict[str, Any]:
