@@ -7,7 +7,7 @@ clauses. HTML and DOCX render the same `Table` objects, so they cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..library import ClauseLibrary
 from ..library.formatting import BLANK, is_blank
