@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
 
-from ..library.formatting import is_blank
+from ..library.formatting import as_decimal, is_blank
 from .steps import STAGES, get
 
 
@@ -27,15 +26,6 @@ class Rule:
 class Finding:
     rule: Rule
     message: str
-
-
-def _number(value: Any) -> Decimal | None:
-    if is_blank(value) or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -54,7 +44,7 @@ def _rows(terms, path) -> list[dict]:
 
 def response_within_resolution(terms):
     for row in _rows(terms, "services.priorities"):
-        response, resolution = _number(row.get("response_hours")), _number(row.get("resolution_hours"))
+        response, resolution = as_decimal(row.get("response_hours")), as_decimal(row.get("resolution_hours"))
         if response is not None and resolution is not None and response > resolution:
             yield (f"Priority {row.get('level') or '?'}: the response time ({response} h) is longer than "
                    f"the resolution time ({resolution} h).")
@@ -62,12 +52,12 @@ def response_within_resolution(terms):
 
 def service_levels_have_targets(terms):
     for row in _rows(terms, "services.priorities"):
-        if _number(row.get("response_hours")) is None or _number(row.get("resolution_hours")) is None:
+        if as_decimal(row.get("response_hours")) is None or as_decimal(row.get("resolution_hours")) is None:
             yield f"Priority {row.get('level') or '?'} needs both a response and a resolution time."
 
 
 def availability_is_realistic(terms):
-    target = _number(get(terms, "services.availability_percent"))
+    target = as_decimal(get(terms, "services.availability_percent"))
     if target is not None and target >= 100:
         yield "An availability target of 100% cannot be delivered; agree a realistic one (for example 99.5%)."
 
@@ -100,16 +90,16 @@ def milestones_in_order(terms):
 
 def acceptance_has_feedback_window(terms):
     for row in _rows(terms, "timeline.milestones"):
-        if not is_blank(row.get("accepted_by")) and _number(row.get("acceptance_days")) is None:
+        if not is_blank(row.get("accepted_by")) and as_decimal(row.get("acceptance_days")) is None:
             yield f"Milestone “{row.get('name') or '?'}” is accepted by a party but has no acceptance period."
     if any(row.get("accepted_by") == "client" for row in _rows(terms, "timeline.milestones")) \
-            and _number(get(terms, "client.feedback_days")) is None:
+            and as_decimal(get(terms, "client.feedback_days")) is None:
         yield "The client accepts milestones but has no feedback window in its responsibilities."
 
 
 def renewal_notice_shorter_than_term(terms):
     start, end = _date(get(terms, "timeline.effective_date")), _date(get(terms, "timeline.end_date"))
-    notice = _number(get(terms, "timeline.renewal_notice_days"))
+    notice = as_decimal(get(terms, "timeline.renewal_notice_days"))
     if start and end and notice is not None:
         days = (end - start).days + 1  # the agreement is in force *until* the end date, inclusive
         if notice >= days:
@@ -120,12 +110,12 @@ def payment_schedule_adds_up(terms):
     rows = _rows(terms, "costs.payment_schedule")
     if not rows:
         return
-    percents = [_number(r.get("percent")) for r in rows if _number(r.get("percent")) is not None]
-    amounts = [_number(r.get("amount")) for r in rows if _number(r.get("amount")) is not None]
+    percents = [as_decimal(r.get("percent")) for r in rows if as_decimal(r.get("percent")) is not None]
+    amounts = [as_decimal(r.get("amount")) for r in rows if as_decimal(r.get("amount")) is not None]
     if percents and not amounts and sum(percents) != 100:
         yield f"The payment schedule adds up to {sum(percents)}%, not 100%."
     elif amounts and not percents:
-        value = _number(get(terms, "costs.contract_value"))
+        value = as_decimal(get(terms, "costs.contract_value"))
         if value is None:
             yield "The payment schedule is in amounts, but there is no contract value to check them against."
         elif sum(amounts) != value:
@@ -144,12 +134,12 @@ def money_has_currency(terms):
     money = [get(terms, p) for p in ("costs.contract_value", "costs.monthly_fee", "background.budget_ceiling")]
     money += [r.get("price") for r in _rows(terms, "costs.rates")]
     money += [r.get("amount") for r in _rows(terms, "costs.payment_schedule")]
-    if any(_number(m) is not None for m in money) and is_blank(get(terms, "costs.currency")):
+    if any(as_decimal(m) is not None for m in money) and is_blank(get(terms, "costs.currency")):
         yield "Amounts of money are given without a currency."
 
 
 def within_budget(terms):
-    ceiling, value = _number(get(terms, "background.budget_ceiling")), _number(get(terms, "costs.contract_value"))
+    ceiling, value = as_decimal(get(terms, "background.budget_ceiling")), as_decimal(get(terms, "costs.contract_value"))
     if ceiling is not None and value is not None and value > ceiling:
         yield f"The contract value ({value}) is above the client's budget ceiling ({ceiling})."
 
@@ -158,18 +148,18 @@ def every_service_level_has_a_credit(terms):
     credits = {row.get("priority"): row for row in _rows(terms, "sanctions.credits")}
     for row in _rows(terms, "services.priorities"):
         credit = credits.get(row.get("level"))
-        if credit is None or (_number(credit.get("credit_percent")) is None and not credit.get("no_credit")):
+        if credit is None or (as_decimal(credit.get("credit_percent")) is None and not credit.get("no_credit")):
             yield f"Priority {row.get('level') or '?'} has neither a service credit nor an explicit “no credit”."
 
 
 def credit_cap_within_limits(terms):
-    cap, liability = _number(get(terms, "sanctions.credit_cap_percent")), _number(get(terms, "sanctions.liability_cap_percent"))
+    cap, liability = as_decimal(get(terms, "sanctions.credit_cap_percent")), as_decimal(get(terms, "sanctions.liability_cap_percent"))
     if cap is not None and cap > 100:
         yield f"The service credit cap ({cap}%) is above 100% of the monthly fee."
     if cap is not None and liability is not None and cap > liability:
         yield f"The service credit cap ({cap}%) is above the liability cap ({liability}%)."
     for row in _rows(terms, "sanctions.credits"):
-        credit = _number(row.get("credit_percent"))
+        credit = as_decimal(row.get("credit_percent"))
         if cap is not None and credit is not None and credit > cap:
             yield f"The credit for {row.get('priority') or '?'} ({credit}%) is above the credit cap ({cap}%)."
 
@@ -177,7 +167,7 @@ def credit_cap_within_limits(terms):
 def escalation_grows(terms):
     previous = None
     for row in _rows(terms, "escalation.levels"):
-        hours = _number(row.get("response_hours"))
+        hours = as_decimal(row.get("response_hours"))
         if hours is not None and previous is not None and hours < previous[1]:
             yield (f"Escalation level “{row.get('name') or '?'}” must answer within {hours} h, faster than the "
                    f"level before it ({previous[1]} h); response times should grow with the level.")

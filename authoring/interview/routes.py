@@ -11,9 +11,10 @@ from ..agreements.forms import ConfirmForm
 from ..library import OMIT
 from ..models.health import REASON_MAX
 from ..render.tables import agreement_tables, tables_by_section
+from ..revisions.services import draft_of
 from .health import RULES_BY_ID
 from .services import (
-    NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, library, load,
+    NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, library,
     mark_ready, readiness, save_step, step_clauses, withdraw_acknowledgement,
 )
 from .steps import STEPS, STEPS_BY_KEY, form_data, neighbours, step_status
@@ -68,7 +69,7 @@ def _render_step(agreement, membership, step, form, document, base, status=200, 
 @agreement_route("view")
 def start(agreement, membership):
     """Resume where the interview is unfinished."""
-    _draft, document = load(agreement)
+    _draft, document = draft_of(agreement)
     status = step_status(document.terms)
     first_open = next((s for s in STEPS if status[s.key]), STEPS[-1])
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key=first_open.key))
@@ -78,7 +79,7 @@ def start(agreement, membership):
 @agreement_route("view")
 def step(agreement, membership, step_key):
     step = STEPS_BY_KEY.get(step_key) or abort(404)
-    _draft, document = load(agreement)
+    _draft, document = draft_of(agreement)
     if step.form is None:
         return _review_page(agreement, membership, document)
     with_choices = can_choose_clauses(agreement, membership, step)
@@ -92,7 +93,7 @@ def save(agreement, membership, step_key):
     step = STEPS_BY_KEY.get(step_key) or abort(404)
     if not can_edit_step(agreement, membership, step):
         abort(403)
-    _draft, document = load(agreement)
+    _draft, document = draft_of(agreement)
     with_choices = can_choose_clauses(agreement, membership, step)
     # Fields missing from the post (say, a clause choice) keep their saved value.
     form = _form_class(step, with_choices)(data=_initial_data(step, document, membership.side, with_choices))
@@ -114,7 +115,7 @@ def save(agreement, membership, step_key):
     try:
         save_step(agreement, g.user, membership, step, data, base, choices)
     except StepConflict as conflict:
-        _draft, document = load(agreement)
+        _draft, document = draft_of(agreement)
         return _render_step(agreement, membership, step, form, document,
                             base_token(step, document, membership.side), status=409, notice=str(conflict),
                             notice_error=True)
@@ -156,7 +157,7 @@ def acknowledge_rule(agreement, membership, rule_id):
         abort(404)
     form = AcknowledgeForm()
     if not form.validate():
-        _draft, document = load(agreement)
+        _draft, document = draft_of(agreement)
         return _review_page(agreement, membership, document, ack_form=form, ack_rule=rule_id, status=422)
     acknowledge(agreement, g.user, rule_id, form.reason.data)
     flash(f"“{RULES_BY_ID[rule_id].title}” acknowledged.", "success")
@@ -181,7 +182,7 @@ def ready(agreement, membership):
     try:
         mark_ready(agreement, g.user)
     except NotReady as error:
-        _draft, document = load(agreement)
+        _draft, document = draft_of(agreement)
         return _review_page(agreement, membership, document, problems=error.reasons, status=409)
     flash("The agreement is ready to sign.", "success")
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review"))

@@ -20,6 +20,7 @@ from ..document.canonical import content_hash
 from ..extensions import db
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
 from ..models import Agreement, Draft, HealthAcknowledgement, Membership, User, utcnow
+from ..revisions.services import draft_of, write_draft
 from .health import RULES_BY_ID, Finding, check_health
 from .steps import STEPS, Step, apply_form, step_status, step_terms
 
@@ -56,11 +57,6 @@ def can_choose_clauses(agreement: Agreement, membership: Membership, step: Step)
     return can_edit_step(agreement, membership, step) and membership.side == "provider"
 
 
-def load(agreement: Agreement) -> tuple[Draft, Document]:
-    draft = db.session.get(Draft, agreement.id)
-    return draft, Document.from_json(draft.document)
-
-
 def base_token(step: Step, document: Document, side: str) -> str:
     """What the step looked like when the form was opened: a save based on anything else is stale."""
     choices = current_choices(document)
@@ -71,8 +67,7 @@ def base_token(step: Step, document: Document, side: str) -> str:
 def save_step(agreement: Agreement, user: User, membership: Membership, step: Step, data: dict[str, Any],
               base: str, choices: dict[str, str] | None = None) -> Draft:
     """Store a step's answers (and clause choices); StepConflict when it changed since `base`."""
-    lock_agreement(agreement.id)
-    draft, document = load(agreement)
+    draft, document = draft_of(agreement, for_update=True)
     if base_token(step, document, membership.side) != base:
         raise StepConflict("Someone else saved this step after you opened it. Your answers are still in the "
                            "form below: check them against the agreement, then save again.")
@@ -84,12 +79,9 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
     if updated.sha256() == document.sha256():
         db.session.rollback()
         return draft
-    draft.document = updated.canonical_json().decode("utf-8")
-    draft.version += 1
-    draft.updated_at = utcnow()
-    draft.updated_by_id = user.id
-    changed_clauses = sorted(c.key for c in updated.clauses()
-                             if c.key not in {k.key: k for k in document.clauses()} or document.clause(c.key) != c)
+    write_draft(draft, updated, user)
+    before = {clause.key: clause for clause in document.clauses()}
+    changed_clauses = sorted(c.key for c in updated.clauses() if before.get(c.key) != c)
     record("interview.saved", actor=user, agreement=agreement, step=step.key, side=membership.side,
            draft_version=draft.version, clauses_changed=changed_clauses)
     if agreement.status == "ready":
@@ -160,8 +152,7 @@ def withdraw_acknowledgement(agreement: Agreement, user: User, rule_id: str) -> 
 
 def mark_ready(agreement: Agreement, user: User) -> None:
     """Draft -> ready: every step complete, every failing check fixed or acknowledged."""
-    lock_agreement(agreement.id)
-    _draft, document = load(agreement)
+    _draft, document = draft_of(agreement, for_update=True)
     if agreement.status != "draft":
         raise NotReady([f"The agreement is {agreement.status}, not a draft."])
     state = readiness(agreement, document)
@@ -176,13 +167,8 @@ def mark_ready(agreement: Agreement, user: User) -> None:
 
 def set_terms(agreement: Agreement, user: User, terms: dict[str, Any], reason: str) -> Draft:
     """Replace the draft's terms wholesale (demo data, imports) and re-assemble its clauses."""
-    lock_agreement(agreement.id)
-    draft, document = load(agreement)
-    updated = assemble(library(), terms, agreement.language, current_choices(document), previous=document)
-    draft.document = updated.canonical_json().decode("utf-8")
-    draft.version += 1
-    draft.updated_at = utcnow()
-    draft.updated_by_id = user.id
+    draft, document = draft_of(agreement, for_update=True)
+    write_draft(draft, assemble(library(), terms, agreement.language, current_choices(document), previous=document), user)
     record("interview.terms_replaced", actor=user, agreement=agreement, reason=reason, draft_version=draft.version)
     db.session.commit()
     return draft

@@ -36,7 +36,8 @@ def locale_of(language: str) -> str:
     return LOCALES.get(language, LOCALES["en"])
 
 
-def _decimal(value: Any) -> Decimal | None:
+def as_decimal(value: Any) -> Decimal | None:
+    """A stored number ("1250.50", 5) as a Decimal; None for a blank or something that is not a number."""
     if is_blank(value) or isinstance(value, bool):
         return None
     try:
@@ -51,7 +52,7 @@ def _language(context) -> str:
 
 @pass_context
 def money(context, value: Any, currency: Any = None) -> str:
-    amount = _decimal(value)
+    amount = as_decimal(value)
     if amount is None:
         return BLANK
     if is_blank(currency):
@@ -61,13 +62,13 @@ def money(context, value: Any, currency: Any = None) -> str:
 
 @pass_context
 def number(context, value: Any) -> str:
-    amount = _decimal(value)
+    amount = as_decimal(value)
     return BLANK if amount is None else format_decimal(amount, locale=locale_of(_language(context)))
 
 
 @pass_context
 def percent(context, value: Any) -> str:
-    amount = _decimal(value)
+    amount = as_decimal(value)
     if amount is None:
         return BLANK
     text = format_decimal(amount, locale=locale_of(_language(context)))
@@ -89,7 +90,7 @@ def long_date(context, value: Any) -> str:
 def _duration(unit: str):
     @pass_context
     def render(context, value: Any) -> str:
-        amount = _decimal(value)
+        amount = as_decimal(value)
         forms = UNITS[unit].get(_language(context), UNITS[unit]["en"])
         if amount is None:
             return f"{BLANK} {forms[1]}"

@@ -46,13 +46,18 @@ def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, ba
         raise DraftConflict(old_text, draft.version)
     if old_text == text:
         return draft
-    draft.document = document.with_clause_text(key, text).canonical_json().decode("utf-8")
-    draft.version += 1
-    draft.updated_at = utcnow()
-    draft.updated_by_id = editor.id
+    write_draft(draft, document.with_clause_text(key, text), editor)
     record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version)
     db.session.commit()
     return draft
+
+
+def write_draft(draft: Draft, document: Document, editor: User) -> None:
+    """Store a new document in the draft and bump its version (the caller holds the lock and commits)."""
+    draft.document = document.canonical_json().decode("utf-8")
+    draft.version += 1
+    draft.updated_at = utcnow()
+    draft.updated_by_id = editor.id
 
 
 def latest_revision(agreement: Agreement) -> Revision | None:
