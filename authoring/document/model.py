@@ -11,6 +11,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Iterator
 
 from .canonical import canonical_json, content_hash, sha256_hex
@@ -106,7 +107,9 @@ class ClauseInstance:
             custom=data.get("custom", False),
         )
 
+    @cached_property
     def content_hash(self) -> str:
+        """SHA-256 of the clause's canonical JSON: equal hashes, equal clauses (computed once)."""
         return content_hash(self.to_dict())
 
 
@@ -191,6 +194,20 @@ class Document:
             )
             for section in self.sections
         )
+        return replace(self, sections=sections)
+
+    def with_clause_added(self, section_key: str, clause: ClauseInstance) -> "Document":
+        """Append a clause to a section (DocumentError when its key is taken or the section unknown)."""
+        if not any(s.key == section_key for s in self.sections):
+            raise DocumentError(f"section {section_key!r}: no such section")
+        sections = tuple(
+            replace(s, clauses=s.clauses + (clause,)) if s.key == section_key else s for s in self.sections
+        )
+        return replace(self, sections=sections)
+
+    def without_clause(self, key: str) -> "Document":
+        self.clause(key)  # raises KeyError for an unknown key
+        sections = tuple(replace(s, clauses=tuple(c for c in s.clauses if c.key != key)) for s in self.sections)
         return replace(self, sections=sections)
 
     # Serialising ---------------------------------------------------------------------

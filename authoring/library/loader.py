@@ -84,6 +84,7 @@ class ClauseLibrary:
         self._env.filters.update(FILTERS)
         self._env.globals["option"] = self._option
         self._templates: dict[str, Any] = {}
+        self._terms_used: dict[tuple[str, str], frozenset[str]] = {}
 
     def __iter__(self):
         return iter(self.sections)
@@ -100,6 +101,15 @@ class ClauseLibrary:
 
     def render_clause(self, clause_id: str, variant: str, terms: dict[str, Any], language: str) -> str:
         return self.render(self.clauses[clause_id].text_template(variant, language), terms, language)
+
+    def terms_used(self, clause_id: str, variant: str) -> frozenset[str]:
+        """The term paths a clause variant reads, in any language (empty for an unknown clause)."""
+        key = (clause_id, variant)
+        if key not in self._terms_used:
+            clause = self.clauses.get(clause_id)
+            texts = clause.variants[variant].text.values() if clause and variant in clause.variants else ()
+            self._terms_used[key] = frozenset(p for text in texts for p in _referenced_paths(self._env.parse(text)))
+        return self._terms_used[key]
 
     @pass_context
     def _option(self, context, path: str, value: Any = None) -> str:

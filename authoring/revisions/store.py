@@ -71,6 +71,14 @@ def _verified(blobs: dict[str, Blob], digest: str, kind: str):
     return json.loads(blob.content)
 
 
+def _clause(blobs: dict[str, Blob], digest: str) -> ClauseInstance:
+    clause = ClauseInstance.from_dict(_verified(blobs, digest, "clause"))
+    # The blob was just checked against `digest`, which is exactly the clause's content hash:
+    # a redline can compare it without hashing the text again.
+    clause.__dict__["content_hash"] = digest
+    return clause
+
+
 def load_document(tree_json: str, expected_hash: str) -> Document:
     """Rebuild a document from its tree, checking every blob and the whole document's hash."""
     tree = json.loads(tree_json)
@@ -79,11 +87,7 @@ def load_document(tree_json: str, expected_hash: str) -> Document:
     section_data = [_verified(top, digest, "section") for digest in tree["sections"]]
     clause_blobs = _get_blobs(h for s in section_data for h in s["clauses"])
     sections = tuple(
-        Section(
-            key=s["key"],
-            title=s["title"],
-            clauses=tuple(ClauseInstance.from_dict(_verified(clause_blobs, h, "clause")) for h in s["clauses"]),
-        )
+        Section(key=s["key"], title=s["title"], clauses=tuple(_clause(clause_blobs, h) for h in s["clauses"]))
         for s in section_data
     )
     document = Document(terms=terms, sections=sections)

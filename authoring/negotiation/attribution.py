@@ -1,0 +1,65 @@
+"""Who made each change a redline shows: the accepted proposal and its people.
+
+Plain Python over a Redline and a list of `Change`s (one per accepted proposal between
+the two revisions), so the benchmark and tests can reach it without a database.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..redline import Redline
+
+
+@dataclass(frozen=True)
+class Change:
+    """One accepted change: what it touched and who is answerable for it."""
+
+    kind: str  # a proposal kind: term, clause_text, clause_variant, clause_add, clause_remove
+    target: str  # term path or clause key
+    proposal_number: int | None
+    author: str
+    side: str | None
+    accepted_by: str | None
+    accepted_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        made = f"proposal {self.proposal_number} by {self.author}" if self.proposal_number else f"edited by {self.author}"
+        side = f" ({self.side})" if self.side else ""
+        accepted = f", accepted by {self.accepted_by}" if self.accepted_by and self.accepted_by != self.author else ""
+        return f"{made[0].upper()}{made[1:]}{side}{accepted}"
+
+
+def _related(path: str, used: str) -> bool:
+    return path == used or used.startswith(path + ".") or path.startswith(used + ".")
+
+
+def attribute(redline: Redline, changes: Iterable[Change], terms_used: Callable[[str], set[str]],
+              fallback: Change | None = None) -> Redline:
+    """Fill each changed clause's and term's `attributions` (in place) and return the redline.
+
+    A clause is answered for by the proposals that targeted it; a clause re-rendered
+    because a term changed, by the term proposals it reads; anything else by `fallback`
+    (the author of the newer revision, for edits made before the draft was shared).
+    """
+    by_clause: dict[str, list[Change]] = {}
+    term_changes: list[Change] = []
+    for change in changes:
+        if change.kind == "term":
+            term_changes.append(change)
+        else:
+            by_clause.setdefault(change.target, []).append(change)
+    for clause in redline.clauses:
+        if clause.status == "unchanged" or (clause.status == "moved" and not clause.changed):
+            continue
+        found = list(by_clause.get(clause.key, ()))
+        if not found and term_changes:
+            used = terms_used(clause.key)
+            found = [c for c in term_changes if any(_related(c.target, u) for u in used)]
+        clause.attributions = found or ([fallback] if fallback else [])
+    for term in redline.terms:
+        found = [c for c in term_changes if _related(c.target, term.path)]
+        term.attributions = found or ([fallback] if fallback else [])
+    return redline
