@@ -85,6 +85,15 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
         "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 3600),
+        # Without SMTP_HOST, `outbox send` writes e-mails to the "authoring.mail" log instead.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": _int("SMTP_PORT", 25),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "agreements@localhost",
+        # Links in e-mails start with this; no request tells the sender the site's address.
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
     }
     settings.update(overrides)
     return settings
