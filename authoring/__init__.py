@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import RTL_LANGUAGES, settings_from_environment
@@ -55,11 +55,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .agreements.routes import bp as agreements_bp
     from .interview.routes import bp as interview_bp
     from .revisions.routes import bp as revisions_bp
+    from .negotiation.routes import bp as negotiation_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(revisions_bp)
     app.register_blueprint(interview_bp)
+    app.register_blueprint(negotiation_bp)
 
     from .accounts.sessions import load_current_user
     from .cli import register_commands
@@ -96,7 +98,9 @@ def _register_error_pages(app: Flask) -> None:
     def http_error(error):
         if error.code not in ERROR_MESSAGES:
             return error
-        return render_error(error.code)
+        # A 403 raised with its own description says which rule applies (e.g. "the other side answers").
+        specific = error.code == 403 and error.description != Forbidden.description
+        return render_error(error.code, error.description if specific else None)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

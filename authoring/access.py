@@ -18,6 +18,8 @@ from .models import Agreement, Membership
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view": frozenset({"owner", "editor", "reviewer", "signatory", "viewer"}),
     "comment": frozenset({"owner", "editor", "reviewer", "signatory"}),
+    "propose": frozenset({"owner", "editor", "reviewer"}),
+    "answer": frozenset({"owner", "editor"}),  # accept, reject or counter the other side's proposals
     "edit": frozenset({"owner", "editor"}),
     "sign": frozenset({"signatory"}),
     "manage": frozenset({"owner"}),

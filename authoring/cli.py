@@ -1,4 +1,4 @@
-"""Flask commands: `db` (migrations), `demo` (sample data), `clauses check`."""
+"""Flask commands: `db` (migrations), `demo` (sample data), `clauses check`, `outbox send`, `bench`."""
 from __future__ import annotations
 
 import click
@@ -11,7 +11,9 @@ from . import schema
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(clauses_group)
+    app.cli.add_command(outbox_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(bench_command)
 
 
 # AppGroup wraps each subcommand in an app context (a plain click.group does not).
@@ -65,6 +67,20 @@ def clauses_check():
                f"{len(languages)} languages ({', '.join(languages)}); every variant rendered in each")
 
 
+outbox_group = AppGroup("outbox", help="E-mail notifications waiting to be sent.")
+
+
+@outbox_group.command("send", help="Send waiting e-mails (SMTP if SMTP_HOST is set, else to the log).")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
+def outbox_send(limit):
+    from .notifications import send_outbox
+
+    sent, failed = send_outbox(limit)
+    click.echo(f"sent {sent} message{'' if sent == 1 else 's'}, {failed} failed")
+    if failed:
+        raise SystemExit(1)  # so cron and CI notice; the failed messages are retried next run
+
+
 @click.command("demo", help="Create demo users and a sample agreement (safe to run twice).")
 @with_appcontext
 def demo_command():
@@ -83,3 +99,14 @@ def demo_command():
         click.echo(f"  {email:<28} {name} — {description}")
     if current_app.config["APP_ENV"] != "production":
         click.echo("Start the app with: flask --app app run   then open http://127.0.0.1:5000")
+
+
+@click.command("bench", help="Time the redline against diff-match-patch and count the redline page's queries.")
+@click.option("--clauses", default=300, show_default=True, type=click.IntRange(min=10), help="Clauses in the synthetic agreement.")
+@click.option("--runs", default=7, show_default=True, type=click.IntRange(min=1), help="Timed runs; medians are reported.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write every figure to this file.")
+def bench_command(clauses, runs, json_path):
+    # It builds its own throw-away SQLite app; the configured database is never touched.
+    from .bench import run_and_report
+
+    run_and_report(clauses, runs, json_path, echo=click.echo)

@@ -9,6 +9,9 @@ from .extensions import db
 from .models import Membership, User
 from .demo_terms import demo_terms
 from .interview.services import set_terms
+from .access import membership_of
+from .negotiation.comments import add_comment, threads_of
+from .negotiation.services import accept, propose, send_to_other_side, share
 from .revisions.services import cut_revision, draft_of, edit_clause_text
 
 DEMO_PASSWORD = "demo-password"
@@ -41,12 +44,36 @@ def create_demo() -> bool:
         "The Provider will perform the services with reasonable skill and care, in line with good industry "
         "practice (ISO/IEC 20000-1), and will promise only what it can deliver. Zespół wsparcia odpowiada "
         "po polsku, en español y на русском языке.",
-        draft.version,
+        draft.version, document.clause(key).text,
     )
     cut_revision(english, provider, "Named the service management standard; support languages")
+    _negotiate(english, users, key)
     spanish = _demo_agreement(users, DEMO_TITLE_ES, "es", "Northwind Servicios TI, S.L.", "Globex Logística, S.A.")
     cut_revision(spanish, provider, "Primer borrador: entrevista completa")
     return True
+
+
+def _negotiate(agreement, users, key):
+    """Share the English agreement and play one round each way: a proposal accepted, one open, comments."""
+    provider, client, legal = (users[e] for e in ("provider@example.com", "client@example.com", "legal@example.com"))
+    member = {user.id: membership_of(user.id, agreement.id) for user in (provider, client, legal)}
+    share(agreement, provider, member[provider.id], "Draft for your review")
+    _draft, document = draft_of(agreement)
+    text = document.clause(key).text
+    proposal, _ = propose(agreement, client, member[client.id], "clause_text", key,
+                          text.replace("reasonable skill and care", "the skill and care of a leading provider"),
+                          text, "Our board expects more than the legal minimum.")
+    add_comment(agreement, legal, member[legal.id], "Which edition of ISO/IEC 20000-1 is meant? Please name 2018.",
+                clause_key=key)
+    send_to_other_side(agreement, client, member[client.id], "Our comments on the standard of service")
+    accept(agreement, provider, member[provider.id], proposal)
+    thread = threads_of(agreement, key)[0].first
+    add_comment(agreement, provider, member[provider.id], "Yes, the 2018 edition; we will name it.", thread=thread)
+    send_to_other_side(agreement, provider, member[provider.id], "Accepted your wording on the standard of service")
+    _draft, document = draft_of(agreement)
+    days = document.terms["costs"]["payment_due_days"]
+    propose(agreement, client, member[client.id], "term", "costs.payment_due_days", 45, days,
+            "Our payment run is monthly.")
 
 
 def _demo_agreement(users, title, language, provider_name, client_name):

@@ -9,11 +9,20 @@ import re
 import pytest
 from conftest import csrf_token
 
-from authoring.access import PERMISSIONS, can
+from authoring.access import PERMISSIONS, can, membership_of
+from authoring.extensions import db
+from authoring.models import Agreement, User
+from authoring.negotiation.services import share
 from authoring.models import ROLES
 
 SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.confidentiality",
-                 "step_key": "background", "rule_id": "review_cadence_set"}
+                 "step_key": "background", "rule_id": "review_cadence_set", "thread_id": 1, "action": "resolve"}
+
+
+def share_agreement(app, agreement_id, owner):
+    with app.test_request_context(method="POST"):
+        user = db.session.get(User, owner.id)
+        share(db.session.get(Agreement, agreement_id), user, membership_of(user.id, agreement_id), "shared")
 
 
 def agreement_routes(app):
@@ -28,7 +37,7 @@ def agreement_routes(app):
 def url_for_rule(rule, agreement_id):
     path = rule.rule
     for name, value in {**SAMPLE_VALUES, "agreement_id": agreement_id}.items():
-        path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(value), path)
+        path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(value), path)
     assert "<" not in path, f"add a sample value for {path}"
     return path
 
@@ -61,6 +70,7 @@ def test_each_role_gets_403_exactly_where_its_role_is_not_enough(app, make_user,
     member = make_user("member@example.com")
     agreement = make_agreement(owner)
     add_member(agreement, member, "client", role)
+    share_agreement(app, agreement, owner)  # the whole negotiation surface is open to the client
     client = login(app.test_client(), "member@example.com")
     token = csrf_token(client, "/agreements/new")
     for rule, method, view in agreement_routes(app):

@@ -25,7 +25,8 @@ PROCESSES = 8
 EDITS_PER_PROCESS = 25
 MAX_ATTEMPTS = 2_000  # per process; a livelock fails the test rather than hanging it
 TEXTAREA_RE = re.compile(r"<textarea[^>]*>(?:\r\n|\n)?(.*?)</textarea>", re.S)  # a browser drops one leading newline
-VERSION_RE = re.compile(r'name="base_version" value="(\d+)"')
+VERSION_RE = re.compile(r'name="base_version" type="hidden" value="(\d+)"')
+BASE_TEXT_RE = re.compile(r'name="base_text" type="hidden" value="([^"]*)"')
 
 
 def _editor(config: dict, agreement_id: int, key: str, worker: int, results) -> None:
@@ -46,7 +47,8 @@ def _editor(config: dict, agreement_id: int, key: str, worker: int, results) -> 
             body = page.get_data(as_text=True)
             text = html.unescape(TEXTAREA_RE.search(body).group(1))
             version = VERSION_RE.search(body).group(1)
-            response = client.post(path, data={"csrf_token": token, "base_version": version,
+            base_text = html.unescape(BASE_TEXT_RE.search(body).group(1))
+            response = client.post(path, data={"csrf_token": token, "base_version": version, "base_text": base_text,
                                                "text": f"{text} [w{worker}-{done}]"})
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             if response.status_code == 302:

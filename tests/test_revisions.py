@@ -1,6 +1,7 @@
 """The working draft and immutable, content-addressed, verified revisions."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select, update
 from authoring.document import ClauseInstance, Document, Section
 from authoring.extensions import db
 from authoring.models import Agreement, Blob, Draft, Revision, User
-from authoring.revisions.services import cut_revision, edit_clause_text, revision_document
+from authoring.revisions.services import cut_revision, draft_of, edit_clause_text, revision_document
 from authoring.revisions.store import RevisionIntegrityError
 
 WORDS = ["Provider", "Client", "dostawca", "клиент", "הספק", "servicio", "oras", "shall", "within", "days"]
@@ -45,7 +46,9 @@ def test_100_revisions_of_300_clauses_store_each_body_once(app, agreement_with):
         agreement, user = db.session.get(Agreement, agreement_id), db.session.get(User, owner.id)
         for n in range(100):
             version = db.session.get(Draft, agreement_id).version
-            edit_clause_text(agreement, user, f"c{n % 30}.{n % 10}", f"Revision {n}: the Provider shall respond — עדכון {n}.", version)
+            key = f"c{n % 30}.{n % 10}"
+            edit_clause_text(agreement, user, key, f"Revision {n}: the Provider shall respond — עדכון {n}.", version,
+                             draft_of(agreement)[1].clause(key).text)
             cut_revision(agreement, user, f"change {n}")
         clause_bodies = db.session.scalar(select(func.count()).select_from(Blob).where(Blob.kind == "clause"))
         assert clause_bodies <= 300 + 100
@@ -66,7 +69,8 @@ def test_tampered_body_makes_loading_that_revision_fail(app, client, login, agre
     with app.test_request_context(method="POST"):
         agreement, user = db.session.get(Agreement, agreement_id), db.session.get(User, owner.id)
         first = cut_revision(agreement, user, "first")
-        edit_clause_text(agreement, user, "c1.1", "Changed in revision two.", db.session.get(Draft, agreement_id).version)
+        edit_clause_text(agreement, user, "c1.1", "Changed in revision two.", db.session.get(Draft, agreement_id).version,
+                         draft_of(agreement)[1].clause("c1.1").text)
         second = cut_revision(agreement, user, "second")
         blob = db.session.scalar(select(Blob).where(Blob.content.contains("Changed in revision two.")))
         db.session.execute(update(Blob).where(Blob.hash == blob.hash)
@@ -93,8 +97,13 @@ def test_a_revision_row_whose_hash_was_altered_fails_too(app, agreement_with):
 
 
 def edit_page(client, agreement_id, key):
-    page = client.get(f"/agreements/{agreement_id}/clauses/{key}/edit").get_data(as_text=True)
-    return int(re.search(r'name="base_version" value="(\d+)"', page).group(1))
+    """What the edit form says the edit is based on: {"base_version": n, "base_text": text}."""
+    return based_on(client.get(f"/agreements/{agreement_id}/clauses/{key}/edit").get_data(as_text=True))
+
+
+def based_on(page: str) -> dict:
+    return {"base_version": int(re.search(r'name="base_version" type="hidden" value="(\d+)"', page).group(1)),
+            "base_text": html.unescape(re.search(r'name="base_text" type="hidden" value="([^"]*)"', page).group(1))}
 
 
 def test_edit_clause_cut_revision_and_read_it_back_in_every_script(app, client, make_user, login, make_agreement):
@@ -103,7 +112,7 @@ def test_edit_clause_cut_revision_and_read_it_back_in_every_script(app, client, 
     login(client, "ed@example.com")
     text = "  הספק יגיב בתוך 4 שעות.\nDostawca — zażółć gęślą jaźń; Исполнитель; señal.  "
     base = edit_page(client, agreement, "services.scope")
-    saved = post_form(client, f"/agreements/{agreement}/clauses/services.scope/edit", {"text": text, "base_version": base})
+    saved = post_form(client, f"/agreements/{agreement}/clauses/services.scope/edit", {"text": text, **base})
     assert saved.status_code == 302
     draft_page = client.get(f"/agreements/{agreement}").get_data(as_text=True)
     assert 'dir="rtl"' in draft_page and "custom" in draft_page
@@ -132,17 +141,16 @@ def test_stale_clause_edit_is_refused_with_both_versions(app, make_user, login, 
     first, second = login(app.test_client(), "a@example.com"), login(app.test_client(), "b@example.com")
     url = f"/agreements/{agreement}/clauses/general.confidentiality/edit"
     base_first, base_second = edit_page(first, agreement, "general.confidentiality"), edit_page(second, agreement, "general.confidentiality")
-    assert post_form(first, url, {"text": "Their wording wins first.", "base_version": base_first}).status_code == 302
-    stale = post_form(second, url, {"text": "My wording, typed meanwhile.", "base_version": base_second})
+    assert post_form(first, url, {"text": "Their wording wins first.", **base_first}).status_code == 302
+    stale = post_form(second, url, {"text": "My wording, typed meanwhile.", **base_second})
     page = stale.get_data(as_text=True)
     assert stale.status_code == 409
-    assert "changed by someone else" in page
+    assert "changed the same words" in page
     assert "Their wording wins first." in page and "My wording, typed meanwhile." in page
     with app.app_context():
         assert "Their wording wins first." in db.session.get(Draft, agreement).document
     # The page now carries the newer version, so saving again (after reading both) goes through.
-    newer = int(re.search(r'name="base_version" value="(\d+)"', page).group(1))
-    assert post_form(second, url, {"text": "Agreed wording.", "base_version": newer}).status_code == 302
+    assert post_form(second, url, {"text": "Agreed wording.", **based_on(page)}).status_code == 302
 
 
 def test_clause_edit_validation(client, make_user, login, make_agreement):

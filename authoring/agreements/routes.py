@@ -7,6 +7,7 @@ from ..access import agreement_route, can
 from ..accounts.sessions import login_required
 from ..config import LANGUAGES
 from ..render.tables import agreement_tables, tables_by_section
+from ..negotiation.status import negotiation_state
 from ..revisions.services import draft_of, latest_revision
 from .forms import ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, ROLE_LABELS, SIDE_LABELS
 from .services import (
@@ -54,9 +55,14 @@ def new():
 def show(agreement, membership):
     draft, document = draft_of(agreement)
     tables = agreement_tables(current_app.extensions["clause_library"], document.terms, agreement.language)
+    state = negotiation_state(agreement, document, membership.side)
+    only = None
+    if request.args.get("show") == "needs-my-answer":
+        only = {key for key, clause_state in state.clauses.items() if clause_state.needs_my_answer}
     return render_template(
         "agreements/show.html", agreement=agreement, membership=membership, draft=draft,
         document=document, tables=tables_by_section(tables), latest=latest_revision(agreement), confirm=ConfirmForm(),
+        state=state, only=only,
     )
 
 

@@ -10,6 +10,8 @@ from ..access import agreement_route
 from ..agreements.forms import ConfirmForm
 from ..library import OMIT
 from ..models.health import REASON_MAX
+from ..negotiation.changes import InvalidChange, apply_change
+from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_number
 from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of
 from .health import RULES_BY_ID
@@ -55,13 +57,14 @@ def _initial_data(step, document, side, with_choices):
     return data
 
 
-def _render_step(agreement, membership, step, form, document, base, status=200, notice=None, notice_error=False):
+def _render_step(agreement, membership, step, form, document, base, status=200, notice=None, notice_error=False,
+                 countered=None):
     previous, following = neighbours(step)
     return render_template(
         f"interview/{step.key}.html", agreement=agreement, membership=membership, step=step, steps=STEPS,
         status=step_status(document.terms), form=form, base=base, document=document, notice=notice, notice_error=notice_error,
         editable=can_edit_step(agreement, membership, step), previous=previous, following=following,
-        guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field,
+        guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field, countered=countered,
     ), status
 
 
@@ -87,8 +90,38 @@ def step(agreement, membership, step_key):
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side))
 
 
+@bp.get("/agreements/<int:agreement_id>/interview/counter/<int:number>")
+@agreement_route("answer")
+def counter(agreement, membership, number):
+    """The step that holds what proposal `number` changes, filled in with the proposed value."""
+    proposal = proposal_by_number(agreement, number)
+    if proposal is None or proposal.kind not in ("term", "clause_variant") or proposal.status != "open":
+        abort(404)
+    _draft, document = draft_of(agreement)
+    step = _step_for(proposal, membership.side)
+    if step is None or not can_edit_step(agreement, membership, step):
+        flash("This proposal cannot be countered from your side of the interview: accept or reject it.", "error")
+        return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
+    proposed = apply_change(library(), agreement.language, document, proposal.kind, proposal.target, proposal.value)
+    with_choices = can_choose_clauses(agreement, membership, step)
+    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, proposed, membership.side, with_choices))
+    return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side),
+                        countered=proposal)
+
+
+def _step_for(proposal, side):
+    if proposal.kind == "clause_variant":
+        clause = library().clauses.get(proposal.target)
+        return STEPS_BY_KEY.get(library().section_for(clause.id).step) if clause else None
+    for step in STEPS:
+        for path in step.term_paths(side).values():
+            if path == proposal.target or proposal.target.startswith(path + "."):
+                return step
+    return None
+
+
 @bp.post("/agreements/<int:agreement_id>/interview/<step_key>")
-@agreement_route("edit")
+@agreement_route("propose")
 def save(agreement, membership, step_key):
     step = STEPS_BY_KEY.get(step_key) or abort(404)
     if not can_edit_step(agreement, membership, step):
@@ -112,14 +145,27 @@ def save(agreement, membership, step_key):
     choices = {}
     if with_choices:
         choices = {c.id: form.clauses[_choice_field(c.id)].data for c in step_clauses(step)}
+    countered = None
+    if request.form.get("counter_of", "").isdigit():
+        countered = proposal_by_number(agreement, int(request.form["counter_of"])) or abort(404)
     try:
-        save_step(agreement, g.user, membership, step, data, base, choices)
+        proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered)
     except StepConflict as conflict:
         _draft, document = draft_of(agreement)
         return _render_step(agreement, membership, step, form, document,
                             base_token(step, document, membership.side), status=409, notice=str(conflict),
-                            notice_error=True)
-    flash(f"“{step.title}” saved.", "success")
+                            notice_error=True, countered=countered)
+    except NotAllowed as error:
+        abort(403, description=str(error))
+    except (NegotiationError, InvalidChange) as error:
+        return _render_step(agreement, membership, step, form, document, base, status=409, notice=str(error),
+                            notice_error=True, countered=countered)
+    if agreement.shared:
+        numbers = ", ".join(str(p.number) for p in proposals)
+        flash(f"Proposal{'s' if len(proposals) > 1 else ''} {numbers} sent to the other side." if proposals
+              else "Nothing changed, so nothing was proposed.", "success")
+    else:
+        flash(f"“{step.title}” saved.", "success")
     previous, following = neighbours(step)
     target = {"next": following, "back": previous}.get(action) or step
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key=target.key))

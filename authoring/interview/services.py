@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..access import can
 from ..agreements.services import lock_agreement
@@ -19,12 +19,14 @@ from ..document import Document
 from ..document.canonical import content_hash
 from ..extensions import db
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
-from ..models import Agreement, Draft, HealthAcknowledgement, Membership, User, utcnow
+from ..document.terms import changed_terms
+from ..models import Agreement, Draft, HealthAcknowledgement, Membership, Proposal, User, utcnow
 from ..revisions.services import draft_of, write_draft
 from .health import RULES_BY_ID, Finding, check_health
 from .steps import STEPS, Step, apply_form, step_status, step_terms
 
 EDITABLE_STATUSES = ("draft", "ready")
+NEGOTIABLE_STATUSES = ("negotiating", "ready")
 
 
 class StepConflict(Exception):
@@ -47,14 +49,19 @@ def step_clauses(step: Step):
 
 
 def can_edit_step(agreement: Agreement, membership: Membership, step: Step) -> bool:
-    """Editors of either side fill the background (their own party); the provider drafts the rest."""
-    if not can(membership, "edit") or agreement.status not in EDITABLE_STATUSES or step.form is None:
+    """Before sharing: editors of either side fill the background (their own party), the provider
+    drafts the rest. Once shared: whoever may propose changes any step, as proposals."""
+    if step.form is None:
+        return False
+    if agreement.shared:
+        return can(membership, "propose") and agreement.status in NEGOTIABLE_STATUSES
+    if not can(membership, "edit") or agreement.status not in EDITABLE_STATUSES:
         return False
     return step.key == "background" or membership.side == "provider"
 
 
 def can_choose_clauses(agreement: Agreement, membership: Membership, step: Step) -> bool:
-    return can_edit_step(agreement, membership, step) and membership.side == "provider"
+    return can_edit_step(agreement, membership, step) and (agreement.shared or membership.side == "provider")
 
 
 def base_token(step: Step, document: Document, side: str) -> str:
@@ -65,20 +72,27 @@ def base_token(step: Step, document: Document, side: str) -> str:
 
 
 def save_step(agreement: Agreement, user: User, membership: Membership, step: Step, data: dict[str, Any],
-              base: str, choices: dict[str, str] | None = None) -> Draft:
-    """Store a step's answers (and clause choices); StepConflict when it changed since `base`."""
+              base: str, choices: dict[str, str] | None = None, counter_of: Proposal | None = None) -> list[Proposal]:
+    """Store a step's answers (and clause choices); StepConflict when it changed since `base`.
+
+    Once the draft is shared nothing is written: each changed term and clause choice
+    becomes a proposal to the other side (returned). `counter_of` is the proposal of
+    the other side this save answers; the change to the same term supersedes it.
+    """
     draft, document = draft_of(agreement, for_update=True)
     if base_token(step, document, membership.side) != base:
         raise StepConflict("Someone else saved this step after you opened it. Your answers are still in the "
                            "form below: check them against the agreement, then save again.")
-    terms = apply_form(step, library().catalogue, document.terms, data, membership.side)
+    terms = library().catalogue.complete(apply_form(step, library().catalogue, document.terms, data, membership.side))
     chosen = current_choices(document)
     for clause_id, variant in (choices or {}).items():
         chosen[clause_id] = variant
+    if agreement.shared:
+        return _propose_step(agreement, user, membership, document, terms, chosen, counter_of)
     updated = assemble(library(), terms, agreement.language, chosen, previous=document)
     if updated.sha256() == document.sha256():
         db.session.rollback()
-        return draft
+        return []
     write_draft(draft, updated, user)
     before = {clause.key: clause for clause in document.clauses()}
     changed_clauses = sorted(c.key for c in updated.clauses() if before.get(c.key) != c)
@@ -89,7 +103,26 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
         record("agreement.status_changed", actor=user, agreement=agreement, status="draft",
                reason=f"the step “{step.title}” changed after the agreement was marked ready")
     db.session.commit()
-    return draft
+    return []
+
+
+def _propose_step(agreement, user, membership, document, terms, chosen, counter_of) -> list[Proposal]:
+    from ..negotiation.services import propose  # negotiation builds on the interview
+
+    changes = [("term", path, new, old) for path, old, new in changed_terms(document.terms, terms)]
+    before = current_choices(document)
+    changes += [("clause_variant", clause_id, variant, before.get(clause_id, OMIT))
+                for clause_id, variant in chosen.items() if before.get(clause_id, OMIT) != variant]
+    if counter_of is not None and not any((k, t) == (counter_of.kind, counter_of.target) for k, t, _n, _o in changes):
+        raise StepConflict(f"Your counter-proposal must change what proposal {counter_of.number} changes.")
+    proposals = []
+    for kind, target, value, base_value in changes:
+        countered = counter_of if counter_of is not None and (kind, target) == (counter_of.kind, counter_of.target) else None
+        proposal, _rebased = propose(agreement, user, membership, kind, target, value, base_value,
+                                     counter_of=countered, commit=False)
+        proposals.append(proposal)
+    db.session.commit()
+    return proposals
 
 
 # Health checks and readiness -----------------------------------------------------------
@@ -151,14 +184,21 @@ def withdraw_acknowledgement(agreement: Agreement, user: User, rule_id: str) -> 
 
 
 def mark_ready(agreement: Agreement, user: User) -> None:
-    """Draft -> ready: every step complete, every failing check fixed or acknowledged."""
+    """Draft or negotiating -> ready: every step complete, no proposal open, every failing check
+    fixed or acknowledged."""
     _draft, document = draft_of(agreement, for_update=True)
-    if agreement.status != "draft":
-        raise NotReady([f"The agreement is {agreement.status}, not a draft."])
+    if agreement.status not in ("draft", "negotiating"):
+        raise NotReady([f"The agreement is {agreement.status}: only a draft or a negotiated agreement becomes ready."])
     state = readiness(agreement, document)
-    if state.reasons:
+    reasons = list(state.reasons)
+    still_open = db.session.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.agreement_id == agreement.id, Proposal.status == "open"))
+    if still_open:
+        reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open: answer or withdraw "
+                       f"{'them' if still_open > 1 else 'it'} first.")
+    if reasons:
         db.session.rollback()
-        raise NotReady(state.reasons)
+        raise NotReady(reasons)
     agreement.status = "ready"
     record("agreement.status_changed", actor=user, agreement=agreement, status="ready",
            acknowledged=sorted(f.rule.id for f in state.findings))

@@ -3,10 +3,13 @@ from .agreement import ROLES, SIDES, STATUSES, Agreement, Invitation, Membership
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .health import HealthAcknowledgement
+from .negotiation import PROPOSAL_KINDS, PROPOSAL_STATUSES, Comment, Proposal
+from .outbox import OutboxMessage
 from .revision import Blob, Draft, Revision
 from .user import LoginFailure, User, UserSession
 
 __all__ = [
-    "ROLES", "SIDES", "STATUSES", "Agreement", "AuditEvent", "Base", "Blob", "Draft",
-    "HealthAcknowledgement", "Invitation", "LoginFailure", "Membership", "Revision", "User", "UserSession", "utcnow",
+    "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditEvent", "Base", "Blob",
+    "Comment", "Draft", "HealthAcknowledgement", "Invitation", "LoginFailure", "Membership", "OutboxMessage",
+    "Proposal", "Revision", "User", "UserSession", "utcnow",
 ]

@@ -33,10 +33,17 @@ class Agreement(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Negotiation: when the provider shared the draft, and whose move it is now.
+    shared_at: Mapped[Optional[datetime]]
+    turn: Mapped[Optional[str]] = mapped_column(String(16))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by="Membership.id"
     )
+
+    @property
+    def shared(self) -> bool:
+        return self.shared_at is not None
 
     def organisation(self, side: str) -> str:
         return self.provider_name if side == "provider" else self.client_name

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -50,7 +50,10 @@ class Revision(Base):
     number: Mapped[int]
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("revisions.id"))
     author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    side: Mapped[Optional[str]] = mapped_column(String(16))  # the author's side
     message: Mapped[str] = mapped_column(String(500))
+    # What changed since the parent: {"added": n, "removed": n, "moved": n, "changed": n, "terms": n}.
+    changes: Mapped[Optional[dict]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the whole document's canonical JSON
     tree: Mapped[str] = mapped_column(Text)  # canonical JSON: {"terms": hash, "sections": [hash, ...]}

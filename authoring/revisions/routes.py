@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from ..access import agreement_route
+from ..access import agreement_route, can
+from ..negotiation.services import NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose
 from .forms import ClauseTextForm, CutRevisionForm
 from .services import (
     DraftConflict, NothingToRevise, cut_revision, draft_of, edit_clause_text,
@@ -15,29 +16,63 @@ bp = Blueprint("revisions", __name__)
 
 
 @bp.route("/agreements/<int:agreement_id>/clauses/<key>/edit", methods=["GET", "POST"])
-@agreement_route("edit")
+@agreement_route("propose")
 def edit_clause(agreement, membership, key):
+    """Before sharing, the provider's editors edit directly; once shared, an edit is a proposal.
+
+    Either way the write names what it was based on, and a change made meanwhile is
+    merged exactly or refused (409) with both versions on the page.
+    """
+    proposing = agreement.shared
+    if not proposing and not (can(membership, "edit") and membership.side == "provider"):
+        abort(403, description="Until the draft is shared, the provider's editors write it.")
     draft, document = draft_of(agreement)
     try:
         clause = document.clause(key)
     except KeyError:
         abort(404)
     form = ClauseTextForm()
+    counter_number = request.args.get("counter", type=int) or form.counter_of.data
+    countered = proposal_by_number(agreement, counter_number) if counter_number else None
+    if counter_number and (countered is None or countered.target != key or countered.kind != "clause_text"):
+        abort(404)
     conflict = None
     if request.method == "GET":
-        form.text.data = clause.text
-        form.base_version.data = draft.version
+        form.text.data = countered.value if countered else clause.text
+        form.base_version.data, form.base_text.data = draft.version, clause.text
+        form.counter_of.data = counter_number
     elif form.validate_on_submit():
         try:
-            edit_clause_text(agreement, g.user, key, form.text.data, form.base_version.data)
+            if proposing:
+                proposal, merged = propose(agreement, g.user, membership, "clause_text", key, form.text.data,
+                                           form.base_text.data, form.reason.data, countered)
+                done = f"Proposal {proposal.number} sent to the other side"
+            else:
+                merged = edit_clause_text(agreement, g.user, key, form.text.data, form.base_version.data,
+                                          form.base_text.data)
+                done = f"“{clause.title}” saved"
         except DraftConflict as error:
-            conflict = error
+            conflict = error.current_text
+        except ProposalConflict as error:
+            conflict = error.current
+        except NotAllowed as error:
+            abort(403, description=str(error))
+        except NegotiationError as error:
+            form.form_errors.append(str(error))
         else:
-            flash(f"“{clause.title}” saved.", "success")
+            flash(done + (", merged with a change made meanwhile: check the result." if merged else "."), "success")
+            if proposing:
+                return redirect(url_for("negotiation.clause", agreement_id=agreement.id, key=key))
             return redirect(url_for("agreements.show", agreement_id=agreement.id, _anchor=f"clause-{key}"))
-    status = 409 if conflict else (422 if request.method == "POST" else 200)
+        if conflict is not None:
+            # The next save is based on what the draft says now.
+            current_draft, _document = draft_of(agreement)
+            form.base_version.data, form.base_text.data = current_draft.version, conflict
+            form.base_version.raw_data = None  # else the field would render the stale submitted version
+    status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
     return render_template("revisions/edit_clause.html", agreement=agreement, membership=membership,
-                           clause=clause, form=form, conflict=conflict), status
+                           clause=clause, form=form, conflict=conflict, proposing=proposing,
+                           countered=countered), status
 
 
 def _history_page(agreement, membership, form, status=200):
@@ -55,9 +90,12 @@ def history(agreement, membership):
 @agreement_route("edit")
 def cut(agreement, membership):
     form = CutRevisionForm()
+    if agreement.shared:
+        form.message.errors = ["The draft is shared: a revision is cut by sending the draft to the other side."]
+        return _history_page(agreement, membership, form, status=409)
     if form.validate_on_submit():
         try:
-            revision = cut_revision(agreement, g.user, form.message.data)
+            revision = cut_revision(agreement, g.user, form.message.data, side=membership.side)
         except NothingToRevise as error:
             form.message.errors.append(str(error))
         else:

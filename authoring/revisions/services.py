@@ -1,23 +1,25 @@
 """The working draft and its revisions: edit the draft, cut immutable revisions, load them verified."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..agreements.services import lock_agreement
 from ..audit import record
 from ..document import Document
+from ..document.merge import MergeConflict, merge_text
 from ..extensions import db
-from ..models import Agreement, Draft, Revision, User, utcnow
+from ..models import Agreement, Draft, Proposal, Revision, User, utcnow
+from ..redline import redline_between
 from .store import load_document, store_document
 
 MESSAGE_MAX = 500
 
 
 class DraftConflict(Exception):
-    """The draft changed after the caller read it; carries what it is now."""
+    """My change and a newer one overlap; carries the newer text so the person can redo theirs."""
 
     def __init__(self, current_text: str, current_version: int):
-        super().__init__("The clause was changed by someone else while you were editing.")
+        super().__init__("The clause was changed by someone else while you were editing, in the same words.")
         self.current_text = current_text
         self.current_version = current_version
 
@@ -34,22 +36,32 @@ def draft_of(agreement: Agreement, *, for_update: bool = False) -> tuple[Draft, 
     return draft, Document.from_json(draft.document)
 
 
-def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, base_version: int) -> Draft:
-    """Replace a clause's text in the draft, refusing a write based on an older draft.
+def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, base_version: int,
+                     base_text: str) -> bool:
+    """Replace a clause's text in the draft; True when it had to be merged with a newer change.
 
-    Merging concurrent edits of one clause is the negotiation feature's job; here a
-    stale write is refused whole (DraftConflict), so nothing is ever silently lost.
+    The write names what it was based on (the draft version and the clause text then).
+    When the clause changed since, the two changes are merged exactly from that common
+    base (document.merge); when they overlap, DraftConflict - nothing is overwritten.
     """
     draft, document = draft_of(agreement, for_update=True)
-    old_text = document.clause(key).text
-    if draft.version != base_version:
-        raise DraftConflict(old_text, draft.version)
-    if old_text == text:
-        return draft
+    current = document.clause(key).text
+    merged = False
+    if draft.version != base_version and current != base_text:
+        try:
+            text = merge_text(base_text, text, current)
+        except MergeConflict:
+            db.session.rollback()
+            raise DraftConflict(current, draft.version) from None
+        merged = True
+    if current == text:
+        db.session.rollback()
+        return merged
     write_draft(draft, document.with_clause_text(key, text), editor)
-    record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version)
+    record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version,
+           merged=merged, based_on=base_version)
     db.session.commit()
-    return draft
+    return merged
 
 
 def write_draft(draft: Draft, document: Document, editor: User) -> None:
@@ -66,8 +78,13 @@ def latest_revision(agreement: Agreement) -> Revision | None:
     )
 
 
-def cut_revision(agreement: Agreement, author: User, message: str) -> Revision:
-    """Snapshot the draft as the next immutable revision; refuse when nothing changed."""
+def cut_revision(agreement: Agreement, author: User, message: str, side: str | None = None,
+                 *, commit: bool = True) -> Revision:
+    """Snapshot the draft as the next immutable revision; refuse when nothing changed.
+
+    The revision keeps counts of what changed since its parent (for the history) and
+    becomes the home of every proposal accepted since the previous one (for attribution).
+    """
     draft, document = draft_of(agreement, for_update=True)
     parent = latest_revision(agreement)
     digest = document.sha256()
@@ -78,14 +95,22 @@ def cut_revision(agreement: Agreement, author: User, message: str) -> Revision:
         number=(parent.number + 1) if parent else 1,
         parent_id=parent.id if parent else None,
         author_id=author.id,
+        side=side,
         message=message,
         hash=digest,
         tree=store_document(document),
+        changes=redline_between(revision_document(parent), document).counts() if parent else None,
     )
     db.session.add(revision)
     db.session.flush()
+    db.session.execute(
+        update(Proposal)
+        .where(Proposal.agreement_id == agreement.id, Proposal.status == "accepted", Proposal.revision_id.is_(None))
+        .values(revision_id=revision.id)
+    )
     record("revision.created", actor=author, agreement=agreement, number=revision.number, hash=digest, message=message)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return revision
 
 

@@ -1,0 +1,39 @@
+"""The redline between two stored revisions, with each change attributed to its proposal."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..interview.services import library
+from ..models import Agreement, Proposal, Revision
+from ..redline import Redline, redline_between
+from ..revisions.services import revision_document
+from .attribution import Change, attribute
+
+
+def _change(proposal: Proposal) -> Change:
+    return Change(proposal.kind, proposal.target, proposal.number,
+                  proposal.author.name if proposal.author else "a former member", proposal.side,
+                  proposal.responded_by.name if proposal.responded_by else None, proposal.responded_at)
+
+
+def revision_redline(agreement: Agreement, older: Revision, newer: Revision) -> Redline:
+    """Redline `older` -> `newer` (any two revisions); a constant number of queries."""
+    old_document, new_document = revision_document(older), revision_document(newer)
+    redline = redline_between(old_document, new_document)
+    low, high = sorted((older.number, newer.number))
+    accepted = db.session.scalars(
+        select(Proposal).join(Revision, Proposal.revision_id == Revision.id)
+        .where(Proposal.agreement_id == agreement.id, Proposal.status == "accepted",
+               Revision.number > low, Revision.number <= high)
+        .order_by(Proposal.number)
+    )
+    clauses = {c.key: c for c in old_document.clauses()} | {c.key: c for c in new_document.clauses()}
+
+    def terms_used(key: str) -> set[str]:
+        clause = clauses[key]
+        return set(library().terms_used(clause.clause_id, clause.variant)) if clause.clause_id else set()
+
+    fallback = Change("direct", "", None, newer.author.name if newer.author else "a former member",
+                      newer.side, None, newer.created_at)
+    return attribute(redline, [_change(p) for p in accepted], terms_used, fallback)

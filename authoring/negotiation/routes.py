@@ -1,0 +1,282 @@
+"""Negotiation pages: overview, clause discussions, proposals, comments, turns, redlines."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from ..access import agreement_route, can
+from ..document.words import word_diff
+from ..document.terms import display_value, term_label
+from ..interview.services import library
+from ..revisions.services import draft_of, revisions_of
+from ..revisions.store import RevisionIntegrityError
+from .changes import InvalidChange, current_value, describe
+from .comments import add_comment, set_resolved, thread_by_id, threads_of
+from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
+from .redlines import revision_redline
+from .services import (
+    NegotiationError, NotAllowed, ProposalConflict, accept, proposal_by_number, proposals_of, propose, reject, send_to_other_side, share,
+    withdraw,
+)
+from .status import negotiation_state
+
+bp = Blueprint("negotiation", __name__)
+
+
+@bp.record_once
+def _template_helpers(state):
+    # Globals, not a context processor: imported macros see globals only.
+    state.app.jinja_env.globals.update(
+        describe_proposal=lambda p: describe(p.kind, p.target, p.value), word_diff=word_diff,
+        display_value=display_value, term_label=term_label,
+    )
+
+
+def _back(agreement, default="negotiation.overview", **values):
+    """Back to the page the form was on (only our own paths), else `default`."""
+    target = request.form.get("next", "")
+    if target.startswith(f"/agreements/{agreement.id}") and "//" not in target:
+        return redirect(target)
+    return redirect(url_for(default, agreement_id=agreement.id, **values))
+
+
+def _refused(agreement, membership, error: NegotiationError | InvalidChange):
+    """A refused step: 403 for a rule about people; both versions (409) for a conflict; else say why."""
+    if isinstance(error, NotAllowed):
+        abort(403, description=str(error))
+    if isinstance(error, ProposalConflict):
+        return render_template("negotiation/conflict.html", agreement=agreement, membership=membership,
+                               error=error), 409
+    flash(str(error), "error")
+    return _back(agreement)
+
+
+@bp.get("/agreements/<int:agreement_id>/negotiation")
+@agreement_route("view")
+def overview(agreement, membership):
+    return _overview_page(agreement, membership)
+
+
+def _overview_page(agreement, membership, message_form=None, status=200):
+    _draft, document = draft_of(agreement)
+    state = negotiation_state(agreement, document, membership.side)
+    return render_template(
+        "negotiation/overview.html", agreement=agreement, membership=membership, document=document, state=state,
+        proposals=proposals_of(agreement), threads=threads_of(agreement),
+        message_form=message_form or MessageForm(), comment_form=CommentForm(),
+        reject_form=RejectForm(), action_form=ReasonForm(),
+    ), status
+
+
+@bp.post("/agreements/<int:agreement_id>/share")
+@agreement_route("manage")
+def share_draft(agreement, membership):
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _overview_page(agreement, membership, form, status=422)
+    try:
+        share(agreement, g.user, membership, form.message.data)
+    except NegotiationError as error:
+        return _refused(agreement, membership, error)
+    flash(f"Shared with {agreement.client_name}. It is their move.", "success")
+    return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/send")
+@agreement_route("edit")
+def send(agreement, membership):
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _overview_page(agreement, membership, form, status=422)
+    try:
+        revision = send_to_other_side(agreement, g.user, membership, form.message.data)
+    except NegotiationError as error:
+        return _refused(agreement, membership, error)
+    sent = f"Revision {revision.number} sent" if revision else "Your proposals were sent (the text itself is unchanged)"
+    flash(f"{sent}. Waiting for the {agreement.turn}.", "success")
+    return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
+
+
+@bp.get("/agreements/<int:agreement_id>/clauses/<key>")
+@agreement_route("view")
+def clause(agreement, membership, key):
+    _draft, document = draft_of(agreement)
+    try:
+        clause = document.clause(key)
+    except KeyError:
+        abort(404)
+    state = negotiation_state(agreement, document, membership.side).clauses[key]
+    return render_template(
+        "negotiation/clause.html", agreement=agreement, membership=membership, clause=clause, state=state,
+        proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
+        comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(),
+    )
+
+
+def _proposal_or_404(agreement, number):
+    proposal = proposal_by_number(agreement, number)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+@bp.post("/agreements/<int:agreement_id>/proposals/<int:number>/accept")
+@agreement_route("answer")
+def accept_proposal(agreement, membership, number):
+    proposal = _proposal_or_404(agreement, number)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
+    try:
+        merged = accept(agreement, g.user, membership, proposal)
+    except NegotiationError as error:
+        return _refused(agreement, membership, error)
+    flash(f"Proposal {number} accepted" + (", merged with changes made since it was proposed." if merged else "."),
+          "success")
+    return _back(agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/proposals/<int:number>/reject")
+@agreement_route("answer")
+def reject_proposal(agreement, membership, number):
+    proposal = _proposal_or_404(agreement, number)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        flash("Give the other side your reason for rejecting it.", "error")
+        return _back(agreement)
+    try:
+        reject(agreement, g.user, membership, proposal, form.reason.data)
+    except NegotiationError as error:
+        return _refused(agreement, membership, error)
+    flash(f"Proposal {number} rejected.", "success")
+    return _back(agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/proposals/<int:number>/withdraw")
+@agreement_route("propose")
+def withdraw_proposal(agreement, membership, number):
+    proposal = _proposal_or_404(agreement, number)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
+    try:
+        withdraw(agreement, g.user, proposal)
+    except NegotiationError as error:
+        return _refused(agreement, membership, error)
+    flash(f"Proposal {number} withdrawn.", "success")
+    return _back(agreement)
+
+
+@bp.get("/agreements/<int:agreement_id>/proposals/<int:number>/counter")
+@agreement_route("answer")
+def counter(agreement, membership, number):
+    """A counter-proposal is made where that kind of change is made, starting from the proposal."""
+    proposal = _proposal_or_404(agreement, number)
+    if proposal.kind == "clause_text":
+        return redirect(url_for("revisions.edit_clause", agreement_id=agreement.id, key=proposal.target, counter=number))
+    if proposal.kind in ("term", "clause_variant"):
+        return redirect(url_for("interview.counter", agreement_id=agreement.id, number=number))
+    flash("Adding or removing a clause is accepted or rejected; there is nothing to counter.", "error")
+    return _back(agreement)
+
+
+def _new_key(title: str, document) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "clause"
+    existing = {c.key for c in document.clauses()}
+    number = 1
+    while f"custom.{base}-{number}" in existing:
+        number += 1
+    return f"custom.{base}-{number}"
+
+
+@bp.route("/agreements/<int:agreement_id>/clauses/new", methods=["GET", "POST"])
+@agreement_route("propose")
+def new_clause(agreement, membership):
+    _draft, document = draft_of(agreement)
+    form = NewClauseForm()
+    form.section.choices = [(s.key, s.title) for s in document.sections]
+    if form.validate_on_submit():
+        key = _new_key(form.title.data, document)
+        value = {"section": form.section.data, "title": form.title.data, "text": form.text.data}
+        try:
+            proposal, _rebased = propose(agreement, g.user, membership, "clause_add", key, value, None, form.reason.data)
+        except (NegotiationError, InvalidChange) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Proposal {proposal.number} made: {describe('clause_add', key, value)}.", "success")
+            return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
+    return render_template("negotiation/new_clause.html", agreement=agreement, membership=membership,
+                           form=form), 422 if request.method == "POST" else 200
+
+
+@bp.post("/agreements/<int:agreement_id>/clauses/<key>/remove")
+@agreement_route("propose")
+def remove_clause(agreement, membership, key):
+    _draft, document = draft_of(agreement)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    base = current_value(document, "clause_remove", key)
+    if base is None:
+        abort(404)
+    try:
+        proposal, _rebased = propose(agreement, g.user, membership, "clause_remove", key, None, base, form.reason.data)
+    except (NegotiationError, InvalidChange) as error:
+        return _refused(agreement, membership, error)
+    flash(f"Proposal {proposal.number} made: remove this clause.", "success")
+    return redirect(url_for("negotiation.clause", agreement_id=agreement.id, key=key))
+
+
+@bp.post("/agreements/<int:agreement_id>/comments")
+@agreement_route("comment")
+def comment(agreement, membership):
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash(form.body.errors[0] if form.body.errors else "The comment could not be posted.", "error")
+        return _back(agreement)
+    thread = None
+    if form.thread.data is not None:
+        thread = thread_by_id(agreement, form.thread.data)
+        if thread is None:
+            abort(404)
+    try:
+        add_comment(agreement, g.user, membership, form.body.data, form.clause_key.data or None, thread)
+    except NegotiationError as error:
+        return _refused(agreement, membership, error)
+    flash("Comment posted.", "success")
+    return _back(agreement)
+
+
+@bp.post("/agreements/<int:agreement_id>/comments/<int:thread_id>/<any(resolve, reopen):action>")
+@agreement_route("comment")
+def resolve(agreement, membership, thread_id, action):
+    thread = thread_by_id(agreement, thread_id)
+    if thread is None:
+        abort(404)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
+    set_resolved(agreement, g.user, membership, thread, action == "resolve")
+    flash("Thread resolved." if action == "resolve" else "Thread reopened.", "success")
+    return _back(agreement)
+
+
+@bp.get("/agreements/<int:agreement_id>/redline")
+@agreement_route("view")
+def redline(agreement, membership):
+    revisions = revisions_of(agreement)
+    if len(revisions) < 2:
+        flash("A redline compares two revisions; there is only one so far." if revisions else "No revision yet.", "error")
+        return redirect(url_for("revisions.history", agreement_id=agreement.id))
+    by_number = {r.number: r for r in revisions}
+    newest = revisions[0].number
+    older = by_number.get(request.args.get("from", newest - 1, type=int))
+    newer = by_number.get(request.args.get("to", newest, type=int))
+    if older is None or newer is None:
+        abort(404)
+    try:
+        result = revision_redline(agreement, older, newer)
+    except RevisionIntegrityError as error:
+        return render_template("revisions/tampered.html", agreement=agreement, membership=membership,
+                               revision=newer, error=str(error)), 409
+    show_all = request.args.get("show") == "all"
+    return render_template("negotiation/redline.html", agreement=agreement, membership=membership,
+                           revisions=revisions, older=older, newer=newer, redline=result, show_all=show_all)

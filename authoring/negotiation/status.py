@@ -1,0 +1,61 @@
+"""Where the negotiation stands, clause by clause: agreed, open proposal, commented."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..document import Document
+from ..extensions import db
+from ..models import Agreement, Comment, Proposal
+
+
+@dataclass
+class ClauseState:
+    proposals: list[Proposal] = field(default_factory=list)  # open ones
+    open_threads: int = 0
+    needs_my_answer: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.proposals:
+            return "open"
+        return "commented" if self.open_threads else "agreed"
+
+
+@dataclass
+class NegotiationState:
+    clauses: dict[str, ClauseState]
+    other_proposals: list[Proposal]  # open term changes and proposed new clauses
+    open_agreement_threads: int
+
+    def counts(self) -> dict[str, int]:
+        counts = {"agreed": 0, "open": 0, "commented": 0}
+        for state in self.clauses.values():
+            counts[state.state] += 1
+        counts["needs_my_answer"] = sum(1 for s in self.clauses.values() if s.needs_my_answer)
+        counts["other_proposals"] = len(self.other_proposals)
+        return counts
+
+
+def negotiation_state(agreement: Agreement, document: Document, side: str) -> NegotiationState:
+    """Each clause's state for a member of `side` (two queries, whatever the number of clauses)."""
+    clauses = {clause.key: ClauseState() for clause in document.clauses()}
+    others: list[Proposal] = []
+    for proposal in db.session.scalars(select(Proposal).where(Proposal.agreement_id == agreement.id,
+                                                              Proposal.status == "open").order_by(Proposal.number)):
+        state = clauses.get(proposal.target) if proposal.kind != "term" else None
+        if state is None:
+            others.append(proposal)
+            continue
+        state.proposals.append(proposal)
+        state.needs_my_answer |= proposal.side != side
+    agreement_threads = 0
+    unresolved = select(Comment.clause_key).where(Comment.agreement_id == agreement.id, Comment.thread_id.is_(None),
+                                                  Comment.resolved_at.is_(None))
+    for clause_key in db.session.scalars(unresolved):
+        if clause_key is None:
+            agreement_threads += 1
+        elif clause_key in clauses:
+            clauses[clause_key].open_threads += 1
+    return NegotiationState(clauses, others, agreement_threads)

@@ -1,0 +1,58 @@
+"""The shipped benchmark runs end to end at a small size; its figures are checked, never its timings."""
+from __future__ import annotations
+
+import json
+import math
+
+from conftest import base_config
+
+from authoring import bench, create_app
+from authoring.extensions import db
+from authoring.negotiation.attribution import attribute
+from authoring.redline import redline_between
+
+
+def test_bench_command_writes_every_figure(tmp_path):
+    app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path / 'untouched.sqlite3'}"))
+    out = tmp_path / "bench.json"
+    try:
+        result = app.test_cli_runner().invoke(args=["bench", "--clauses", "40", "--runs", "1", "--json", str(out)])
+    finally:
+        db.dispose(app)
+    assert result.exit_code == 0, result.output
+    assert "Target: ours <= 0.5 x baseline" in result.output
+
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("redline_ratio", "baseline_ms", "redline_ms", "clauses", "words", "changed_clauses", "runs",
+                "redline_page_queries"):
+        assert key in figures, key
+    assert figures["clauses"] == 40 and figures["runs"] == 1
+    assert figures["words"] == 40 * bench.WORDS_PER_CLAUSE
+    assert isinstance(figures["redline_ratio"], float) and math.isfinite(figures["redline_ratio"])
+    assert figures["redline_ratio"] > 0
+    assert 0 < figures["changed_clauses"] < 40
+    assert figures["redline_page_error"] is None
+    queries = figures["redline_page_queries"]
+    assert figures["redline_page_clauses"] == {"small": 20, "large": 40}
+    assert isinstance(queries["small"], int) and queries["small"] > 0
+    assert queries["small"] == queries["large"]
+
+
+def test_synthetic_revision_changes_about_one_clause_in_ten_the_same_way_every_time():
+    pair = bench.revised(bench.synthetic_agreement(300))
+    again = bench.revised(bench.synthetic_agreement(300))
+    assert (pair.old, pair.new, pair.changes) == (again.old, again.new, again.changes)
+
+    text = bench.whole_text(pair.old)
+    assert len(text.split()) == 300 * bench.WORDS_PER_CLAUSE
+    assert any("\u0590" <= char <= "\u05ff" for char in text) and any("\u0400" <= char <= "\u04ff" for char in text)
+    assert len(pair.old["sections"]) == 30
+
+    redline = attribute(redline_between(*pair.documents()), pair.changes, lambda key: pair.terms_used.get(key, set()))
+    counts = redline.counts()
+    assert (counts["added"], counts["removed"], counts["moved"], counts["terms"]) == (1, 1, 2, 3)
+    assert len(redline.changes()) == 30
+    # Every changed clause is answered for, by its proposal or by the term that re-rendered it;
+    # the clause only moved needs no one.
+    unattributed = [c.status for c in redline.changes() if not c.attributions]
+    assert unattributed == ["moved"]
