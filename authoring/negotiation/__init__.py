@@ -1,0 +1,1 @@
+"""Negotiation: proposals, comment threads, turns, per-clause status and attributed redlines."""
