@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import pytest
 
 import authoring.redline as redline_module
 from authoring.document import ClauseInstance, Document, Section

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .agreement import SIDES, _in
 from .base import Base, utcnow
-from .revision import Revision
 from .user import User
 
 # What a proposal changes. `target` is a term path for "term", a clause key otherwise.
@@ -60,7 +59,6 @@ class Proposal(Base):
     author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id], lazy="joined")
     responded_by: Mapped[Optional[User]] = relationship(foreign_keys=[responded_by_id], lazy="joined")
     counter_of: Mapped[Optional["Proposal"]] = relationship(remote_side=[id])
-    revision: Mapped[Optional[Revision]] = relationship()
 
 
 class Comment(Base):

@@ -5,10 +5,9 @@ import re
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from ..access import agreement_route, can
+from ..access import agreement_route
 from ..document.words import word_diff
 from ..document.terms import display_value, term_label
-from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
 from .changes import InvalidChange, current_value, describe
@@ -79,7 +78,7 @@ def share_draft(agreement, membership):
         share(agreement, g.user, membership, form.message.data)
     except NegotiationError as error:
         return _refused(agreement, membership, error)
-    flash(f"Shared with {agreement.client_name}. It is their move.", "success")
+    flash(f"Shared with {agreement.client_name} — it is their move.", "success")
     return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
 
 

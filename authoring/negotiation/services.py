@@ -53,11 +53,6 @@ def proposal_by_number(agreement: Agreement, number: int) -> Proposal | None:
     return db.session.scalar(select(Proposal).where(Proposal.agreement_id == agreement.id, Proposal.number == number))
 
 
-def open_proposals(agreement: Agreement) -> list[Proposal]:
-    return list(db.session.scalars(select(Proposal).where(Proposal.agreement_id == agreement.id,
-                                                          Proposal.status == "open").order_by(Proposal.number)))
-
-
 def proposals_of(agreement: Agreement, target: str | None = None) -> list[Proposal]:
     query = select(Proposal).where(Proposal.agreement_id == agreement.id)
     if target is not None:

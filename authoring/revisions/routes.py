@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import agreement_route, can
+from ..negotiation.changes import InvalidChange
 from ..negotiation.services import NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose
 from .forms import ClauseTextForm, CutRevisionForm
 from .services import (
@@ -57,7 +58,7 @@ def edit_clause(agreement, membership, key):
             conflict = error.current
         except NotAllowed as error:
             abort(403, description=str(error))
-        except NegotiationError as error:
+        except (NegotiationError, InvalidChange) as error:
             form.form_errors.append(str(error))
         else:
             flash(done + (", merged with a change made meanwhile: check the result." if merged else "."), "success")
