@@ -56,12 +56,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .interview.routes import bp as interview_bp
     from .revisions.routes import bp as revisions_bp
     from .negotiation.routes import bp as negotiation_bp
+    from .signing.routes import bp as signing_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(revisions_bp)
     app.register_blueprint(interview_bp)
     app.register_blueprint(negotiation_bp)
+    app.register_blueprint(signing_bp)
 
     from .accounts.sessions import load_current_user
     from .cli import register_commands

@@ -4,6 +4,8 @@ Every setting here is listed in README.md's configuration table.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -61,6 +63,19 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
+def _signature_key(secret: str, production: bool) -> str:
+    """SIGNATURE_KEY seals signature records; in development it is derived from SECRET_KEY."""
+    key = os.environ.get("SIGNATURE_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError(
+            "SIGNATURE_KEY is not set. In production the key that seals signatures must come from the "
+            "environment and stay the same for as long as signed agreements must verify."
+        )
+    return hmac.new(secret.encode("utf-8"), b"accord signature key", hashlib.sha256).hexdigest()
+
+
 def settings_from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """Return the Flask config for this process's environment, with `overrides` applied last."""
     overrides = overrides or {}
@@ -71,6 +86,7 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
     settings = {
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": secret,
+        "SIGNATURE_KEY": overrides.get("SIGNATURE_KEY") or _signature_key(secret, production),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_db,
         "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -6,10 +6,11 @@ from .health import HealthAcknowledgement
 from .negotiation import PROPOSAL_KINDS, PROPOSAL_STATUSES, Comment, Proposal
 from .outbox import OutboxMessage
 from .revision import Blob, Draft, Revision
+from .signature import Signature
 from .user import LoginFailure, User, UserSession
 
 __all__ = [
     "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditEvent", "Base", "Blob",
     "Comment", "Draft", "HealthAcknowledgement", "Invitation", "LoginFailure", "Membership", "OutboxMessage",
-    "Proposal", "Revision", "User", "UserSession", "utcnow",
+    "Proposal", "Revision", "Signature", "User", "UserSession", "utcnow",
 ]

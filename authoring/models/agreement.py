@@ -36,6 +36,9 @@ class Agreement(Base):
     # Negotiation: when the provider shared the draft, and whose move it is now.
     shared_at: Mapped[Optional[datetime]]
     turn: Mapped[Optional[str]] = mapped_column(String(16))
+    # Execution: when both sides' signatures on one revision made it binding, and which one.
+    executed_at: Mapped[Optional[datetime]]
+    executed_revision_id: Mapped[Optional[int]] = mapped_column(ForeignKey("revisions.id", use_alter=True, name="fk_agreements_executed_revision_id_revisions"))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by="Membership.id"

@@ -25,6 +25,11 @@ class AuditEvent(Base):
     ip: Mapped[Optional[str]] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Hash chain (per agreement; events without an agreement form one chain of their own):
+    # `hash` covers this event's fields and `prev_hash`, so an event edited or deleted in the
+    # database breaks the chain where it stood (audit.verify_chain).
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
     actor: Mapped[Optional[User]] = relationship()
 

@@ -8,7 +8,7 @@ from ..negotiation.changes import InvalidChange
 from ..negotiation.services import NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose
 from .forms import ClauseTextForm, CutRevisionForm
 from .services import (
-    DraftConflict, NothingToRevise, cut_revision, draft_of, edit_clause_text,
+    DraftConflict, DraftLocked, NothingToRevise, cut_revision, draft_of, edit_clause_text,
     revision_by_number, revision_document, revisions_of,
 )
 from .store import RevisionIntegrityError
@@ -58,7 +58,7 @@ def edit_clause(agreement, membership, key):
             conflict = error.current
         except NotAllowed as error:
             abort(403, description=str(error))
-        except (NegotiationError, InvalidChange) as error:
+        except (NegotiationError, InvalidChange, DraftLocked) as error:
             form.form_errors.append(str(error))
         else:
             flash(done + (", merged with a change made meanwhile: check the result." if merged else "."), "success")

@@ -28,6 +28,20 @@ class NothingToRevise(Exception):
     pass
 
 
+# Once a side has signed, the text is frozen; after execution only an amendment changes it.
+LOCKED_STATUSES = ("signing", "executed", "terminated", "expired")
+
+
+class DraftLocked(Exception):
+    """The agreement is being signed or is executed: its text cannot change."""
+
+    def __init__(self, status: str):
+        super().__init__(f"The agreement is {status}: its text can no longer change. "
+                         + ("An owner can reopen it for changes, which voids the signature given so far."
+                            if status == "signing" else "A change needs an amendment."))
+        self.status = status
+
+
 def draft_of(agreement: Agreement, *, for_update: bool = False) -> tuple[Draft, Document]:
     """The agreement's draft row and its document. `for_update` locks it for a write."""
     if for_update:
@@ -45,6 +59,9 @@ def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, ba
     base (document.merge); when they overlap, DraftConflict - nothing is overwritten.
     """
     draft, document = draft_of(agreement, for_update=True)
+    if agreement.status in LOCKED_STATUSES:
+        db.session.rollback()
+        raise DraftLocked(agreement.status)
     current = document.clause(key).text
     merged = False
     if draft.version != base_version and current != base_text:
@@ -60,12 +77,23 @@ def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, ba
     write_draft(draft, document.with_clause_text(key, text), editor)
     record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version,
            merged=merged, based_on=base_version)
+    if agreement.status == "ready":
+        agreement.status = "draft"
+        record("agreement.status_changed", actor=editor, agreement=agreement, status="draft",
+               reason=f"the clause {key} changed after the agreement was marked ready")
     db.session.commit()
     return merged
 
 
 def write_draft(draft: Draft, document: Document, editor: User) -> None:
-    """Store a new document in the draft and bump its version (the caller holds the lock and commits)."""
+    """Store a new document in the draft and bump its version (the caller holds the lock and commits).
+
+    Every write to a draft passes here, so this is where a signed or executed text is
+    kept from changing, whatever the caller checked before.
+    """
+    status = db.session.scalar(select(Agreement.status).where(Agreement.id == draft.agreement_id))
+    if status in LOCKED_STATUSES:
+        raise DraftLocked(status)
     draft.document = document.canonical_json().decode("utf-8")
     draft.version += 1
     draft.updated_at = utcnow()

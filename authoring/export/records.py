@@ -1,0 +1,71 @@
+"""What an export needs besides the document itself, as plain immutable data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """The agreement and the revision being exported."""
+
+    agreement_id: int
+    title: str
+    language: str  # "en", "es", "pl", "he", "ru", "tl"
+    status: str  # the agreement's status (draft, negotiating, ..., executed)
+    provider_name: str
+    client_name: str
+    revision_number: int
+    revision_hash: str  # SHA-256 hex of the revision's canonical JSON
+    revision_created_at: datetime  # UTC; also the fixed timestamp inside the files
+    revision_author: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureRecord:
+    """One side's signature as recorded at sign-off."""
+
+    side: str  # "provider" or "client"
+    organisation: str
+    name: str  # full name as typed when signing
+    title: str  # job title as typed
+    email: str
+    signed_at: datetime  # UTC
+    ip: str | None
+    revision_number: int
+    revision_hash: str
+    statement: str  # the electronic-signature consent text the signer ticked
+    valid: bool = True  # False when the signed revision is no longer the current one
+
+
+@dataclass(frozen=True)
+class CertificateEvent:
+    """One line of the certificate of completion."""
+
+    at: datetime  # UTC
+    person: str  # name and e-mail, or "system"
+    ip: str | None
+    description: str  # e.g. "Shared the draft with the client", "Signed revision 3 for the provider"
+
+
+@dataclass(frozen=True)
+class RevisionSummary:
+    number: int
+    hash: str
+    created_at: datetime
+    author: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What the signed DOCX and the certificate add to the executed text."""
+
+    executed_at: datetime
+    executed_hash: str  # the revision hash both sides signed
+    signatures: tuple[SignatureRecord, ...]
+    events: tuple[CertificateEvent, ...]
+    revisions: tuple[RevisionSummary, ...]
+    verify_url: str  # where anyone can check a file, e.g. https://host/verify
+    audit_head: str = ""  # hash of the newest audit event when executed (the chain's head)
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,54 @@
+"""Save a python-docx Document as byte-identical bytes for the same content.
+
+python-docx stamps every zip entry with the current time and leaves the core
+properties' dates as the template had them. An export must be identified by its
+SHA-256, so both are fixed here: the entries' times and the document properties
+take one given moment (the revision's), and the entries keep python-docx's order.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timezone
+
+from docx.document import Document as DocxDocument
+
+
+def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
+    # Zip cannot hold dates before 1980; DOS time has a 2-second resolution.
+    when = when.astimezone(timezone.utc) if when.tzinfo else when
+    if when.year < 1980:
+        return (1980, 1, 1, 0, 0, 0)
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
+
+
+def set_properties(document: DocxDocument, *, title: str, subject: str, author: str, when: datetime,
+                   keywords: str = "", revision: int = 1) -> None:
+    """Fill the document properties a lawyer's Word shows under File > Info, all from data."""
+    when = when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone(timezone.utc).replace(tzinfo=None)
+    properties = document.core_properties
+    properties.title = title
+    properties.subject = subject
+    properties.author = author
+    properties.last_modified_by = author
+    properties.keywords = keywords
+    properties.comments = ""
+    properties.revision = max(1, revision)
+    properties.created = when
+    properties.modified = when
+    properties.last_printed = when
+
+
+def docx_bytes(document: DocxDocument, when: datetime) -> bytes:
+    """The document as .docx bytes; the same content and `when` give the same bytes."""
+    raw = io.BytesIO()
+    document.save(raw)
+    stamp = _zip_time(when)
+    stable = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(entry.filename))
+    return stable.getvalue()

@@ -1,0 +1,45 @@
+"""The server's seal on a signature record: HMAC-SHA256 over every field of the act.
+
+The key is SIGNATURE_KEY from the environment (see config). Anyone who edits a
+signature row in the database cannot recompute the MAC without it, so
+`signature_intact` tells an untouched record from an altered one.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+
+from ..document.canonical import canonical_json
+from ..models import Signature
+
+
+def sealed_fields(signature: Signature) -> dict:
+    """Exactly what the MAC covers."""
+    return {
+        "agreement": signature.agreement_id,
+        "revision": signature.revision_number,
+        "revision_hash": signature.revision_hash,
+        "user": signature.user_id,
+        "email": signature.email,
+        "side": signature.side,
+        "organisation": signature.organisation,
+        "name": signature.full_name,
+        "title": signature.job_title,
+        "signed_at": signature.signed_at.isoformat(),
+        "ip": signature.ip,
+        "user_agent": signature.user_agent,
+        "consent": signature.consent_text,
+        "audit_head": signature.audit_head,
+    }
+
+
+def signature_mac(signature: Signature) -> str:
+    key = current_app.config["SIGNATURE_KEY"].encode("utf-8")
+    return hmac.new(key, canonical_json(sealed_fields(signature)), hashlib.sha256).hexdigest()
+
+
+def signature_intact(signature: Signature) -> bool:
+    """True when the stored record is exactly what was sealed at signing."""
+    return hmac.compare_digest(signature.mac, signature_mac(signature))

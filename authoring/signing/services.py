@@ -1,0 +1,222 @@
+"""Sign-off: who may sign what, recording a signature, executing, and reopening for changes.
+
+Signing happens under the agreement's lock, against the revision hash the signer was
+shown: if the text changed in between, the signature is refused, so a signature
+racing an edit can never record a hash other than the text that is executed. Once a
+side has signed, the draft accepts no edits or proposals (the interview and the
+negotiation allow them only while drafting, negotiating or ready); an owner who
+wants a change reopens the agreement, which voids the signatures given so far.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import has_request_context, request
+from sqlalchemy import func, select
+
+from ..accounts.passwords import verify_password
+from ..agreements.services import lock_agreement
+from ..audit import chain_head, client_ip, record
+from ..extensions import db
+from ..interview.services import readiness
+from ..models import Agreement, AuditEvent, Membership, Proposal, Revision, Signature, User, utcnow
+from ..notifications import queue_email, recipients
+from ..revisions.services import cut_revision, draft_of, latest_revision
+from .seal import signature_mac
+
+SIGNABLE_STATUSES = ("ready", "signing")
+SIDE_WORDS = {"provider": "the provider", "client": "the client"}
+USER_AGENT_MAX = 512
+# Re-entering the password is the signature's security procedure: it must not be guessable.
+MAX_PASSWORD_FAILURES = 5
+PASSWORD_WINDOW = timedelta(minutes=15)
+
+CONSENT_TEXT = (
+    "I agree to sign this agreement electronically. I understand that my electronic signature - my full name "
+    "and title as typed, confirmed with my password - is legally binding on {organisation} as a handwritten "
+    "signature would be; that I am signing revision {number} of the agreement, identified by the SHA-256 "
+    "hash {hash}; and that I can download the signed document and its certificate of completion at any time."
+)
+
+
+class SigningError(Exception):
+    """A signature that cannot be given; str() says why. `status` is the HTTP status to answer with."""
+
+    status = 409
+
+
+class SignatureRefused(SigningError):
+    """The signer's own input is wrong (password, name, consent)."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class SigningState:
+    """What the signing page shows: the revision to sign and who has signed it."""
+
+    revision_number: int  # the revision a signature now would sign (the next one if the draft is unsaved)
+    revision_hash: str
+    needs_new_revision: bool
+    signatures: list[Signature]  # every signature ever given, newest first
+    blocking: list[str]  # why nobody can sign now (empty when signing is open)
+
+    def valid_for(self, side: str) -> Signature | None:
+        return next((s for s in self.signatures if s.side == side and not s.void), None)
+
+
+def consent_text(organisation: str, number: int, digest: str) -> str:
+    return CONSENT_TEXT.format(organisation=organisation, number=number, hash=digest)
+
+
+def signatures_of(agreement: Agreement) -> list[Signature]:
+    return list(db.session.scalars(
+        select(Signature).where(Signature.agreement_id == agreement.id).order_by(Signature.id.desc())))
+
+
+def _blocking(agreement: Agreement, document) -> list[str]:
+    """Why the agreement cannot be signed now: status, interview, health checks, open proposals."""
+    if agreement.status == "executed":
+        return ["The agreement is executed: nothing more to sign. A change needs an amendment."]
+    if agreement.status not in SIGNABLE_STATUSES:
+        reasons = [f"The agreement is {agreement.status}. An owner marks it ready to sign once the interview is "
+                   f"complete, every proposal is answered and the checks pass (Interview › Review)."]
+    else:
+        reasons = list(readiness(agreement, document).reasons)
+    still_open = db.session.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.agreement_id == agreement.id, Proposal.status == "open"))
+    if still_open:
+        reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open.")
+    return reasons
+
+
+def signing_state(agreement: Agreement) -> SigningState:
+    _draft, document = draft_of(agreement)
+    latest = latest_revision(agreement)
+    digest = document.sha256()
+    fresh = latest is None or latest.hash != digest
+    number = (latest.number + 1 if latest else 1) if fresh else latest.number
+    return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document))
+
+
+def sign(agreement: Agreement, user: User, membership: Membership, *, password: str, full_name: str,
+         job_title: str, consent: bool, shown_hash: str) -> Signature:
+    """Record `user`'s signature for their side on the current text; execute when both sides signed it.
+
+    `shown_hash` is the revision hash the signing page showed: a text changed since is refused.
+    """
+    if membership.role != "signatory":
+        raise SigningError("Only a signatory signs for their side.")
+    if _recent_refusals(user) >= MAX_PASSWORD_FAILURES:
+        raise SignatureRefused(f"Too many wrong passwords. Wait {PASSWORD_WINDOW.seconds // 60} minutes, then try again.")
+    if not verify_password(user.password_hash, password):
+        record("signature.refused", actor=user, agreement=agreement, reason="wrong password")
+        db.session.commit()
+        raise SignatureRefused("The password is not correct. Re-enter the password you sign in with.")
+    if not full_name.strip() or not job_title.strip():
+        raise SignatureRefused("Type your full name and your title as they should appear on the agreement.")
+    if not consent:
+        raise SignatureRefused("Tick the box to agree to sign electronically; without it nothing is signed.")
+
+    draft, document = draft_of(agreement, for_update=True)
+    blocking = _blocking(agreement, document)
+    if blocking:
+        db.session.rollback()
+        raise SigningError(" ".join(blocking))
+    if any(s.side == membership.side and not s.void for s in signatures_of(agreement)):
+        db.session.rollback()
+        raise SigningError(f"{SIDE_WORDS[membership.side].capitalize()} has already signed this revision.")
+    digest = document.sha256()
+    if digest != shown_hash:
+        db.session.rollback()
+        raise SigningError("The text changed since you opened this page. Read the agreement again, then sign.")
+    revision = latest_revision(agreement)
+    if revision is None or revision.hash != digest:
+        revision = cut_revision(agreement, user, "The text for signature", membership.side, commit=False)
+
+    earlier = signatures_of(agreement)
+    for old in earlier:
+        if not old.void and old.revision_id != revision.id:
+            _void(old, "signed an earlier revision")
+
+    organisation = agreement.organisation(membership.side)
+    signature = Signature(
+        agreement_id=agreement.id, revision_id=revision.id, revision_number=revision.number,
+        revision_hash=revision.hash, user_id=user.id, email=user.email, side=membership.side,
+        organisation=organisation, full_name=full_name.strip(), job_title=job_title.strip(),
+        signed_at=utcnow().replace(microsecond=0), ip=client_ip(), user_agent=_user_agent(),
+        consent_text=consent_text(organisation, revision.number, revision.hash), audit_head=chain_head(agreement.id),
+    )
+    signature.mac = signature_mac(signature)
+    db.session.add(signature)
+    db.session.flush()
+    record("agreement.signed", actor=user, agreement=agreement, side=membership.side, revision=revision.number,
+           hash=revision.hash, name=signature.full_name, title=signature.job_title, signature=signature.id)
+
+    other = "client" if membership.side == "provider" else "provider"
+    if any(s.side == other and not s.void and s.revision_id == revision.id for s in earlier):
+        _execute(agreement, user, revision)
+    else:
+        agreement.status = "signing"
+        agreement.turn = other
+        record("agreement.status_changed", actor=user, agreement=agreement, status="signing")
+        queue_email(agreement, recipients(agreement, sides=other, roles="signatory"), "signing.requested",
+                    f"{organisation} signed “{agreement.title}”: your signature is awaited",
+                    f"{signature.full_name} ({signature.job_title}) signed revision {revision.number} for "
+                    f"{organisation}. Read it and sign for your side.", path="/sign")
+    db.session.commit()
+    return signature
+
+
+def _execute(agreement: Agreement, user: User, revision: Revision) -> None:
+    agreement.status = "executed"
+    agreement.turn = None
+    agreement.executed_at = utcnow().replace(microsecond=0)
+    agreement.executed_revision_id = revision.id
+    record("agreement.executed", actor=user, agreement=agreement, revision=revision.number, hash=revision.hash)
+    queue_email(agreement, recipients(agreement), "agreement.executed", f"“{agreement.title}” is signed by both sides",
+                f"Both sides signed revision {revision.number}. The agreement is executed; the signed document "
+                f"and its certificate of completion can be downloaded.", path="/sign")
+
+
+def _void(signature: Signature, reason: str) -> None:
+    # Voiding is not part of the sealed record: the act of signing stays exactly as it was.
+    signature.voided_at = utcnow()
+    signature.void_reason = reason
+
+
+def reopen(agreement: Agreement, user: User, membership: Membership, reason: str) -> int:
+    """An owner takes a ready or half-signed agreement back to negotiation; returns how many
+    signatures that voided. Nothing executed can be reopened (that is an amendment)."""
+    if membership.role != "owner":
+        raise SigningError("Only an owner reopens the agreement for changes.")
+    lock_agreement(agreement.id)
+    if agreement.status not in SIGNABLE_STATUSES:
+        db.session.rollback()
+        raise SigningError(f"The agreement is {agreement.status}; only a ready or half-signed agreement is reopened.")
+    voided = 0
+    for signature in signatures_of(agreement):
+        if not signature.void:
+            _void(signature, f"the agreement was reopened for changes by {user.name}: {reason}")
+            voided += 1
+    agreement.status = "negotiating" if agreement.shared else "draft"
+    record("agreement.reopened", actor=user, agreement=agreement, reason=reason, signatures_voided=voided,
+           status=agreement.status)
+    queue_email(agreement, recipients(agreement, exclude=user), "agreement.reopened",
+                f"“{agreement.title}” was reopened for changes",
+                f"{user.name} reopened the agreement for changes: {reason}"
+                + (f"\nThe {voided} signature{'s' if voided > 1 else ''} given so far {'are' if voided > 1 else 'is'} void."
+                   if voided else ""))
+    db.session.commit()
+    return voided
+
+
+def _recent_refusals(user: User) -> int:
+    since = utcnow() - PASSWORD_WINDOW
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.actor_id == user.id, AuditEvent.action == "signature.refused", AuditEvent.at > since))
+
+
+def _user_agent() -> str:
+    return (request.headers.get("User-Agent", "") if has_request_context() else "")[:USER_AGENT_MAX]
