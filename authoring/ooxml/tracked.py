@@ -1,0 +1,235 @@
+"""Tracked changes: `w:ins`, `w:del`, `w:delText` and revised paragraph marks.
+
+python-docx cannot write revisions (its issue #340), so these builders do, in its
+manner: each function makes or changes one element and returns it. Elements are made
+with lxml's `SubElement` under a python-docx element, so they come out as python-docx's
+own classes (`CT_P`, `CT_R`) and the proxies keep working on them.
+
+Two rules make Word's Accept All and Reject All exact:
+
+- every `w:t` and `w:delText` carries `xml:space="preserve"` (without it Word and
+  LibreOffice drop a leading or trailing space, and "14 days" becomes "14days");
+- a paragraph that was wholly inserted or deleted has its *mark* revised too
+  (`w:pPr/w:rPr/w:ins` or `w:del`), so Reject All or Accept All joins it to the next
+  paragraph and leaves no empty paragraph behind. An inserted line break inside a
+  clause is, in the same way, an inserted paragraph mark.
+
+Every `w:id` of one document comes from one `AnnotationIds`, shared with comments:
+ECMA-376 calls the id "a unique identifier for an annotation within a WordprocessingML
+document", and one counter for all of them satisfies every reading of that.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from lxml.etree import SubElement
+
+from docx.oxml.ns import qn
+
+from ..document.words import DELETE, EQUAL, INSERT
+
+_P, _PPR, _PSTYLE, _RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:rPr")
+_R, _T, _DEL_TEXT, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
+_INS, _DEL = qn("w:ins"), qn("w:del")
+_ID, _AUTHOR, _DATE, _VAL = qn("w:id"), qn("w:author"), qn("w:date"), qn("w:val")
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# Children of w:pPr that the schema puts after w:rPr (ECMA-376 Part 1, 17.3.1.26).
+_AFTER_PARAGRAPH_RPR = (qn("w:sectPr"), qn("w:pPrChange"))
+# Characters XML 1.0 cannot hold at all; lxml refuses them, so they become U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("([\t\n])")
+
+
+def ooxml_date(when: datetime) -> str:
+    """`when` as the `w:date` of a revision or comment: UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+
+    A naive datetime is taken to be UTC already (that is how revisions are stored).
+    """
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class AnnotationIds:
+    """The `w:id` values of one document: insertions, deletions and comments share them."""
+
+    def __init__(self, start: int = 0) -> None:
+        self._counter = itertools.count(start)
+
+    def next(self) -> str:
+        return str(next(self._counter))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who made a tracked change and when: the `w:author` and `w:date` of a `w:ins`/`w:del`."""
+
+    author: str
+    date: str  # already in ooxml_date form
+
+    @classmethod
+    def by(cls, author: str, when: datetime) -> "Revision":
+        return cls(author, ooxml_date(when))
+
+
+def xml_safe(text: str) -> str:
+    """`text` with the few characters XML cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text) if _NOT_XML.search(text) else text
+
+
+def add_paragraph(parent, style: str | None = None):
+    """Append a `w:p` element to `parent` (a `w:body`, `w:tc` or `w:comment`), with `w:pStyle` when given."""
+    p = SubElement(parent, _P)
+    if style:
+        SubElement(SubElement(p, _PPR), _PSTYLE).set(_VAL, style)
+    return p
+
+
+def add_run(parent, text: str, deleted: bool = False):
+    """Append a `w:r` element holding `text` to `parent` (a `w:p`, `w:ins` or `w:del`).
+
+    The text goes into `w:t`, or `w:delText` when the run sits inside a `w:del`, always
+    with `xml:space="preserve"`. A tab becomes `w:tab` and a line feed `w:br`, as Word
+    writes them.
+    """
+    r = SubElement(parent, _R)
+    text_tag = _DEL_TEXT if deleted else _T
+    if "\t" not in text and "\n" not in text:
+        t = SubElement(r, text_tag)
+        t.set(_SPACE, "preserve")
+        t.text = xml_safe(text)
+        return r
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            SubElement(r, _TAB)
+        elif piece == "\n":
+            SubElement(r, _BR)
+        elif piece:
+            t = SubElement(r, text_tag)
+            t.set(_SPACE, "preserve")
+            t.text = xml_safe(piece)
+    return r
+
+
+def _revision_element(parent, tag: str, ids: AnnotationIds, revision: Revision):
+    element = SubElement(parent, tag)
+    element.set(_ID, ids.next())
+    element.set(_AUTHOR, revision.author)
+    element.set(_DATE, revision.date)
+    return element
+
+
+def add_ins(parent, ids: AnnotationIds, revision: Revision):
+    """Append an empty `w:ins` element (an insertion) with `w:id`, `w:author` and `w:date` to `parent`."""
+    return _revision_element(parent, _INS, ids, revision)
+
+
+def add_del(parent, ids: AnnotationIds, revision: Revision):
+    """Append an empty `w:del` element (a deletion) with `w:id`, `w:author` and `w:date` to `parent`."""
+    return _revision_element(parent, _DEL, ids, revision)
+
+
+def add_inserted_run(parent, text: str, ids: AnnotationIds, revision: Revision):
+    """Append a `w:ins` element holding one run of `text`; returns the `w:ins`."""
+    ins = add_ins(parent, ids, revision)
+    add_run(ins, text)
+    return ins
+
+
+def add_deleted_run(parent, text: str, ids: AnnotationIds, revision: Revision):
+    """Append a `w:del` element holding one run of `text` as `w:delText`; returns the `w:del`."""
+    deletion = add_del(parent, ids, revision)
+    add_run(deletion, text, deleted=True)
+    return deletion
+
+
+def add_segments(p, segments: Iterable[tuple[int, str]], ids: AnnotationIds, revision: Revision) -> None:
+    """Append diff segments to the `w:p` element `p`: equal text as plain runs, the rest tracked."""
+    for op, text in segments:
+        if not text:
+            continue
+        if op == EQUAL:
+            add_run(p, text)
+        elif op == INSERT:
+            add_inserted_run(p, text, ids, revision)
+        else:
+            add_deleted_run(p, text, ids, revision)
+
+
+def _paragraph_mark_properties(p):
+    """The `w:pPr/w:rPr` of the `w:p` element `p` (the paragraph mark's run properties), created when absent."""
+    p_pr = p.find(_PPR)
+    if p_pr is None:
+        p_pr = p.makeelement(_PPR, {})
+        p.insert(0, p_pr)
+    r_pr = p_pr.find(_RPR)
+    if r_pr is None:
+        r_pr = p_pr.makeelement(_RPR, {})
+        successor = next((child for child in p_pr if child.tag in _AFTER_PARAGRAPH_RPR), None)
+        if successor is not None:
+            successor.addprevious(r_pr)
+        else:
+            p_pr.append(r_pr)
+    return r_pr
+
+
+def _mark_paragraph(p, tag: str, ids: AnnotationIds, revision: Revision):
+    r_pr = _paragraph_mark_properties(p)
+    mark = _revision_element(r_pr, tag, ids, revision)
+    # w:ins and w:del come first in a paragraph mark's run properties (CT_ParaRPr).
+    r_pr.insert(0, mark)
+    return mark
+
+
+def mark_paragraph_inserted(p, ids: AnnotationIds, revision: Revision):
+    """Add `w:pPr/w:rPr/w:ins` to the `w:p` element `p`: its paragraph mark was inserted.
+
+    Reject All then removes the mark, joining what is left of `p` to the next paragraph.
+    """
+    return _mark_paragraph(p, _INS, ids, revision)
+
+
+def mark_paragraph_deleted(p, ids: AnnotationIds, revision: Revision):
+    """Add `w:pPr/w:rPr/w:del` to the `w:p` element `p`: its paragraph mark was deleted.
+
+    Accept All then removes the mark, joining what is left of `p` to the next paragraph.
+    """
+    return _mark_paragraph(p, _DEL, ids, revision)
+
+
+def mark_paragraph(p, op: int, ids: AnnotationIds, revision: Revision) -> None:
+    """Revise the mark of the `w:p` element `p` as `op` says (INSERT, DELETE; EQUAL leaves it)."""
+    if op == INSERT:
+        mark_paragraph_inserted(p, ids, revision)
+    elif op == DELETE:
+        mark_paragraph_deleted(p, ids, revision)
+
+
+def split_lines(segments: Iterable[tuple[int, str]], whole: int = EQUAL) -> list[tuple[list[tuple[int, str]], int]]:
+    """Diff segments cut into paragraphs at each "\\n": [(segments of the line, op of its mark)].
+
+    A "\\n" inside an inserted segment is an inserted paragraph mark, inside a deleted one a
+    deleted mark, so Accept All and Reject All rebuild the lines exactly. The last
+    paragraph's mark takes `whole`: INSERT for a wholly inserted text, DELETE for a wholly
+    deleted one, EQUAL otherwise. There is always at least one paragraph.
+    """
+    lines: list[tuple[list[tuple[int, str]], int]] = []
+    current: list[tuple[int, str]] = []
+    for op, text in segments:
+        if "\n" not in text:
+            if text:
+                current.append((op, text))
+            continue
+        pieces = text.split("\n")
+        for index, piece in enumerate(pieces):
+            if index:
+                lines.append((current, op))
+                current = []
+            if piece:
+                current.append((op, piece))
+    lines.append((current, whole))
+    return lines
