@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .revisions.routes import bp as revisions_bp
     from .negotiation.routes import bp as negotiation_bp
     from .signing.routes import bp as signing_bp
+    from .export.routes import bp as exports_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agreements_bp)
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(interview_bp)
     app.register_blueprint(negotiation_bp)
     app.register_blueprint(signing_bp)
+    app.register_blueprint(exports_bp)
 
     from .accounts.sessions import load_current_user
     from .cli import register_commands

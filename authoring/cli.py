@@ -1,4 +1,4 @@
-"""Flask commands: `db` (migrations), `demo` (sample data), `clauses check`, `outbox send`, `bench`."""
+"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`."""
 from __future__ import annotations
 
 import click
@@ -14,6 +14,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(bench_command)
+    app.cli.add_command(export_group)
+    app.cli.add_command(import_group)
+    app.cli.add_command(verify_command)
 
 
 # AppGroup wraps each subcommand in an app context (a plain click.group does not).
@@ -110,3 +113,108 @@ def bench_command(clauses, runs, json_path):
     from .bench import run_and_report
 
     run_and_report(clauses, runs, json_path, echo=click.echo)
+
+
+export_group = AppGroup("export", help="Write an agreement's Word documents and terms file.")
+
+
+def _agreement(agreement_id: int):
+    from .extensions import db
+    from .models import Agreement
+
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise click.ClickException(f"There is no agreement {agreement_id}.")
+    return agreement
+
+
+def _write(output: str, make) -> None:
+    """Write what `make()` returns to `output`; a refusal becomes a one-line error, nothing is written."""
+    from .export.gather import NotExportable
+
+    try:
+        data = make()
+    except NotExportable as error:
+        raise click.ClickException(str(error)) from error
+    with open(output, "wb") as handle:
+        handle.write(data)
+    click.echo(f"wrote {output} ({len(data):,} bytes)")
+
+
+_agreement_option = click.option("--agreement", "agreement_id", required=True, type=int, help="The agreement's id.")
+_output_option = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+
+
+@export_group.command("docx", help="The agreement as Word (default: its newest revision).")
+@_agreement_option
+@click.option("--revision", type=click.IntRange(min=1), help="Revision number (1, 2, ...).")
+@_output_option
+def export_docx(agreement_id, revision, output):
+    from .export.documents import revision_docx
+
+    _write(output, lambda: revision_docx(_agreement(agreement_id), revision))
+
+
+@export_group.command("redline", help="Revision TO with Word tracked changes against revision FROM.")
+@_agreement_option
+@click.option("--from", "older", required=True, type=click.IntRange(min=1))
+@click.option("--to", "newer", required=True, type=click.IntRange(min=1))
+@_output_option
+def export_redline(agreement_id, older, newer, output):
+    from .export.documents import redline_docx_between
+
+    _write(output, lambda: redline_docx_between(_agreement(agreement_id), older, newer))
+
+
+@export_group.command("signed", help="The executed text, signature page and certificate of completion.")
+@_agreement_option
+@_output_option
+def export_signed(agreement_id, output):
+    from .export.documents import executed_docx
+
+    _write(output, lambda: executed_docx(_agreement(agreement_id)))
+
+
+@export_group.command("terms", help="terms.json (default: the newest revision), valid against /schema/terms/v1.json.")
+@_agreement_option
+@click.option("--revision", type=click.IntRange(min=1), help="Revision number (1, 2, ...).")
+@_output_option
+def export_terms(agreement_id, revision, output):
+    from .export.documents import revision_terms_json
+
+    _write(output, lambda: revision_terms_json(_agreement(agreement_id), revision))
+
+
+import_group = AppGroup("import", help="Start agreements from exported files.")
+
+
+@import_group.command("terms", help="Create a new draft agreement from a terms file.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--owner", "owner_email", required=True, help="E-mail of the account that will own it (provider side).")
+def import_terms_command(path, owner_email):
+    from .accounts.services import find_user_by_email
+    from .export.importing import import_terms
+    from .export.terms_import import MAX_BYTES, TermsFileInvalid
+
+    owner = find_user_by_email(owner_email)
+    if owner is None:
+        raise click.ClickException(f"There is no account {owner_email}.")
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    try:
+        agreement = import_terms(raw, owner)
+    except TermsFileInvalid as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"created agreement {agreement.id} “{agreement.title}” (draft) owned by {owner.email}")
+
+
+@click.command("verify", help="Check a signed DOCX or terms file against the executed agreements. Exit 0: match; 1: no match.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def verify_command(path):
+    from .signing.verify import MAX_UPLOAD_BYTES, verify_file
+
+    with open(path, "rb") as handle:
+        verdict = verify_file(handle.read(MAX_UPLOAD_BYTES + 1))
+    click.echo(verdict.summary())
+    raise SystemExit(0 if verdict.matched else 1)

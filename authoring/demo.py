@@ -8,11 +8,12 @@ from .agreements.services import create_agreement
 from .extensions import db
 from .models import Membership, User
 from .demo_terms import demo_terms
-from .interview.services import set_terms
+from .interview.services import mark_ready, set_terms
 from .access import membership_of
 from .negotiation.comments import add_comment, threads_of
 from .negotiation.services import accept, propose, send_to_other_side, share
 from .revisions.services import cut_revision, draft_of, edit_clause_text
+from .signing.services import sign
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = [
@@ -20,9 +21,11 @@ DEMO_USERS = [
     ("client@example.com", "Jan Kowalski", "client editor (Globex Logistics)"),
     ("legal@example.com", "Noa Levi", "client reviewer (legal)"),
     ("signer@example.com", "Olga Ivanova", "client signatory"),
+    ("director@example.com", "Tomasz Nowak", "provider signatory"),
 ]
 DEMO_TITLE = "Managed IT support for Globex Logistics"
 DEMO_TITLE_ES = "Soporte informático gestionado para Globex Logística"
+DEMO_TITLE_EXECUTED = "Cloud backup service for Globex Logistics"
 
 
 def create_demo() -> bool:
@@ -50,7 +53,34 @@ def create_demo() -> bool:
     _negotiate(english, users, key)
     spanish = _demo_agreement(users, DEMO_TITLE_ES, "es", "Northwind Servicios TI, S.L.", "Globex Logística, S.A.")
     cut_revision(spanish, provider, "Primer borrador: entrevista completa")
+    _executed(users)
     return True
+
+
+def _executed(users):
+    """A third agreement negotiated over two revisions and signed by both sides, so every export works."""
+    provider, client = users["provider@example.com"], users["client@example.com"]
+    director, signer = users["director@example.com"], users["signer@example.com"]
+    agreement = _demo_agreement(users, DEMO_TITLE_EXECUTED, "en", "Northwind IT Services Ltd.", "Globex Logistics S.A.")
+    db.session.add(Membership(agreement_id=agreement.id, user_id=director.id, side="provider", role="signatory"))
+    db.session.commit()
+    member = {user.id: membership_of(user.id, agreement.id) for user in (provider, client, director, signer)}
+    share(agreement, provider, member[provider.id], "Backup service: draft for your review")
+    _draft, document = draft_of(agreement)
+    key = "general.confidentiality" if any(c.key == "general.confidentiality" for c in document.clauses()) \
+        else next(document.clauses()).key
+    text = document.clause(key).text
+    proposal, _ = propose(agreement, client, member[client.id], "clause_text", key,
+                          text + " Backups of the Tel Aviv office are labelled in Hebrew: גיבוי יומי מוצפן.",
+                          text, "Our Tel Aviv office must read the labels.")
+    send_to_other_side(agreement, client, member[client.id], "One addition on backup labels")
+    accept(agreement, provider, member[provider.id], proposal)
+    send_to_other_side(agreement, provider, member[provider.id], "Accepted the Hebrew labels")
+    mark_ready(agreement, provider)
+    for person, title in ((director, "Chief Operating Officer"), (signer, "Chief Financial Officer")):
+        draft, document = draft_of(agreement)
+        sign(agreement, person, member[person.id], password=DEMO_PASSWORD, full_name=person.name, job_title=title,
+             consent=True, shown_hash=document.sha256())
 
 
 def _negotiate(agreement, users, key):

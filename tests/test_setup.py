@@ -115,7 +115,8 @@ def test_demo_creates_data_once_and_then_changes_nothing(app, runner):
     assert "provider@example.com" in first.output and "demo-password" in first.output
     assert "http://127.0.0.1:5000" in first.output
     after_first = counts()
-    assert after_first[:3] == [4, 2, 4]  # English: 3 revisions (one negotiated round), Spanish: 1
+    # English: 3 revisions (one negotiated round), Spanish: 1, the executed one: 2.
+    assert after_first[:3] == [5, 3, 6]
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
@@ -142,7 +143,7 @@ def test_demo_agreements_have_every_step_answered_in_english_and_spanish(app, ru
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         agreements = db.session.scalars(select(Agreement).order_by(Agreement.id)).all()
-        assert [a.language for a in agreements] == ["en", "es"]
+        assert [(a.language, a.status) for a in agreements] == [("en", "negotiating"), ("es", "draft"), ("en", "executed")]
         for agreement in agreements:
             document = Document.from_json(db.session.get(Draft, agreement.id).document)
             assert all(not missing for missing in step_status(document.terms).values())

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..audit import record
-from ..document import sha256_hex
+from ..document import Document, sha256_hex
 from ..extensions import db
 from ..library import assemble, default_choices
 from ..models import Agreement, AuditEvent, Draft, Invitation, Membership, User, utcnow
@@ -43,18 +44,24 @@ def initial_terms(agreement: Agreement) -> dict:
     }
 
 
-def create_agreement(owner: User, *, title: str, language: str, provider_name: str, client_name: str) -> Agreement:
-    """Create an agreement with its first draft; `owner` becomes its provider-side owner."""
+def create_agreement(owner: User, *, title: str, language: str, provider_name: str, client_name: str,
+                     document: Document | None = None, **audit: Any) -> Agreement:
+    """Create an agreement with its first draft; `owner` becomes its provider-side owner.
+
+    The draft is assembled from the clause library, or is `document` (an imported terms
+    file); `audit` adds details to the creation event.
+    """
     agreement = Agreement(
         title=title, language=language, provider_name=provider_name, client_name=client_name, created_by_id=owner.id
     )
     db.session.add(agreement)
     db.session.flush()
     db.session.add(Membership(agreement_id=agreement.id, user_id=owner.id, side="provider", role="owner"))
-    library = current_app.extensions["clause_library"]
-    document = assemble(library, initial_terms(agreement), language, default_choices(library))
+    if document is None:
+        library = current_app.extensions["clause_library"]
+        document = assemble(library, initial_terms(agreement), language, default_choices(library))
     db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
-    record("agreement.created", actor=owner, agreement=agreement, title=title, language=language)
+    record("agreement.created", actor=owner, agreement=agreement, title=title, language=language, **audit)
     db.session.commit()
     return agreement
 

@@ -40,19 +40,25 @@ def long_text(label: str, **kwargs) -> TextAreaField:
     return TextAreaField(label, filters=[_strip], validators=[Optional(), Length(max=LONG)], **kwargs)
 
 
+def finite(_form, field) -> None:
+    """Decimal() reads "Infinity" and "NaN" as numbers; no fee or quantity is either."""
+    if field.data is not None and not field.data.is_finite():
+        raise ValidationError("Enter a number, e.g. 1250.00.")
+
+
 def money(label: str) -> DecimalField:
-    return DecimalField(label, places=2, validators=[Optional(), Range(min=0, message="Cannot be negative.")])
+    return DecimalField(label, places=2, validators=[Optional(), finite, Range(min=0, message="Cannot be negative.")])
 
 
 def decimal(label: str, maximum: float | None = None) -> DecimalField:
     return DecimalField(label, places=None, validators=[
-        Optional(), Range(min=0, max=maximum, message="Cannot be negative." if maximum is None
+        Optional(), finite, Range(min=0, max=maximum, message="Cannot be negative." if maximum is None
                                 else f"Must be between 0 and {maximum:g}.")])
 
 
 def percent(label: str) -> DecimalField:
     return DecimalField(label, places=None, validators=[
-        Optional(), Range(min=0, max=100, message="A percentage between 0 and 100.")])
+        Optional(), finite, Range(min=0, max=100, message="A percentage between 0 and 100.")])
 
 
 def whole(label: str, maximum: int = 100_000) -> IntegerField:

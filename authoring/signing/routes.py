@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 
 from ..access import agreement_route, can
+from ..revisions.services import latest_revision
 from .forms import ReopenForm, SignForm
 from .seal import signature_intact
 from .services import SigningError, consent_text, reopen, sign, signing_state
@@ -22,7 +23,7 @@ def _page(agreement, membership, form=None, reopen_form=None, error=None, status
         "signing/sign.html", agreement=agreement, membership=membership, state=state, form=form,
         reopen_form=reopen_form or ReopenForm(), error=error, can_sign=can(membership, "sign"),
         consent=consent_text(organisation, state.revision_number, state.revision_hash),
-        intact={s.id: signature_intact(s) for s in state.signatures},
+        intact={s.id: signature_intact(s) for s in state.signatures}, latest=latest_revision(agreement),
     ), status
 
 

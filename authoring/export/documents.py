@@ -1,0 +1,43 @@
+"""Each export of a stored agreement as bytes: what the download links and the CLI hand out."""
+from __future__ import annotations
+
+from ..models import Agreement
+from ..negotiation.redlines import revision_redline
+from ..revisions.services import revision_document
+from .docx import agreement_docx
+from .gather import (
+    NotExportable, clause_comments, executed_revision, execution_of, export_info, pick_revision, signature_records,
+    tables_of,
+)
+from .redline_docx import redline_docx
+from .terms import terms_json
+
+
+def revision_docx(agreement: Agreement, number: int | None = None) -> bytes:
+    """Revision `number` (default: the newest) as Word."""
+    revision = pick_revision(agreement, number)
+    document = revision_document(revision)
+    return agreement_docx(document, export_info(agreement, revision), tables_of(agreement, document))
+
+
+def revision_terms_json(agreement: Agreement, number: int | None = None) -> bytes:
+    """Revision `number` (default: the newest) as terms.json, with the signatures given so far."""
+    revision = pick_revision(agreement, number)
+    return terms_json(revision_document(revision), export_info(agreement, revision), signature_records(agreement))
+
+
+def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
+    """Revision `newer` with Word tracked changes against revision `older`, and the comments."""
+    if older == newer:
+        raise NotExportable("Choose two different revisions to compare.")
+    old, new = pick_revision(agreement, older), pick_revision(agreement, newer)
+    redline = revision_redline(agreement, old, new)
+    return redline_docx(redline, export_info(agreement, old), export_info(agreement, new), clause_comments(agreement))
+
+
+def executed_docx(agreement: Agreement) -> bytes:
+    """The executed text with its signature page and certificate of completion."""
+    revision = executed_revision(agreement)
+    document = revision_document(revision)
+    return agreement_docx(document, export_info(agreement, revision), tables_of(agreement, document),
+                          execution=execution_of(agreement))

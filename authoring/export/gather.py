@@ -1,0 +1,124 @@
+"""Everything an export needs about a stored agreement, read from the database as plain records."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..document import Document
+from ..extensions import db
+from ..models import Agreement, AuditEvent, Comment, Revision, Signature, User
+from ..render.tables import Table, agreement_tables
+from ..revisions.services import revision_document, revisions_of
+from .records import CertificateEvent, ExportInfo, Execution, RevisionSummary, SignatureRecord
+from .redline_docx import ClauseComment
+
+
+class NotExportable(Exception):
+    """What was asked for does not exist (yet); str() says what to do."""
+
+
+def _person(user: User | None) -> str:
+    return f"{user.name} <{user.email}>" if user is not None else "a former member"
+
+
+def export_info(agreement: Agreement, revision: Revision) -> ExportInfo:
+    return ExportInfo(
+        agreement_id=agreement.id, title=agreement.title, language=agreement.language, status=agreement.status,
+        provider_name=agreement.provider_name, client_name=agreement.client_name,
+        revision_number=revision.number, revision_hash=revision.hash, revision_created_at=revision.created_at,
+        revision_author=revision.author.name if revision.author else "a former member",
+    )
+
+
+def tables_of(agreement: Agreement, document: Document) -> list[Table]:
+    return agreement_tables(current_app.extensions["clause_library"], document.terms, agreement.language)
+
+
+def signature_records(agreement: Agreement) -> list[SignatureRecord]:
+    """Every signature, oldest first; a voided one is marked invalid."""
+    rows = db.session.scalars(select(Signature).where(Signature.agreement_id == agreement.id).order_by(Signature.id))
+    return [SignatureRecord(side=s.side, organisation=s.organisation, name=s.full_name, title=s.job_title,
+                            email=s.email, signed_at=s.signed_at, ip=s.ip, revision_number=s.revision_number,
+                            revision_hash=s.revision_hash, statement=s.consent_text, valid=not s.void)
+            for s in rows]
+
+
+def pick_revision(agreement: Agreement, number: int | None) -> Revision:
+    """Revision `number`, or the newest one; NotExportable when there is none."""
+    revisions = revisions_of(agreement)
+    if not revisions:
+        raise NotExportable("There is no revision yet: save the draft as a revision first.")
+    if number is None:
+        return revisions[0]
+    for revision in revisions:
+        if revision.number == number:
+            return revision
+    raise NotExportable(f"Revision {number} does not exist; this agreement has revisions 1 to {revisions[0].number}.")
+
+
+def executed_revision(agreement: Agreement) -> Revision:
+    if agreement.status != "executed" or agreement.executed_revision_id is None:
+        raise NotExportable(f"The agreement is {agreement.status}: the signed document exists once both sides signed.")
+    return db.session.get(Revision, agreement.executed_revision_id)
+
+
+def clause_comments(agreement: Agreement) -> list[ClauseComment]:
+    """Every comment, oldest first (replies included), for the redline's Word comments."""
+    rows = list(db.session.scalars(select(Comment).where(Comment.agreement_id == agreement.id).order_by(Comment.id)))
+    resolved_threads = {c.id for c in rows if c.thread_id is None and c.resolved_at is not None}
+    return [ClauseComment(clause_key=c.clause_key, author=c.author.name if c.author else "a former member",
+                          at=c.created_at, text=c.body, resolved=(c.thread_id or c.id) in resolved_threads)
+            for c in rows]
+
+
+_EVENT_WORDS = {
+    "agreement.created": "Created the agreement",
+    "agreement.shared": "Shared the draft with the client",
+    "agreement.executed": "Both sides signed: the agreement is executed",
+    "agreement.reopened": "Reopened the agreement for changes",
+    "turn.sent": "Sent the draft to the other side",
+    "comment.added": "Commented",
+}
+
+
+def _describe(event: AuditEvent) -> str:
+    d = event.details or {}
+    action = event.action
+    if action == "revision.created":
+        return f"Saved revision {d.get('number')} (SHA-256 {str(d.get('hash', ''))[:16]}…)"
+    if action.startswith("proposal."):
+        return f"Proposal {d.get('proposal', '')}: {action.split('.', 1)[1].replace('_', ' ')}"
+    if action == "agreement.signed":
+        return f"Signed revision {d.get('revision')} for the {d.get('side')} as {d.get('name')}, {d.get('title')}"
+    if action == "agreement.status_changed":
+        return f"Status: {d.get('status')}"
+    return _EVENT_WORDS.get(action, action.replace(".", ": ").replace("_", " ").capitalize())
+
+
+def execution_of(agreement: Agreement) -> Execution:
+    """The signature page and certificate of completion of an executed agreement."""
+    revision = executed_revision(agreement)
+    events = list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.agreement_id == agreement.id).order_by(AuditEvent.id)))
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
+    # From the first share (or the start, for an agreement signed without sharing) to execution.
+    start = next((i for i, e in enumerate(events) if e.action == "agreement.shared"), 0)
+    end = next((i for i, e in enumerate(events) if e.action == "agreement.executed"), len(events) - 1)
+    shown = events[start:end + 1]
+    return Execution(
+        executed_at=agreement.executed_at,
+        executed_hash=revision.hash,
+        signatures=tuple(s for s in signature_records(agreement) if s.valid and s.revision_hash == revision.hash),
+        events=tuple(CertificateEvent(at=e.at, person=_person(users.get(e.actor_id)) if e.actor_id else "system",
+                                      ip=e.ip, description=_describe(e)) for e in shown),
+        revisions=tuple(RevisionSummary(number=r.number, hash=r.hash, created_at=r.created_at,
+                                        author=r.author.name if r.author else "a former member", message=r.message)
+                        for r in reversed(revisions_of(agreement)) if r.number <= revision.number),
+        verify_url=f"{current_app.config['PUBLIC_URL']}/verify",
+        audit_head=events[end].hash if events else "",
+    )
+
+
+def revision_with_document(agreement: Agreement, number: int | None) -> tuple[Revision, Document]:
+    revision = pick_revision(agreement, number)
+    return revision, revision_document(revision)

@@ -1,0 +1,118 @@
+"""Downloads (DOCX, redline DOCX, signed DOCX, terms.json), the published schema, import and verify pages."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, send_file, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from ..access import agreement_route
+from ..accounts.sessions import login_required
+from ..signing.verify import MAX_UPLOAD_BYTES, verify_file
+from .documents import executed_docx, redline_docx_between, revision_docx, revision_terms_json
+from .gather import NotExportable
+from .importing import import_terms
+from .terms import terms_schema
+from .terms_import import MAX_BYTES as TERMS_MAX_BYTES, TermsFileInvalid
+
+bp = Blueprint("exports", __name__)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class UploadForm(FlaskForm):
+    file = FileField("File", validators=[FileRequired("Choose a file first.")])
+
+
+def _download(data: bytes, name: str, mimetype: str) -> Response:
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _name(agreement, suffix: str) -> str:
+    """A file name from the title: letters of any script kept, everything else a hyphen."""
+    stem = re.sub(r"[^\w]+", "-", agreement.title, flags=re.UNICODE).strip("-")[:80] or f"agreement-{agreement.id}"
+    return f"{stem}-{suffix}"
+
+
+def _not_exportable(agreement, error: NotExportable):
+    flash(str(error), "error")
+    return redirect(url_for("signing.page", agreement_id=agreement.id))
+
+
+@bp.get("/agreements/<int:agreement_id>/revisions/<int:number>/export.docx")
+@agreement_route("view")
+def revision_as_docx(agreement, membership, number):
+    try:
+        return _download(revision_docx(agreement, number), _name(agreement, f"r{number}.docx"), DOCX)
+    except NotExportable:
+        abort(404)
+
+
+@bp.get("/agreements/<int:agreement_id>/revisions/<int:number>/terms.json")
+@agreement_route("view")
+def revision_as_terms(agreement, membership, number):
+    try:
+        return _download(revision_terms_json(agreement, number), _name(agreement, f"r{number}-terms.json"),
+                         "application/json")
+    except NotExportable:
+        abort(404)
+
+
+@bp.get("/agreements/<int:agreement_id>/redline/<int:older>-<int:newer>.docx")
+@agreement_route("view")
+def redline_as_docx(agreement, membership, older, newer):
+    try:
+        data = redline_docx_between(agreement, older, newer)
+    except NotExportable:
+        abort(404)
+    return _download(data, _name(agreement, f"redline-r{older}-r{newer}.docx"), DOCX)
+
+
+@bp.get("/agreements/<int:agreement_id>/signed.docx")
+@agreement_route("view")
+def signed_docx(agreement, membership):
+    try:
+        return _download(executed_docx(agreement), _name(agreement, "signed.docx"), DOCX)
+    except NotExportable as error:
+        return _not_exportable(agreement, error)
+
+
+@bp.get("/schema/terms/v1.json")
+def schema():
+    response = Response(json.dumps(terms_schema(), ensure_ascii=False, indent=2),
+                        mimetype="application/schema+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"  # a published schema is for any tool to read
+    return response
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_page():
+    form = UploadForm()
+    errors: list[tuple[str, str]] = []
+    if form.validate_on_submit():
+        raw = form.file.data.read(TERMS_MAX_BYTES + 1)
+        try:
+            agreement = import_terms(raw, g.user)
+        except TermsFileInvalid as error:
+            errors = error.errors
+        else:
+            flash(f"Imported “{agreement.title}” as a new draft. Invite the other side when it is ready.", "success")
+            return redirect(url_for("agreements.show", agreement_id=agreement.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("exports/import.html", form=form, errors=errors), status
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify_page():
+    form = UploadForm()
+    verdict = None
+    if form.validate_on_submit():
+        verdict = verify_file(form.file.data.read(MAX_UPLOAD_BYTES + 1))
+    status = 422 if form.is_submitted() and verdict is None else 200
+    return render_template("exports/verify.html", form=form, verdict=verdict), status
