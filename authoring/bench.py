@@ -1,4 +1,5 @@
-"""The shipped benchmark: our redline against diff-match-patch, and the redline page's queries.
+"""The shipped benchmark: our redline against diff-match-patch, the redline page's queries,
+and (bench_docx) our Word exports against plain python-docx.
 
     python -m authoring.bench [--clauses 300] [--runs 7] [--json FILE]
     flask --app app bench [--clauses 300] [--runs 7] [--json FILE]
@@ -37,6 +38,7 @@ from typing import Any
 
 from diff_match_patch import diff_match_patch
 
+from .bench_docx import report_lines, time_docx_exports
 from .document import Document
 from .negotiation.attribution import Change, attribute
 from .redline import redline_between
@@ -423,6 +425,9 @@ def run_benchmark(clauses: int = 300, runs: int = 7) -> dict[str, Any]:
         "runs": runs,
     }
     figures.update(time_both(pair, runs))
+    old, new = pair.documents()
+    figures.update(time_docx_exports(old, new, pair.changes, lambda key: pair.terms_used.get(key, set()), runs, _timed,
+                                     clauses))
     figures["redline_ratio"] = figures["redline_ms"] / figures["baseline_ms"]
     figures["target_ratio"] = TARGET_RATIO
     figures["target_met"] = figures["redline_ratio"] <= TARGET_RATIO
@@ -465,6 +470,7 @@ def report(figures: dict[str, Any]) -> str:
     if figures["baseline_hit_deadline"]:
         lines.append("Note: the baseline's diff_main ran into its 1 s timeout on this pair (a cruder diff, "
                      "and a time that says more about the timeout than about the texts).")
+    lines += report_lines(figures)
     if figures["redline_page_error"]:
         lines.append(f"Redline page: not measured - {figures['redline_page_error']}.")
     else:

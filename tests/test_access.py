@@ -16,7 +16,8 @@ from authoring.negotiation.services import share
 from authoring.models import ROLES
 
 SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.confidentiality",
-                 "step_key": "background", "rule_id": "review_cadence_set", "thread_id": 1, "action": "resolve"}
+                 "step_key": "background", "rule_id": "review_cadence_set", "thread_id": 1, "action": "resolve",
+                 "older": 1, "newer": 2}
 
 
 def share_agreement(app, agreement_id, owner):

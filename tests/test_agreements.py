@@ -65,6 +65,7 @@ def test_activity_page_lists_events(client, make_user, login, make_agreement):
     page = client.get(f"/agreements/{agreement}/activity").get_data(as_text=True)
     assert "agreement.created" in page and "invitation.created" in page
     assert "Ada Actor" in page
+    assert "hash chain is intact" in page and "tampered" not in page
 
 
 def test_unknown_agreement_is_404(client, make_user, login):

@@ -24,8 +24,14 @@ def test_bench_command_writes_every_figure(tmp_path):
 
     figures = json.loads(out.read_text(encoding="utf-8"))
     for key in ("redline_ratio", "baseline_ms", "redline_ms", "clauses", "words", "changed_clauses", "runs",
-                "redline_page_queries"):
+                "redline_page_queries", "docx_ratio", "redline_docx_ratio", "docx_baseline_ms", "docx_peak_rss_rise_mib"):
         assert key in figures, key
+    for ratio in ("docx_ratio", "redline_docx_ratio"):
+        assert isinstance(figures[ratio], float) and math.isfinite(figures[ratio]) and figures[ratio] > 0
+    assert set(figures["docx_peak_rss_rise_mib"]) == {"baseline", "docx", "redline_docx"}
+    assert all(rise >= 0 for rise in figures["docx_peak_rss_rise_mib"].values())
+    assert all(size > 1000 for size in figures["docx_bytes"].values())
+    assert "Target: docx <= 1.0 x the Word baseline" in result.output
     assert figures["clauses"] == 40 and figures["runs"] == 1
     assert figures["words"] == 40 * bench.WORDS_PER_CLAUSE
     assert isinstance(figures["redline_ratio"], float) and math.isfinite(figures["redline_ratio"])

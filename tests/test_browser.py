@@ -1,77 +1,21 @@
 """End to end in a real headless Chromium (Playwright, sync API) against the app served over HTTP.
 
-Uses Debian's /usr/bin/chromium; no browser is ever downloaded. Without it the tests skip,
-unless REQUIRE_BROWSER=1, which makes a missing browser a failure. With UPDATE_SCREENSHOTS=1,
+The browser fixtures (browser, live_server, new_page) live in conftest.py. With UPDATE_SCREENSHOTS=1,
 test_register_create_agreement_and_log_out also rewrites static/screenshots/*.png.
 """
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, base_config
-from werkzeug.serving import make_server
+from conftest import PASSWORD
 
-from authoring import create_app
-from authoring.extensions import db
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "static" / "screenshots"
-VIEWPORT = {"width": 1280, "height": 800}
 TITLE = "Umowa serwisowa — Łódź"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"no Chromium at {CHROMIUM} (install Debian's chromium package)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(db_config):
-    """The real app on 127.0.0.1, on a free port, from a background thread; yields its base URL."""
-    app = create_app(base_config(**db_config))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        db.dispose(app)
-
-
-@pytest.fixture
-def new_page(browser):
-    """Pages in fresh browser contexts (separate cookies each), closed afterwards."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport=VIEWPORT)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 # Helpers ----------------------------------------------------------------------------

@@ -16,9 +16,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import (  # noqa: F401  (browser, live_server and new_page are fixtures)
-    SCREENSHOTS, browser, fill_registration, live_server, new_page, register,
-)
+from test_browser import SCREENSHOTS, fill_registration, register
 
 pytestmark = pytest.mark.browser
 

@@ -238,3 +238,5 @@ def test_the_audit_chain_reports_an_edited_and_a_deleted_event(app, deal):
         problems = verify_chain(deal.id)
         assert [(p.event_id, p.problem) for p in problems] == [(ids[1], "edited"), (ids[4], "missing before it")]
         assert "was changed after it was written" in str(problems[0])
+    page = body(deal.as_("viewer").get(f"/agreements/{deal.id}/activity"))
+    assert "This log was tampered with" in page and f"audit event {ids[1]} " in page

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from ..access import agreement_route, can
 from ..accounts.sessions import login_required
+from ..audit import verify_chain
 from ..config import LANGUAGES
 from ..render.tables import agreement_tables, tables_by_section
 from ..negotiation.status import negotiation_state
@@ -147,7 +148,8 @@ def remove(agreement, membership, membership_id):
 @bp.route("/agreements/<int:agreement_id>/activity")
 @agreement_route("view")
 def activity_log(agreement, membership):
-    return render_template("agreements/activity.html", agreement=agreement, membership=membership, events=activity(agreement))
+    return render_template("agreements/activity.html", agreement=agreement, membership=membership, events=activity(agreement),
+                           chain_problems=verify_chain(agreement.id))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

@@ -16,14 +16,7 @@ def mark_paragraph_rtl(paragraph: Paragraph) -> None:
     """Make `paragraph` (and every run in it now) right-to-left."""
     p_pr = paragraph._p.get_or_add_pPr()
     if p_pr.find(qn("w:bidi")) is None:
-        # Schema order: w:bidi follows most layout children; inserting first is accepted by
-        # Word and LibreOffice only when it sits before w:jc/w:rPr, so place it properly.
-        bidi = OxmlElement("w:bidi")
-        successor = next((p_pr.find(qn(tag)) for tag in _AFTER_BIDI if p_pr.find(qn(tag)) is not None), None)
-        if successor is not None:
-            successor.addprevious(bidi)
-        else:
-            p_pr.append(bidi)
+        _insert_in_schema_order(p_pr, OxmlElement("w:bidi"), _AFTER_BIDI)
     for run in paragraph._p.iter(qn("w:r")):
         mark_run_rtl(run)
 
@@ -35,12 +28,16 @@ def mark_run_rtl(run_element) -> None:
         r_pr = OxmlElement("w:rPr")
         run_element.insert(0, r_pr)
     if r_pr.find(qn("w:rtl")) is None:
-        rtl = OxmlElement("w:rtl")
-        successor = next((r_pr.find(qn(tag)) for tag in _AFTER_RTL if r_pr.find(qn(tag)) is not None), None)
-        if successor is not None:
-            successor.addprevious(rtl)
-        else:
-            r_pr.append(rtl)
+        _insert_in_schema_order(r_pr, OxmlElement("w:rtl"), _AFTER_RTL)
+
+
+def _insert_in_schema_order(parent, element, later_tags: tuple[str, ...]) -> None:
+    """Put `element` before the first child the schema orders after it (Word refuses other orders)."""
+    successor = next((child for tag in later_tags if (child := parent.find(qn(tag))) is not None), None)
+    if successor is not None:
+        successor.addprevious(element)
+    else:
+        parent.append(element)
 
 
 # CT_PPrBase children that come after w:bidi in the schema (ECMA-376 Part 1, 17.3.1.26).

@@ -17,7 +17,8 @@ class SignForm(FlaskForm):
         DataRequired("Type your title, e.g. Managing Director."), Length(max=TITLE_MAX)])
     password = PasswordField("Your password (to confirm it is you)", validators=[
         DataRequired("Re-enter your password to sign."), Length(max=1024)])
-    consent = BooleanField("I agree to sign electronically, as set out above.")
+    consent = BooleanField("I agree to sign electronically, as set out above.", validators=[
+        DataRequired("Tick the box to agree to sign electronically; without it nothing is signed.")])
     # The hash of the text the page showed: a text changed since is not signed.
     shown_hash = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
 

@@ -29,7 +29,6 @@ from ..export.terms import terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
 from ..extensions import db
 from ..models import Agreement, Revision, Signature
-from ..revisions.services import revision_document
 from ..revisions.store import RevisionIntegrityError
 from .seal import signature_intact
 
