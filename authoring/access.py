@@ -39,7 +39,9 @@ def membership_of(user_id: int, agreement_id: int) -> Membership | None:
 
 def require(agreement_id: int, action: str) -> tuple[Agreement, Membership]:
     """The agreement and the caller's membership, or 404 (not a member) / 403 (role too weak)."""
-    membership = membership_of(g.user.id, agreement_id) if g.user is not None else None
+    # An id beyond the database's integers cannot exist (and would overflow the query).
+    in_range = 0 < agreement_id < 2**63
+    membership = membership_of(g.user.id, agreement_id) if g.user is not None and in_range else None
     if membership is None:
         abort(404)
     if not can(membership, action):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import docx
@@ -268,3 +269,71 @@ def test_the_executed_text_is_the_draft_and_both_signatures_sign_its_hash(app, d
         draft = Document.from_json(db.session.get(Draft, demo).document)
         hashes = set(db.session.scalars(select(Signature.revision_hash).where(Signature.agreement_id == demo)))
         assert hashes == {db.session.get(Revision, agreement.executed_revision_id).hash} == {draft.sha256()}
+
+
+def _docx_with_part(data: bytes, name: str, change) -> bytes:
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            target.writestr(entry, change(content) if entry.filename == name else content)
+    return out.getvalue()
+
+
+def test_verify_sees_hidden_text_and_swapped_parts_though_the_words_are_the_same(app, demo, member, runner, tmp_path):
+    signed = member("signer@example.com").get(f"/agreements/{demo}/signed.docx").get_data()
+    hidden = _docx_with_part(signed, "word/document.xml",
+                             lambda xml: xml.replace(b"<w:rPr>", b"<w:rPr><w:vanish/>", 3))
+    swapped = _docx_with_part(signed, "_rels/.rels", lambda xml: xml.replace(b"word/document.xml", b"word/main.xml"))
+    swapped = zipfile.ZipFile(io.BytesIO(swapped))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for entry in swapped.infolist():
+            target.writestr(entry, swapped.read(entry))
+        target.writestr("word/main.xml", swapped.read("word/document.xml").replace(HEBREW.encode(), b"nothing"))
+    for data, why in ((hidden, "hidden text or structure"), (out.getvalue(), "it adds word/main.xml")):
+        path = tmp_path / "forged.docx"
+        path.write_bytes(data)
+        result = runner.invoke(args=["verify", str(path)])
+        assert result.exit_code == 1 and why in result.output, result.output
+
+
+def test_a_difference_is_described_without_quoting_the_signed_text(app, demo, member, runner, tmp_path):
+    signed = member("signer@example.com").get(f"/agreements/{demo}/signed.docx").get_data()
+    path = tmp_path / "changed.docx"
+    path.write_bytes(_docx_with(signed, HEBREW, "XYZ"))
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 1 and "XYZ" in result.output
+    assert HEBREW not in result.output  # whoever holds only the hash learns nothing of the record's text
+
+
+def test_verify_needs_both_sides_sealed_signatures_on_the_executed_revision(app, demo, member, runner, tmp_path):
+    signed = member("signer@example.com").get(f"/agreements/{demo}/signed.docx").get_data()
+    path = tmp_path / "signed.docx"
+    path.write_bytes(signed)
+    with app.app_context():
+        db.session.execute(text("UPDATE signatures SET voided_at = signed_at WHERE side = 'client'"))
+        db.session.commit()
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 1 and "no sealed signature of the client" in result.output
+
+
+def test_oversized_ids_are_not_found_rather_than_errors(app, demo, member):
+    signed = member("signer@example.com").get(f"/agreements/{demo}/signed.docx").get_data()
+    huge = _docx_with_part(signed, "docProps/core.xml",
+                           lambda xml: re.sub(rb"agreement:\d+:", b"agreement:99999999999999999999:", xml))
+    page = upload(app.test_client(), "/verify", huge, "huge.docx")
+    assert page.status_code == 200 and "does not match any executed agreement" in page.get_data(as_text=True)
+    assert member("signer@example.com").get("/agreements/99999999999999999999/sign").status_code == 404
+
+
+def test_control_characters_in_user_text_never_break_an_export(app, demo, member, runner, tmp_path):
+    with app.app_context():
+        db.session.execute(text("UPDATE agreements SET title = 'Evil\x0btitle\x01' WHERE id = 1"))
+        db.session.commit()
+    client = member("provider@example.com")
+    for path in ("revisions/3/export.docx", "redline/1-3.docx", "revisions/3/terms.json"):
+        response = client.get(f"/agreements/1/{path}")
+        assert response.status_code == 200, path
+    word = docx.Document(io.BytesIO(client.get("/agreements/1/revisions/3/export.docx").get_data()))
+    assert word.core_properties.title == "Evil\ufffdtitle\ufffd"

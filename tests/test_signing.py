@@ -2,6 +2,7 @@
 record, reopening, the locked text, and the tamper-evident audit log."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -240,3 +241,19 @@ def test_the_audit_chain_reports_an_edited_and_a_deleted_event(app, deal):
         assert "was changed after it was written" in str(problems[0])
     page = body(deal.as_("viewer").get(f"/agreements/{deal.id}/activity"))
     assert "This log was tampered with" in page and f"audit event {ids[1]} " in page
+
+
+def test_a_terms_file_downloaded_while_signing_verifies_once_executed(app, deal, runner, tmp_path):
+    assert sign(deal.as_("psigner"), deal.id).status_code == 302
+    early = deal.as_("viewer").get(f"/agreements/{deal.id}/revisions/1/terms.json").get_data()
+    assert [s["side"] for s in json.loads(early)["signatures"]] == ["provider"]
+    assert sign(deal.as_("csigner"), deal.id, name="Ciro Firmante").status_code == 302
+    path = tmp_path / "terms.json"
+    path.write_bytes(early)
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 0 and "Ciro Firmante (client)" in result.output, result.output
+    # A signature the record does not hold is another matter.
+    forged = early.replace(b'"name": "Paul Signer"', b'"name": "Paul Signor"')
+    path.write_bytes(forged)
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 1 and "It lists a signature that is not on record." in result.output, result.output

@@ -1,6 +1,8 @@
 """Each export of a stored agreement as bytes: what the download links and the CLI hand out."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..models import Agreement
 from ..negotiation.redlines import revision_redline
 from ..revisions.services import revision_document
@@ -36,8 +38,12 @@ def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
 
 
 def executed_docx(agreement: Agreement) -> bytes:
-    """The executed text with its signature page and certificate of completion."""
+    """The executed text with its signature page and certificate of completion.
+
+    Everything in it is fixed at execution - the status it states too, whatever the
+    agreement's later life - so the file stays byte-identical and verifiable.
+    """
     revision = executed_revision(agreement)
     document = revision_document(revision)
-    return agreement_docx(document, export_info(agreement, revision), tables_of(agreement, document),
-                          execution=execution_of(agreement))
+    info = replace(export_info(agreement, revision), status="executed")
+    return agreement_docx(document, info, tables_of(agreement, document), execution=execution_of(agreement))

@@ -8,7 +8,7 @@ from ..document import Document
 from ..extensions import db
 from ..models import Agreement, AuditEvent, Comment, Revision, Signature, User
 from ..render.tables import Table, agreement_tables
-from ..revisions.services import revision_document, revisions_of
+from ..revisions.services import revisions_of
 from .records import CertificateEvent, ExportInfo, Execution, RevisionSummary, SignatureRecord
 from .redline_docx import ClauseComment
 
@@ -57,7 +57,7 @@ def pick_revision(agreement: Agreement, number: int | None) -> Revision:
 
 
 def executed_revision(agreement: Agreement) -> Revision:
-    if agreement.status != "executed" or agreement.executed_revision_id is None:
+    if agreement.executed_revision_id is None:
         raise NotExportable(f"The agreement is {agreement.status}: the signed document exists once both sides signed.")
     return db.session.get(Revision, agreement.executed_revision_id)
 
@@ -118,7 +118,3 @@ def execution_of(agreement: Agreement) -> Execution:
         audit_head=events[end].hash if events else "",
     )
 
-
-def revision_with_document(agreement: Agreement, number: int | None) -> tuple[Revision, Document]:
-    revision = pick_revision(agreement, number)
-    return revision, revision_document(revision)

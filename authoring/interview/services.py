@@ -183,6 +183,11 @@ def withdraw_acknowledgement(agreement: Agreement, user: User, rule_id: str) -> 
     db.session.commit()
 
 
+def open_proposal_count(agreement: Agreement) -> int:
+    return db.session.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.agreement_id == agreement.id, Proposal.status == "open"))
+
+
 def mark_ready(agreement: Agreement, user: User) -> None:
     """Draft or negotiating -> ready: every step complete, no proposal open, every failing check
     fixed or acknowledged."""
@@ -191,8 +196,7 @@ def mark_ready(agreement: Agreement, user: User) -> None:
         raise NotReady([f"The agreement is {agreement.status}: only a draft or a negotiated agreement becomes ready."])
     state = readiness(agreement, document)
     reasons = list(state.reasons)
-    still_open = db.session.scalar(select(func.count()).select_from(Proposal).where(
-        Proposal.agreement_id == agreement.id, Proposal.status == "open"))
+    still_open = open_proposal_count(agreement)
     if still_open:
         reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open: answer or withdraw "
                        f"{'them' if still_open > 1 else 'it'} first.")

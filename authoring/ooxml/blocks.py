@@ -9,7 +9,6 @@ whole story is, or when its own text starts in a right-to-left script.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from lxml import etree
 from ..document.direction import text_direction
 from .bidi import mark_paragraph_rtl
 from .fields import Field
+from .text import xml_safe
 
 _P, _PPR, _PSTYLE, _KEEP_NEXT, _JC = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:keepNext"), qn("w:jc")
 _R, _RPR, _T, _TAB, _BR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:tab"), qn("w:br")
@@ -32,7 +32,6 @@ _VAL, _TYPE, _W = qn("w:val"), qn("w:type"), qn("w:w")
 _PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
 _MONO = {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New", qn("w:cs"): "Courier New"}
 # What XML 1.0 cannot carry at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def _set_text(element: etree._Element, text: str) -> None:
     except ValueError:
         # A control character pasted from elsewhere (e.g. Word's U+000B) cannot be stored in
         # XML 1.0 at all; show U+FFFD in its place rather than fail the whole export.
-        element.text = _NOT_XML.sub("\ufffd", text)
+        element.text = xml_safe(text)
 
 
 class BlockWriter:

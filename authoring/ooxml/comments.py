@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from lxml.etree import SubElement
 
 from .tracked import AnnotationIds, add_paragraph, add_run, ooxml_date
+from .text import xml_safe
 
 _P, _PPR, _R, _RPR = qn("w:p"), qn("w:pPr"), qn("w:r"), qn("w:rPr")
 _ID, _DATE, _VAL = qn("w:id"), qn("w:date"), qn("w:val")
@@ -32,7 +33,8 @@ def add_comment(document: DocxDocument, ids: AnnotationIds, *, author: str, when
     Its `w:id` comes from `ids`, its `w:date` is `when` (not the time of export), and each
     line of `text` is one paragraph, in runs written by `tracked.add_run`.
     """
-    initials = initials_of(author) if initials is None else initials
+    author = xml_safe(author)
+    initials = initials_of(author) if initials is None else xml_safe(initials)
     comment = document.comments.add_comment(author=author, initials=initials)
     element = comment._element  # the w:comment: python-docx has no public setter for id or a fixed date
     element.set(_ID, ids.next())

@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 
 from docx.document import Document as DocxDocument
 
+from .text import xml_safe
+
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
     # Zip cannot hold dates before 1980; DOS time has a 2-second resolution.
@@ -27,6 +29,7 @@ def set_properties(document: DocxDocument, *, title: str, subject: str, author: 
     """Fill the document properties a lawyer's Word shows under File > Info, all from data."""
     when = when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone(timezone.utc).replace(tzinfo=None)
     properties = document.core_properties
+    title, subject, author, keywords = (xml_safe(v) for v in (title, subject, author, keywords))
     properties.title = title
     properties.subject = subject
     properties.author = author

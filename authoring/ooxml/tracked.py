@@ -31,6 +31,7 @@ from lxml.etree import SubElement
 from docx.oxml.ns import qn
 
 from ..document.words import DELETE, EQUAL, INSERT
+from .text import xml_safe
 
 _P, _PPR, _PSTYLE, _RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:rPr")
 _R, _T, _DEL_TEXT, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
@@ -40,7 +41,6 @@ _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Children of w:pPr that the schema puts after w:rPr (ECMA-376 Part 1, 17.3.1.26).
 _AFTER_PARAGRAPH_RPR = (qn("w:sectPr"), qn("w:pPrChange"))
 # Characters XML 1.0 cannot hold at all; lxml refuses them, so they become U+FFFD.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("([\t\n])")
 
 
@@ -74,11 +74,6 @@ class Revision:
     @classmethod
     def by(cls, author: str, when: datetime) -> "Revision":
         return cls(author, ooxml_date(when))
-
-
-def xml_safe(text: str) -> str:
-    """`text` with the few characters XML cannot carry replaced by U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text) if _NOT_XML.search(text) else text
 
 
 def add_paragraph(parent, style: str | None = None):

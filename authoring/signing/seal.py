@@ -16,12 +16,12 @@ from ..models import Signature
 
 
 def sealed_fields(signature: Signature) -> dict:
-    """Exactly what the MAC covers."""
+    """Exactly what the MAC covers: the person by e-mail and typed name, not by account id,
+    which the database clears if the account is ever deleted."""
     return {
         "agreement": signature.agreement_id,
         "revision": signature.revision_number,
         "revision_hash": signature.revision_hash,
-        "user": signature.user_id,
         "email": signature.email,
         "side": signature.side,
         "organisation": signature.organisation,

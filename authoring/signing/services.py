@@ -19,8 +19,8 @@ from ..accounts.passwords import verify_password
 from ..agreements.services import lock_agreement
 from ..audit import chain_head, client_ip, record
 from ..extensions import db
-from ..interview.services import readiness
-from ..models import Agreement, AuditEvent, Membership, Proposal, Revision, Signature, User, utcnow
+from ..interview.services import open_proposal_count, readiness
+from ..models import Agreement, AuditEvent, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
 from ..revisions.services import cut_revision, draft_of, latest_revision
 from .seal import signature_mac
@@ -84,8 +84,7 @@ def _blocking(agreement: Agreement, document) -> list[str]:
                    f"complete, every proposal is answered and the checks pass (Interview › Review)."]
     else:
         reasons = list(readiness(agreement, document).reasons)
-    still_open = db.session.scalar(select(func.count()).select_from(Proposal).where(
-        Proposal.agreement_id == agreement.id, Proposal.status == "open"))
+    still_open = open_proposal_count(agreement)
     if still_open:
         reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open.")
     return reasons
@@ -124,7 +123,8 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
     if blocking:
         db.session.rollback()
         raise SigningError(" ".join(blocking))
-    if any(s.side == membership.side and not s.void for s in signatures_of(agreement)):
+    earlier = signatures_of(agreement)
+    if any(s.side == membership.side and not s.void for s in earlier):
         db.session.rollback()
         raise SigningError(f"{SIDE_WORDS[membership.side].capitalize()} has already signed this revision.")
     digest = document.sha256()
@@ -135,7 +135,6 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
     if revision is None or revision.hash != digest:
         revision = cut_revision(agreement, user, "The text for signature", membership.side, commit=False)
 
-    earlier = signatures_of(agreement)
     for old in earlier:
         if not old.void and old.revision_id != revision.id:
             _void(old, "signed an earlier revision")

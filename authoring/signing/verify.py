@@ -2,13 +2,17 @@
 
 A file names the agreement and revision hash it claims (the DOCX in its `identifier`
 property, the terms file in its `agreement` and `revision` members). The claim is
-checked by rendering that executed revision again - exports are deterministic - and
-comparing what a reader sees: every paragraph, table cell, header and footer of the
-DOCX; every value of the terms file. One changed character is "no match". The
-signature seals and the audit chain are checked too.
+checked by rendering that executed revision again - exports are byte-stable - and
+comparing: every part of the DOCX byte for byte (text, formatting, relationships: a
+run hidden with `w:vanish` or a part swapped in through `_rels` is a change like any
+other), every value of the terms file. One changed character is "no match". The
+record behind it must hold too: both sides' signatures on that hash, their seals
+intact, and the audit chain unbroken.
 
 Whoever uploads a file learns about an agreement only when the file carries the
-executed revision's hash, i.e. when they already hold a copy of it.
+executed revision's hash, i.e. when they already hold a copy of it; even then a
+difference is described by what the uploaded file says, never by quoting the record.
+Only the small core-properties part is read before that claim is checked.
 """
 from __future__ import annotations
 
@@ -32,10 +36,11 @@ from ..models import Agreement, Revision, Signature
 from ..revisions.store import RevisionIntegrityError
 from .seal import signature_intact
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # as the app's default MAX_CONTENT_LENGTH
 MAX_ZIP_ENTRIES = 200
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-IDENTIFIER = re.compile(r"urn:accord:agreement:(\d+):revision:(\d+):sha256:([0-9a-f]{64})")
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # a signed agreement unpacks to about 1 MiB
+MAX_ID = 2**63 - 1  # larger ids cannot be in the database (and would overflow its integer)
+IDENTIFIER = re.compile(r"urn:accord:agreement:(\d{1,18}):revision:(\d{1,18}):sha256:([0-9a-f]{64})")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NOT_FOUND = "It does not match any executed agreement here."
 
@@ -70,7 +75,9 @@ def verify_file(raw: bytes) -> Verdict:
     return _verify_terms(raw)
 
 
-def _executed(agreement_id: int, revision_hash: str) -> tuple[Agreement, Revision] | None:
+def _executed(agreement_id: int | None, revision_hash: str) -> tuple[Agreement, Revision] | None:
+    if agreement_id is None or not 0 < agreement_id <= MAX_ID:
+        return None
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None or agreement.executed_revision_id is None:
         return None
@@ -78,17 +85,20 @@ def _executed(agreement_id: int, revision_hash: str) -> tuple[Agreement, Revisio
     return (agreement, revision) if revision.hash == revision_hash else None
 
 
-def _record_problems(agreement: Agreement) -> list[str]:
-    """Broken seals or a broken audit chain: the record itself was tampered with."""
+def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
+    """What is wrong with the record itself: missing or broken seals, a broken audit chain."""
+    rows = list(db.session.scalars(select(Signature).where(Signature.agreement_id == agreement.id)))
     problems = [f"The signature of {s.full_name} was altered in the database after it was sealed."
-                for s in db.session.scalars(select(Signature).where(Signature.agreement_id == agreement.id))
-                if not signature_intact(s)]
+                for s in rows if not signature_intact(s)]
+    signed = {s.side for s in rows if not s.void and s.revision_hash == revision.hash and signature_intact(s)}
+    problems += [f"The record holds no sealed signature of the {side} on this revision."
+                 for side in ("provider", "client") if side not in signed]
     problems += [str(p).capitalize() + "." for p in verify_chain(agreement.id)]
     return problems
 
 
 def _verdict(kind: str, agreement: Agreement, revision: Revision, differences: list[str]) -> Verdict:
-    problems = _record_problems(agreement)
+    problems = _record_problems(agreement, revision)
     signatures = [s for s in signature_records(agreement) if s.valid and s.revision_hash == revision.hash]
     return Verdict(not differences and not problems, kind, differences + problems, agreement.id, agreement.title,
                    revision.number, revision.hash, signatures)
@@ -103,13 +113,9 @@ def _unpack(raw: bytes) -> dict[str, bytes] | str:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
             return "The file unpacks to more than a Word document can hold."
-        return {e.filename: archive.read(e) for e in entries if _wanted(e.filename)}
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return {e.filename: archive.read(e) for e in entries}
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
         return "The file is not a Word document (.docx) or terms file (.json) that can be read."
-
-
-def _wanted(name: str) -> bool:
-    return name == "docProps/core.xml" or (name.startswith("word/") and name.endswith(".xml"))
 
 
 def _xml(data: bytes):
@@ -126,27 +132,53 @@ def visible_text(parts: dict[str, bytes]) -> list[str]:
     return lines
 
 
+def _claim(parts: dict[str, bytes]) -> tuple[int, str] | None:
+    """(agreement id, revision hash) from the identifier property, read before anything else."""
+    core = _xml(parts.get("docProps/core.xml", b"<none/>"))
+    found = IDENTIFIER.search("".join(core.itertext()))
+    return (int(found.group(1)), found.group(3)) if found else None
+
+
 def _verify_docx(raw: bytes) -> Verdict:
     parts = _unpack(raw)
     if isinstance(parts, str):
         return Verdict(False, "file", [parts])
     try:
-        core = _xml(parts.get("docProps/core.xml", b"<none/>"))
-        claim = IDENTIFIER.search("".join(core.itertext()))
-        shown = visible_text(parts)
+        claim = _claim(parts)
     except etree.XMLSyntaxError:
-        return Verdict(False, "signed DOCX", ["The document's XML is damaged."])
-    found = _executed(int(claim.group(1)), claim.group(3)) if claim else None
+        return Verdict(False, "signed DOCX", ["The document's properties are damaged."])
+    found = _executed(*claim) if claim else None
     if found is None:
         return Verdict(False, "signed DOCX", [NOT_FOUND])
     agreement, revision = found
     try:
-        expected = executed_docx(agreement)
+        expected = _unpack(executed_docx(agreement))
     except RevisionIntegrityError as error:
         return _verdict("signed DOCX", agreement, revision, [f"The stored revision is damaged: {error}."])
-    expected_text = visible_text(_unpack(expected))
-    differences = [] if shown == expected_text else [_first_difference(shown, expected_text)]
-    return _verdict("signed DOCX", agreement, revision, differences)
+    return _verdict("signed DOCX", agreement, revision, _part_differences(parts, expected))
+
+
+def _part_differences(parts: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
+    """How the uploaded package differs from the signed one, in terms of the uploaded file only."""
+    differences = []
+    if set(parts) != set(expected):
+        added, missing = sorted(set(parts) - set(expected)), sorted(set(expected) - set(parts))
+        differences.append("The document's parts differ from the signed document's"
+                           + (f"; it adds {', '.join(added[:5])}" if added else "")
+                           + (f"; it lacks {', '.join(missing[:5])}" if missing else "") + ".")
+    changed = sorted(name for name in set(parts) & set(expected) if parts[name] != expected[name])
+    if not changed:
+        return differences
+    try:
+        shown, signed = visible_text(parts), visible_text(expected)
+    except etree.XMLSyntaxError:
+        return differences + ["The document's XML is damaged."]
+    if shown != signed:
+        differences.append(_first_difference(shown, signed))
+    else:
+        differences.append(f"Its text reads the same, but {', '.join(changed[:5])} differ from the signed document "
+                           f"(formatting, hidden text or structure was changed).")
+    return differences
 
 
 def _first_difference(shown: list[str], expected: list[str]) -> str:
@@ -154,9 +186,9 @@ def _first_difference(shown: list[str], expected: list[str]) -> str:
         if a != b:
             at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
             start = max(0, at - 30)
-            return (f"Paragraph {index + 1} differs from the signed text at character {at + 1}: "
-                    f"“…{a[start:at + 30]}…” where the signed text reads “…{b[start:at + 30]}…”.")
-    return f"The document has {len(shown)} paragraphs; the signed one has {len(expected)}."
+            return (f"Its paragraph {index + 1} differs from the signed text from character {at + 1} on: "
+                    f"“…{a[start:at + 30]}…”.")
+    return f"It has {len(shown)} paragraphs where the signed document has {len(expected)}."
 
 
 # Terms file ----------------------------------------------------------------------------
@@ -168,15 +200,23 @@ def _verify_terms(raw: bytes) -> Verdict:
         first = "; ".join(f"{p or '(the file)'}: {m}" for p, m in error.errors[:3])
         return Verdict(False, "terms file", [f"It is not a valid terms file ({first})."])
     claim = json.loads(raw)
-    found = _executed(imported.source_agreement_id, claim["revision"]["sha256"]) if imported.source_agreement_id else None
+    found = _executed(imported.source_agreement_id, claim["revision"]["sha256"])
     if found is None:
         return Verdict(False, "terms file", [NOT_FOUND])
     agreement, revision = found
     if imported.source_sha256 != revision.hash:
         return _verdict("terms file", agreement, revision,
                         ["Its terms or clause texts differ from the signed revision (their hash does not match)."])
-    expected = terms_file(imported.document, export_info(agreement, revision), signature_records(agreement))
-    expected["agreement"]["status"] = claim["agreement"]["status"]  # the status may have moved on since
-    differences = [] if claim == json.loads(json.dumps(expected)) else [
-        "It differs from the terms file of the signed revision (parties, signatures or summaries were changed)."]
+    recorded = signature_records(agreement)
+    expected = json.loads(json.dumps(terms_file(imported.document, export_info(agreement, revision), recorded)))
+    # A file exported while the agreement was being signed lists fewer signatures, and the status
+    # moves on after execution: those two may differ, as long as every signature listed is on record.
+    listed, on_record = claim.pop("signatures", []), expected.pop("signatures")
+    claim["agreement"].pop("status", None)
+    expected["agreement"].pop("status")
+    differences = []
+    if claim != expected:
+        differences.append("It differs from the terms file of the signed revision (parties or summaries were changed).")
+    if any(entry not in on_record for entry in listed):
+        differences.append("It lists a signature that is not on record.")
     return _verdict("terms file", agreement, revision, differences)
