@@ -58,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .negotiation.routes import bp as negotiation_bp
     from .signing.routes import bp as signing_bp
     from .export.routes import bp as exports_bp
+    from .reviews.routes import bp as reviews_bp
+    from .calendar.routes import bp as calendar_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agreements_bp)
@@ -66,6 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(negotiation_bp)
     app.register_blueprint(signing_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(calendar_bp)
 
     from .accounts.sessions import load_current_user
     from .cli import register_commands

@@ -1,4 +1,4 @@
-"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`."""
+"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`, `remind`."""
 from __future__ import annotations
 
 import click
@@ -17,6 +17,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_group)
     app.cli.add_command(import_group)
     app.cli.add_command(verify_command)
+    app.cli.add_command(remind_command)
 
 
 # AppGroup wraps each subcommand in an app context (a plain click.group does not).
@@ -218,3 +219,15 @@ def verify_command(path):
         verdict = verify_file(handle.read(MAX_UPLOAD_BYTES + 1))
     click.echo(verdict.summary())
     raise SystemExit(0 if verdict.matched else 1)
+
+
+@click.command("remind", help="Queue reminders of reviews, renewals and milestones falling due (run daily from cron).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to run for (default: today, UTC).")
+@with_appcontext
+def remind_command(today):
+    from .models import utcnow
+    from .reviews.reminders import remind
+
+    day = today.date() if today else utcnow().date()
+    queued = remind(day)
+    click.echo(f"queued {queued} reminder{'' if queued == 1 else 's'}")

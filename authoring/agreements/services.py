@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from ..audit import record
 from ..document import Document, sha256_hex
+from ..document.terms import term_date
 from ..extensions import db
 from ..library import assemble, default_choices
 from ..models import Agreement, AuditEvent, Draft, Invitation, Membership, User, utcnow
@@ -60,6 +61,8 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
     if document is None:
         library = current_app.extensions["clause_library"]
         document = assemble(library, initial_terms(agreement), language, default_choices(library))
+    agreement.effective_on = term_date(document.terms, "timeline.effective_date")
+    agreement.ends_on = term_date(document.terms, "timeline.end_date")
     db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
     record("agreement.created", actor=owner, agreement=agreement, title=title, language=language, **audit)
     db.session.commit()

@@ -6,6 +6,7 @@ so a proposal or a redline row is about one value a person recognises.
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 MISSING = object()
@@ -68,3 +69,14 @@ def display_value(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {display_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def term_date(terms: dict[str, Any], path: str) -> date | None:
+    """The ISO date at `path` ("timeline.end_date"), or None when it is blank or not a date."""
+    value = term_value(terms, path)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -3,6 +3,7 @@ from .agreement import ROLES, SIDES, STATUSES, Agreement, Invitation, Membership
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .health import HealthAcknowledgement
+from .lifecycle import AMENDMENT_STATUSES, Amendment, ReminderSent, Review
 from .negotiation import PROPOSAL_KINDS, PROPOSAL_STATUSES, Comment, Proposal
 from .outbox import OutboxMessage
 from .revision import Blob, Draft, Revision
@@ -10,7 +11,7 @@ from .signature import Signature
 from .user import LoginFailure, User, UserSession
 
 __all__ = [
-    "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditEvent", "Base", "Blob",
+    "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditEvent", "Base", "Blob",
     "Comment", "Draft", "HealthAcknowledgement", "Invitation", "LoginFailure", "Membership", "OutboxMessage",
     "Proposal", "Revision", "Signature", "User", "UserSession", "utcnow",
 ]

@@ -1,10 +1,10 @@
 """Agreements as workspaces, their members and invitations."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -23,7 +23,8 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 class Agreement(Base):
     __tablename__ = "agreements"
-    __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),
+                      Index("ix_agreements_status", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -39,6 +40,18 @@ class Agreement(Base):
     # Execution: when both sides' signatures on one revision made it binding, and which one.
     executed_at: Mapped[Optional[datetime]]
     executed_revision_id: Mapped[Optional[int]] = mapped_column(ForeignKey("revisions.id", use_alter=True, name="fk_agreements_executed_revision_id_revisions"))
+    # Dates the register sorts and filters by, kept from the terms by every draft write
+    # (revisions.services.write_draft) and by the review schedule.
+    effective_on: Mapped[Optional[date]] = mapped_column(index=True)
+    ends_on: Mapped[Optional[date]] = mapped_column(index=True)
+    next_review_on: Mapped[Optional[date]] = mapped_column(index=True)
+    renewal_opens_on: Mapped[Optional[date]] = mapped_column(index=True)
+    # Renewal: the agreement this one renews.
+    predecessor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agreements.id", ondelete="SET NULL"), index=True)
+    # Termination, as an owner recorded it.
+    terminated_on: Mapped[Optional[date]]
+    termination_reason: Mapped[Optional[str]] = mapped_column(Text)
+    termination_clause: Mapped[Optional[str]] = mapped_column(String(80))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by="Membership.id"

@@ -36,6 +36,8 @@ class Signature(Base):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
     revision_number: Mapped[int]
+    # 0 for the original execution, N for amendment N: each signing round stands on its own.
+    amendment_number: Mapped[int] = mapped_column(default=0)
     revision_hash: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     email: Mapped[str] = mapped_column(String(254))

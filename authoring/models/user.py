@@ -22,6 +22,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The private calendar feed's token, as its SHA-256 (the token itself is shown once).
+    calendar_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from ..agreements.services import lock_agreement
 from ..audit import record
 from ..document import Document
+from ..document.terms import term_date
 from ..document.merge import MergeConflict, merge_text
 from ..extensions import db
 from ..models import Agreement, Draft, Proposal, Revision, User, utcnow
@@ -91,9 +92,12 @@ def write_draft(draft: Draft, document: Document, editor: User) -> None:
     Every write to a draft passes here, so this is where a signed or executed text is
     kept from changing, whatever the caller checked before.
     """
-    status = db.session.scalar(select(Agreement.status).where(Agreement.id == draft.agreement_id))
-    if status in LOCKED_STATUSES:
-        raise DraftLocked(status)
+    agreement = db.session.get(Agreement, draft.agreement_id)
+    if agreement.status in LOCKED_STATUSES:
+        raise DraftLocked(agreement.status)
+    # The register sorts and filters by these: they follow the terms.
+    agreement.effective_on = term_date(document.terms, "timeline.effective_date")
+    agreement.ends_on = term_date(document.terms, "timeline.end_date")
     draft.document = document.canonical_json().decode("utf-8")
     draft.version += 1
     draft.updated_at = utcnow()

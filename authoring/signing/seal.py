@@ -18,7 +18,7 @@ from ..models import Signature
 def sealed_fields(signature: Signature) -> dict:
     """Exactly what the MAC covers: the person by e-mail and typed name, not by account id,
     which the database clears if the account is ever deleted."""
-    return {
+    fields = {
         "agreement": signature.agreement_id,
         "revision": signature.revision_number,
         "revision_hash": signature.revision_hash,
@@ -33,6 +33,9 @@ def sealed_fields(signature: Signature) -> dict:
         "consent": signature.consent_text,
         "audit_head": signature.audit_head,
     }
+    if signature.amendment_number:  # 0 is left out, so seals made before amendments existed still verify
+        fields["amendment"] = signature.amendment_number
+    return fields
 
 
 def signature_mac(signature: Signature) -> str:

@@ -22,7 +22,8 @@ from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
 from ..models import Agreement, AuditEvent, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
-from ..revisions.services import cut_revision, draft_of, latest_revision
+from ..reviews.services import schedule_after_execution
+from ..revisions.services import cut_revision, draft_of, latest_revision, revision_document
 from .seal import signature_mac
 
 SIGNABLE_STATUSES = ("ready", "signing")
@@ -173,6 +174,7 @@ def _execute(agreement: Agreement, user: User, revision: Revision) -> None:
     agreement.turn = None
     agreement.executed_at = utcnow().replace(microsecond=0)
     agreement.executed_revision_id = revision.id
+    schedule_after_execution(agreement, revision_document(revision))
     record("agreement.executed", actor=user, agreement=agreement, revision=revision.number, hash=revision.hash)
     queue_email(agreement, recipients(agreement), "agreement.executed", f"“{agreement.title}” is signed by both sides",
                 f"Both sides signed revision {revision.number}. The agreement is executed; the signed document "

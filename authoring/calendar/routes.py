@@ -1,0 +1,41 @@
+"""The calendar settings page and the feed itself (the token in the address is the credential)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from ..accounts.sessions import login_required
+from ..calendar_feed import ical
+from .services import calendar_events, new_calendar_token, revoke_calendar_token, user_by_calendar_token
+
+bp = Blueprint("calendar", __name__)
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = FlaskForm()
+    token = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "revoke":
+            revoke_calendar_token(g.user)
+        else:
+            token = new_calendar_token(g.user)
+    # The public address, as in e-mails: the one calendar programs outside can reach.
+    feed_url = f"{current_app.config['PUBLIC_URL']}{url_for('calendar.feed', token=token)}" if token else None
+    return render_template("accounts/calendar.html", form=form, feed_url=feed_url,
+                           active=g.user.calendar_token_hash is not None)
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token):
+    user = user_by_calendar_token(token)
+    if user is None:
+        abort(404)
+    events, stamp = calendar_events(user)
+    response = Response(ical(events, name=f"Agreements of {user.name}", stamp=stamp),
+                        mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="agreements.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

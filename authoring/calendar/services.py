@@ -1,0 +1,85 @@
+"""The feed's token (shown once, stored as its hash, revocable) and the events it lists."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit import record
+from ..calendar_feed import CalendarEvent
+from ..document import sha256_hex
+from ..document.terms import term_date, term_value
+from ..extensions import db
+from ..models import Agreement, Membership, Revision, User
+from ..reviews.schedule import CADENCE_MONTHS, review_dates
+from ..revisions.services import revision_document
+
+IN_FORCE = ("executed",)
+
+
+def _token_hash(token: str) -> str:
+    return sha256_hex(token.encode("utf-8"))
+
+
+def new_calendar_token(user: User) -> str:
+    """A new feed address for `user`; the old one stops working. The token is returned once."""
+    token = secrets.token_urlsafe(32)
+    user.calendar_token_hash = _token_hash(token)
+    record("calendar.token_created", actor=user)
+    db.session.commit()
+    return token
+
+
+def revoke_calendar_token(user: User) -> None:
+    user.calendar_token_hash = None
+    record("calendar.token_revoked", actor=user)
+    db.session.commit()
+
+
+def user_by_calendar_token(token: str) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(User).where(User.calendar_token_hash == _token_hash(token)))
+
+
+def _events_of(agreement: Agreement, terms: dict) -> list[CalendarEvent]:
+    base = f"{current_app.config['PUBLIC_URL']}/agreements/{agreement.id}"
+    where = f"“{agreement.title}” ({agreement.provider_name} ⇄ {agreement.client_name})"
+    events = []
+
+    def add(kind: str, day, summary: str, description: str, path: str = "", key: str = "") -> None:
+        uid = f"agreement-{agreement.id}-{kind}-{day.isoformat()}{'-' + sha256_hex(key.encode())[:8] if key else ''}@accord"
+        events.append(CalendarEvent(uid, day, summary, description, base + path, kind))
+
+    for milestone in term_value(terms, "timeline.milestones") or []:
+        due = term_date({"m": milestone}, "m.due_date")
+        name = str(milestone.get("name") or "").strip() or "Milestone"
+        if due is not None:
+            add("milestone", due, f"Milestone: {name}", f"{name} is due under {where}.", key=name)
+    effective, end = term_date(terms, "timeline.effective_date"), term_date(terms, "timeline.end_date")
+    cadence = term_value(terms, "change.review_cadence")
+    if effective is not None and cadence in CADENCE_MONTHS:
+        for day in review_dates(effective, cadence, end):
+            add("review", day, f"Review: {agreement.title}", f"Periodic review of {where}.", "/reviews")
+    if agreement.renewal_opens_on is not None:
+        add("renewal", agreement.renewal_opens_on, f"Renewal window opens: {agreement.title}",
+            f"Decide whether to renew {where}; it ends on {end.isoformat() if end else '—'}.")
+    if end is not None:
+        add("end", end, f"Agreement ends: {agreement.title}", f"The term of {where} ends.")
+    return events
+
+
+def calendar_events(user: User) -> tuple[list[CalendarEvent], datetime]:
+    """Every event of the agreements in force that `user` belongs to, and the time they last changed."""
+    agreements = list(db.session.scalars(
+        select(Agreement).join(Membership, Membership.agreement_id == Agreement.id)
+        .where(Membership.user_id == user.id, Agreement.status.in_(IN_FORCE)).order_by(Agreement.id)))
+    events: list[CalendarEvent] = []
+    for agreement in agreements:
+        terms = revision_document(db.session.get(Revision, agreement.executed_revision_id)).terms
+        events.extend(_events_of(agreement, terms))
+    # The feed changes only when an agreement does: stamping it so keeps it byte-stable between polls.
+    stamp = max((a.executed_at for a in agreements if a.executed_at), default=user.created_at)
+    return events, stamp

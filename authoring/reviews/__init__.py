@@ -1,0 +1,1 @@
+"""Periodic reviews of a signed agreement: the review schedule and service-level measurements."""

@@ -1,0 +1,288 @@
+"""Service-level measurements for a review, read from a CSV file exported from a spreadsheet.
+
+The file format:
+
+* UTF-8 text, with or without a byte order mark; at most 1,000,000 bytes and 5,000 data rows.
+* Comma- or semicolon-separated; the separator is whichever one makes sense of the header line.
+  A value containing the separator is quoted ("99,5" in a comma-separated file).
+* A header row naming the columns, in any order, in any letter case (spaces and hyphens
+  count as underscores, so "Service level" is service_level):
+
+  service_level  one of the agreement's service levels (for example P1), as written there
+                 or differing only in letter case; the agreement's spelling is kept
+  target         the promised value
+  achieved       the measured value
+  unit           percent, hours or minutes
+  period         what was measured, free text (for example 2027-Q1)
+
+  Other columns are an error, so a typo in a column name is not silently ignored.
+* Numbers are written with digits and at most one decimal point or decimal comma
+  ("99.5" or "99,5"); no signs, exponents, thousands separators, NaN or infinity.
+  Percentages are at most 100.
+* Blank rows are skipped.
+
+Whether a target was met is computed, never read: a percentage (availability) is met when
+achieved >= target, a time (to respond or resolve) when achieved <= target.
+
+Reading is all or nothing: any problem raises MeasurementsInvalid listing every problem,
+each with the line the user sees in a spreadsheet (the header is line 1).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NoReturn
+
+MAX_BYTES = 1_000_000
+MAX_ROWS = 5_000
+COLUMNS = ("service_level", "target", "achieved", "unit", "period")
+UNITS = ("percent", "hours", "minutes")
+MAX_PERIOD_CHARS = 100
+
+_NUMBER = re.compile(r"(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
+_SHOWN_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured service level in one period, and whether its target was met."""
+
+    service_level: str
+    target: Decimal
+    achieved: Decimal
+    unit: str
+    met: bool
+    period: str
+
+
+class MeasurementsInvalid(Exception):
+    """The file cannot be used; `errors` holds every problem as (line, column or "", message).
+
+    Line 0 means the file as a whole (too large, not UTF-8, empty).
+    """
+
+    def __init__(self, errors: list[tuple[int, str, str]]):
+        self.errors = errors
+        super().__init__("\n".join(self.messages))
+
+    @property
+    def messages(self) -> list[str]:
+        """One sentence per problem, as a form shows them: "line 4, achieved: 'n/a' is not a number"."""
+        return [_describe(*error) for error in self.errors]
+
+
+def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measurement]:
+    """The measurements in a CSV file (see the module docstring), or MeasurementsInvalid."""
+    if len(raw) > MAX_BYTES:
+        _fail(0, "", f"the file is larger than {MAX_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        _fail(line, "", "the file is not UTF-8 text; save it as \"CSV UTF-8\"")
+    if not text.strip():
+        _fail(0, "", "the file is empty")
+
+    rows = _rows(text, _separator(text))
+    first = next(rows, None)
+    if first is None:
+        _fail(0, "", "the file is empty")
+    positions = _header_positions(*first)
+    levels = _LevelNames(known_levels)
+
+    measurements: list[Measurement] = []
+    errors: list[tuple[int, str, str]] = []
+    data_rows = 0
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            _fail(line, "", f"the file has more than {MAX_ROWS:,} rows of measurements")
+        measurement = _measurement(line, cells, positions, levels, errors)
+        if measurement is not None:
+            measurements.append(measurement)
+    if errors:
+        raise MeasurementsInvalid(errors)
+    if not measurements:
+        _fail(0, "", "the file has a header but no rows of measurements")
+    return measurements
+
+
+def _measurement(
+    line: int, cells: list[str], positions: dict[str, int], levels: _LevelNames,
+    errors: list[tuple[int, str, str]],
+) -> Measurement | None:
+    """The measurement on one row, or None after adding the row's problems to `errors`."""
+    found = len(errors)
+    extra = [cell for cell in cells[len(positions):] if cell.strip()]
+    if extra:
+        errors.append((line, "", f"has {len(cells)} values but the header names {len(positions)} columns"))
+    value = {name: cells[index].strip() if index < len(cells) else "" for name, index in positions.items()}
+
+    level = levels.match(value["service_level"])
+    if not value["service_level"]:
+        errors.append((line, "service_level", "is missing"))
+    elif level is None:
+        shown = _shown(value["service_level"])
+        errors.append((line, "service_level", f"{shown} is not a service level of this agreement ({levels.listed()})"))
+
+    unit = value["unit"].lower()
+    if not unit:
+        errors.append((line, "unit", "is missing"))
+    elif unit not in UNITS:
+        errors.append((line, "unit", f"{_shown(value['unit'])} is not one of {', '.join(UNITS)}"))
+
+    numbers = {}
+    for name in ("target", "achieved"):
+        numbers[name] = _number(line, name, value[name], unit, errors)
+
+    period = value["period"]
+    if not period:
+        errors.append((line, "period", "is missing"))
+    elif len(period) > MAX_PERIOD_CHARS:
+        errors.append((line, "period", f"is longer than {MAX_PERIOD_CHARS} characters"))
+
+    if len(errors) > found:
+        return None
+    target, achieved = numbers["target"], numbers["achieved"]
+    met = achieved >= target if unit == "percent" else achieved <= target
+    return Measurement(level, target, achieved, unit, met, period)
+
+
+def _number(line: int, column: str, text: str, unit: str, errors: list[tuple[int, str, str]]) -> Decimal | None:
+    if not text:
+        errors.append((line, column, "is missing"))
+        return None
+    if text.startswith("-") and _NUMBER.fullmatch(text[1:]):
+        errors.append((line, column, f"{_shown(text)} is negative; it must be 0 or more"))
+        return None
+    if not _NUMBER.fullmatch(text):
+        errors.append((line, column, f"{_shown(text)} is not a number"))
+        return None
+    number = Decimal(text.replace(",", "."))
+    if unit == "percent" and number > 100:
+        errors.append((line, column, f"{_shown(text)} is more than 100 percent"))
+        return None
+    return number
+
+
+class _LevelNames:
+    """The agreement's service levels, matched as typed, else ignoring letter case when that is unambiguous."""
+
+    def __init__(self, known: Collection[str]):
+        self.known = [str(name) for name in known]
+        self.exact = {_normal(name): name for name in self.known}
+        folded: dict[str, list[str]] = {}
+        for name in self.known:
+            folded.setdefault(_normal(name).casefold(), []).append(name)
+        self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
+
+    def match(self, text: str) -> str | None:
+        text = _normal(text)
+        return self.exact.get(text) or self.folded.get(text.casefold())
+
+    def listed(self) -> str:
+        if not self.known:
+            return "the agreement defines none"
+        names = ", ".join(self.known[:10])
+        return f"expected {names}" + (", ..." if len(self.known) > 10 else "")
+
+
+def _normal(text: str) -> str:
+    # Spreadsheets on macOS may write decomposed accents (NFD); compare composed forms.
+    return unicodedata.normalize("NFC", text.strip())
+
+
+def _separator(text: str) -> str:
+    """The separator that splits the header line into the most known column names; ties go to the commoner."""
+    header_line = next(line for line in text.splitlines() if line.strip())
+
+    def score(separator: str) -> tuple[int, int]:
+        try:
+            cells = next(csv.reader([header_line], delimiter=separator), [])
+        except csv.Error:  # a header cell beyond the csv module's field size limit
+            cells = []
+        names = {_column_name(cell) for cell in cells}
+        return len(names & set(COLUMNS)), header_line.count(separator)
+
+    return max((",", ";"), key=score)
+
+
+def _rows(text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet line, cells) for every record from the first non-blank one, which is the header.
+
+    A spreadsheet shows one record per line even when a quoted value holds a line break,
+    so lines are counted in records, not in line breaks.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    line = 0
+    seen_header = False
+    while True:
+        line += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            _fail(line, "", f"cannot be read as CSV ({error}); check the quotes on this line")
+        if not seen_header and not any(cell.strip() for cell in cells):
+            continue
+        seen_header = True
+        yield line, cells
+
+
+def _header_positions(line: int, header: list[str]) -> dict[str, int]:
+    """Column name -> index; MeasurementsInvalid naming every missing, unknown, repeated or unnamed column."""
+    names = [_column_name(cell) for cell in header]
+    while names and not names[-1]:
+        names.pop()
+    errors: list[tuple[int, str, str]] = []
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, name in enumerate(names):
+        if not name:
+            errors.append((line, "", f"column {index + 1} has no name"))
+        elif name in positions:
+            errors.append((line, name, "appears more than once"))
+        elif name in COLUMNS:
+            positions[name] = index
+        else:
+            unknown.append(header[index].strip())
+    if unknown:
+        listed = ", ".join(_shown(name) for name in unknown)
+        errors.append((line, "", f"unexpected column{'s' if len(unknown) > 1 else ''} {listed}; "
+                       f"the columns are {', '.join(COLUMNS)}"))
+    missing = [name for name in COLUMNS if name not in positions]
+    if missing:
+        errors.append((line, "", f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"))
+    if errors:
+        raise MeasurementsInvalid(errors)
+    return positions
+
+
+def _column_name(cell: str) -> str:
+    return re.sub(r"[\s-]+", "_", cell.strip().lower())
+
+
+def _shown(text: str) -> str:
+    """`text` quoted for a message, shortened so one bad cell cannot flood the list of errors."""
+    if len(text) > _SHOWN_CHARS:
+        text = text[:_SHOWN_CHARS] + "..."
+    return repr(text)
+
+
+def _describe(line: int, column: str, message: str) -> str:
+    where = f"line {line}" if line else ""
+    if column:
+        where = f"{where}, {column}" if where else column
+    return f"{where}: {message}" if where else message
+
+
+def _fail(line: int, column: str, message: str) -> NoReturn:
+    raise MeasurementsInvalid([(line, column, message)])

@@ -1,0 +1,114 @@
+"""The agreement's life: its timeline, the review schedule and past reviews, recording a review, termination."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from sqlalchemy import select
+
+from ..access import agreement_route
+from ..extensions import db
+from ..models import Revision, Review, utcnow
+from ..render.timeline import timeline_svg
+from ..revisions.services import draft_of, revision_document
+from .dates import timeline_data
+from ..models.lifecycle import TEXT_MAX
+from .forms import ReviewForm, TerminationForm
+from .measurements import MAX_BYTES, MeasurementsInvalid, read_measurements
+from .services import (
+    REVIEWABLE_STATUSES, Achieved, ReviewError, executed_terms, record_review, results_from, reviews_of, targets_of, terminate,
+)
+
+bp = Blueprint("reviews", __name__)
+
+
+@bp.get("/agreements/<int:agreement_id>/reviews")
+@agreement_route("view")
+def index(agreement, membership):
+    return _index(agreement, membership)
+
+
+def _termination_form(agreement, form=None) -> TerminationForm:
+    form = form or TerminationForm()
+    form.clause.choices = [("", "— not under a particular clause —")]
+    if agreement.executed_revision_id is not None:
+        document = revision_document(db.session.get(Revision, agreement.executed_revision_id))
+        form.clause.choices += [(c.key, f"{n}  {c.title}") for _s, _section, clauses in document.numbered()
+                                for n, c in clauses]
+    return form
+
+
+def _index(agreement, membership, termination=None, status=200):
+    reviews = reviews_of(agreement)
+    terms = executed_terms(agreement) if agreement.executed_revision_id else draft_of(agreement)[1].terms
+    timeline = timeline_svg(timeline_data(agreement, terms, reviews, utcnow().date()))
+    return render_template("reviews/index.html", agreement=agreement, membership=membership, reviews=reviews,
+                           timeline=timeline, termination=_termination_form(agreement, termination)), status
+
+
+@bp.post("/agreements/<int:agreement_id>/terminate")
+@agreement_route("manage")
+def terminate_agreement(agreement, membership):
+    form = _termination_form(agreement, TerminationForm())
+    if form.validate_on_submit():
+        try:
+            terminate(agreement, g.user, on=form.terminated_on.data, reason=form.reason.data,
+                      clause_key=form.clause.data or None)
+        except ReviewError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Termination recorded with effect from {form.terminated_on.data.isoformat()}.", "success")
+            return redirect(url_for("reviews.index", agreement_id=agreement.id))
+    return _index(agreement, membership, form, status=422)
+
+
+def _form_for(targets) -> ReviewForm:
+    form = ReviewForm()
+    if not form.is_submitted():
+        for target in targets:
+            form.achieved.append_entry({"service_level": target.service_level})
+    return form
+
+
+@bp.route("/agreements/<int:agreement_id>/reviews/new", methods=["GET", "POST"])
+@agreement_route("edit")
+def new(agreement, membership):
+    if agreement.status not in REVIEWABLE_STATUSES:
+        flash(f"Reviews are held on an executed agreement; this one is {agreement.status}.", "error")
+        return redirect(url_for("reviews.index", agreement_id=agreement.id))
+    targets = targets_of(executed_terms(agreement))
+    form = _form_for(targets)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        upload = form.measurements.data
+        try:
+            if upload and getattr(upload, "filename", ""):
+                achieved = read_measurements(upload.read(MAX_BYTES + 1), [t.service_level for t in targets])
+            else:
+                known = {t.service_level for t in targets}
+                achieved = [Achieved(row.service_level.data, row.achieved.data, row.period.data or "")
+                            for row in form.achieved if row.service_level.data in known and row.achieved.data is not None]
+            review = record_review(
+                agreement, g.user, held_on=form.held_on.data, participants=form.people(),
+                results=results_from(targets, achieved), effectiveness=form.effectiveness.data or "",
+                client_issues=form.client_issues.data or "", decisions=form.decisions.data or "",
+                actions=form.action_rows())
+        except MeasurementsInvalid as error:
+            errors = error.messages
+        except ReviewError as error:
+            errors = [str(error)]
+        else:
+            flash(f"Review {review.number} recorded."
+                  + (f" Next review: {agreement.next_review_on.isoformat()}." if agreement.next_review_on else ""),
+                  "success")
+            return redirect(url_for("reviews.show", agreement_id=agreement.id, number=review.number))
+    status = 422 if form.is_submitted() else 200
+    return render_template("reviews/new.html", agreement=agreement, membership=membership, form=form,
+                           targets={t.service_level: t for t in targets}, errors=errors, text_max=TEXT_MAX), status
+
+
+@bp.get("/agreements/<int:agreement_id>/reviews/<int:number>")
+@agreement_route("view")
+def show(agreement, membership, number):
+    review = db.session.scalar(select(Review).where(Review.agreement_id == agreement.id, Review.number == number))
+    if review is None:
+        abort(404)
+    return render_template("reviews/show.html", agreement=agreement, membership=membership, review=review)

@@ -1,0 +1,186 @@
+"""Periodic reviews of an executed agreement: the schedule, the targets, recording a review.
+
+The schedule follows the executed terms: reviews fall on the effective date plus whole
+periods of the agreed cadence (schedule.py); the next one is set at execution and after
+each review held. A review records how every service level was met - the targets come
+from the executed terms, the achieved figures from the form or a CSV of measurements -
+plus participants, notes, decisions and actions with owners and due dates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..agreements.services import lock_agreement
+from ..audit import record
+from ..document import Document
+from ..document.terms import term_date, term_value
+from ..extensions import db
+from ..models import Agreement, Revision, Review, User, utcnow
+from ..notifications import queue_email, recipients
+from ..revisions.services import revision_document
+from .measurements import Measurement
+from .schedule import CADENCE_MONTHS, next_review, renewal_window
+
+REVIEWABLE_STATUSES = ("executed",)
+
+
+class ReviewError(Exception):
+    """A review that cannot be recorded; str() says why."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One service level a review measures, as the executed terms set it."""
+
+    service_level: str  # "Availability", "P1 response", ...
+    target: Decimal
+    unit: str  # "percent" (higher is better) or "hours" (lower is better)
+
+    def met(self, achieved: Decimal) -> bool:
+        return achieved >= self.target if self.unit == "percent" else achieved <= self.target
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def executed_terms(agreement: Agreement) -> dict[str, Any]:
+    """The terms as executed (an amendment being negotiated does not count until it is signed)."""
+    if agreement.executed_revision_id is None:
+        raise ReviewError("Only an executed agreement is reviewed.")
+    return revision_document(db.session.get(Revision, agreement.executed_revision_id)).terms
+
+
+def targets_of(terms: dict[str, Any]) -> list[Target]:
+    """Availability and each priority's response and resolution times, where the terms set them."""
+    targets = []
+    availability = _decimal(term_value(terms, "services.availability_percent"))
+    if availability is not None:
+        targets.append(Target("Availability", availability, "percent"))
+    for row in term_value(terms, "services.priorities") or []:
+        level = str(row.get("level") or "").strip()
+        if not level:
+            continue
+        for field, word in (("response_hours", "response"), ("resolution_hours", "resolution")):
+            hours = _decimal(row.get(field))
+            if hours is not None:
+                targets.append(Target(f"{level} {word}", hours, "hours"))
+    return targets
+
+
+def schedule(agreement: Agreement, terms: dict[str, Any], after: date) -> None:
+    """Set the next review (first one strictly after `after`) and when the renewal window opens."""
+    effective, end = term_date(terms, "timeline.effective_date"), term_date(terms, "timeline.end_date")
+    cadence = term_value(terms, "change.review_cadence")
+    agreement.next_review_on = (next_review(effective, cadence, after, end)
+                                if effective is not None and cadence in CADENCE_MONTHS else None)
+    agreement.renewal_opens_on = renewal_window(end, lead_days(terms))[0] if end else None
+
+
+def lead_days(terms: dict[str, Any]) -> int | None:
+    """The renewal lead time in days when it is a sensible one (else the default applies)."""
+    lead = term_value(terms, "change.renewal_lead_days")
+    return lead if isinstance(lead, int) and not isinstance(lead, bool) and 0 <= lead <= 3650 else None
+
+
+def schedule_after_execution(agreement: Agreement, document: Document) -> None:
+    """Called when an agreement (or an amendment) is executed: the first review from today on."""
+    schedule(agreement, document.terms, utcnow().date())
+
+
+@dataclass(frozen=True)
+class Achieved:
+    service_level: str
+    achieved: Decimal
+    period: str
+
+
+def results_from(targets: list[Target], achieved: list[Achieved] | list[Measurement]) -> list[dict[str, Any]]:
+    """Rows for the review: each target with what was achieved and whether it was met.
+
+    For figures typed in the form, met is judged against the executed target; a CSV of
+    measurements brings its own targets and units, and is kept as measured.
+    """
+    by_level = {t.service_level: t for t in targets}
+    rows = []
+    for entry in achieved:
+        if isinstance(entry, Measurement):
+            rows.append({"service_level": entry.service_level, "target": str(entry.target),
+                         "achieved": str(entry.achieved), "unit": entry.unit, "met": entry.met,
+                         "period": entry.period})
+            continue
+        target = by_level[entry.service_level]
+        rows.append({"service_level": entry.service_level, "target": str(target.target),
+                     "achieved": str(entry.achieved), "unit": target.unit, "met": target.met(entry.achieved),
+                     "period": entry.period})
+    return rows
+
+
+def reviews_of(agreement: Agreement) -> list[Review]:
+    return list(db.session.scalars(select(Review).where(Review.agreement_id == agreement.id).order_by(Review.number.desc())))
+
+
+def record_review(agreement: Agreement, user: User, *, held_on: date, participants: dict[str, list[str]],
+                  results: list[dict[str, Any]], effectiveness: str, client_issues: str, decisions: str,
+                  actions: list[dict[str, Any]]) -> Review:
+    """Store a completed review and schedule the next one after it, in one transaction."""
+    lock_agreement(agreement.id)
+    if agreement.status not in REVIEWABLE_STATUSES:
+        db.session.rollback()
+        raise ReviewError(f"The agreement is {agreement.status}: reviews are held on an executed agreement.")
+    if held_on > utcnow().date():
+        db.session.rollback()
+        raise ReviewError("A review is recorded once it was held: the date cannot be in the future.")
+    number = (db.session.scalar(select(func.max(Review.number)).where(Review.agreement_id == agreement.id)) or 0) + 1
+    review = Review(agreement_id=agreement.id, number=number, held_on=held_on, due_on=agreement.next_review_on,
+                    participants=participants, results=results, effectiveness=effectiveness,
+                    client_issues=client_issues, decisions=decisions, actions=actions, recorded_by_id=user.id)
+    db.session.add(review)
+    # A review held early still answers the one that was due: the next comes after both.
+    schedule(agreement, executed_terms(agreement), max(held_on, review.due_on or held_on))
+    missed = [r["service_level"] for r in results if not r["met"]]
+    record("review.recorded", actor=user, agreement=agreement, review=number, held_on=held_on.isoformat(),
+           missed=missed, actions=len(actions),
+           next_review=agreement.next_review_on.isoformat() if agreement.next_review_on else None)
+    queue_email(agreement, recipients(agreement, exclude=user), "review.recorded",
+                f"Review {number} of “{agreement.title}” recorded",
+                f"{user.name} recorded the review held on {held_on.isoformat()}: "
+                f"{len(results) - len(missed)} of {len(results)} service levels met"
+                + (f" (missed: {', '.join(missed)})" if missed else "") + f"; {len(actions)} action(s)."
+                + (f"\nNext review: {agreement.next_review_on.isoformat()}." if agreement.next_review_on else ""),
+                path=f"/reviews/{number}")
+    db.session.commit()
+    return review
+
+
+TERMINABLE_STATUSES = ("executed", "negotiating", "ready", "signing")
+
+
+def terminate(agreement: Agreement, user: User, *, on: date, reason: str, clause_key: str | None) -> None:
+    """An owner records that the agreement ends early: when, why, under which clause."""
+    lock_agreement(agreement.id)
+    if agreement.executed_revision_id is None or agreement.status not in TERMINABLE_STATUSES:
+        db.session.rollback()
+        raise ReviewError(f"The agreement is {agreement.status}: only an agreement in force is terminated.")
+    if clause_key is not None:
+        keys = {c.key for c in revision_document(db.session.get(Revision, agreement.executed_revision_id)).clauses()}
+        if clause_key not in keys:
+            db.session.rollback()
+            raise ReviewError("Choose a clause of the executed agreement.")
+    agreement.status = "terminated"
+    agreement.terminated_on, agreement.termination_reason, agreement.termination_clause = on, reason, clause_key
+    agreement.next_review_on = agreement.renewal_opens_on = None
+    record("agreement.terminated", actor=user, agreement=agreement, on=on.isoformat(), reason=reason, clause=clause_key)
+    queue_email(agreement, recipients(agreement, exclude=user), "agreement.terminated",
+                f"“{agreement.title}” is terminated", f"{user.name} recorded the termination of the agreement "
+                f"on {on.isoformat()}" + (f" under clause {clause_key}" if clause_key else "") + f": {reason}")
+    db.session.commit()

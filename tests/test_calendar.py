@@ -1,0 +1,71 @@
+"""The private calendar feed: a revocable address per person listing what their executed
+agreements have falling due, read back with an iCalendar library."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import icalendar
+import pytest
+from conftest import csrf_token
+from sqlalchemy import select
+
+from authoring.demo import DEMO_PASSWORD, DEMO_TITLE_EXECUTED, create_demo
+from authoring.extensions import db
+from authoring.models import Agreement
+
+FEED_RE = re.compile(r'data-testid="feed-url">([^<]+)<')
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        assert create_demo()
+        return db.session.scalar(select(Agreement.id).where(Agreement.title == DEMO_TITLE_EXECUTED))
+
+
+def feed_path(client, action="create") -> str | None:
+    page = client.post("/account/calendar", data={"csrf_token": csrf_token(client, "/account/calendar"),
+                                                  "action": action}).get_data(as_text=True)
+    found = FEED_RE.search(page)
+    return found.group(1).split("127.0.0.1:5000", 1)[1] if found else None
+
+
+def test_the_feed_lists_milestones_reviews_renewal_and_end_of_executed_agreements(app, demo, login):
+    client = login(app.test_client(), "client@example.com", DEMO_PASSWORD)
+    path = feed_path(client)
+    anonymous = app.test_client()  # calendar programs do not log in: the address is the credential
+    response = anonymous.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.get_data())
+    events = {(str(e["SUMMARY"]), e["DTSTART"].dt) for e in calendar.walk("VEVENT")}
+    assert ("Milestone: Onboarding", date(2027, 2, 15)) in events
+    assert (f"Review: {DEMO_TITLE_EXECUTED}", date(2027, 4, 1)) in events
+    assert (f"Review: {DEMO_TITLE_EXECUTED}", date(2028, 10, 1)) in events
+    assert (f"Renewal window opens: {DEMO_TITLE_EXECUTED}", date(2028, 12, 1)) in events
+    assert (f"Agreement ends: {DEMO_TITLE_EXECUTED}", date(2028, 12, 31)) in events
+    # Only agreements in force: the demo's negotiating and draft agreements add nothing.
+    assert all(DEMO_TITLE_EXECUTED in summary or summary.startswith("Milestone") for summary, _ in events)
+    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+    assert anonymous.get(path).get_data() == response.get_data()  # nothing changed, nothing new for the client
+
+
+def test_replacing_or_switching_off_the_address_ends_the_old_one(app, demo, login):
+    client = login(app.test_client(), "provider@example.com", DEMO_PASSWORD)
+    first = feed_path(client)
+    assert app.test_client().get(first).status_code == 200
+    second = feed_path(client)
+    assert second != first
+    assert app.test_client().get(first).status_code == 404
+    assert app.test_client().get(second).status_code == 200
+    assert feed_path(client, "revoke") is None
+    assert app.test_client().get(second).status_code == 404
+    assert app.test_client().get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_a_person_sees_only_their_own_agreements(app, demo, login, make_user):
+    make_user("outsider@example.com")
+    outsider = login(app.test_client(), "outsider@example.com")
+    calendar = icalendar.Calendar.from_ical(app.test_client().get(feed_path(outsider)).get_data())
+    assert list(calendar.walk("VEVENT")) == []
