@@ -169,11 +169,13 @@ def export_redline(agreement_id, older, newer, output):
 
 @export_group.command("signed", help="The executed text, signature page and certificate of completion.")
 @_agreement_option
+@click.option("--amendment", type=click.IntRange(min=0), help="An executed version: 0 the original, N amendment N "
+              "(default: the latest).")
 @_output_option
-def export_signed(agreement_id, output):
+def export_signed(agreement_id, amendment, output):
     from .export.documents import executed_docx
 
-    _write(output, lambda: executed_docx(_agreement(agreement_id)))
+    _write(output, lambda: executed_docx(_agreement(agreement_id), amendment))
 
 
 @export_group.command("terms", help="terms.json (default: the newest revision), valid against /schema/terms/v1.json.")

@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from werkzeug.serving import make_server
 
 from authoring import create_app
 from authoring.extensions import db
-from authoring.models import Base, Membership, User
+from authoring.models import Agreement, Base, Membership, User
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "correct horse battery"
@@ -216,6 +217,57 @@ def add_member(app):
             db.session.commit()
 
     return add
+
+
+# Executed agreements ------------------------------------------------------------------
+
+@pytest.fixture
+def executed(app, make_user, make_agreement, add_member, login):
+    """A factory of executed agreements (people: owner, psign, csign, cedit, viewer, stranger):
+    `executed(effective_date, cadence)` returns the id; `executed.as_(name)` a logged-in client."""
+    owner = make_user("owner@example.com", name="Olivia Owner")
+    people = {"owner": owner, "psign": make_user("psign@example.com", name="Pia Signer"),
+              "csign": make_user("csign@example.com", name="Carl Signer"),
+              "cedit": make_user("cedit@example.com", name="Cleo Editor"),
+              "viewer": make_user("viewer@example.com", name="Vic Viewer"),
+              "stranger": make_user("stranger@example.com", name="Stan Stranger")}
+
+    def make(effective: date, cadence: str = "monthly", end: date | None = None) -> int:
+        from authoring.demo_terms import demo_terms
+        from authoring.interview.services import acknowledge, mark_ready, readiness, set_terms
+        from authoring.revisions.services import draft_of
+        from authoring.signing.services import sign
+
+        agreement_id = make_agreement(owner, title="Przegląd usług — שירות")
+        for name, side, role in (("psign", "provider", "signatory"), ("csign", "client", "signatory"),
+                                 ("cedit", "client", "editor"), ("viewer", "client", "viewer")):
+            add_member(agreement_id, people[name], side, role)
+        terms = demo_terms("en", "Przegląd usług — שירות")
+        terms["timeline"]["effective_date"] = effective.isoformat()
+        terms["timeline"]["end_date"] = (end or effective + timedelta(days=3 * 365)).isoformat()
+        terms["timeline"]["milestones"] = []
+        terms["costs"]["payment_schedule"] = [row for row in terms["costs"]["payment_schedule"]
+                                              if row.get("trigger") != "milestone"]
+        terms["change"]["review_cadence"] = cadence
+        with app.test_request_context(method="POST"):
+            agreement = db.session.get(Agreement, agreement_id)
+            user = db.session.get(User, owner.id)
+            set_terms(agreement, user, terms, "test")
+            _draft, document = draft_of(agreement)
+            for finding in readiness(agreement, document).blocking:
+                acknowledge(agreement, user, finding.rule.id, "test data")
+            mark_ready(agreement, user)
+            for name in ("psign", "csign"):
+                signer = db.session.get(User, people[name].id)
+                membership = next(m for m in agreement.memberships if m.user_id == signer.id)
+                _draft, document = draft_of(agreement)
+                sign(agreement, signer, membership, password=PASSWORD, full_name=signer.name, job_title="Director",
+                     consent=True, shown_hash=document.sha256())
+            assert db.session.get(Agreement, agreement_id).status == "executed"
+        return agreement_id
+
+    make.as_ = lambda name: login(app.test_client(), f"{name}@example.com")
+    return make
 
 
 # A real browser ------------------------------------------------------------------------

@@ -7,16 +7,11 @@ import io
 import re
 from datetime import date, timedelta
 
-import pytest
-from conftest import PASSWORD, csrf_token
+from conftest import csrf_token
 from sqlalchemy import select
 
-from authoring.demo_terms import demo_terms
 from authoring.extensions import db
-from authoring.interview.services import mark_ready, set_terms
-from authoring.models import Agreement, AuditEvent, OutboxMessage, Review, User, utcnow
-from authoring.revisions.services import draft_of
-from authoring.signing.services import sign
+from authoring.models import Agreement, AuditEvent, OutboxMessage, Review, utcnow
 
 
 def month_end_anchored(effective: date, months: int, k: int) -> date:
@@ -24,50 +19,6 @@ def month_end_anchored(effective: date, months: int, k: int) -> date:
     total = effective.month - 1 + k * months
     year, month = effective.year + total // 12, total % 12 + 1
     return date(year, month, min(effective.day, calendar.monthrange(year, month)[1]))
-
-
-@pytest.fixture
-def executed(app, make_user, make_agreement, add_member, login):
-    """Make an executed agreement whose term started `days_ago` days ago; returns (id, clients by name)."""
-    owner = make_user("owner@example.com", name="Olivia Owner")
-    people = {"owner": owner, "psign": make_user("psign@example.com", name="Pia Signer"),
-              "csign": make_user("csign@example.com", name="Carl Signer"),
-              "cedit": make_user("cedit@example.com", name="Cleo Editor"),
-              "viewer": make_user("viewer@example.com", name="Vic Viewer"),
-              "stranger": make_user("stranger@example.com", name="Stan Stranger")}
-
-    def make(effective: date, cadence: str = "monthly", end: date | None = None) -> int:
-        agreement_id = make_agreement(owner, title="Przegląd usług — שירות")
-        for name, side, role in (("psign", "provider", "signatory"), ("csign", "client", "signatory"),
-                                 ("cedit", "client", "editor"), ("viewer", "client", "viewer")):
-            add_member(agreement_id, people[name], side, role)
-        terms = demo_terms("en", "Przegląd usług — שירות")
-        terms["timeline"]["effective_date"] = effective.isoformat()
-        terms["timeline"]["end_date"] = (end or effective + timedelta(days=3 * 365)).isoformat()
-        terms["timeline"]["milestones"] = []
-        terms["costs"]["payment_schedule"] = [row for row in terms["costs"]["payment_schedule"]
-                                              if row.get("trigger") != "milestone"]
-        terms["change"]["review_cadence"] = cadence
-        with app.test_request_context(method="POST"):
-            agreement = db.session.get(Agreement, agreement_id)
-            user = db.session.get(User, owner.id)
-            set_terms(agreement, user, terms, "test")
-            from authoring.interview.services import acknowledge, readiness
-            _draft, document = draft_of(agreement)
-            for finding in readiness(agreement, document).blocking:
-                acknowledge(agreement, user, finding.rule.id, "test data")
-            mark_ready(agreement, user)
-            for name in ("psign", "csign"):
-                signer = db.session.get(User, people[name].id)
-                membership = next(m for m in agreement.memberships if m.user_id == signer.id)
-                _draft, document = draft_of(agreement)
-                sign(agreement, signer, membership, password=PASSWORD, full_name=signer.name, job_title="Director",
-                     consent=True, shown_hash=document.sha256())
-            assert db.session.get(Agreement, agreement_id).status == "executed"
-        return agreement_id
-
-    make.as_ = lambda name: login(app.test_client(), f"{name}@example.com")
-    return make
 
 
 def agreement_row(app, agreement_id) -> Agreement:

@@ -269,8 +269,13 @@ def test_a_degenerate_term_still_shows_every_date(start, end):
     left, right = axis_ends(root)
     assert not root.xpath("//s:g[contains(@class, 'clamped')]", namespaces=NS)
     assert all(left < symbol_x(g) < right for g in marks_by_day(root).values())
+    groups = marks_by_day(root)
+    early, late = symbol_x(groups["2027-03-01"]), symbol_x(groups["2028-03-01"])
+    x = lambda day: early + (day - date(2027, 3, 1)).days * (late - early) / 366  # noqa: E731
     term = one(root, "//s:rect[contains(@class, 'term')]")
-    assert left < float(term.get("x")) and float(term.get("x")) + float(term.get("width")) < right
+    bar = float(term.get("x")), float(term.get("x")) + float(term.get("width"))
+    assert bar[0] == pytest.approx(x(min(start, end)), abs=0.05)
+    assert bar[1] == pytest.approx(max(x(max(start, end)), bar[0] + 1), abs=0.05)
 
 
 def test_no_dates_at_all_gives_a_short_note():

@@ -9,6 +9,7 @@ from ..audit import verify_chain
 from ..config import LANGUAGES
 from ..render.tables import agreement_tables, tables_by_section
 from ..negotiation.status import negotiation_state
+from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
 from .forms import ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, ROLE_LABELS, SIDE_LABELS
 from .services import (
@@ -63,7 +64,7 @@ def show(agreement, membership):
     return render_template(
         "agreements/show.html", agreement=agreement, membership=membership, draft=draft,
         document=document, tables=tables_by_section(tables), latest=latest_revision(agreement), confirm=ConfirmForm(),
-        state=state, only=only,
+        state=state, only=only, amended=amended_clauses(agreement) if agreement.executed_revision_id else {},
     )
 
 

@@ -8,7 +8,7 @@ from ..negotiation.redlines import revision_redline
 from ..revisions.services import revision_document
 from .docx import agreement_docx
 from .gather import (
-    NotExportable, clause_comments, executed_revision, execution_of, export_info, pick_revision, signature_records,
+    NotExportable, clause_comments, executed_version, execution_of, export_info, pick_revision, signature_records,
     tables_of,
 )
 from .redline_docx import redline_docx
@@ -25,7 +25,8 @@ def revision_docx(agreement: Agreement, number: int | None = None) -> bytes:
 def revision_terms_json(agreement: Agreement, number: int | None = None) -> bytes:
     """Revision `number` (default: the newest) as terms.json, with the signatures given so far."""
     revision = pick_revision(agreement, number)
-    return terms_json(revision_document(revision), export_info(agreement, revision), signature_records(agreement))
+    return terms_json(revision_document(revision), export_info(agreement, revision),
+                      signature_records(agreement, revision.hash))
 
 
 def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
@@ -37,13 +38,13 @@ def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
     return redline_docx(redline, export_info(agreement, old), export_info(agreement, new), clause_comments(agreement))
 
 
-def executed_docx(agreement: Agreement) -> bytes:
-    """The executed text with its signature page and certificate of completion.
+def executed_docx(agreement: Agreement, version: int | None = None) -> bytes:
+    """An executed version (default: the latest) with its signature page and certificate of completion.
 
-    Everything in it is fixed at execution - the status it states too, whatever the
+    Everything in it is fixed at that execution - the status it states too, whatever the
     agreement's later life - so the file stays byte-identical and verifiable.
     """
-    revision = executed_revision(agreement)
-    document = revision_document(revision)
-    info = replace(export_info(agreement, revision), status="executed")
-    return agreement_docx(document, info, tables_of(agreement, document), execution=execution_of(agreement))
+    executed = executed_version(agreement, version)
+    document = revision_document(executed.revision)
+    info = replace(export_info(agreement, executed.revision), status="executed")
+    return agreement_docx(document, info, tables_of(agreement, document), execution=execution_of(agreement, executed))

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Agreement, AuditEvent, Comment, Revision, Signature, User
 from ..render.tables import Table, agreement_tables
 from ..revisions.services import revisions_of
+from ..reviews.amendments import Version, versions_of
 from .records import CertificateEvent, ExportInfo, Execution, RevisionSummary, SignatureRecord
 from .redline_docx import ClauseComment
 
@@ -34,9 +35,12 @@ def tables_of(agreement: Agreement, document: Document) -> list[Table]:
     return agreement_tables(current_app.extensions["clause_library"], document.terms, agreement.language)
 
 
-def signature_records(agreement: Agreement) -> list[SignatureRecord]:
-    """Every signature, oldest first; a voided one is marked invalid."""
-    rows = db.session.scalars(select(Signature).where(Signature.agreement_id == agreement.id).order_by(Signature.id))
+def signature_records(agreement: Agreement, revision_hash: str | None = None) -> list[SignatureRecord]:
+    """Every signature (on one revision, when given), oldest first; a voided one is marked invalid."""
+    query = select(Signature).where(Signature.agreement_id == agreement.id)
+    if revision_hash is not None:
+        query = query.where(Signature.revision_hash == revision_hash)
+    rows = db.session.scalars(query.order_by(Signature.id))
     return [SignatureRecord(side=s.side, organisation=s.organisation, name=s.full_name, title=s.job_title,
                             email=s.email, signed_at=s.signed_at, ip=s.ip, revision_number=s.revision_number,
                             revision_hash=s.revision_hash, statement=s.consent_text, valid=not s.void)
@@ -56,10 +60,18 @@ def pick_revision(agreement: Agreement, number: int | None) -> Revision:
     raise NotExportable(f"Revision {number} does not exist; this agreement has revisions 1 to {revisions[0].number}.")
 
 
-def executed_revision(agreement: Agreement) -> Revision:
-    if agreement.executed_revision_id is None:
+def executed_version(agreement: Agreement, number: int | None = None) -> Version:
+    """Executed version `number` (0: the original, N: amendment N), or the latest one."""
+    versions = versions_of(agreement)
+    if not versions:
         raise NotExportable(f"The agreement is {agreement.status}: the signed document exists once both sides signed.")
-    return db.session.get(Revision, agreement.executed_revision_id)
+    if number is None:
+        return versions[-1]
+    found = next((v for v in versions if v.number == number), None)
+    if found is None:
+        raise NotExportable(f"There is no executed version {number}: the versions are "
+                            + ", ".join(v.name for v in versions) + ".")
+    return found
 
 
 def clause_comments(agreement: Agreement) -> list[ClauseComment]:
@@ -74,7 +86,8 @@ def clause_comments(agreement: Agreement) -> list[ClauseComment]:
 _EVENT_WORDS = {
     "agreement.created": "Created the agreement",
     "agreement.shared": "Shared the draft with the client",
-    "agreement.executed": "Both sides signed: the agreement is executed",
+    "agreement.executed": "Both sides signed: executed",
+    "amendment.opened": "Opened the amendment",
     "agreement.reopened": "Reopened the agreement for changes",
     "turn.sent": "Sent the draft to the other side",
     "comment.added": "Commented",
@@ -95,26 +108,33 @@ def _describe(event: AuditEvent) -> str:
     return _EVENT_WORDS.get(action, action.replace(".", ": ").replace("_", " ").capitalize())
 
 
-def execution_of(agreement: Agreement) -> Execution:
-    """The signature page and certificate of completion of an executed agreement."""
-    revision = executed_revision(agreement)
+def execution_of(agreement: Agreement, version: Version) -> Execution:
+    """The signature page and certificate of completion of one executed version.
+
+    The events run from the round's start - the first share for the original, the
+    opening of the amendment for an amendment - to its execution.
+    """
+    revision = version.revision
     events = list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.agreement_id == agreement.id).order_by(AuditEvent.id)))
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
-    # From the first share (or the start, for an agreement signed without sharing) to execution.
-    start = next((i for i, e in enumerate(events) if e.action == "agreement.shared"), 0)
-    end = next((i for i, e in enumerate(events) if e.action == "agreement.executed"), len(events) - 1)
+    if version.number == 0:
+        start = next((i for i, e in enumerate(events) if e.action == "agreement.shared"), 0)
+    else:
+        start = next((i for i, e in enumerate(events)
+                      if e.action == "amendment.opened" and e.details.get("number") == version.number), 0)
+    end = next((i for i, e in enumerate(events) if i >= start and e.action == "agreement.executed"), len(events) - 1)
     shown = events[start:end + 1]
+    previous = max((v.revision.number for v in versions_of(agreement) if v.number < version.number), default=0)
     return Execution(
-        executed_at=agreement.executed_at,
+        executed_at=version.executed_at,
         executed_hash=revision.hash,
-        signatures=tuple(s for s in signature_records(agreement) if s.valid and s.revision_hash == revision.hash),
+        signatures=tuple(s for s in signature_records(agreement, revision.hash) if s.valid),
         events=tuple(CertificateEvent(at=e.at, person=_person(users.get(e.actor_id)) if e.actor_id else "system",
                                       ip=e.ip, description=_describe(e)) for e in shown),
         revisions=tuple(RevisionSummary(number=r.number, hash=r.hash, created_at=r.created_at,
                                         author=r.author.name if r.author else "a former member", message=r.message)
-                        for r in reversed(revisions_of(agreement)) if r.number <= revision.number),
+                        for r in reversed(revisions_of(agreement)) if previous < r.number <= revision.number),
         verify_url=f"{current_app.config['PUBLIC_URL']}/verify",
         audit_head=events[end].hash if events else "",
     )
-

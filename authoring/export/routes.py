@@ -74,12 +74,18 @@ def redline_as_docx(agreement, membership, older, newer):
 
 
 @bp.get("/agreements/<int:agreement_id>/signed.docx")
+@bp.get("/agreements/<int:agreement_id>/versions/<int:version>/signed.docx")
 @agreement_route("view")
-def signed_docx(agreement, membership):
+def signed_docx(agreement, membership, version=None):
+    """The latest executed version, or version N (0: the original, N: amendment N)."""
     try:
-        return _download(executed_docx(agreement), _name(agreement, "signed.docx"), DOCX)
+        data = executed_docx(agreement, version)
     except NotExportable as error:
+        if version is not None:
+            abort(404)
         return _not_exportable(agreement, error)
+    suffix = "signed.docx" if version is None else ("original-signed.docx" if version == 0 else f"amendment-{version}-signed.docx")
+    return _download(data, _name(agreement, suffix), DOCX)
 
 
 @bp.get("/schema/terms/v1.json")

@@ -170,7 +170,7 @@ def _axis_for(data: TimelineData, width: int) -> _Axis | None:
     lo, hi = data.start, data.end
     if lo is not None and hi is not None and hi <= lo:
         lo = hi = None      # a term ending before it starts: show every date rather than guess
-    pad = timedelta(0)
+    pad = max(timedelta(days=7), (max(known) - min(known)) * 5 // 100)
     lo = min(known) - pad if lo is None else lo
     hi = max(known) + pad if hi is None else hi
     return _Axis(lo, hi, MARGIN_X, width - MARGIN_X)

@@ -69,3 +69,10 @@ class TerminationForm(FlaskForm):
     clause = SelectField("Under clause", choices=[])
     reason = TextAreaField("Reason", filters=[_strip], validators=[
         DataRequired("Say why the agreement is terminated."), Length(max=LONG)])
+
+
+class AmendmentForm(FlaskForm):
+    reason = TextAreaField("What must change, and why", filters=[_strip], validators=[
+        DataRequired("Say what the amendment is for; the other side reads it."), Length(max=LONG)])
+    effective_on = DateField("Effective from (optional; default: the day it is signed)", validators=[Optional()])
+    review = HiddenField()

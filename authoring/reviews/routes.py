@@ -11,7 +11,8 @@ from ..render.timeline import timeline_svg
 from ..revisions.services import draft_of, revision_document
 from .dates import timeline_data
 from ..models.lifecycle import TEXT_MAX
-from .forms import ReviewForm, TerminationForm
+from .amendments import AmendmentError, open_amendment, open_amendment_of, versions_of
+from .forms import AmendmentForm, ReviewForm, TerminationForm
 from .measurements import MAX_BYTES, MeasurementsInvalid, read_measurements
 from .services import (
     REVIEWABLE_STATUSES, Achieved, ReviewError, executed_terms, record_review, results_from, reviews_of, targets_of, terminate,
@@ -36,12 +37,14 @@ def _termination_form(agreement, form=None) -> TerminationForm:
     return form
 
 
-def _index(agreement, membership, termination=None, status=200):
+def _index(agreement, membership, termination=None, amendment=None, status=200):
     reviews = reviews_of(agreement)
     terms = executed_terms(agreement) if agreement.executed_revision_id else draft_of(agreement)[1].terms
     timeline = timeline_svg(timeline_data(agreement, terms, reviews, utcnow().date()))
     return render_template("reviews/index.html", agreement=agreement, membership=membership, reviews=reviews,
-                           timeline=timeline, termination=_termination_form(agreement, termination)), status
+                           timeline=timeline, termination=_termination_form(agreement, termination),
+                           amendment_form=amendment or AmendmentForm(), versions=versions_of(agreement),
+                           open_amendment=open_amendment_of(agreement)), status
 
 
 @bp.post("/agreements/<int:agreement_id>/terminate")
@@ -111,4 +114,25 @@ def show(agreement, membership, number):
     review = db.session.scalar(select(Review).where(Review.agreement_id == agreement.id, Review.number == number))
     if review is None:
         abort(404)
-    return render_template("reviews/show.html", agreement=agreement, membership=membership, review=review)
+    return render_template("reviews/show.html", agreement=agreement, membership=membership, review=review,
+                           amendment_form=AmendmentForm())
+
+
+@bp.post("/agreements/<int:agreement_id>/amendments")
+@agreement_route("manage")
+def open_amendment_page(agreement, membership):
+    form = AmendmentForm()
+    if form.validate_on_submit():
+        review = None
+        if form.review.data and form.review.data.isdigit():
+            review = db.session.scalar(select(Review).where(Review.agreement_id == agreement.id,
+                                                            Review.number == int(form.review.data)))
+        try:
+            amendment = open_amendment(agreement, g.user, membership, reason=form.reason.data,
+                                       effective_on=form.effective_on.data, review=review)
+        except AmendmentError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Amendment {amendment.number} opened: propose the changes, then both sides sign it.", "success")
+            return redirect(url_for("agreements.show", agreement_id=agreement.id))
+    return _index(agreement, membership, amendment=form, status=422)

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
 from ..models import Agreement, AuditEvent, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
+from ..reviews.amendments import finish_amendment, signing_round
 from ..reviews.services import schedule_after_execution
 from ..revisions.services import cut_revision, draft_of, latest_revision, revision_document
 from .seal import signature_mac
@@ -72,8 +73,10 @@ def consent_text(organisation: str, number: int, digest: str) -> str:
 
 
 def signatures_of(agreement: Agreement) -> list[Signature]:
+    """The signatures of the current signing round (the original, or the amendment), newest first."""
     return list(db.session.scalars(
-        select(Signature).where(Signature.agreement_id == agreement.id).order_by(Signature.id.desc())))
+        select(Signature).where(Signature.agreement_id == agreement.id,
+                                Signature.amendment_number == signing_round(agreement)).order_by(Signature.id.desc())))
 
 
 def _blocking(agreement: Agreement, document) -> list[str]:
@@ -145,6 +148,7 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
         agreement_id=agreement.id, revision_id=revision.id, revision_number=revision.number,
         revision_hash=revision.hash, user_id=user.id, email=user.email, side=membership.side,
         organisation=organisation, full_name=full_name.strip(), job_title=job_title.strip(),
+        amendment_number=signing_round(agreement),
         signed_at=utcnow().replace(microsecond=0), ip=client_ip(), user_agent=_user_agent(),
         consent_text=consent_text(organisation, revision.number, revision.hash), audit_head=chain_head(agreement.id),
     )
@@ -170,15 +174,23 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
 
 
 def _execute(agreement: Agreement, user: User, revision: Revision) -> None:
+    """Both sides signed `revision`: the agreement (or the amendment being negotiated) is executed."""
+    amendment = finish_amendment(agreement, revision)
     agreement.status = "executed"
     agreement.turn = None
-    agreement.executed_at = utcnow().replace(microsecond=0)
+    if amendment is None:
+        agreement.executed_at = utcnow().replace(microsecond=0)  # the original's; an amendment keeps its own
     agreement.executed_revision_id = revision.id
     schedule_after_execution(agreement, revision_document(revision))
-    record("agreement.executed", actor=user, agreement=agreement, revision=revision.number, hash=revision.hash)
-    queue_email(agreement, recipients(agreement), "agreement.executed", f"“{agreement.title}” is signed by both sides",
-                f"Both sides signed revision {revision.number}. The agreement is executed; the signed document "
-                f"and its certificate of completion can be downloaded.", path="/sign")
+    what = f"Amendment {amendment.number}" if amendment else "The agreement"
+    record("agreement.executed", actor=user, agreement=agreement, revision=revision.number, hash=revision.hash,
+           amendment=amendment.number if amendment else None,
+           effective_on=amendment.effective_on.isoformat() if amendment else None)
+    queue_email(agreement, recipients(agreement), "agreement.executed",
+                f"{what} of “{agreement.title}” is signed by both sides",
+                f"Both sides signed revision {revision.number}. {what} is executed"
+                + (f", effective from {amendment.effective_on.isoformat()}" if amendment else "")
+                + "; the signed document and its certificate of completion can be downloaded.", path="/sign")
 
 
 def _void(signature: Signature, reason: str) -> None:

@@ -33,6 +33,7 @@ from ..export.terms import terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
 from ..extensions import db
 from ..models import Agreement, Revision, Signature
+from ..reviews.amendments import Version, versions_of
 from ..revisions.store import RevisionIntegrityError
 from .seal import signature_intact
 
@@ -75,14 +76,15 @@ def verify_file(raw: bytes) -> Verdict:
     return _verify_terms(raw)
 
 
-def _executed(agreement_id: int | None, revision_hash: str) -> tuple[Agreement, Revision] | None:
+def _executed(agreement_id: int | None, revision_hash: str) -> tuple[Agreement, Version] | None:
+    """The agreement and its executed version (original or amendment) with that hash."""
     if agreement_id is None or not 0 < agreement_id <= MAX_ID:
         return None
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None or agreement.executed_revision_id is None:
         return None
-    revision = db.session.get(Revision, agreement.executed_revision_id)
-    return (agreement, revision) if revision.hash == revision_hash else None
+    version = next((v for v in versions_of(agreement) if v.revision.hash == revision_hash), None)
+    return (agreement, version) if version is not None else None
 
 
 def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
@@ -99,7 +101,7 @@ def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
 
 def _verdict(kind: str, agreement: Agreement, revision: Revision, differences: list[str]) -> Verdict:
     problems = _record_problems(agreement, revision)
-    signatures = [s for s in signature_records(agreement) if s.valid and s.revision_hash == revision.hash]
+    signatures = [s for s in signature_records(agreement, revision.hash) if s.valid]
     return Verdict(not differences and not problems, kind, differences + problems, agreement.id, agreement.title,
                    revision.number, revision.hash, signatures)
 
@@ -150,9 +152,10 @@ def _verify_docx(raw: bytes) -> Verdict:
     found = _executed(*claim) if claim else None
     if found is None:
         return Verdict(False, "signed DOCX", [NOT_FOUND])
-    agreement, revision = found
+    agreement, version = found
+    revision = version.revision
     try:
-        expected = _unpack(executed_docx(agreement))
+        expected = _unpack(executed_docx(agreement, version.number))
     except RevisionIntegrityError as error:
         return _verdict("signed DOCX", agreement, revision, [f"The stored revision is damaged: {error}."])
     return _verdict("signed DOCX", agreement, revision, _part_differences(parts, expected))
@@ -203,11 +206,12 @@ def _verify_terms(raw: bytes) -> Verdict:
     found = _executed(imported.source_agreement_id, claim["revision"]["sha256"])
     if found is None:
         return Verdict(False, "terms file", [NOT_FOUND])
-    agreement, revision = found
+    agreement, version = found
+    revision = version.revision
     if imported.source_sha256 != revision.hash:
         return _verdict("terms file", agreement, revision,
                         ["Its terms or clause texts differ from the signed revision (their hash does not match)."])
-    recorded = signature_records(agreement)
+    recorded = signature_records(agreement, revision.hash)
     expected = json.loads(json.dumps(terms_file(imported.document, export_info(agreement, revision), recorded)))
     # A file exported while the agreement was being signed lists fewer signatures, and the status
     # moves on after execution: those two may differ, as long as every signature listed is on record.

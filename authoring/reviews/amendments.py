@@ -1,0 +1,142 @@
+"""Amendments: changing an executed agreement by mutual consent.
+
+An owner of either side opens an amendment (from a review or at any time). The agreement
+goes back to negotiation starting from its executed text: the same proposals, redlines,
+readiness checks and sign-off as the original. Each signing round stands on its own
+(`Signature.amendment_number`): the original's signatures stay valid. When both sides
+sign, the amendment is executed as "Amendment N", effective from the stated date, and
+the agreement's current text is the text as amended.
+
+Executed versions: version 0 is the original, version N is amendment N.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from ..agreements.services import lock_agreement
+from ..audit import record
+from ..extensions import db
+from ..models import Agreement, Amendment, Membership, Review, Revision, Signature, User, utcnow
+from ..notifications import queue_email, recipients
+
+
+class AmendmentError(Exception):
+    """An amendment step that cannot be taken; str() says why."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One executed version of an agreement: the original (0) or an amendment."""
+
+    number: int
+    revision: Revision
+    executed_at: datetime
+    effective_on: date | None
+
+    @property
+    def name(self) -> str:
+        return f"Amendment {self.number}" if self.number else "Original"
+
+
+def open_amendment_of(agreement: Agreement) -> Amendment | None:
+    return db.session.scalar(select(Amendment).where(Amendment.agreement_id == agreement.id,
+                                                     Amendment.status == "open"))
+
+
+def signing_round(agreement: Agreement) -> int:
+    """Whose signatures count now: the open amendment's, else the latest executed version's (0: the original)."""
+    amendment = open_amendment_of(agreement)
+    if amendment is not None:
+        return amendment.number
+    return db.session.scalar(select(func.max(Amendment.number)).where(
+        Amendment.agreement_id == agreement.id, Amendment.status == "executed")) or 0
+
+
+def versions_of(agreement: Agreement) -> list[Version]:
+    """Every executed version, oldest first (a constant number of queries)."""
+    original = db.session.scalar(
+        select(Signature.revision_id).where(Signature.agreement_id == agreement.id, Signature.amendment_number == 0,
+                                            Signature.voided_at.is_(None)).group_by(Signature.revision_id)
+        .having(func.count(func.distinct(Signature.side)) == 2))
+    if original is None or agreement.executed_at is None:
+        return []
+    first = db.session.get(Revision, original)
+    versions = [Version(0, first, agreement.executed_at, None)]
+    amendments = db.session.scalars(select(Amendment).where(Amendment.agreement_id == agreement.id,
+                                                            Amendment.status == "executed").order_by(Amendment.number))
+    versions += [Version(a.number, a.revision, a.executed_at, a.effective_on) for a in amendments]
+    return versions
+
+
+def version_of(agreement: Agreement, number: int) -> Version | None:
+    return next((v for v in versions_of(agreement) if v.number == number), None)
+
+
+def open_amendment(agreement: Agreement, user: User, membership: Membership, *, reason: str,
+                   effective_on: date | None, review: Review | None = None) -> Amendment:
+    """Start negotiating a change to the executed agreement."""
+    if membership.role != "owner":
+        raise AmendmentError("Only an owner opens an amendment.")
+    lock_agreement(agreement.id)
+    if agreement.status != "executed":
+        db.session.rollback()
+        raise AmendmentError(f"The agreement is {agreement.status}: only an executed agreement is amended.")
+    if effective_on is not None and effective_on < utcnow().date():
+        db.session.rollback()
+        raise AmendmentError("An amendment takes effect from today or a later date.")
+    number = (db.session.scalar(select(func.max(Amendment.number)).where(Amendment.agreement_id == agreement.id)) or 0) + 1
+    amendment = Amendment(agreement_id=agreement.id, number=number, reason=reason, effective_on=effective_on,
+                          review_id=review.id if review else None, base_revision_id=agreement.executed_revision_id,
+                          opened_by_id=user.id)
+    db.session.add(amendment)
+    agreement.status = "negotiating"
+    agreement.turn = membership.side
+    # Both sides signed the text: from here every change is a proposal the other side answers.
+    agreement.shared_at = agreement.shared_at or utcnow()
+    record("amendment.opened", actor=user, agreement=agreement, number=number, reason=reason,
+           effective_on=effective_on.isoformat() if effective_on else None, review=review.number if review else None)
+    queue_email(agreement, recipients(agreement, exclude=user), "amendment.opened",
+                f"Amendment {number} to “{agreement.title}” opened",
+                f"{user.name} opened amendment {number}: {reason}\nPropose changes on the agreement's pages; "
+                f"it is signed like the original.", path="/negotiation")
+    db.session.commit()
+    return amendment
+
+
+def finish_amendment(agreement: Agreement, revision: Revision) -> Amendment | None:
+    """Called as both sides' signatures execute the text: the open amendment (if any) is executed."""
+    amendment = open_amendment_of(agreement)
+    if amendment is None:
+        return None
+    amendment.status = "executed"
+    amendment.revision_id = revision.id
+    amendment.executed_at = utcnow().replace(microsecond=0)
+    if amendment.effective_on is None:
+        amendment.effective_on = amendment.executed_at.date()
+    return amendment
+
+
+@dataclass(frozen=True)
+class ClauseAmendment:
+    number: int  # the amendment
+    base: int  # revision numbers of its redline
+    revision: int
+
+
+def amended_clauses(agreement: Agreement) -> dict[str, list[ClauseAmendment]]:
+    """Clause key -> the executed amendments that changed it (for the markers on the text as amended)."""
+    from ..redline import redline_between
+    from ..revisions.services import revision_document
+
+    changed: dict[str, list[ClauseAmendment]] = {}
+    amendments = db.session.scalars(select(Amendment).where(Amendment.agreement_id == agreement.id,
+                                                            Amendment.status == "executed").order_by(Amendment.number))
+    for amendment in amendments:
+        redline = redline_between(revision_document(amendment.base_revision), revision_document(amendment.revision))
+        for clause in redline.changes():
+            changed.setdefault(clause.key, []).append(
+                ClauseAmendment(amendment.number, amendment.base_revision.number, amendment.revision.number))
+    return changed

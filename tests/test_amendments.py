@@ -1,0 +1,102 @@
+"""Amendments through HTTP: opened on an executed agreement, negotiated and signed like the
+original, executed as "Amendment N"; versions, redlines, markers and signed files per version."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import docx
+
+from conftest import csrf_token, post_form
+from sqlalchemy import select
+from test_negotiation import act, propose_text
+from test_signing import sign
+
+from authoring.extensions import db
+from authoring.models import Agreement, Amendment, Revision, Signature, utcnow
+from authoring.revisions.services import revision_document
+from authoring.signing.seal import signature_intact
+
+KEY = "general.confidentiality"
+
+
+def open_amendment(client, agreement_id, reason="Stronger confidentiality", effective_on="", review=""):
+    path = f"/agreements/{agreement_id}/reviews"
+    return client.post(f"/agreements/{agreement_id}/amendments", data={
+        "csrf_token": csrf_token(client, path), "reason": reason, "effective_on": effective_on, "review": review})
+
+
+def amend_and_sign(executed, agreement_id, effective_on: str = "") -> None:
+    assert open_amendment(executed.as_("owner"), agreement_id, effective_on=effective_on).status_code == 302
+    assert propose_text(executed.as_("cedit"), agreement_id, KEY, lambda t: t + " It survives for ten years.").status_code == 302
+    assert act(executed.as_("owner"), agreement_id, 1, "accept").status_code == 302
+    assert post_form(executed.as_("owner"), f"/agreements/{agreement_id}/ready").status_code == 302
+    assert sign(executed.as_("psign"), agreement_id, name="Pia Signer").status_code == 302
+    assert sign(executed.as_("csign"), agreement_id, name="Carl Signer").status_code == 302
+
+
+def test_an_amendment_is_negotiated_and_signed_like_the_original(app, executed):
+    today = utcnow().date()
+    agreement_id = executed(date(today.year - 1, 1, 1), "quarterly")
+    with app.app_context():
+        original = db.session.get(Agreement, agreement_id).executed_revision_id
+    effective = (today + timedelta(days=10)).isoformat()
+
+    assert open_amendment(executed.as_("cedit"), agreement_id).status_code == 403  # owners open amendments
+    amend_and_sign(executed, agreement_id, effective_on=effective)
+
+    with app.app_context():
+        agreement = db.session.get(Agreement, agreement_id)
+        amendment = db.session.scalar(select(Amendment).where(Amendment.agreement_id == agreement_id))
+        assert agreement.status == "executed"
+        assert (amendment.number, amendment.status, amendment.effective_on.isoformat()) == (1, "executed", effective)
+        assert amendment.base_revision_id == original and agreement.executed_revision_id == amendment.revision_id
+        assert "It survives for ten years." in revision_document(amendment.revision).clause(KEY).text
+        signatures = list(db.session.scalars(select(Signature).where(Signature.agreement_id == agreement_id)))
+        # The original's signatures stand; the amendment has its own, on its own revision.
+        assert sorted((s.amendment_number, s.side, s.voided_at is None) for s in signatures) == [
+            (0, "client", True), (0, "provider", True), (1, "client", True), (1, "provider", True)]
+        assert all(signature_intact(s) for s in signatures)
+        first = db.session.get(Revision, original)
+
+    viewer = executed.as_("viewer")
+    life = viewer.get(f"/agreements/{agreement_id}/reviews").get_data(as_text=True)
+    assert "Original" in life and "Amendment 1" in life and "redline against original" in life
+    draft = viewer.get(f"/agreements/{agreement_id}").get_data(as_text=True)
+    assert "amended by amendment 1" in draft and f"from={first.number}" in draft
+    redline = viewer.get(f"/agreements/{agreement_id}/redline?from={first.number}&to={amendment.revision.number}")
+    assert "It survives for ten years." in redline.get_data(as_text=True)
+
+
+def test_each_executed_version_downloads_signed_and_verifies(app, executed, runner, tmp_path):
+    today = utcnow().date()
+    agreement_id = executed(date(today.year - 1, 1, 1))
+    amend_and_sign(executed, agreement_id)
+    viewer = executed.as_("viewer")
+    latest = viewer.get(f"/agreements/{agreement_id}/signed.docx").get_data()
+    assert viewer.get(f"/agreements/{agreement_id}/versions/1/signed.docx").get_data() == latest
+    original = viewer.get(f"/agreements/{agreement_id}/versions/0/signed.docx").get_data()
+    assert original != latest
+    assert viewer.get(f"/agreements/{agreement_id}/versions/2/signed.docx").status_code == 404
+    for name, data in (("original.docx", original), ("amended.docx", latest)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = runner.invoke(args=["verify", str(path)])
+        assert result.exit_code == 0, result.output
+    certificate = "\n".join(c.text for t in docx.Document(io.BytesIO(latest)).tables for row in t.rows for c in row.cells)
+    assert "Opened the amendment" in certificate  # the amendment's certificate starts with its opening
+    original_certificate = "\n".join(c.text for t in docx.Document(io.BytesIO(original)).tables for row in t.rows for c in row.cells)
+    assert "Opened the amendment" not in original_certificate
+
+
+def test_an_amendment_is_refused_unless_executed_and_only_one_at_a_time(app, executed):
+    today = utcnow().date()
+    agreement_id = executed(date(today.year - 1, 1, 1))
+    owner = executed.as_("owner")
+    past = open_amendment(owner, agreement_id, effective_on=(today - timedelta(days=1)).isoformat())
+    assert past.status_code == 422 and "today or a later date" in past.get_data(as_text=True)
+    assert open_amendment(owner, agreement_id).status_code == 302
+    again = open_amendment(owner, agreement_id)
+    assert again.status_code == 422 and "only an executed agreement is amended" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Agreement, agreement_id).status == "negotiating"
