@@ -100,3 +100,50 @@ def test_an_amendment_is_refused_unless_executed_and_only_one_at_a_time(app, exe
     assert again.status_code == 422 and "only an executed agreement is amended" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Agreement, agreement_id).status == "negotiating"
+
+
+def test_the_terms_file_lists_amendments_with_a_json_patch_of_the_terms(app, executed, runner, tmp_path):
+    import json
+
+    import jsonpatch
+    from jsonschema import Draft202012Validator
+
+    today = utcnow().date()
+    agreement_id = executed(date(today.year - 1, 1, 1))
+    owner = executed.as_("owner")
+    assert open_amendment(owner, agreement_id, reason="Faster P1 response").status_code == 302
+    # A term change proposed by the provider's owner; the client accepts it.
+    with app.test_request_context(method="POST"):
+        from authoring.models import Membership, User
+        from authoring.negotiation.services import propose
+        agreement = db.session.get(Agreement, agreement_id)
+        user = db.session.scalar(select(User).where(User.email == "owner@example.com"))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        proposal, _merged = propose(agreement, user, membership, "term", "services.availability_percent", "99.9",
+                                    "99.5", "Faster recovery")
+        number = proposal.number
+    assert act(executed.as_("cedit"), agreement_id, number, "accept").status_code == 302
+    assert post_form(owner, f"/agreements/{agreement_id}/ready").status_code == 302
+    assert sign(executed.as_("psign"), agreement_id, name="Pia Signer").status_code == 302
+    assert sign(executed.as_("csign"), agreement_id, name="Carl Signer").status_code == 302
+
+    with app.app_context():
+        amendment = db.session.scalar(select(Amendment).where(Amendment.agreement_id == agreement_id))
+        before = revision_document(amendment.base_revision)
+        latest, base_number = amendment.revision.number, amendment.base_revision.number
+    data = json.loads(executed.as_("viewer").get(f"/agreements/{agreement_id}/revisions/{latest}/terms.json").get_data())
+    schema = app.test_client().get("/schema/terms/v1.json").get_json()
+    assert list(Draft202012Validator(schema).iter_errors(data)) == []
+    [listed] = data["amendments"]
+    assert (listed["number"], listed["reason"]) == (1, "Faster P1 response")
+    assert {"op": "replace", "path": "/services/availability_percent", "value": "99.9"} in listed["terms_patch"]
+    # An independent RFC 6902 implementation turns the old terms into the new ones with it.
+    assert jsonpatch.apply_patch(before.terms, listed["terms_patch"]) == data["terms"]
+    # The original's terms file lists no amendment; both verify.
+    original = executed.as_("viewer").get(f"/agreements/{agreement_id}/revisions/{base_number}/terms.json").get_data()
+    assert "amendments" not in json.loads(original)
+    for name, raw in (("amended.json", json.dumps(data, ensure_ascii=False).encode()), ("original.json", original)):
+        path = tmp_path / name
+        path.write_bytes(raw)
+        result = runner.invoke(args=["verify", str(path)])
+        assert result.exit_code == 0, result.output

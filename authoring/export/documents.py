@@ -8,8 +8,8 @@ from ..negotiation.redlines import revision_redline
 from ..revisions.services import revision_document
 from .docx import agreement_docx
 from .gather import (
-    NotExportable, clause_comments, executed_version, execution_of, export_info, pick_revision, signature_records,
-    tables_of,
+    NotExportable, amendment_records, clause_comments, executed_version, execution_of, export_info, pick_revision,
+    signature_records, tables_of,
 )
 from .redline_docx import redline_docx
 from .terms import terms_json
@@ -26,7 +26,7 @@ def revision_terms_json(agreement: Agreement, number: int | None = None) -> byte
     """Revision `number` (default: the newest) as terms.json, with the signatures given so far."""
     revision = pick_revision(agreement, number)
     return terms_json(revision_document(revision), export_info(agreement, revision),
-                      signature_records(agreement, revision.hash))
+                      signature_records(agreement, revision.hash), amendment_records(agreement, revision))
 
 
 def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:

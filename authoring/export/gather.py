@@ -5,12 +5,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..document import Document
+from ..document.json_patch import json_patch
 from ..extensions import db
-from ..models import Agreement, AuditEvent, Comment, Revision, Signature, User
+from ..models import Agreement, Amendment, AuditEvent, Comment, Revision, Signature, User
 from ..render.tables import Table, agreement_tables
-from ..revisions.services import revisions_of
 from ..reviews.amendments import Version, versions_of
-from .records import CertificateEvent, ExportInfo, Execution, RevisionSummary, SignatureRecord
+from ..revisions.services import revision_document, revisions_of
+from .records import AmendmentRecord, CertificateEvent, ExportInfo, Execution, RevisionSummary, SignatureRecord
 from .redline_docx import ClauseComment
 
 
@@ -72,6 +73,21 @@ def executed_version(agreement: Agreement, number: int | None = None) -> Version
         raise NotExportable(f"There is no executed version {number}: the versions are "
                             + ", ".join(v.name for v in versions) + ".")
     return found
+
+
+def amendment_records(agreement: Agreement, up_to: Revision) -> list[AmendmentRecord]:
+    """The amendments executed up to revision `up_to`, each with its change to the terms as a JSON Patch."""
+    rows = db.session.scalars(select(Amendment).where(Amendment.agreement_id == agreement.id,
+                                                      Amendment.status == "executed").order_by(Amendment.number))
+    records = []
+    for amendment in rows:
+        if amendment.revision.number > up_to.number:
+            break
+        before, after = revision_document(amendment.base_revision), revision_document(amendment.revision)
+        records.append(AmendmentRecord(amendment.number, amendment.effective_on, amendment.executed_at,
+                                       amendment.revision.hash, amendment.reason,
+                                       tuple(json_patch(before.terms, after.terms))))
+    return records
 
 
 def clause_comments(agreement: Agreement) -> list[ClauseComment]:

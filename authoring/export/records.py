@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,18 @@ class CertificateEvent:
     person: str  # name and e-mail, or "system"
     ip: str | None
     description: str  # e.g. "Shared the draft with the client", "Signed revision 3 for the provider"
+
+
+@dataclass(frozen=True)
+class AmendmentRecord:
+    """An executed amendment as the terms file lists it."""
+
+    number: int
+    effective_on: date
+    executed_at: datetime
+    sha256: str  # of the revision both sides signed
+    reason: str
+    terms_patch: tuple[dict, ...]  # RFC 6902 operations on the terms before it
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 from ..document import ClauseInstance, Document, sha256_hex
 from ..document.terms import term_value
 from ..library.formatting import is_blank
-from .records import ExportInfo, SignatureRecord
+from .records import AmendmentRecord, ExportInfo, SignatureRecord
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_RESOURCE = "schemas/terms-v1.json"
@@ -130,7 +130,8 @@ def schema_id() -> str:
     return _schema()["$id"]
 
 
-def terms_file(document: Document, info: ExportInfo, signatures: Sequence[SignatureRecord] = ()) -> dict[str, Any]:
+def terms_file(document: Document, info: ExportInfo, signatures: Sequence[SignatureRecord] = (),
+               amendments: Sequence[AmendmentRecord] = ()) -> dict[str, Any]:
     """The terms file of one revision of an agreement, as plain JSON data."""
     terms = document.to_dict()["terms"]
     data: dict[str, Any] = {
@@ -156,12 +157,17 @@ def terms_file(document: Document, info: ExportInfo, signatures: Sequence[Signat
         "signatures": [_signature_entry(signature) for signature in signatures],
     }
     data.update(term_views(terms))
+    if amendments:
+        data["amendments"] = [{"number": a.number, "effective_on": a.effective_on.isoformat(),
+                               "executed_at": utc_timestamp(a.executed_at), "sha256": a.sha256, "reason": a.reason,
+                               "terms_patch": list(a.terms_patch)} for a in amendments]
     return data
 
 
-def terms_json(document: Document, info: ExportInfo, signatures: Sequence[SignatureRecord] = ()) -> bytes:
+def terms_json(document: Document, info: ExportInfo, signatures: Sequence[SignatureRecord] = (),
+               amendments: Sequence[AmendmentRecord] = ()) -> bytes:
     """The terms file as bytes: UTF-8 (no escapes), sorted keys, 2-space indent, final newline."""
-    return serialise(terms_file(document, info, signatures))
+    return serialise(terms_file(document, info, signatures, amendments))
 
 
 def serialise(data: dict[str, Any]) -> bytes:

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from ..audit import verify_chain
 from ..export.documents import executed_docx
-from ..export.gather import export_info, signature_records
+from ..export.gather import amendment_records, export_info, signature_records
 from ..export.records import SignatureRecord
 from ..export.terms import terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
@@ -212,7 +212,8 @@ def _verify_terms(raw: bytes) -> Verdict:
         return _verdict("terms file", agreement, revision,
                         ["Its terms or clause texts differ from the signed revision (their hash does not match)."])
     recorded = signature_records(agreement, revision.hash)
-    expected = json.loads(json.dumps(terms_file(imported.document, export_info(agreement, revision), recorded)))
+    expected = json.loads(json.dumps(terms_file(imported.document, export_info(agreement, revision), recorded,
+                                                amendment_records(agreement, revision))))
     # A file exported while the agreement was being signed lists fewer signatures, and the status
     # moves on after execution: those two may differ, as long as every signature listed is on record.
     listed, on_record = claim.pop("signatures", []), expected.pop("signatures")
