@@ -22,6 +22,10 @@ def wants_write_lock() -> bool:
     return not (has_request_context() and request.method in SAFE_METHODS)
 
 
+def _casefold(value):
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -32,6 +36,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() and LIKE fold ASCII only: the register's search needs "łódź" to find "ŁÓDŹ".
+        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

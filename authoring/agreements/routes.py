@@ -7,14 +7,16 @@ from ..access import agreement_route, can
 from ..accounts.sessions import login_required
 from ..audit import verify_chain
 from ..config import LANGUAGES
+from ..models import STATUSES, utcnow
 from ..render.tables import agreement_tables, tables_by_section
 from ..negotiation.status import negotiation_state
 from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
 from .forms import ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, ROLE_LABELS, SIDE_LABELS
+from .register import SORT_LABELS, agreement_register, parse_register_query
 from .services import (
     WorkspaceError, accept_invitation, activity, change_role, create_agreement, create_invitation,
-    dashboard_rows, find_invitation, pending_invitations, remove_member, revoke_invitation,
+    find_invitation, pending_invitations, remove_member, revoke_invitation,
 )
 
 bp = Blueprint("agreements", __name__)
@@ -35,7 +37,13 @@ def index():
 @bp.route("/agreements")
 @login_required
 def dashboard():
-    return render_template("agreements/dashboard.html", rows=dashboard_rows(g.user))
+    """The register of the user's agreements: search, filters, sort and page come from the query string."""
+    query, notices = parse_register_query(request.args.to_dict(flat=False))
+    page = agreement_register(g.user.id, query, today=utcnow().date())
+    if page.query.page != page.requested_page:
+        notices.append(f"There is no page {page.requested_page}; showing page {page.query.page} of {page.pages}.")
+    return render_template("agreements/dashboard.html", page=page, notices=notices, statuses=STATUSES,
+                           sort_labels=SORT_LABELS)
 
 
 @bp.route("/agreements/new", methods=["GET", "POST"])

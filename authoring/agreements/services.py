@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import Any
 from datetime import timedelta
 
@@ -46,14 +45,17 @@ def initial_terms(agreement: Agreement) -> dict:
 
 
 def create_agreement(owner: User, *, title: str, language: str, provider_name: str, client_name: str,
-                     document: Document | None = None, **audit: Any) -> Agreement:
+                     document: Document | None = None, predecessor: Agreement | None = None, commit: bool = True,
+                     **audit: Any) -> Agreement:
     """Create an agreement with its first draft; `owner` becomes its provider-side owner.
 
     The draft is assembled from the clause library, or is `document` (an imported terms
-    file); `audit` adds details to the creation event.
+    file, a renewal); `predecessor` is the agreement it renews; `audit` adds details to
+    the creation event. With commit=False the caller's transaction goes on.
     """
     agreement = Agreement(
-        title=title, language=language, provider_name=provider_name, client_name=client_name, created_by_id=owner.id
+        title=title, language=language, provider_name=provider_name, client_name=client_name, created_by_id=owner.id,
+        predecessor_id=predecessor.id if predecessor is not None else None,
     )
     db.session.add(agreement)
     db.session.flush()
@@ -65,29 +67,9 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
     agreement.ends_on = term_date(document.terms, "timeline.end_date")
     db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
     record("agreement.created", actor=owner, agreement=agreement, title=title, language=language, **audit)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return agreement
-
-
-@dataclass(frozen=True)
-class DashboardRow:
-    agreement: Agreement
-    membership: Membership
-    member_count: int
-
-
-def dashboard_rows(user: User) -> list[DashboardRow]:
-    """The agreements `user` belongs to, newest first, in two queries whatever their number."""
-    memberships = db.session.scalars(
-        select(Membership).join(Membership.agreement).where(Membership.user_id == user.id).order_by(Agreement.created_at.desc(), Agreement.id.desc())
-    ).all()
-    ids = [m.agreement_id for m in memberships]
-    counts = dict(
-        db.session.execute(
-            select(Membership.agreement_id, func.count()).where(Membership.agreement_id.in_(ids)).group_by(Membership.agreement_id)
-        ).all()
-    ) if ids else {}
-    return [DashboardRow(m.agreement, m, counts.get(m.agreement_id, 1)) for m in memberships]
 
 
 # Invitations ---------------------------------------------------------------------------

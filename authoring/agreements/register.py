@@ -1,0 +1,292 @@
+"""The register: every agreement a user belongs to, searched, filtered, sorted and paged in SQL.
+
+A page costs the same few statements whether the user has ten agreements or ten
+thousand: one count, one page of 25 rows, and one grouped query for what the page's
+rows need beyond the agreement itself (open proposals awaiting the user's side, and
+whether that side has signed). Search, filters and sorting all run in the database
+against the indexed date columns that `Agreement` keeps in step with the terms.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, select
+
+from ..extensions import db
+from ..models import STATUSES, Agreement, Membership, Proposal, Signature
+from ..reviews.reminders import REVIEW_NOTICE
+
+PER_PAGE = 25
+SEARCH_MAX = 200
+SORT_LABELS = {
+    "review": "Next review",
+    "title": "Title",
+    "effective": "Effective date",
+    "ends": "End date",
+    "renewal": "Renewal window",
+}
+DEFAULT_SORT = "review"
+# A closed agreement has no review to hold, whatever date it last had scheduled.
+CLOSED_STATUSES = ("terminated", "expired")
+_TRUE, _FALSE = frozenset({"1", "on", "true", "yes"}), frozenset({"", "0", "off", "false", "no"})
+_PAGE_RE = re.compile(r"[0-9]{1,9}")
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What the user asked the register for, already validated."""
+
+    search: str = ""
+    statuses: tuple[str, ...] = ()
+    attention: bool = False
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+    page: int = 1
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.search or self.statuses or self.attention)
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string arguments for this query with `changes`, defaults left out (for url_for)."""
+        query = replace(self, **changes)
+        args: dict[str, Any] = {}
+        if query.search:
+            args["q"] = query.search
+        if query.statuses:
+            args["status"] = list(query.statuses)
+        if query.attention:
+            args["attention"] = "1"
+        if query.sort != DEFAULT_SORT:
+            args["sort"] = query.sort
+        if query.descending:
+            args["dir"] = "desc"
+        if query.page != 1:
+            args["page"] = query.page
+        return args
+
+
+def parse_register_query(args: Mapping[str, Sequence[str]]) -> tuple[RegisterQuery, list[str]]:
+    """Validate query-string arguments (name → values): the query, and what was ignored and why.
+
+    Nothing here raises: an unknown value is dropped (or replaced by the default) and named
+    in a message, so a hand-edited or stale link still shows a register.
+    """
+    problems: list[str] = []
+
+    def first(name: str) -> str:
+        values = args.get(name) or [""]
+        return values[0]
+
+    search = unicodedata.normalize("NFC", "".join(c for c in first("q") if unicodedata.category(c) != "Cc")).strip()
+    if len(search) > SEARCH_MAX:
+        search = search[:SEARCH_MAX]
+        problems.append(f"The search was shortened to its first {SEARCH_MAX} characters.")
+
+    statuses = []
+    for value in args.get("status") or []:
+        if value in STATUSES:
+            statuses.append(value)
+        elif value:
+            problems.append(f"“{value[:40]}” is not a status; it was ignored. Choose among the statuses listed.")
+    ordered = tuple(status for status in STATUSES if status in statuses)
+
+    attention_value = first("attention").lower()
+    attention = attention_value in _TRUE
+    if not attention and attention_value not in _FALSE:
+        problems.append("“Needs my attention” takes yes or no; showing every agreement.")
+
+    sort = first("sort") or DEFAULT_SORT
+    if sort not in SORT_LABELS:
+        problems.append(f"The register cannot be sorted by “{sort[:40]}”; it is sorted by next review date.")
+        sort = DEFAULT_SORT
+    direction = first("dir") or "asc"
+    if direction not in ("asc", "desc"):
+        problems.append("The order is ascending or descending; showing ascending.")
+        direction = "asc"
+
+    page_value = first("page") or "1"
+    page = int(page_value) if _PAGE_RE.fullmatch(page_value) else 0
+    if page < 1:
+        problems.append(f"“{page_value[:40]}” is not a page number; showing the first page.")
+        page = 1
+    return RegisterQuery(search, ordered, attention, sort, direction == "desc", page), problems
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One agreement as the register shows it to one member."""
+
+    agreement_id: int
+    title: str
+    counterparty: str
+    side: str
+    role: str
+    status: str
+    effective_on: date | None
+    ends_on: date | None
+    next_review_on: date | None
+    renewal_opens_on: date | None
+    review_due: bool
+    renewal_open: bool
+    proposals_awaiting: int  # open proposals the other side made, for this member's side to answer
+    signature_awaited: bool  # signing, this member is a signatory, and their side has not signed
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.proposals_awaiting or self.review_due or self.renewal_open or self.signature_awaited)
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    rows: list[RegisterRow]
+    total: int
+    query: RegisterQuery  # page clamped to the pages there are
+    per_page: int = PER_PAGE
+    requested_page: int = 1  # the page asked for, before clamping
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.query.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+    def page_numbers(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and those near the current one; None for a gap."""
+        current, pages = self.query.page, self.pages
+        wanted = sorted({1, pages, *range(max(1, current - around), min(pages, current + around) + 1)})
+        numbers: list[int | None] = []
+        for number in wanted:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+# SQL ------------------------------------------------------------------------------------
+
+def _folded(column: ColumnElement, dialect: str) -> ColumnElement:
+    return func.casefold(column) if dialect == "sqlite" else func.lower(column)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column: ColumnElement, text: str, dialect: str) -> ColumnElement:
+    """Case-insensitive substring match; % and _ in `text` are literal."""
+    if dialect == "sqlite":
+        return func.casefold(column).like(f"%{_escape_like(text.casefold())}%", escape="\\")
+    return column.ilike(f"%{_escape_like(text)}%", escape="\\")
+
+
+_COUNTERPARTY = case((Membership.side == "provider", Agreement.client_name), else_=Agreement.provider_name)
+
+
+# Why an agreement needs a member's attention. The page's own rows get the first two as
+# columns and the last two from `_page_facts`, which must say the same thing.
+def _review_due(today: date) -> ColumnElement[bool]:
+    """A review due within the notice period (or overdue) on an agreement still in force."""
+    return and_(Agreement.next_review_on <= today + REVIEW_NOTICE, Agreement.status.not_in(CLOSED_STATUSES))
+
+
+def _renewal_open(today: date) -> ColumnElement[bool]:
+    return and_(Agreement.renewal_opens_on <= today, Agreement.ends_on >= today)
+
+
+_PROPOSALS_AWAITING = exists().where(
+    Proposal.agreement_id == Agreement.id, Proposal.status == "open", Proposal.side != Membership.side)
+_SIGNATURE_AWAITED = and_(
+    Agreement.status == "signing", Membership.role == "signatory",
+    ~exists().where(Signature.agreement_id == Agreement.id, Signature.side == Membership.side,
+                    Signature.voided_at.is_(None)))
+
+
+def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Membership.user_id == user_id]
+    if query.search:
+        conditions.append(or_(_contains(Agreement.title, query.search, dialect),
+                              _contains(_COUNTERPARTY, query.search, dialect)))
+    if query.statuses:
+        conditions.append(Agreement.status.in_(query.statuses))
+    if query.attention:
+        conditions.append(or_(_PROPOSALS_AWAITING, _review_due(today), _renewal_open(today), _SIGNATURE_AWAITED))
+    return conditions
+
+
+def _ordering(query: RegisterQuery, dialect: str) -> list[ColumnElement]:
+    key = {
+        "title": _folded(Agreement.title, dialect),
+        "effective": Agreement.effective_on,
+        "ends": Agreement.ends_on,
+        "review": Agreement.next_review_on,
+        "renewal": Agreement.renewal_opens_on,
+    }[query.sort]
+    primary = (key.desc() if query.descending else key.asc()).nulls_last()
+    return [primary, Agreement.id.desc() if query.descending else Agreement.id.asc()]
+
+
+def _page_facts(user_id: int, agreement_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """agreement id → (open proposals by the other side, valid signatures by the member's side)."""
+    statement = (
+        select(Membership.agreement_id, func.count(distinct(Proposal.id)), func.count(distinct(Signature.id)))
+        .select_from(Membership)
+        .outerjoin(Proposal, and_(Proposal.agreement_id == Membership.agreement_id, Proposal.status == "open",
+                                  Proposal.side != Membership.side))
+        .outerjoin(Signature, and_(Signature.agreement_id == Membership.agreement_id,
+                                   Signature.side == Membership.side, Signature.voided_at.is_(None)))
+        .where(Membership.user_id == user_id, Membership.agreement_id.in_(agreement_ids))
+        .group_by(Membership.agreement_id)
+    )
+    return {agreement_id: (awaiting, signed) for agreement_id, awaiting, signed in db.session.execute(statement)}
+
+
+def agreement_register(user_id: int, query: RegisterQuery, today: date) -> RegisterPage:
+    """The page of the register `query` asks for: the agreements `user_id` is a member of.
+
+    Three statements whatever the number of agreements. A page past the last one is
+    clamped to the last (the page's `requested_page` keeps what was asked).
+    """
+    # SQLite folds ASCII only in lower()/LIKE; database.py gives its connections a Unicode casefold().
+    dialect = db.engine.dialect.name
+    conditions = _conditions(user_id, query, today, dialect)
+    joined = select().select_from(Membership).join(Agreement, Agreement.id == Membership.agreement_id)
+    total = db.session.scalar(joined.add_columns(func.count()).where(*conditions))
+    page = min(query.page, max(1, math.ceil(total / PER_PAGE)))
+    statement = (
+        joined.add_columns(
+            Agreement.id, Agreement.title, _COUNTERPARTY.label("counterparty"), Membership.side, Membership.role,
+            Agreement.status, Agreement.effective_on, Agreement.ends_on, Agreement.next_review_on,
+            Agreement.renewal_opens_on, _review_due(today).label("review_due"),
+            _renewal_open(today).label("renewal_open"),
+        )
+        .where(*conditions)
+        .order_by(*_ordering(query, dialect))
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    found = db.session.execute(statement).all()
+    facts = _page_facts(user_id, [row.id for row in found])
+    rows = []
+    for row in found:
+        awaiting, signed = facts.get(row.id, (0, 0))
+        rows.append(RegisterRow(
+            agreement_id=row.id, title=row.title, counterparty=row.counterparty, side=row.side, role=row.role,
+            status=row.status, effective_on=row.effective_on, ends_on=row.ends_on,
+            next_review_on=row.next_review_on, renewal_opens_on=row.renewal_opens_on,
+            review_due=bool(row.review_due), renewal_open=bool(row.renewal_open), proposals_awaiting=awaiting,
+            signature_awaited=row.status == "signing" and row.role == "signatory" and not signed,
+        ))
+    return RegisterPage(rows, total, replace(query, page=page), requested_page=query.page)

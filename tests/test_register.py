@@ -1,0 +1,359 @@
+"""The register (the dashboard): search, filters, sorting, paging, and a constant cost per page."""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from conftest import PASSWORD, post_form
+from sqlalchemy import event, insert
+
+from authoring.agreements.register import PER_PAGE, RegisterQuery, agreement_register, parse_register_query
+from authoring.extensions import db
+from authoring.models import Agreement, Membership, Proposal, Revision, Signature, utcnow
+
+ROW_RE = re.compile(r'<tr data-agreement="(\d+)"')
+
+
+def ids(response) -> list[int]:
+    assert response.status_code == 200, response.status_code
+    return [int(found) for found in ROW_RE.findall(response.get_data(as_text=True))]
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+@contextmanager
+def counted_statements(app):
+    """Count the SQL statements sent while the block runs."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def signed_in(app, user):
+    """A test client logged in as `user` (its own cookies)."""
+    client = app.test_client()
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    yield client
+
+
+def bulk_agreements(app, user, count: int, *, title: str = "Bulk agreement", side: str = "provider",
+                    role: str = "owner", **columns) -> list[int]:
+    """`count` agreements with `user` as a member, inserted in bulk in one transaction; their ids."""
+    base = {"language": "en", "provider_name": "Provider Ltd", "client_name": "Client S.A.", "status": "draft",
+            "created_by_id": user.id, "created_at": utcnow()}
+    with app.app_context():
+        new_ids = db.session.scalars(
+            insert(Agreement).returning(Agreement.id, sort_by_parameter_order=True),
+            [{**base, "title": f"{title} {n:05d}", **columns} for n in range(count)],
+        ).all()
+        db.session.execute(insert(Membership), [
+            {"agreement_id": agreement_id, "user_id": user.id, "side": side, "role": role, "created_at": utcnow()}
+            for agreement_id in new_ids])
+        db.session.commit()
+    return list(new_ids)
+
+
+def _titled(app, user, title: str, *, side: str = "provider", role: str = "owner", **columns) -> int:
+    """One agreement titled exactly `title`, `user` a member on `side` as `role`."""
+    base = {"language": "en", "provider_name": "Provider Ltd", "client_name": "Client S.A.", "status": "draft"}
+    with app.app_context():
+        agreement = Agreement(title=title, created_by_id=user.id, **{**base, **columns})
+        db.session.add(agreement)
+        db.session.flush()
+        db.session.add(Membership(agreement_id=agreement.id, user_id=user.id, side=side, role=role))
+        db.session.commit()
+        return agreement.id
+
+
+def add_proposals(app, agreement_id: int, *sides_and_statuses: tuple[str, str]) -> None:
+    with app.app_context():
+        for number, (side, status) in enumerate(sides_and_statuses, start=1):
+            db.session.add(Proposal(agreement_id=agreement_id, number=number, side=side, kind="term",
+                                    target="services.availability_percent", base_hash="0" * 64, status=status))
+        db.session.commit()
+
+
+def add_signature(app, agreement_id: int, side: str, *, void: bool = False) -> None:
+    with app.app_context():
+        revision = Revision(agreement_id=agreement_id, number=1, message="For signature", hash="a" * 64, tree="{}")
+        db.session.add(revision)
+        db.session.flush()
+        db.session.add(Signature(
+            agreement_id=agreement_id, revision_id=revision.id, revision_number=1, revision_hash="a" * 64,
+            email="s@example.com", side=side, organisation="Org", full_name="Sam Signer", job_title="Director",
+            signed_at=utcnow(), consent_text="I agree", mac="0" * 64, voided_at=utcnow() if void else None))
+        db.session.commit()
+
+
+# Cost per page ---------------------------------------------------------------------------
+
+def test_a_page_costs_the_same_statements_for_10_and_10000_agreements(app, make_user):
+    many, few = make_user("many@example.com"), make_user("few@example.com")
+    many_ids = bulk_agreements(app, many, 10_000, client_name="Globex Łódź", next_review_on=today() + timedelta(days=40))
+    few_ids = bulk_agreements(app, few, 10, client_name="Globex Łódź", next_review_on=today() + timedelta(days=40))
+    add_proposals(app, many_ids[0], ("client", "open"), ("client", "open"))
+    add_proposals(app, few_ids[0], ("client", "open"))
+
+    paths = ("/agreements", "/agreements?q=globex%20%C5%81%C3%B3d%C5%BA&status=draft&attention=1&sort=title&dir=desc",
+             "/agreements?sort=ends&dir=desc&page=2")
+    with signed_in(app, many) as many_client, signed_in(app, few) as few_client:
+        for path in paths:
+            with counted_statements(app) as big:
+                big_page = many_client.get(path)
+            with counted_statements(app) as small:
+                small_page = few_client.get(path)
+            assert len(big) == len(small), (path, big, small)
+            assert len(big) <= 5, big  # the signed-in user, count, page, grouped facts (and BEGIN on SQLite)
+            assert big_page.status_code == small_page.status_code == 200
+        first_big, first_small = many_client.get("/agreements"), few_client.get("/agreements")
+    assert len(ids(first_big)) == PER_PAGE and len(ids(first_small)) == 10
+    assert "Showing 1–25 of 10,000 agreements." in first_big.get_data(as_text=True)
+    assert "Showing 1–10 of 10 agreements." in first_small.get_data(as_text=True)
+    # Of the 10,000, only the one with proposals awaiting the user's side needs attention.
+    with signed_in(app, many) as many_client:
+        attention = many_client.get("/agreements?attention=1")
+        assert ids(attention) == [many_ids[0]]
+        assert "Showing 1–1 of 1 agreement matching" in attention.get_data(as_text=True)
+
+
+# Search ------------------------------------------------------------------------------------
+
+def test_search_finds_title_and_counterparty_whatever_the_case_or_script(app, client, make_user, login):
+    me = make_user("me@example.com")
+    lodz = _titled(app, me, "Umowa serwisowa — ŁÓDŹ")
+    hebrew = _titled(app, me, "הסכם שירותי ענן")
+    zabka = _titled(app, me, "Support", client_name="ŻABKA Polska")
+    arzte = _titled(app, me, "Hosting", side="client", role="editor", provider_name="ÄRZTE GmbH", client_name="Mine AG")
+    percent = _titled(app, me, "Uptime 100% guaranteed")
+    thousand = _titled(app, me, "1000 hours of support")
+    login(client, "me@example.com")
+
+    def search(text: str) -> set[int]:
+        return set(ids(client.get("/agreements", query_string={"q": text})))
+
+    assert search("łódź") == search("ŁÓDŹ") == search("  Łódź ") == {lodz}
+    assert search("שירותי") == {hebrew}
+    assert search("żabka") == {zabka}  # the counterparty when I am on the provider side
+    assert search("ärzte") == {arzte}  # the counterparty when I am on the client side
+    assert search("mine ag") == set()  # my own side's organisation is not the counterparty
+    assert search("100%") == {percent}  # % and _ are literal
+    assert search("1_0") == set()
+    assert search("SUPPORT") == {zabka, thousand}
+    assert search("nothing like this") == set()
+    assert "No agreement matches your search and filters." in client.get("/agreements?q=nothing").get_data(as_text=True)
+
+
+# Filters -------------------------------------------------------------------------------------
+
+def test_status_filter_takes_any_of_the_statuses(app, client, make_user, login):
+    me = make_user("st@example.com")
+    draft = _titled(app, me, "Draft one")
+    negotiating = _titled(app, me, "Negotiating one", status="negotiating")
+    executed = _titled(app, me, "Executed one", status="executed")
+    login(client, "st@example.com")
+    assert set(ids(client.get("/agreements?status=executed"))) == {executed}
+    assert set(ids(client.get("/agreements?status=draft&status=executed"))) == {draft, executed}
+    assert set(ids(client.get("/agreements"))) == {draft, negotiating, executed}
+    page = client.get("/agreements?status=negotiating").get_data(as_text=True)
+    assert 'value="negotiating" checked' in page and 'value="draft" checked' not in page
+
+
+def test_needs_my_attention_filter_covers_each_reason(app, client, make_user, login):
+    me, day = make_user("att@example.com"), today()
+    proposals = _titled(app, me, "Other side proposed")
+    add_proposals(app, proposals, ("client", "open"), ("client", "open"), ("provider", "open"), ("client", "rejected"))
+    mine_only = _titled(app, me, "Only my side proposed")
+    add_proposals(app, mine_only, ("provider", "open"), ("client", "accepted"))
+    as_client = _titled(app, me, "Provider proposed to me", side="client", role="editor")
+    add_proposals(app, as_client, ("provider", "open"))
+    review_soon = _titled(app, me, "Review soon", status="executed", next_review_on=day + timedelta(days=14))
+    review_later = _titled(app, me, "Review later", status="executed", next_review_on=day + timedelta(days=15))
+    review_overdue = _titled(app, me, "Review overdue", status="executed", next_review_on=day - timedelta(days=3))
+    review_expired = _titled(app, me, "Expired, old review", status="expired", next_review_on=day - timedelta(days=3))
+    renewal_open = _titled(app, me, "Renewal open", status="executed", renewal_opens_on=day - timedelta(days=1),
+                           ends_on=day + timedelta(days=29))
+    renewal_ends_today = _titled(app, me, "Renewal ends today", status="executed", renewal_opens_on=day - timedelta(days=30),
+                                 ends_on=day)
+    renewal_later = _titled(app, me, "Renewal later", status="executed", renewal_opens_on=day + timedelta(days=5),
+                            ends_on=day + timedelta(days=35))
+    unsigned = _titled(app, me, "Awaiting my signature", status="signing", role="signatory")
+    add_signature(app, unsigned, "client")  # the other side signed; mine has not
+    signed = _titled(app, me, "My side signed", status="signing", role="signatory")
+    add_signature(app, signed, "provider")
+    voided = _titled(app, me, "My side's signature voided", status="signing", role="signatory")
+    add_signature(app, voided, "provider", void=True)
+    not_signatory = _titled(app, me, "Signing, I only edit", status="signing", role="editor")
+    _titled(app, me, "Quiet")
+    login(client, "att@example.com")
+
+    expected = {proposals, as_client, review_soon, review_overdue, renewal_open, renewal_ends_today, unsigned, voided}
+    response = client.get("/agreements?attention=1")
+    assert set(ids(response)) == expected
+    assert not {mine_only, review_later, review_expired, renewal_later, signed, not_signatory} & set(ids(response))
+    page = response.get_data(as_text=True)
+    assert f'<tr data-agreement="{proposals}" class="needs-attention">' in page
+    assert '<td class="num-cell"><strong>2</strong></td>' in page  # two open proposals from the other side
+    assert page.count("your signature awaited") == 2
+    # Without the filter, the counts and flags are still shown, and only on the rows they belong to.
+    with app.app_context():
+        rows = {row.agreement_id: row for row in agreement_register(me.id, RegisterQuery(), day).rows}
+    assert (rows[proposals].proposals_awaiting, rows[mine_only].proposals_awaiting, rows[as_client].proposals_awaiting) == (2, 0, 1)
+    assert rows[review_soon].review_due and not rows[review_later].review_due and not rows[review_expired].review_due
+    assert rows[renewal_open].renewal_open and not rows[renewal_later].renewal_open
+    assert rows[unsigned].signature_awaited and not rows[signed].signature_awaited and not rows[not_signatory].signature_awaited
+    assert {row_id for row_id, row in rows.items() if row.needs_attention} == expected
+
+
+# Sorting ---------------------------------------------------------------------------------------
+
+def test_each_sort_order_puts_missing_dates_last(app, client, make_user, login):
+    me, day = make_user("sort@example.com"), date(2030, 1, 1)
+    dates = [day + timedelta(days=n) for n in range(3)]
+    a = _titled(app, me, "beta", effective_on=dates[1], ends_on=dates[0], next_review_on=dates[2], renewal_opens_on=dates[1])
+    b = _titled(app, me, "Alpha", effective_on=dates[0], ends_on=dates[2], next_review_on=dates[1], renewal_opens_on=dates[0])
+    c = _titled(app, me, "gamma", effective_on=dates[2], ends_on=dates[1], next_review_on=dates[0], renewal_opens_on=dates[2])
+    undated = _titled(app, me, "Delta")
+    login(client, "sort@example.com")
+    expected = {
+        "title": [b, a, undated, c],
+        "effective": [b, a, c, undated],
+        "ends": [a, c, b, undated],
+        "review": [c, b, a, undated],
+        "renewal": [b, a, c, undated],
+    }
+    for sort, ascending in expected.items():
+        assert ids(client.get(f"/agreements?sort={sort}")) == ascending, sort
+        assert ids(client.get(f"/agreements?sort={sort}&dir=asc")) == ascending, sort
+        descending = ascending[::-1] if sort == "title" else ascending[-2::-1] + [undated]
+        response = client.get(f"/agreements?sort={sort}&dir=desc")
+        assert ids(response) == descending, sort
+        assert response.get_data(as_text=True).count('aria-sort="descending"') == 1
+    assert ids(client.get("/agreements")) == expected["review"]  # the default: next review first
+
+
+# Paging -----------------------------------------------------------------------------------------
+
+def test_pages_hold_25_rows_and_their_links_keep_the_query(app, client, make_user, login):
+    me = make_user("page@example.com")
+    matching = bulk_agreements(app, me, 60, title="Cloud hosting")
+    bulk_agreements(app, me, 5, title="Other work")
+    login(client, "page@example.com")
+    seen = []
+    for number, size in ((1, 25), (2, 25), (3, 10)):
+        response = client.get(f"/agreements?q=cloud&status=draft&sort=title&page={number}")
+        page = response.get_data(as_text=True)
+        assert len(ids(response)) == size
+        seen += ids(response)
+        assert "of 60 agreements matching" in page
+        assert '<nav class="pagination" aria-label="Pages of the register">' in page
+        assert re.search(rf'href="/agreements\?q=cloud&amp;status=draft&amp;sort=title(&amp;page={number})?" aria-current="page"', page)
+    assert sorted(seen) == sorted(matching)  # every row once, none twice
+    assert 'href="/agreements?q=cloud&amp;status=draft&amp;sort=title&amp;page=2" rel="next"' in \
+        client.get("/agreements?q=cloud&status=draft&sort=title").get_data(as_text=True)
+    beyond = client.get("/agreements?q=cloud&status=draft&sort=title&page=99")
+    assert len(ids(beyond)) == 10
+    assert "There is no page 99; showing page 3 of 3." in beyond.get_data(as_text=True)
+    assert "pagination" not in client.get("/agreements?q=other").get_data(as_text=True)
+
+
+# Bad parameters ---------------------------------------------------------------------------------
+
+def test_bad_parameters_fall_back_with_a_message_never_an_error(app, client, make_user, login):
+    me = make_user("bad@example.com")
+    mine = _titled(app, me, "Mine")
+    login(client, "bad@example.com")
+    cases = {
+        "status=hacked": "“hacked” is not a status; it was ignored.",
+        "sort=__class__": "cannot be sorted by “__class__”",
+        "dir=sideways": "The order is ascending or descending",
+        "page=abc": "“abc” is not a page number",
+        "page=0": "“0” is not a page number",
+        "page=-1": "“-1” is not a page number",
+        "page=1.5": "“1.5” is not a page number",
+        "page=%D9%A1": "is not a page number",  # an Arabic-Indic digit
+        "page=99999999999999999999": "is not a page number",
+        "page=999999999": "There is no page 999999999; showing page 1 of 1.",
+        "attention=maybe": "“Needs my attention” takes yes or no",
+        "q=" + "x" * 300: "The search was shortened to its first 200 characters.",
+    }
+    for query, message in cases.items():
+        response = client.get(f"/agreements?{query}")
+        assert response.status_code == 200, query
+        assert message in response.get_data(as_text=True), query
+        assert ids(response) == ([] if query.startswith("q=") else [mine]), query
+    for harmless in ("q=%00Mi%00ne", "q=mine&q=nothing", "sort=title&sort=nope", "status=&status=draft", "attention=0"):
+        response = client.get(f"/agreements?{harmless}")
+        assert ids(response) == [mine], harmless
+        assert 'class="alert alert-info"' not in response.get_data(as_text=True), harmless
+
+
+def test_parse_register_query_names_what_it_ignored():
+    query, problems = parse_register_query({"q": [" Łódź "], "status": ["executed", "draft", "nope"], "attention": ["on"],
+                                            "sort": ["ends"], "dir": ["desc"], "page": ["3"]})
+    assert query == RegisterQuery("Łódź", ("draft", "executed"), True, "ends", True, 3)
+    assert problems == ["“nope” is not a status; it was ignored. Choose among the statuses listed."]
+    assert query.args(page=1) == {"q": "Łódź", "status": ["draft", "executed"], "attention": "1", "sort": "ends", "dir": "desc"}
+    assert parse_register_query({}) == (RegisterQuery(), [])
+    # A decomposed "ó" (o + combining acute) is searched as the composed letter titles hold.
+    assert parse_register_query({"q": ["Lo\u0301dz"]})[0].search == "Lódz"
+
+
+# Privacy ----------------------------------------------------------------------------------------
+
+def test_someone_elses_agreements_never_appear(app, client, make_user, login):
+    me, other = make_user("me2@example.com"), make_user("other2@example.com")
+    mine = _titled(app, me, "Shared name")
+    theirs = _titled(app, other, "Shared name", status="signing", role="signatory", next_review_on=today(),
+                      renewal_opens_on=today(), ends_on=today() + timedelta(days=5))
+    add_proposals(app, theirs, ("client", "open"))
+    both = _titled(app, other, "Both of us", client_name="Client Of Both")
+    with app.app_context():
+        db.session.add(Membership(agreement_id=both, user_id=me.id, side="client", role="viewer"))
+        db.session.commit()
+    login(client, "me2@example.com")
+    for query in ("", "?q=shared", "?attention=1", "?status=signing", "?sort=review&dir=desc", "?q=client"):
+        response = client.get(f"/agreements{query}")
+        assert theirs not in ids(response), query
+    assert set(ids(client.get("/agreements"))) == {mine, both}
+    assert "of 2 agreements" in client.get("/agreements").get_data(as_text=True)
+    # On the shared agreement I am the client: my counterparty is the provider, and searching my own
+    # organisation's name does not find it.
+    page = client.get("/agreements?q=provider%20ltd").get_data(as_text=True)
+    assert ids(client.get("/agreements?q=provider%20ltd")) == [both]
+    assert "<td>client</td>" in page and "<td>viewer</td>" in page
+    assert ids(client.get("/agreements?q=client%20of%20both")) == []
+
+
+# Accessibility ----------------------------------------------------------------------------------
+
+def test_the_register_is_a_labelled_form_and_a_table_with_header_scopes(app, client, make_user, login):
+    me = make_user("a11y@example.com")
+    bulk_agreements(app, me, 30)
+    login(client, "a11y@example.com")
+    page = client.get("/agreements?sort=renewal").get_data(as_text=True)
+    start = page.index('<form class="card register-filters" method="get"')
+    form = page[start:page.index("</form>", start)]
+    for control in re.findall(r'<(?:input|select)[^>]*id="([^"]+)"', form):
+        assert f'<label for="{control}">' in form, control
+    assert form.count('<label class="check"><input type="checkbox"') == 9  # 8 statuses and "needs my attention"
+    assert "<legend>Status" in form
+    headers = re.findall(r"<th( [^>]*)?>", page)
+    assert headers and all('scope="col"' in attributes for attributes in headers)
+    assert re.search(r'<th scope="col" aria-sort="ascending">\s*<a class="sort-link" href="[^"]*">Renewal window', page)
+    assert page.count("aria-sort=") == 1
+    assert '<nav class="pagination" aria-label="Pages of the register">' in page
+    assert "<caption" in page
