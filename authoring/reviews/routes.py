@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..access import agreement_route
 from ..extensions import db
-from ..models import Revision, Review, utcnow
+from ..models import Agreement, Revision, Review, utcnow
 from ..render.timeline import timeline_svg
 from ..revisions.services import draft_of, revision_document
 from .dates import timeline_data
 from ..models.lifecycle import TEXT_MAX
 from .amendments import AmendmentError, open_amendment, open_amendment_of, versions_of
 from .forms import AmendmentForm, ReviewForm, TerminationForm
+from .renewal import renew
 from .measurements import MAX_BYTES, MeasurementsInvalid, read_measurements
 from .services import (
     REVIEWABLE_STATUSES, Achieved, ReviewError, executed_terms, record_review, results_from, reviews_of, targets_of, terminate,
@@ -41,8 +43,13 @@ def _index(agreement, membership, termination=None, amendment=None, status=200):
     reviews = reviews_of(agreement)
     terms = executed_terms(agreement) if agreement.executed_revision_id else draft_of(agreement)[1].terms
     timeline = timeline_svg(timeline_data(agreement, terms, reviews, utcnow().date()))
+    linked = db.session.scalars(select(Agreement).where(
+        (Agreement.id == agreement.predecessor_id) | (Agreement.predecessor_id == agreement.id))).all()
     return render_template("reviews/index.html", agreement=agreement, membership=membership, reviews=reviews,
                            timeline=timeline, termination=_termination_form(agreement, termination),
+                           predecessor=next((a for a in linked if a.id == agreement.predecessor_id), None),
+                           successor=next((a for a in linked if a.predecessor_id == agreement.id), None),
+                           renew_form=FlaskForm(),
                            amendment_form=amendment or AmendmentForm(), versions=versions_of(agreement),
                            open_amendment=open_amendment_of(agreement)), status
 
@@ -136,3 +143,18 @@ def open_amendment_page(agreement, membership):
             flash(f"Amendment {amendment.number} opened: propose the changes, then both sides sign it.", "success")
             return redirect(url_for("agreements.show", agreement_id=agreement.id))
     return _index(agreement, membership, amendment=form, status=422)
+
+
+@bp.post("/agreements/<int:agreement_id>/renew")
+@agreement_route("manage")
+def renew_agreement(agreement, membership):
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        successor = renew(agreement, g.user, membership)
+    except ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reviews.index", agreement_id=agreement.id))
+    flash(f"Renewal drafted as “{successor.title}”: check the new dates, then share it with the other side.", "success")
+    return redirect(url_for("agreements.show", agreement_id=successor.id))
