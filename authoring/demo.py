@@ -1,6 +1,10 @@
 """Demo users and a sample agreement, so a new user can try every screen at once."""
 from __future__ import annotations
 
+import copy
+from datetime import date, timedelta
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from .accounts.passwords import hash_password
@@ -13,6 +17,10 @@ from .access import membership_of
 from .negotiation.comments import add_comment, threads_of
 from .negotiation.services import accept, propose, send_to_other_side, share
 from .revisions.services import cut_revision, draft_of, edit_clause_text
+from .models import utcnow
+from .reviews.amendments import open_amendment
+from .reviews.schedule import add_months
+from .reviews.services import Achieved, executed_terms, record_review, results_from, targets_of
 from .signing.services import sign
 
 DEMO_PASSWORD = "demo-password"
@@ -57,13 +65,29 @@ def create_demo() -> bool:
     return True
 
 
+def _under_way(terms: dict, today: date) -> dict:
+    """The demo terms moved so the term began on the first of the month seven months ago (dated rows alike)."""
+    start = date.fromisoformat(terms["timeline"]["effective_date"])
+    months = (today.year * 12 + today.month - 7) - (start.year * 12 + start.month)
+    moved = copy.deepcopy(terms)
+    for row, field in [(moved["timeline"], "effective_date"), (moved["timeline"], "end_date"),
+                       *((m, "due_date") for m in moved["timeline"]["milestones"]),
+                       *((p, "date") for p in moved["costs"]["payment_schedule"])]:
+        if row.get(field):
+            row[field] = add_months(date.fromisoformat(row[field]), months).isoformat()
+    return moved
+
+
 def _executed(users):
-    """A third agreement negotiated over two revisions and signed by both sides, so every export works."""
+    """A third agreement under way: negotiated over two revisions, signed by both sides, reviewed
+    once, and amended after that review - so every export and the whole life cycle can be tried."""
     provider, client = users["provider@example.com"], users["client@example.com"]
     director, signer = users["director@example.com"], users["signer@example.com"]
     agreement = _demo_agreement(users, DEMO_TITLE_EXECUTED, "en", "Northwind IT Services Ltd.", "Globex Logistics S.A.")
     db.session.add(Membership(agreement_id=agreement.id, user_id=director.id, side="provider", role="signatory"))
     db.session.commit()
+    today = utcnow().date()
+    set_terms(agreement, provider, _under_way(demo_terms("en", DEMO_TITLE_EXECUTED), today), "demo data: a term under way")
     member = {user.id: membership_of(user.id, agreement.id) for user in (provider, client, director, signer)}
     share(agreement, provider, member[provider.id], "Backup service: draft for your review")
     _draft, document = draft_of(agreement)
@@ -77,10 +101,44 @@ def _executed(users):
     accept(agreement, provider, member[provider.id], proposal)
     send_to_other_side(agreement, provider, member[provider.id], "Accepted the Hebrew labels")
     mark_ready(agreement, provider)
+    _both_sign(agreement, member, director, signer)
+
+    # The first quarterly review, two days after it fell due: one service level missed.
+    first = add_months(date.fromisoformat(_draft_terms(agreement)["timeline"]["effective_date"]), 3)
+    held = min(first + timedelta(days=2), today)
+    targets = targets_of(executed_terms(agreement))
+    achieved = [Achieved(t.service_level, Decimal("99.82") if t.unit == "percent" else
+                         (t.target * Decimal("1.5") if t.service_level == "P1 response" else t.target), "first quarter")
+                for t in targets]
+    review = record_review(
+        agreement, provider, held_on=held,
+        participants={"provider": [provider.name, director.name], "client": [client.name, signer.name]},
+        results=results_from(targets, achieved),
+        effectiveness="Backups ran every night; one P1 restore was answered late.",
+        client_issues="Test restores need the client's approval within two business days; one took five.",
+        decisions="Raise the availability target to 99.7 % once the second data centre is live.",
+        actions=[{"action": "Second data centre live", "owner": director.name,
+                  "due_on": (today + timedelta(days=30)).isoformat()}])
+    # ...which the parties then amended.
+    amendment = open_amendment(agreement, provider, member[provider.id], review=review, effective_on=None,
+                               reason="Review 1: availability target up to 99.7 % with the second data centre.")
+    proposal, _ = propose(agreement, provider, member[provider.id], "term", "services.availability_percent", "99.7",
+                          "99.5", "Agreed at review 1.")
+    accept(agreement, client, member[client.id], proposal)
+    mark_ready(agreement, provider)
+    _both_sign(agreement, member, director, signer)
+    assert amendment.number == 1
+
+
+def _both_sign(agreement, member, director, signer):
     for person, title in ((director, "Chief Operating Officer"), (signer, "Chief Financial Officer")):
-        draft, document = draft_of(agreement)
+        _draft, document = draft_of(agreement)
         sign(agreement, person, member[person.id], password=DEMO_PASSWORD, full_name=person.name, job_title=title,
              consent=True, shown_hash=document.sha256())
+
+
+def _draft_terms(agreement) -> dict:
+    return draft_of(agreement)[1].terms
 
 
 def _negotiate(agreement, users, key):

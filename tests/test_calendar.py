@@ -13,6 +13,7 @@ from sqlalchemy import select
 from authoring.demo import DEMO_PASSWORD, DEMO_TITLE_EXECUTED, create_demo
 from authoring.extensions import db
 from authoring.models import Agreement
+from authoring.reviews.services import executed_terms
 
 FEED_RE = re.compile(r'data-testid="feed-url">([^<]+)<')
 
@@ -39,11 +40,16 @@ def test_the_feed_lists_milestones_reviews_renewal_and_end_of_executed_agreement
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(response.get_data())
     events = {(str(e["SUMMARY"]), e["DTSTART"].dt) for e in calendar.walk("VEVENT")}
-    assert ("Milestone: Onboarding", date(2027, 2, 15)) in events
-    assert (f"Review: {DEMO_TITLE_EXECUTED}", date(2027, 4, 1)) in events
-    assert (f"Review: {DEMO_TITLE_EXECUTED}", date(2028, 10, 1)) in events
-    assert (f"Renewal window opens: {DEMO_TITLE_EXECUTED}", date(2028, 12, 1)) in events
-    assert (f"Agreement ends: {DEMO_TITLE_EXECUTED}", date(2028, 12, 31)) in events
+    with app.app_context():
+        agreement = db.session.get(Agreement, demo)
+        terms = executed_terms(agreement)
+        start, end, renewal = agreement.effective_on, agreement.ends_on, agreement.renewal_opens_on
+    onboarding = date.fromisoformat(next(m["due_date"] for m in terms["timeline"]["milestones"] if m["name"] == "Onboarding"))
+    assert ("Milestone: Onboarding", onboarding) in events
+    quarters = [date(start.year + (start.month - 1 + 3 * k) // 12, (start.month - 1 + 3 * k) % 12 + 1, 1) for k in range(1, 8)]
+    assert start.day == 1 and all((f"Review: {DEMO_TITLE_EXECUTED}", day) in events for day in quarters)
+    assert (f"Renewal window opens: {DEMO_TITLE_EXECUTED}", renewal) in events
+    assert (f"Agreement ends: {DEMO_TITLE_EXECUTED}", end) in events
     # Only agreements in force: the demo's negotiating and draft agreements add nothing.
     assert all(DEMO_TITLE_EXECUTED in summary or summary.startswith("Milestone") for summary, _ in events)
     uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]

@@ -61,15 +61,15 @@ def test_the_demo_leaves_an_agreement_negotiated_over_two_revisions_and_executed
 
 
 def test_signed_docx_shows_the_text_signature_page_certificate_and_footer_hash(app, demo, member):
+    """The original as signed (the demo amended it later: version 0 is the original)."""
     client = member("signer@example.com")
-    response = client.get(f"/agreements/{demo}/signed.docx")
+    response = client.get(f"/agreements/{demo}/versions/0/signed.docx")
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
     assert "attachment" in response.headers["Content-Disposition"]
     data = response.get_data()
     with app.app_context():
-        agreement = db.session.get(Agreement, demo)
-        executed = db.session.get(Revision, agreement.executed_revision_id)
+        executed = db.session.scalar(select(Revision).where(Revision.agreement_id == demo, Revision.number == 2))
         document = revision_document(executed)
     word = docx.Document(io.BytesIO(data))
     paragraphs = [p.text for p in word.paragraphs]
@@ -86,8 +86,8 @@ def test_signed_docx_shows_the_text_signature_page_certificate_and_footer_hash(a
     footer = "\n".join(p.text for p in word.sections[0].footer.paragraphs)
     assert executed.hash in footer
     assert f"urn:accord:agreement:{demo}:revision:{executed.number}:sha256:{executed.hash}" == word.core_properties.identifier
-    # Byte-identical when exported again, by the page or by the CLI.
-    assert client.get(f"/agreements/{demo}/signed.docx").get_data() == data
+    # Byte-identical when exported again.
+    assert client.get(f"/agreements/{demo}/versions/0/signed.docx").get_data() == data
 
 
 def test_exports_are_for_members_only(app, demo, make_user, login):
@@ -262,13 +262,18 @@ def test_verify_refuses_files_it_cannot_read_without_unpacking_them(app):
     assert "No match." in page and "not a valid terms file" in page
 
 
-def test_the_executed_text_is_the_draft_and_both_signatures_sign_its_hash(app, demo):
+def test_the_executed_text_is_the_draft_and_each_round_of_signatures_signs_its_own_hash(app, demo):
     with app.app_context():
-        agreement = db.session.get(Agreement, demo)
         from authoring.models import Draft, Signature
+        agreement = db.session.get(Agreement, demo)
         draft = Document.from_json(db.session.get(Draft, demo).document)
-        hashes = set(db.session.scalars(select(Signature.revision_hash).where(Signature.agreement_id == demo)))
-        assert hashes == {db.session.get(Revision, agreement.executed_revision_id).hash} == {draft.sha256()}
+        rounds = {}
+        for amendment, digest in db.session.execute(select(Signature.amendment_number, Signature.revision_hash)
+                                                    .where(Signature.agreement_id == demo, Signature.voided_at.is_(None))):
+            rounds.setdefault(amendment, set()).add(digest)
+        original = db.session.scalar(select(Revision.hash).where(Revision.agreement_id == demo, Revision.number == 2))
+        assert rounds == {0: {original}, 1: {db.session.get(Revision, agreement.executed_revision_id).hash}}
+        assert rounds[1] == {draft.sha256()}
 
 
 def _docx_with_part(data: bytes, name: str, change) -> bytes:

@@ -1,21 +1,28 @@
 """`flask --app app remind`: what falls due reaches the people who act on it, exactly once."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import select
 
 from authoring.demo import DEMO_TITLE_EXECUTED, create_demo
 from authoring.extensions import db
 from authoring.models import Agreement, AuditEvent, OutboxMessage
+from authoring.reviews.services import executed_terms
 
 
 @pytest.fixture
 def demo(app):
-    """The demo's executed agreement: effective 2027-01-01, quarterly reviews, ends 2028-12-31,
-    milestones Onboarding (2027-02-15) and Monitoring live (2027-03-31)."""
+    """The demo's executed agreement (reviewed once, amended once) and its dates, read from the data."""
     with app.app_context():
         assert create_demo()
-        return db.session.scalar(select(Agreement.id).where(Agreement.title == DEMO_TITLE_EXECUTED))
+        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE_EXECUTED))
+        terms = executed_terms(agreement)
+        milestones = {m["name"]: date.fromisoformat(m["due_date"]) for m in terms["timeline"]["milestones"]}
+        return SimpleNamespace(id=agreement.id, milestones=milestones, review=agreement.next_review_on,
+                               renewal=agreement.renewal_opens_on, end=agreement.ends_on)
 
 
 def run(runner, day: str) -> int:
@@ -35,30 +42,35 @@ def reminders(app, agreement_id) -> list[tuple[str, str]]:
 
 
 def test_each_reminder_reaches_owners_and_editors_once(app, runner, demo):
-    assert run(runner, "2027-02-10") == 2  # Onboarding due within 7 days
-    assert run(runner, "2027-02-10") == 0  # the same day again: nothing twice
-    assert run(runner, "2027-02-11") == 0  # nor the next day
-    sent = reminders(app, demo)
+    onboarding, live = demo.milestones["Onboarding"], demo.milestones["Monitoring live"]
+    day = onboarding - timedelta(days=5)
+    assert run(runner, day.isoformat()) == 2  # Onboarding due within 7 days
+    assert run(runner, day.isoformat()) == 0  # the same day again: nothing twice
+    assert run(runner, (day + timedelta(days=1)).isoformat()) == 0  # nor the next day
+    sent = reminders(app, demo.id)
     assert sorted(to for to, _ in sent) == ["client@example.com", "provider@example.com"]  # not legal, not signatories
-    assert all(subject == "Milestone “Onboarding” due on 2027-02-15" for _, subject in sent)
+    assert all(subject == f"Milestone “Onboarding” due on {onboarding.isoformat()}" for _, subject in sent)
 
-    assert run(runner, "2027-03-20") == 4  # Onboarding overdue; the review due on 2027-04-01 within 14 days
-    subjects = {subject for _, subject in reminders(app, demo)}
+    assert run(runner, (onboarding + timedelta(days=1)).isoformat()) == 2  # Onboarding overdue
+    assert run(runner, (live - timedelta(days=3)).isoformat()) == 2  # Monitoring live due within 7 days
+    assert run(runner, (live + timedelta(days=1)).isoformat()) == 2  # ...then overdue
+    assert run(runner, (demo.review - timedelta(days=10)).isoformat()) == 2  # the next review within 14 days
+    assert run(runner, (demo.renewal + timedelta(days=1)).isoformat()) == 2  # the renewal window is open
+    subjects = {subject for _, subject in reminders(app, demo.id)}
     assert "Milestone “Onboarding” is overdue" in subjects
-    assert f"Review of “{DEMO_TITLE_EXECUTED}” due on 2027-04-01" in subjects
-    assert run(runner, "2027-03-25") == 2  # Monitoring live due on 2027-03-31
-    assert run(runner, "2028-12-02") == 4  # the renewal window opened on 2028-12-01; Monitoring live overdue
-    assert f"Renewal window open for “{DEMO_TITLE_EXECUTED}”" in {subject for _, subject in reminders(app, demo)}
-    assert run(runner, "2028-12-20") == 0
+    assert f"Review of “{DEMO_TITLE_EXECUTED}” due on {demo.review.isoformat()}" in subjects
+    assert f"Renewal window open for “{DEMO_TITLE_EXECUTED}”" in subjects
+    assert run(runner, (demo.renewal + timedelta(days=5)).isoformat()) == 0
 
 
 def test_an_agreement_past_its_end_without_renewal_expires(app, runner, demo):
-    assert run(runner, "2029-01-01") == 0
+    after = demo.end + timedelta(days=1)
+    assert run(runner, after.isoformat()) == 0
     with app.app_context():
-        assert db.session.get(Agreement, demo).status == "expired"
+        assert db.session.get(Agreement, demo.id).status == "expired"
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "agreement.expired")).details == {
-            "ended_on": "2028-12-31"}
-    assert run(runner, "2029-01-02") == 0  # nothing is sent about an expired agreement
+            "ended_on": demo.end.isoformat()}
+    assert run(runner, (after + timedelta(days=1)).isoformat()) == 0  # nothing is sent about an expired agreement
 
 
 def test_a_bad_day_is_refused(runner, app):

@@ -115,8 +115,8 @@ def test_demo_creates_data_once_and_then_changes_nothing(app, runner):
     assert "provider@example.com" in first.output and "demo-password" in first.output
     assert "http://127.0.0.1:5000" in first.output
     after_first = counts()
-    # English: 3 revisions (one negotiated round), Spanish: 1, the executed one: 2.
-    assert after_first[:3] == [5, 3, 6]
+    # English: 3 revisions (one negotiated round), Spanish: 1, the executed one: 2, then 1 for its amendment.
+    assert after_first[:3] == [5, 3, 7]
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output

@@ -24,7 +24,7 @@ from ..models import Agreement, Revision, Review, User, utcnow
 from ..notifications import queue_email, recipients
 from ..revisions.services import revision_document
 from .measurements import Measurement
-from .schedule import CADENCE_MONTHS, next_review, renewal_window
+from .schedule import CADENCE_MONTHS, next_review, renewal_window, review_dates
 
 REVIEWABLE_STATUSES = ("executed",)
 
@@ -92,6 +92,20 @@ def lead_days(terms: dict[str, Any]) -> int | None:
     return lead if isinstance(lead, int) and not isinstance(lead, bool) and 0 <= lead <= 3650 else None
 
 
+def scheduled_review(terms: dict[str, Any], held_on: date) -> date | None:
+    """The scheduled review a review held on `held_on` answers: the scheduled date nearest to it."""
+    effective, end = term_date(terms, "timeline.effective_date"), term_date(terms, "timeline.end_date")
+    cadence = term_value(terms, "change.review_cadence")
+    if effective is None or cadence not in CADENCE_MONTHS:
+        return None
+    before = None
+    for day in review_dates(effective, cadence, end):
+        if day >= held_on:
+            return day if before is None or day - held_on < held_on - before else before
+        before = day
+    return before
+
+
 def schedule_after_execution(agreement: Agreement, document: Document) -> None:
     """Called when an agreement (or an amendment) is executed: the first review from today on."""
     schedule(agreement, document.terms, utcnow().date())
@@ -141,12 +155,13 @@ def record_review(agreement: Agreement, user: User, *, held_on: date, participan
         db.session.rollback()
         raise ReviewError("A review is recorded once it was held: the date cannot be in the future.")
     number = (db.session.scalar(select(func.max(Review.number)).where(Review.agreement_id == agreement.id)) or 0) + 1
-    review = Review(agreement_id=agreement.id, number=number, held_on=held_on, due_on=agreement.next_review_on,
+    terms = executed_terms(agreement)
+    review = Review(agreement_id=agreement.id, number=number, held_on=held_on, due_on=scheduled_review(terms, held_on),
                     participants=participants, results=results, effectiveness=effectiveness,
                     client_issues=client_issues, decisions=decisions, actions=actions, recorded_by_id=user.id)
     db.session.add(review)
     # A review held early still answers the one that was due: the next comes after both.
-    schedule(agreement, executed_terms(agreement), max(held_on, review.due_on or held_on))
+    schedule(agreement, terms, max(held_on, review.due_on or held_on))
     missed = [r["service_level"] for r in results if not r["met"]]
     record("review.recorded", actor=user, agreement=agreement, review=number, held_on=held_on.isoformat(),
            missed=missed, actions=len(actions),
