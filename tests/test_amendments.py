@@ -61,7 +61,8 @@ def test_an_amendment_is_negotiated_and_signed_like_the_original(app, executed):
 
     viewer = executed.as_("viewer")
     life = viewer.get(f"/agreements/{agreement_id}/reviews").get_data(as_text=True)
-    assert "Original" in life and "Amendment 1" in life and "redline against original" in life
+    assert "Original" in life and "Amendment 1" in life and "redline against" in life
+    assert f"from={first.number}&amp;to={amendment.revision.number}" in life  # one click to the redline
     draft = viewer.get(f"/agreements/{agreement_id}").get_data(as_text=True)
     assert "amended by amendment 1" in draft and f"from={first.number}" in draft
     redline = viewer.get(f"/agreements/{agreement_id}/redline?from={first.number}&to={amendment.revision.number}")
@@ -147,3 +148,72 @@ def test_the_terms_file_lists_amendments_with_a_json_patch_of_the_terms(app, exe
         path.write_bytes(raw)
         result = runner.invoke(args=["verify", str(path)])
         assert result.exit_code == 0, result.output
+
+
+def _ready_amendment(executed, agreement_id):
+    assert open_amendment(executed.as_("owner"), agreement_id).status_code == 302
+    assert propose_text(executed.as_("cedit"), agreement_id, KEY, lambda t: t + " Also for staff.").status_code == 302
+    assert act(executed.as_("owner"), agreement_id, 1, "accept").status_code == 302
+    assert post_form(executed.as_("owner"), f"/agreements/{agreement_id}/ready").status_code == 302
+
+
+def test_an_amendment_that_changes_nothing_is_never_signed(app, executed):
+    agreement_id = executed(date(utcnow().date().year - 1, 1, 1))
+    owner = executed.as_("owner")
+    assert open_amendment(owner, agreement_id).status_code == 302
+    refused = post_form(owner, f"/agreements/{agreement_id}/ready")
+    assert refused.status_code == 409 and "changes nothing yet" in refused.get_data(as_text=True)
+    response = sign(executed.as_("psign"), agreement_id)
+    assert response.status_code == 409 and "changes nothing yet" in response.get_data(as_text=True)
+
+
+def test_the_register_awaits_the_amendments_signature_not_the_originals(app, executed):
+    agreement_id = executed(date(utcnow().date().year - 1, 1, 1))
+    _ready_amendment(executed, agreement_id)
+    assert sign(executed.as_("psign"), agreement_id, name="Pia Signer").status_code == 302
+    page = executed.as_("csign").get("/agreements?attention=1").get_data(as_text=True)
+    assert "your signature awaited" in page and f"/agreements/{agreement_id}" in page
+
+
+def test_an_owner_abandons_an_amendment_and_the_executed_text_stands(app, executed):
+    agreement_id = executed(date(utcnow().date().year - 1, 1, 1))
+    with app.app_context():
+        executed_hash = db.session.get(Revision, db.session.get(Agreement, agreement_id).executed_revision_id).hash
+    _ready_amendment(executed, agreement_id)
+    assert sign(executed.as_("psign"), agreement_id, name="Pia Signer").status_code == 302
+    owner = executed.as_("owner")
+    path = f"/agreements/{agreement_id}/reviews"
+    assert owner.post(f"/agreements/{agreement_id}/amendments/abandon",
+                      data={"csrf_token": csrf_token(owner, path), "reason": ""}).status_code == 422
+    response = owner.post(f"/agreements/{agreement_id}/amendments/abandon",
+                          data={"csrf_token": csrf_token(owner, path), "reason": "Not worth it this year"})
+    assert response.status_code == 302
+    with app.app_context():
+        from authoring.document import Document
+        from authoring.models import Draft
+        agreement = db.session.get(Agreement, agreement_id)
+        assert agreement.status == "executed"
+        assert Document.from_json(db.session.get(Draft, agreement_id).document).sha256() == executed_hash
+        amendment = db.session.scalar(select(Amendment).where(Amendment.agreement_id == agreement_id))
+        assert amendment.status == "abandoned"
+        round_one = db.session.scalars(select(Signature).where(Signature.amendment_number == 1)).all()
+        assert round_one and all(s.voided_at is not None for s in round_one)
+        assert all(s.voided_at is None for s in db.session.scalars(select(Signature).where(Signature.amendment_number == 0)))
+    # A review can be held meanwhile and afterwards, and a new amendment is number 2.
+    assert open_amendment(owner, agreement_id).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Amendment.number).where(Amendment.status == "open")) == 2
+    assert executed.as_("cedit").get(f"/agreements/{agreement_id}/reviews/new").status_code == 200
+
+
+def test_certificates_keep_the_original_wording_and_name_the_amendment(app, executed):
+    agreement_id = executed(date(utcnow().date().year - 1, 1, 1))
+    amend_and_sign(executed, agreement_id)
+    viewer = executed.as_("viewer")
+
+    def cells(path):
+        word = docx.Document(io.BytesIO(viewer.get(path).get_data()))
+        return "\n".join(c.text for t in word.tables for row in t.rows for c in row.cells)
+
+    assert "Both sides signed: the agreement is executed" in cells(f"/agreements/{agreement_id}/versions/0/signed.docx")
+    assert "Both sides signed: amendment 1 is executed" in cells(f"/agreements/{agreement_id}/versions/1/signed.docx")

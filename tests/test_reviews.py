@@ -154,3 +154,29 @@ def test_an_owner_records_termination_and_reviews_stop(app, executed):
     assert "this one is terminated" in editor.get(refused.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Review)) is None
+
+
+def test_odd_input_never_breaks_the_life_pages(app, executed, make_agreement, login):
+    from authoring.interview.services import set_terms
+    from authoring.models import User
+    agreement_id = executed(date(utcnow().date().year - 1, 1, 1))
+    owner = executed.as_("owner")
+    path = f"/agreements/{agreement_id}/reviews"
+    odd = owner.post(f"/agreements/{agreement_id}/amendments", data={
+        "csrf_token": csrf_token(owner, path), "reason": "x", "effective_on": "", "review": "²"})
+    assert odd.status_code == 302  # an unreadable review number is ignored, not a 500
+    # A draft with a cadence but no end date, and one ending in the year 9999.
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "owner@example.com"))
+    draft_id = make_agreement(user, title="Open-ended")
+    for end in ("", "9999-12-30"):
+        with app.test_request_context(method="POST"):
+            agreement = db.session.get(Agreement, draft_id)
+            set_terms(agreement, db.session.get(User, user.id), {
+                "timeline": {"effective_date": "2027-01-31", "end_date": end,
+                             "milestones": [{"name": "Same", "due_date": "2027-02-01"}, {"name": "Same", "due_date": "2027-02-01"}]},
+                "change": {"review_cadence": "monthly"}}, "test")
+        page = owner.get(f"/agreements/{draft_id}/reviews")
+        assert page.status_code == 200
+        reviews_drawn = page.get_data(as_text=True).count('class="mark review')
+        assert 0 < reviews_drawn <= 12 * 10 + 1  # monthly, at most ten years ahead

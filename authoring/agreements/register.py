@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, select
 
 from ..extensions import db
-from ..models import STATUSES, Agreement, Membership, Proposal, Signature
+from ..models import STATUSES, Agreement, Amendment, Membership, Proposal, Signature
 from ..reviews.reminders import REVIEW_NOTICE
 
 PER_PAGE = 25
@@ -208,10 +208,19 @@ def _renewal_open(today: date) -> ColumnElement[bool]:
 
 _PROPOSALS_AWAITING = exists().where(
     Proposal.agreement_id == Agreement.id, Proposal.status == "open", Proposal.side != Membership.side)
+
+
+def _signing_round(agreement_id) -> ColumnElement[int]:
+    """The agreement's current signing round: its latest amendment not abandoned, else 0 (as
+    reviews.amendments.signing_round), so the original's signatures never count for an amendment."""
+    return func.coalesce(select(func.max(Amendment.number)).where(
+        Amendment.agreement_id == agreement_id, Amendment.status != "abandoned").scalar_subquery(), 0)
+
+
 _SIGNATURE_AWAITED = and_(
     Agreement.status == "signing", Membership.role == "signatory",
     ~exists().where(Signature.agreement_id == Agreement.id, Signature.side == Membership.side,
-                    Signature.voided_at.is_(None)))
+                    Signature.voided_at.is_(None), Signature.amendment_number == _signing_round(Agreement.id)))
 
 
 def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str) -> list[ColumnElement[bool]]:
@@ -246,7 +255,8 @@ def _page_facts(user_id: int, agreement_ids: list[int]) -> dict[int, tuple[int, 
         .outerjoin(Proposal, and_(Proposal.agreement_id == Membership.agreement_id, Proposal.status == "open",
                                   Proposal.side != Membership.side))
         .outerjoin(Signature, and_(Signature.agreement_id == Membership.agreement_id,
-                                   Signature.side == Membership.side, Signature.voided_at.is_(None)))
+                                   Signature.side == Membership.side, Signature.voided_at.is_(None),
+                                   Signature.amendment_number == _signing_round(Membership.agreement_id)))
         .where(Membership.user_id == user_id, Membership.agreement_id.in_(agreement_ids))
         .group_by(Membership.agreement_id)
     )

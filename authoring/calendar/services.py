@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,10 +13,11 @@ from ..document import sha256_hex
 from ..document.terms import term_date, term_value
 from ..extensions import db
 from ..models import Agreement, Membership, Revision, User
-from ..reviews.schedule import CADENCE_MONTHS, review_dates
+from ..reviews.schedule import CADENCE_MONTHS, review_dates_shown
+from ..reviews.services import ENDED_STATUSES
 from ..revisions.services import revision_document
 
-IN_FORCE = ("executed",)
+LAST_DAY = date.max
 
 
 def _token_hash(token: str) -> str:
@@ -50,18 +51,21 @@ def _events_of(agreement: Agreement, terms: dict) -> list[CalendarEvent]:
     events = []
 
     def add(kind: str, day, summary: str, description: str, path: str = "", key: str = "") -> None:
+        if day >= LAST_DAY:  # an all-day event ends the next day, which must still be a date
+            return
         uid = f"agreement-{agreement.id}-{kind}-{day.isoformat()}{'-' + sha256_hex(key.encode())[:8] if key else ''}@accord"
         events.append(CalendarEvent(uid, day, summary, description, base + path, kind))
 
-    for milestone in term_value(terms, "timeline.milestones") or []:
+    for index, milestone in enumerate(term_value(terms, "timeline.milestones") or []):
         due = term_date({"m": milestone}, "m.due_date")
         name = str(milestone.get("name") or "").strip() or "Milestone"
         if due is not None:
-            add("milestone", due, f"Milestone: {name}", f"{name} is due under {where}.", key=name)
+            # The row's place keeps two milestones of one name and date apart.
+            add("milestone", due, f"Milestone: {name}", f"{name} is due under {where}.", key=f"{index}:{name}")
     effective, end = term_date(terms, "timeline.effective_date"), term_date(terms, "timeline.end_date")
     cadence = term_value(terms, "change.review_cadence")
     if effective is not None and cadence in CADENCE_MONTHS:
-        for day in review_dates(effective, cadence, end):
+        for day in review_dates_shown(effective, cadence, end):
             add("review", day, f"Review: {agreement.title}", f"Periodic review of {where}.", "/reviews")
     if agreement.renewal_opens_on is not None:
         add("renewal", agreement.renewal_opens_on, f"Renewal window opens: {agreement.title}",
@@ -72,10 +76,12 @@ def _events_of(agreement: Agreement, terms: dict) -> list[CalendarEvent]:
 
 
 def calendar_events(user: User) -> tuple[list[CalendarEvent], datetime]:
-    """Every event of the agreements in force that `user` belongs to, and the time they last changed."""
+    """Every event of the agreements in force that `user` belongs to (as executed: an amendment
+    counts once signed), and the time they last changed."""
     agreements = list(db.session.scalars(
         select(Agreement).join(Membership, Membership.agreement_id == Agreement.id)
-        .where(Membership.user_id == user.id, Agreement.status.in_(IN_FORCE)).order_by(Agreement.id)))
+        .where(Membership.user_id == user.id, Agreement.executed_revision_id.is_not(None),
+               Agreement.status.not_in(ENDED_STATUSES)).order_by(Agreement.id)))
     events: list[CalendarEvent] = []
     for agreement in agreements:
         terms = revision_document(db.session.get(Revision, agreement.executed_revision_id)).terms

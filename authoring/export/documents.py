@@ -26,7 +26,7 @@ def revision_terms_json(agreement: Agreement, number: int | None = None) -> byte
     """Revision `number` (default: the newest) as terms.json, with the signatures given so far."""
     revision = pick_revision(agreement, number)
     return terms_json(revision_document(revision), export_info(agreement, revision),
-                      signature_records(agreement, revision.hash), amendment_records(agreement, revision))
+                      signature_records(agreement, revision), amendment_records(agreement, revision))
 
 
 def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:

@@ -36,11 +36,15 @@ def tables_of(agreement: Agreement, document: Document) -> list[Table]:
     return agreement_tables(current_app.extensions["clause_library"], document.terms, agreement.language)
 
 
-def signature_records(agreement: Agreement, revision_hash: str | None = None) -> list[SignatureRecord]:
-    """Every signature (on one revision, when given), oldest first; a voided one is marked invalid."""
+def signature_records(agreement: Agreement, revision: Revision | None = None) -> list[SignatureRecord]:
+    """Every signature (on one revision, when given), oldest first; a voided one is marked invalid.
+
+    Matched by the revision row, not its hash: an amendment that restores an earlier text
+    has that text's hash, and its signatures are still its own.
+    """
     query = select(Signature).where(Signature.agreement_id == agreement.id)
-    if revision_hash is not None:
-        query = query.where(Signature.revision_hash == revision_hash)
+    if revision is not None:
+        query = query.where(Signature.revision_id == revision.id)
     rows = db.session.scalars(query.order_by(Signature.id))
     return [SignatureRecord(side=s.side, organisation=s.organisation, name=s.full_name, title=s.job_title,
                             email=s.email, signed_at=s.signed_at, ip=s.ip, revision_number=s.revision_number,
@@ -102,7 +106,7 @@ def clause_comments(agreement: Agreement) -> list[ClauseComment]:
 _EVENT_WORDS = {
     "agreement.created": "Created the agreement",
     "agreement.shared": "Shared the draft with the client",
-    "agreement.executed": "Both sides signed: executed",
+    "agreement.executed": "Both sides signed: the agreement is executed",
     "amendment.opened": "Opened the amendment",
     "agreement.reopened": "Reopened the agreement for changes",
     "turn.sent": "Sent the draft to the other side",
@@ -119,6 +123,8 @@ def _describe(event: AuditEvent) -> str:
         return f"Proposal {d.get('proposal', '')}: {action.split('.', 1)[1].replace('_', ' ')}"
     if action == "agreement.signed":
         return f"Signed revision {d.get('revision')} for the {d.get('side')} as {d.get('name')}, {d.get('title')}"
+    if action == "agreement.executed" and d.get("amendment"):
+        return f"Both sides signed: amendment {d['amendment']} is executed"
     if action == "agreement.status_changed":
         return f"Status: {d.get('status')}"
     return _EVENT_WORDS.get(action, action.replace(".", ": ").replace("_", " ").capitalize())
@@ -145,7 +151,7 @@ def execution_of(agreement: Agreement, version: Version) -> Execution:
     return Execution(
         executed_at=version.executed_at,
         executed_hash=revision.hash,
-        signatures=tuple(s for s in signature_records(agreement, revision.hash) if s.valid),
+        signatures=tuple(s for s in signature_records(agreement, revision) if s.valid),
         events=tuple(CertificateEvent(at=e.at, person=_person(users.get(e.actor_id)) if e.actor_id else "system",
                                       ip=e.ip, description=_describe(e)) for e in shown),
         revisions=tuple(RevisionSummary(number=r.number, hash=r.hash, created_at=r.created_at,

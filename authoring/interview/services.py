@@ -21,6 +21,7 @@ from ..extensions import db
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
 from ..document.terms import changed_terms
 from ..models import Agreement, Draft, HealthAcknowledgement, Membership, Proposal, User, utcnow
+from ..reviews.amendments import amendment_blockers
 from ..revisions.services import draft_of, write_draft
 from .health import RULES_BY_ID, Finding, check_health
 from .steps import STEPS, Step, apply_form, step_status, step_terms
@@ -195,7 +196,7 @@ def mark_ready(agreement: Agreement, user: User) -> None:
     if agreement.status not in ("draft", "negotiating"):
         raise NotReady([f"The agreement is {agreement.status}: only a draft or a negotiated agreement becomes ready."])
     state = readiness(agreement, document)
-    reasons = list(state.reasons)
+    reasons = list(state.reasons) + amendment_blockers(agreement, document)
     still_open = open_proposal_count(agreement)
     if still_open:
         reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open: answer or withdraw "

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from ..agreements.services import lock_agreement
 from ..audit import record
 from ..extensions import db
-from ..models import Agreement, Amendment, Membership, Review, Revision, Signature, User, utcnow
+from ..models import Agreement, Amendment, Membership, Proposal, Review, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
 
 
@@ -47,12 +47,18 @@ def open_amendment_of(agreement: Agreement) -> Amendment | None:
 
 
 def signing_round(agreement: Agreement) -> int:
-    """Whose signatures count now: the open amendment's, else the latest executed version's (0: the original)."""
-    amendment = open_amendment_of(agreement)
-    if amendment is not None:
-        return amendment.number
+    """Whose signatures count now: the latest amendment not abandoned - the open one, or else
+    the last executed - and 0 (the original) before any."""
     return db.session.scalar(select(func.max(Amendment.number)).where(
-        Amendment.agreement_id == agreement.id, Amendment.status == "executed")) or 0
+        Amendment.agreement_id == agreement.id, Amendment.status != "abandoned")) or 0
+
+
+def amendment_blockers(agreement: Agreement, document) -> list[str]:
+    """Why an open amendment cannot be readied or signed: it must change something."""
+    amendment = open_amendment_of(agreement)
+    if amendment is not None and document.sha256() == amendment.base_revision.hash:
+        return [f"Amendment {amendment.number} changes nothing yet: propose a change, or abandon it."]
+    return []
 
 
 def versions_of(agreement: Agreement) -> list[Version]:
@@ -69,10 +75,6 @@ def versions_of(agreement: Agreement) -> list[Version]:
                                                             Amendment.status == "executed").order_by(Amendment.number))
     versions += [Version(a.number, a.revision, a.executed_at, a.effective_on) for a in amendments]
     return versions
-
-
-def version_of(agreement: Agreement, number: int) -> Version | None:
-    return next((v for v in versions_of(agreement) if v.number == number), None)
 
 
 def open_amendment(agreement: Agreement, user: User, membership: Membership, *, reason: str,
@@ -102,6 +104,39 @@ def open_amendment(agreement: Agreement, user: User, membership: Membership, *, 
                 f"Amendment {number} to “{agreement.title}” opened",
                 f"{user.name} opened amendment {number}: {reason}\nPropose changes on the agreement's pages; "
                 f"it is signed like the original.", path="/negotiation")
+    db.session.commit()
+    return amendment
+
+
+def abandon_amendment(agreement: Agreement, user: User, membership: Membership, reason: str) -> Amendment:
+    """An owner gives up the open amendment: the text goes back to the executed version, the
+    round's signatures are void, open proposals are withdrawn; the agreement stays as executed."""
+    from ..revisions.services import draft_of, revision_document, write_draft
+
+    if membership.role != "owner":
+        raise AmendmentError("Only an owner abandons an amendment.")
+    draft, _document = draft_of(agreement, for_update=True)
+    amendment = open_amendment_of(agreement)
+    if amendment is None:
+        db.session.rollback()
+        raise AmendmentError("No amendment is being negotiated.")
+    now = utcnow()
+    for signature in db.session.scalars(select(Signature).where(
+            Signature.agreement_id == agreement.id, Signature.amendment_number == amendment.number,
+            Signature.voided_at.is_(None))):
+        signature.voided_at, signature.void_reason = now, f"amendment {amendment.number} was abandoned: {reason}"
+    for proposal in db.session.scalars(select(Proposal).where(Proposal.agreement_id == agreement.id,
+                                                              Proposal.status == "open")):
+        proposal.status, proposal.responded_by_id, proposal.responded_at = "withdrawn", user.id, now
+        proposal.response_reason = f"amendment {amendment.number} was abandoned"
+    agreement.status = "negotiating"  # unlocks the draft for the reset below
+    write_draft(draft, revision_document(db.session.get(Revision, agreement.executed_revision_id)), user)
+    agreement.status, agreement.turn = "executed", None
+    amendment.status = "abandoned"
+    record("amendment.abandoned", actor=user, agreement=agreement, number=amendment.number, reason=reason)
+    queue_email(agreement, recipients(agreement, exclude=user), "amendment.abandoned",
+                f"Amendment {amendment.number} to “{agreement.title}” abandoned",
+                f"{user.name} abandoned amendment {amendment.number}: {reason}\nThe agreement stays as executed.")
     db.session.commit()
     return amendment
 

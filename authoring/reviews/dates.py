@@ -11,7 +11,7 @@ from datetime import date
 from ..document.terms import term_date, term_value
 from ..models import Agreement, Review
 from ..render.timeline import Mark, TimelineData
-from .schedule import CADENCE_MONTHS, renewal_window, review_dates
+from .schedule import CADENCE_MONTHS, renewal_window, review_dates_shown
 from .services import lead_days
 
 
@@ -43,7 +43,7 @@ def timeline_data(agreement: Agreement, terms: dict, reviews: list[Review], toda
     held = {review.due_on for review in reviews if review.due_on}
     cadence = term_value(terms, "change.review_cadence")
     if start is not None and cadence in CADENCE_MONTHS:
-        marks += [Mark(day, "Review", "review") for day in review_dates(start, cadence, end) if day not in held]
+        marks += [Mark(day, "Review", "review") for day in review_dates_shown(start, cadence, end) if day not in held]
     marks += [Mark(review.held_on, f"Review {review.number} held", "review") for review in reviews]
     if agreement.executed_at is not None:
         marks.append(Mark(agreement.executed_at.date(), "Signed by both sides", "signature"))

@@ -76,3 +76,8 @@ class AmendmentForm(FlaskForm):
         DataRequired("Say what the amendment is for; the other side reads it."), Length(max=LONG)])
     effective_on = DateField("Effective from (optional; default: the day it is signed)", validators=[Optional()])
     review = HiddenField()
+
+
+class AbandonForm(FlaskForm):
+    reason = TextAreaField("Why the amendment is abandoned", filters=[_strip], validators=[
+        DataRequired("Say why; the other side reads it."), Length(max=LONG)])

@@ -1,6 +1,6 @@
 """Reminders, run daily by cron (`flask --app app remind`): what falls due, to whom, once.
 
-For every executed agreement: a review due within 14 days, the renewal window once it
+For every agreement in force (executed, also while an amendment is negotiated): a review due within 14 days, the renewal window once it
 opens, a milestone due within 7 days, and a milestone overdue. Each reminder goes to the
 members who act on it - owners and editors of both sides - and is recorded in
 `reminders_sent` under its subject ("review:2027-04-01"), so a second run (the same day
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit import record
 from ..document.terms import term_date, term_value
@@ -20,10 +20,12 @@ from ..extensions import db
 from ..models import Agreement, ReminderSent, Revision
 from ..notifications import queue_email, recipients
 from ..revisions.services import revision_document
+from .services import ENDED_STATUSES
 
 REVIEW_NOTICE = timedelta(days=14)
 MILESTONE_NOTICE = timedelta(days=7)
 ACTING_ROLES = ("owner", "editor")
+_REMIND_LOCK = 0x72656D64  # "remd"
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,14 @@ def _renewed(agreement: Agreement) -> bool:
 def remind(today: date) -> int:
     """Queue every reminder due on `today` that was not sent before; returns how many were queued."""
     queued = 0
-    agreements = db.session.scalars(select(Agreement).where(Agreement.status == "executed").order_by(Agreement.id)).all()
+    if db.engine.dialect.name == "postgresql":
+        # Two runs at once would both send and then collide on reminders_sent: one runs at a time.
+        db.session.execute(select(func.pg_advisory_xact_lock(_REMIND_LOCK)))
+    agreements = db.session.scalars(select(Agreement).where(
+        Agreement.executed_revision_id.is_not(None), Agreement.status.not_in(ENDED_STATUSES)).order_by(Agreement.id)).all()
     for agreement in agreements:
-        if agreement.ends_on is not None and agreement.ends_on < today and not _renewed(agreement):
+        if (agreement.status == "executed" and agreement.ends_on is not None and agreement.ends_on < today
+                and not _renewed(agreement)):
             agreement.status = "expired"
             record("agreement.expired", agreement=agreement, ended_on=agreement.ends_on.isoformat())
             continue

@@ -1,6 +1,8 @@
 """The agreement's life: its timeline, the review schedule and past reviews, recording a review, termination."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -12,12 +14,12 @@ from ..render.timeline import timeline_svg
 from ..revisions.services import draft_of, revision_document
 from .dates import timeline_data
 from ..models.lifecycle import TEXT_MAX
-from .amendments import AmendmentError, open_amendment, open_amendment_of, versions_of
-from .forms import AmendmentForm, ReviewForm, TerminationForm
+from .amendments import AmendmentError, abandon_amendment, open_amendment, open_amendment_of, versions_of
+from .forms import AbandonForm, AmendmentForm, ReviewForm, TerminationForm
 from .renewal import renew
 from .measurements import MAX_BYTES, MeasurementsInvalid, read_measurements
 from .services import (
-    REVIEWABLE_STATUSES, Achieved, ReviewError, executed_terms, record_review, results_from, reviews_of, targets_of, terminate,
+    Achieved, ReviewError, in_force, executed_terms, record_review, results_from, reviews_of, targets_of, terminate,
 )
 
 bp = Blueprint("reviews", __name__)
@@ -39,7 +41,7 @@ def _termination_form(agreement, form=None) -> TerminationForm:
     return form
 
 
-def _index(agreement, membership, termination=None, amendment=None, status=200):
+def _index(agreement, membership, termination=None, amendment=None, abandon=None, status=200):
     reviews = reviews_of(agreement)
     terms = executed_terms(agreement) if agreement.executed_revision_id else draft_of(agreement)[1].terms
     timeline = timeline_svg(timeline_data(agreement, terms, reviews, utcnow().date()))
@@ -49,7 +51,7 @@ def _index(agreement, membership, termination=None, amendment=None, status=200):
                            timeline=timeline, termination=_termination_form(agreement, termination),
                            predecessor=next((a for a in linked if a.id == agreement.predecessor_id), None),
                            successor=next((a for a in linked if a.predecessor_id == agreement.id), None),
-                           renew_form=FlaskForm(),
+                           renew_form=FlaskForm(), abandon_form=abandon or AbandonForm(),
                            amendment_form=amendment or AmendmentForm(), versions=versions_of(agreement),
                            open_amendment=open_amendment_of(agreement)), status
 
@@ -81,8 +83,8 @@ def _form_for(targets) -> ReviewForm:
 @bp.route("/agreements/<int:agreement_id>/reviews/new", methods=["GET", "POST"])
 @agreement_route("edit")
 def new(agreement, membership):
-    if agreement.status not in REVIEWABLE_STATUSES:
-        flash(f"Reviews are held on an executed agreement; this one is {agreement.status}.", "error")
+    if not in_force(agreement):
+        flash(f"Reviews are held on an agreement in force; this one is {agreement.status}.", "error")
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
     targets = targets_of(executed_terms(agreement))
     form = _form_for(targets)
@@ -131,7 +133,7 @@ def open_amendment_page(agreement, membership):
     form = AmendmentForm()
     if form.validate_on_submit():
         review = None
-        if form.review.data and form.review.data.isdigit():
+        if re.fullmatch(r"[0-9]{1,9}", form.review.data or ""):
             review = db.session.scalar(select(Review).where(Review.agreement_id == agreement.id,
                                                             Review.number == int(form.review.data)))
         try:
@@ -158,3 +160,18 @@ def renew_agreement(agreement, membership):
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
     flash(f"Renewal drafted as “{successor.title}”: check the new dates, then share it with the other side.", "success")
     return redirect(url_for("agreements.show", agreement_id=successor.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/amendments/abandon")
+@agreement_route("manage")
+def abandon_amendment_page(agreement, membership):
+    form = AbandonForm()
+    if form.validate_on_submit():
+        try:
+            amendment = abandon_amendment(agreement, g.user, membership, form.reason.data)
+        except AmendmentError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Amendment {amendment.number} abandoned: the agreement stays as executed.", "success")
+        return redirect(url_for("reviews.index", agreement_id=agreement.id))
+    return _index(agreement, membership, abandon=form, status=422)

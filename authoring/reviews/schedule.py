@@ -47,6 +47,19 @@ def review_dates(effective: date, cadence: str, end: date | None = None) -> Iter
     return _reviews_from(effective, step, 1, end)
 
 
+HORIZON_YEARS = 10
+
+
+def review_dates_shown(effective: date, cadence: str, end: date | None = None) -> Iterator[date]:
+    """The review dates worth showing (timeline, calendar): within the term and at most
+    HORIZON_YEARS after the effective date, so a missing or far-off end date cannot run on."""
+    try:
+        horizon = add_months(effective, 12 * HORIZON_YEARS)
+    except ValueError:  # near the last year a date can hold
+        horizon = date.max
+    return review_dates(effective, cadence, min(end, horizon) if end else horizon)
+
+
 def next_review(effective: date, cadence: str, after: date, end: date | None = None) -> date | None:
     """The first scheduled review strictly after `after`, or None when there is none up to `end`."""
     step = cadence_months(cadence)

@@ -9,7 +9,7 @@ plus participants, notes, decisions and actions with owners and due dates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,7 +26,12 @@ from ..revisions.services import revision_document
 from .measurements import Measurement
 from .schedule import CADENCE_MONTHS, next_review, renewal_window, review_dates
 
-REVIEWABLE_STATUSES = ("executed",)
+ENDED_STATUSES = ("terminated", "expired")
+
+
+def in_force(agreement: Agreement) -> bool:
+    """Executed and not ended - also while an amendment to it is being negotiated."""
+    return agreement.executed_revision_id is not None and agreement.status not in ENDED_STATUSES
 
 
 class ReviewError(Exception):
@@ -107,8 +112,15 @@ def scheduled_review(terms: dict[str, Any], held_on: date) -> date | None:
 
 
 def schedule_after_execution(agreement: Agreement, document: Document) -> None:
-    """Called when an agreement (or an amendment) is executed: the first review from today on."""
-    schedule(agreement, document.terms, utcnow().date())
+    """Called when an agreement (or an amendment) is executed: its dates follow the executed terms,
+    and the next review is the first from today on - or, after an amendment, the one still
+    overdue, which signing an amendment does not excuse."""
+    agreement.effective_on = term_date(document.terms, "timeline.effective_date")
+    agreement.ends_on = term_date(document.terms, "timeline.end_date")
+    today = utcnow().date()
+    overdue = agreement.next_review_on
+    after = overdue - timedelta(days=1) if overdue is not None and overdue <= today else today
+    schedule(agreement, document.terms, after)
 
 
 @dataclass(frozen=True)
@@ -148,9 +160,9 @@ def record_review(agreement: Agreement, user: User, *, held_on: date, participan
                   actions: list[dict[str, Any]]) -> Review:
     """Store a completed review and schedule the next one after it, in one transaction."""
     lock_agreement(agreement.id)
-    if agreement.status not in REVIEWABLE_STATUSES:
+    if not in_force(agreement):
         db.session.rollback()
-        raise ReviewError(f"The agreement is {agreement.status}: reviews are held on an executed agreement.")
+        raise ReviewError(f"The agreement is {agreement.status}: reviews are held on an agreement in force.")
     if held_on > utcnow().date():
         db.session.rollback()
         raise ReviewError("A review is recorded once it was held: the date cannot be in the future.")

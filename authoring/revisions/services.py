@@ -95,9 +95,11 @@ def write_draft(draft: Draft, document: Document, editor: User) -> None:
     agreement = db.session.get(Agreement, draft.agreement_id)
     if agreement.status in LOCKED_STATUSES:
         raise DraftLocked(agreement.status)
-    # The register sorts and filters by these: they follow the terms.
-    agreement.effective_on = term_date(document.terms, "timeline.effective_date")
-    agreement.ends_on = term_date(document.terms, "timeline.end_date")
+    # The register sorts and filters by these: they follow the terms being drafted - until the
+    # agreement is executed, when they follow the executed terms (an amendment counts once signed).
+    if agreement.executed_revision_id is None:
+        agreement.effective_on = term_date(document.terms, "timeline.effective_date")
+        agreement.ends_on = term_date(document.terms, "timeline.end_date")
     draft.document = document.canonical_json().decode("utf-8")
     draft.version += 1
     draft.updated_at = utcnow()

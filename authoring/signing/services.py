@@ -22,7 +22,7 @@ from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
 from ..models import Agreement, AuditEvent, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
-from ..reviews.amendments import finish_amendment, signing_round
+from ..reviews.amendments import amendment_blockers, finish_amendment, signing_round
 from ..reviews.services import schedule_after_execution
 from ..revisions.services import cut_revision, draft_of, latest_revision, revision_document
 from .seal import signature_mac
@@ -88,6 +88,7 @@ def _blocking(agreement: Agreement, document) -> list[str]:
                    f"complete, every proposal is answered and the checks pass (Interview › Review)."]
     else:
         reasons = list(readiness(agreement, document).reasons)
+    reasons += amendment_blockers(agreement, document)
     still_open = open_proposal_count(agreement)
     if still_open:
         reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open.")

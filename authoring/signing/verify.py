@@ -76,14 +76,15 @@ def verify_file(raw: bytes) -> Verdict:
     return _verify_terms(raw)
 
 
-def _executed(agreement_id: int | None, revision_hash: str) -> tuple[Agreement, Version] | None:
-    """The agreement and its executed version (original or amendment) with that hash."""
+def _executed(agreement_id: int | None, revision_number: int | None, revision_hash: str) -> tuple[Agreement, Version] | None:
+    """The agreement and its executed version (original or amendment) of that revision number and hash."""
     if agreement_id is None or not 0 < agreement_id <= MAX_ID:
         return None
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None or agreement.executed_revision_id is None:
         return None
-    version = next((v for v in versions_of(agreement) if v.revision.hash == revision_hash), None)
+    version = next((v for v in versions_of(agreement)
+                    if v.revision.hash == revision_hash and v.revision.number == revision_number), None)
     return (agreement, version) if version is not None else None
 
 
@@ -92,7 +93,7 @@ def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
     rows = list(db.session.scalars(select(Signature).where(Signature.agreement_id == agreement.id)))
     problems = [f"The signature of {s.full_name} was altered in the database after it was sealed."
                 for s in rows if not signature_intact(s)]
-    signed = {s.side for s in rows if not s.void and s.revision_hash == revision.hash and signature_intact(s)}
+    signed = {s.side for s in rows if not s.void and s.revision_id == revision.id and signature_intact(s)}
     problems += [f"The record holds no sealed signature of the {side} on this revision."
                  for side in ("provider", "client") if side not in signed]
     problems += [str(p).capitalize() + "." for p in verify_chain(agreement.id)]
@@ -101,7 +102,7 @@ def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
 
 def _verdict(kind: str, agreement: Agreement, revision: Revision, differences: list[str]) -> Verdict:
     problems = _record_problems(agreement, revision)
-    signatures = [s for s in signature_records(agreement, revision.hash) if s.valid]
+    signatures = [s for s in signature_records(agreement, revision) if s.valid]
     return Verdict(not differences and not problems, kind, differences + problems, agreement.id, agreement.title,
                    revision.number, revision.hash, signatures)
 
@@ -134,11 +135,11 @@ def visible_text(parts: dict[str, bytes]) -> list[str]:
     return lines
 
 
-def _claim(parts: dict[str, bytes]) -> tuple[int, str] | None:
-    """(agreement id, revision hash) from the identifier property, read before anything else."""
+def _claim(parts: dict[str, bytes]) -> tuple[int, int, str] | None:
+    """(agreement id, revision number, hash) from the identifier property, read before anything else."""
     core = _xml(parts.get("docProps/core.xml", b"<none/>"))
     found = IDENTIFIER.search("".join(core.itertext()))
-    return (int(found.group(1)), found.group(3)) if found else None
+    return (int(found.group(1)), int(found.group(2)), found.group(3)) if found else None
 
 
 def _verify_docx(raw: bytes) -> Verdict:
@@ -203,7 +204,7 @@ def _verify_terms(raw: bytes) -> Verdict:
         first = "; ".join(f"{p or '(the file)'}: {m}" for p, m in error.errors[:3])
         return Verdict(False, "terms file", [f"It is not a valid terms file ({first})."])
     claim = json.loads(raw)
-    found = _executed(imported.source_agreement_id, claim["revision"]["sha256"])
+    found = _executed(imported.source_agreement_id, imported.source_revision, claim["revision"]["sha256"])
     if found is None:
         return Verdict(False, "terms file", [NOT_FOUND])
     agreement, version = found
@@ -211,7 +212,7 @@ def _verify_terms(raw: bytes) -> Verdict:
     if imported.source_sha256 != revision.hash:
         return _verdict("terms file", agreement, revision,
                         ["Its terms or clause texts differ from the signed revision (their hash does not match)."])
-    recorded = signature_records(agreement, revision.hash)
+    recorded = signature_records(agreement, revision)
     expected = json.loads(json.dumps(terms_file(imported.document, export_info(agreement, revision), recorded,
                                                 amendment_records(agreement, revision))))
     # A file exported while the agreement was being signed lists fewer signatures, and the status
