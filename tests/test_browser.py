@@ -20,6 +20,19 @@ TITLE = "Umowa serwisowa — Łódź"
 
 # Helpers ----------------------------------------------------------------------------
 
+def log_in_and_open(page, base: str, email: str, title: str, agreement_id: int) -> str:
+    """Log in through the form and open the agreement `title` from the dashboard; returns its URL."""
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/agreements")
+    page.get_by_role("link", name=title, exact=True).click()
+    url = f"{base}/agreements/{agreement_id}"
+    page.wait_for_url(url)
+    return url
+
+
 def fill_registration(page, name: str, email: str, password: str = PASSWORD) -> None:
     """Fill and send the register form the page is showing."""
     page.get_by_label("Full name").fill(name)

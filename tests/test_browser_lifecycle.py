@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import PASSWORD
+from test_browser import log_in_and_open
 from playwright.sync_api import expect
 
 from authoring.models import utcnow
@@ -38,19 +39,6 @@ def status(page):
     return page.get_by_role("status")
 
 
-def log_in_and_open(page, base: str, email: str, agreement_id: int) -> str:
-    """Log in through the form and open the agreement from the dashboard; returns its URL."""
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/agreements")
-    page.get_by_role("link", name=TITLE, exact=True).click()
-    url = f"{base}/agreements/{agreement_id}"
-    page.wait_for_url(url)
-    return url
-
-
 def open_tab(page, name: str, url: str) -> None:
     agreement_tab(page, name).click()
     page.wait_for_url(url)
@@ -68,7 +56,7 @@ def next_quarterly_review(effective: date, today: date) -> date:
 
 
 def sign(page, base: str, email: str, agreement_id: int, full_name: str, title: str) -> str:
-    url = log_in_and_open(page, base, email, agreement_id)
+    url = log_in_and_open(page, base, email, TITLE, agreement_id)
     open_tab(page, "Sign & export", f"{url}/sign")
     shown_hash = page.get_by_test_id("signing-hash").inner_text()
     number = re.search(r"revision (\d+)", page.locator("#status strong").inner_text()).group(1)
@@ -90,7 +78,7 @@ def test_a_review_leads_to_an_amendment_that_is_negotiated_signed_and_listed_as_
 
     # 1. The client's editor finds the timeline and the next review date on "Timeline & reviews".
     client = new_page()
-    agreement_url = log_in_and_open(client, base, "cedit@example.com", agreement_id)
+    agreement_url = log_in_and_open(client, base, "cedit@example.com", TITLE, agreement_id)
     reviews_url = f"{agreement_url}/reviews"
     open_tab(client, "Timeline & reviews", reviews_url)
     timeline = client.locator("section").filter(has=client.get_by_role("heading", name="Timeline", exact=True))
@@ -127,7 +115,7 @@ def test_a_review_leads_to_an_amendment_that_is_negotiated_signed_and_listed_as_
 
     # 3. The provider's owner opens an amendment from "Timeline & reviews".
     owner = new_page()
-    log_in_and_open(owner, base, "owner@example.com", agreement_id)
+    log_in_and_open(owner, base, "owner@example.com", TITLE, agreement_id)
     banner = "An amendment to the executed agreement is being negotiated"
     expect(owner.get_by_text(banner)).to_have_count(0)
     open_tab(owner, "Timeline & reviews", reviews_url)

@@ -16,6 +16,7 @@ import re
 import docx
 import pytest
 from conftest import PASSWORD
+from test_browser import log_in_and_open
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -51,13 +52,7 @@ def ready_agreement(app, make_user, make_agreement, add_member) -> int:
 
 def open_signing_page(page, base: str, email: str, agreement_id: int) -> str:
     """Log in through the form, open the agreement from the dashboard, then its Sign & export tab."""
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/agreements")
-    page.get_by_role("link", name=TITLE, exact=True).click()
-    page.wait_for_url(f"{base}/agreements/{agreement_id}")
+    log_in_and_open(page, base, email, TITLE, agreement_id)
     page.get_by_role("navigation", name="Agreement").get_by_role("link", name="Sign & export").click()
     page.wait_for_url(f"{base}/agreements/{agreement_id}/sign")
     return page.get_by_test_id("signing-hash").inner_text()
