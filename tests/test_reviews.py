@@ -180,3 +180,13 @@ def test_odd_input_never_breaks_the_life_pages(app, executed, make_agreement, lo
         assert page.status_code == 200
         reviews_drawn = page.get_data(as_text=True).count('class="mark review')
         assert 0 < reviews_drawn <= 12 * 10 + 1  # monthly, at most ten years ahead
+
+
+def test_an_overdue_review_is_called_overdue(app, executed):
+    today = utcnow().date()
+    agreement_id = executed(date(today.year - 1, 1, 1))
+    with app.app_context():
+        db.session.get(Agreement, agreement_id).next_review_on = today - timedelta(days=3)
+        db.session.commit()
+    page = executed.as_("viewer").get(f"/agreements/{agreement_id}/reviews").get_data(as_text=True)
+    assert f"The review due on {(today - timedelta(days=3)).isoformat()} is overdue." in page

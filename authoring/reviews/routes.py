@@ -44,14 +44,15 @@ def _termination_form(agreement, form=None) -> TerminationForm:
 def _index(agreement, membership, termination=None, amendment=None, abandon=None, status=200):
     reviews = reviews_of(agreement)
     terms = executed_terms(agreement) if agreement.executed_revision_id else draft_of(agreement)[1].terms
-    timeline = timeline_svg(timeline_data(agreement, terms, reviews, utcnow().date()))
+    today = utcnow().date()
+    timeline = timeline_svg(timeline_data(agreement, terms, reviews, today))
     linked = db.session.scalars(select(Agreement).where(
         (Agreement.id == agreement.predecessor_id) | (Agreement.predecessor_id == agreement.id))).all()
     return render_template("reviews/index.html", agreement=agreement, membership=membership, reviews=reviews,
                            timeline=timeline, termination=_termination_form(agreement, termination),
                            predecessor=next((a for a in linked if a.id == agreement.predecessor_id), None),
                            successor=next((a for a in linked if a.predecessor_id == agreement.id), None),
-                           renew_form=FlaskForm(), abandon_form=abandon or AbandonForm(),
+                           renew_form=FlaskForm(), abandon_form=abandon or AbandonForm(), today=today,
                            amendment_form=amendment or AmendmentForm(), versions=versions_of(agreement),
                            open_amendment=open_amendment_of(agreement)), status
 
