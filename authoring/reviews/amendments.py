@@ -21,6 +21,8 @@ from ..audit import record
 from ..extensions import db
 from ..models import Agreement, Amendment, Membership, Proposal, Review, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
+from ..redline import redline_between
+from ..revisions.services import draft_of, revision_document, write_draft
 
 
 class AmendmentError(Exception):
@@ -111,8 +113,6 @@ def open_amendment(agreement: Agreement, user: User, membership: Membership, *, 
 def abandon_amendment(agreement: Agreement, user: User, membership: Membership, reason: str) -> Amendment:
     """An owner gives up the open amendment: the text goes back to the executed version, the
     round's signatures are void, open proposals are withdrawn; the agreement stays as executed."""
-    from ..revisions.services import draft_of, revision_document, write_draft
-
     if membership.role != "owner":
         raise AmendmentError("Only an owner abandons an amendment.")
     draft, _document = draft_of(agreement, for_update=True)
@@ -163,9 +163,6 @@ class ClauseAmendment:
 
 def amended_clauses(agreement: Agreement) -> dict[str, list[ClauseAmendment]]:
     """Clause key -> the executed amendments that changed it (for the markers on the text as amended)."""
-    from ..redline import redline_between
-    from ..revisions.services import revision_document
-
     changed: dict[str, list[ClauseAmendment]] = {}
     amendments = db.session.scalars(select(Amendment).where(Amendment.agreement_id == agreement.id,
                                                             Amendment.status == "executed").order_by(Amendment.number))
