@@ -475,27 +475,35 @@ json_values = st.recursive(
 )
 
 
-def outcome(raw: bytes) -> str:
+def outcome(raw: bytes) -> ImportedTerms | TermsFileInvalid:
+    """What reading `raw` gives: the imported terms, or the refusal (anything else propagates and fails)."""
     try:
-        result = read_terms_file(raw)
+        return read_terms_file(raw)
     except TermsFileInvalid as error:
-        assert error.errors and all(isinstance(p, str) and isinstance(m, str) for p, m in error.errors)
-        str(error).encode("utf-8")  # printable
-        return "refused"
-    assert isinstance(result, ImportedTerms)
-    return "read"
+        return error
+
+
+def assert_well_formed_refusal(error: TermsFileInvalid) -> None:
+    assert error.errors and all(isinstance(p, str) and isinstance(m, str) for p, m in error.errors)
+    assert str(error).encode("utf-8")  # printable, and says something
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_are_read_or_refused(raw):
-    outcome(raw)
+    # 300 random bytes are never a complete terms file: always a refusal that lists its problems.
+    result = outcome(raw)
+    assert isinstance(result, TermsFileInvalid)
+    assert_well_formed_refusal(result)
 
 
 @settings(max_examples=200, deadline=None)
 @given(json_values)
 def test_any_json_is_read_or_refused(value):
-    outcome(json.dumps(value).encode())
+    # No random JSON value carries the schema's required members: always a refusal.
+    result = outcome(json.dumps(value).encode())
+    assert isinstance(result, TermsFileInvalid)
+    assert_well_formed_refusal(result)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -513,4 +521,14 @@ def test_any_change_to_a_valid_file_is_read_or_refused(valid, data, replacement)
             parent[key] = replacement
         elif isinstance(parent, dict):
             del parent[key]
-    outcome(json.dumps(changed, ensure_ascii=data.draw(st.booleans())).encode("utf-8", "surrogatepass"))
+    result = outcome(json.dumps(changed, ensure_ascii=data.draw(st.booleans())).encode("utf-8", "surrogatepass"))
+    if isinstance(result, TermsFileInvalid):
+        assert changed != valid  # the untouched file is always read
+        assert_well_formed_refusal(result)
+        return
+    # Read: exactly the document the changed file describes, and the original's hash is
+    # claimed only when that document is still the original one.
+    assert isinstance(result, ImportedTerms)
+    assert result.document.sha256() == document_of(changed).sha256()
+    original = valid["revision"]["sha256"]
+    assert result.source_sha256 == (original if result.document.sha256() == original else None)
