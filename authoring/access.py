@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .accounts.sessions import login_required
 from .extensions import db
 from .models import Agreement, Membership
+from .models.base import MAX_ID
 
 # What each role may do. Later features add their actions here, never in views.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -40,7 +41,7 @@ def membership_of(user_id: int, agreement_id: int) -> Membership | None:
 def require(agreement_id: int, action: str) -> tuple[Agreement, Membership]:
     """The agreement and the caller's membership, or 404 (not a member) / 403 (role too weak)."""
     # An id beyond the database's integers cannot exist (and would overflow the query).
-    in_range = 0 < agreement_id < 2**63
+    in_range = 0 < agreement_id <= MAX_ID
     membership = membership_of(g.user.id, agreement_id) if g.user is not None and in_range else None
     if membership is None:
         abort(404)

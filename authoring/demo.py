@@ -19,6 +19,7 @@ from .negotiation.services import accept, propose, send_to_other_side, share
 from .revisions.services import cut_revision, draft_of, edit_clause_text
 from .models import utcnow
 from .reviews.amendments import open_amendment
+from .reviews.renewal import shift_dated_rows
 from .reviews.schedule import add_months
 from .reviews.services import Achieved, executed_terms, record_review, results_from, targets_of
 from .signing.services import sign
@@ -70,11 +71,9 @@ def _under_way(terms: dict, today: date) -> dict:
     start = date.fromisoformat(terms["timeline"]["effective_date"])
     months = (today.year * 12 + today.month - 7) - (start.year * 12 + start.month)
     moved = copy.deepcopy(terms)
-    for row, field in [(moved["timeline"], "effective_date"), (moved["timeline"], "end_date"),
-                       *((m, "due_date") for m in moved["timeline"]["milestones"]),
-                       *((p, "date") for p in moved["costs"]["payment_schedule"])]:
-        if row.get(field):
-            row[field] = add_months(date.fromisoformat(row[field]), months).isoformat()
+    for field in ("effective_date", "end_date"):
+        moved["timeline"][field] = add_months(date.fromisoformat(moved["timeline"][field]), months).isoformat()
+    shift_dated_rows(moved, months)
     return moved
 
 
@@ -104,7 +103,7 @@ def _executed(users):
     _both_sign(agreement, member, director, signer)
 
     # The first quarterly review, two days after it fell due: one service level missed.
-    first = add_months(date.fromisoformat(_draft_terms(agreement)["timeline"]["effective_date"]), 3)
+    first = add_months(agreement.effective_on, 3)
     held = min(first + timedelta(days=2), today)
     targets = targets_of(executed_terms(agreement))
     achieved = [Achieved(t.service_level, Decimal("99.82") if t.unit == "percent" else
@@ -135,10 +134,6 @@ def _both_sign(agreement, member, director, signer):
         _draft, document = draft_of(agreement)
         sign(agreement, person, member[person.id], password=DEMO_PASSWORD, full_name=person.name, job_title=title,
              consent=True, shown_hash=document.sha256())
-
-
-def _draft_terms(agreement) -> dict:
-    return draft_of(agreement)[1].terms
 
 
 def _negotiate(agreement, users, key):

@@ -217,3 +217,11 @@ def test_certificates_keep_the_original_wording_and_name_the_amendment(app, exec
 
     assert "Both sides signed: the agreement is executed" in cells(f"/agreements/{agreement_id}/versions/0/signed.docx")
     assert "Both sides signed: amendment 1 is executed" in cells(f"/agreements/{agreement_id}/versions/1/signed.docx")
+
+
+def test_an_amendment_form_refused_after_a_review_keeps_naming_that_review(app, executed):
+    agreement_id = executed(date(utcnow().date().year - 1, 1, 1))
+    refused = open_amendment(executed.as_("owner"), agreement_id, reason="", review="7")
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'name="review" value="7"' in page and "Say what the amendment is for" in page

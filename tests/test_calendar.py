@@ -75,3 +75,11 @@ def test_a_person_sees_only_their_own_agreements(app, demo, login, make_user):
     outsider = login(app.test_client(), "outsider@example.com")
     calendar = icalendar.Calendar.from_ical(app.test_client().get(feed_path(outsider)).get_data())
     assert list(calendar.walk("VEVENT")) == []
+
+
+def test_switching_the_feed_off_is_confirmed(app, demo, login):
+    client = login(app.test_client(), "provider@example.com", DEMO_PASSWORD)
+    assert feed_path(client) is not None
+    page = client.post("/account/calendar", data={"csrf_token": csrf_token(client, "/account/calendar"),
+                                                  "action": "revoke"}, follow_redirects=True).get_data(as_text=True)
+    assert "Your calendar feed is off" in page

@@ -190,3 +190,30 @@ def test_an_overdue_review_is_called_overdue(app, executed):
         db.session.commit()
     page = executed.as_("viewer").get(f"/agreements/{agreement_id}/reviews").get_data(as_text=True)
     assert f"The review due on {(today - timedelta(days=3)).isoformat()} is overdue." in page
+
+
+def test_impossible_review_and_termination_dates_are_refused_with_a_message(app, executed):
+    today = utcnow().date()
+    agreement_id = executed(date(today.year - 1, 1, 1))
+    before = post_review(executed.as_("cedit"), agreement_id, {
+        "held_on": "2001-01-01", "provider_participants": "Pia", "client_participants": "Carl"})
+    assert before.status_code == 422 and "check the date" in before.get_data(as_text=True)
+    nan = post_review(executed.as_("cedit"), agreement_id, {
+        "held_on": today.isoformat(), "provider_participants": "Pia", "client_participants": "Carl",
+        "achieved-0-achieved": "NaN"})
+    assert nan.status_code == 422 and "Enter a number" in nan.get_data(as_text=True)
+    assert executed.as_("viewer").get(f"/agreements/{agreement_id}/reviews/99999999999999999999999").status_code == 404
+    owner = executed.as_("owner")
+    path = f"/agreements/{agreement_id}/reviews"
+    early = owner.post(f"/agreements/{agreement_id}/terminate", data={
+        "csrf_token": csrf_token(owner, path), "terminated_on": "2001-01-01", "reason": "x", "clause": ""})
+    assert early.status_code == 422 and "cannot end before it took effect" in early.get_data(as_text=True)
+    assert owner.post(f"/agreements/{agreement_id}/terminate", data={
+        "csrf_token": csrf_token(owner, path), "terminated_on": today.isoformat(), "reason": "x",
+        "clause": ""}).status_code == 302
+    # A second tab still showing the form: the refusal is shown, not swallowed.
+    again = owner.post(f"/agreements/{agreement_id}/terminate", data={
+        "csrf_token": csrf_token(owner, path), "terminated_on": today.isoformat(), "reason": "y", "clause": ""})
+    assert again.status_code == 422 and "only an agreement in force is terminated" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Review)) is None

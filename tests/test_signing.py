@@ -257,3 +257,34 @@ def test_a_terms_file_downloaded_while_signing_verifies_once_executed(app, deal,
     path.write_bytes(forged)
     result = runner.invoke(args=["verify", str(path)])
     assert result.exit_code == 1 and "It lists a signature that is not on record." in result.output, result.output
+
+
+def test_a_signing_form_without_its_text_hash_says_to_reload(app, deal):
+    client = deal.as_("psigner")
+    response = post_form(client, f"/agreements/{deal.id}/sign", {"full_name": "Paul", "job_title": "Director",
+                                                                 "password": PASSWORD, "consent": "y"},
+                         token_from=f"/agreements/{deal.id}/sign")
+    assert response.status_code == 422
+    assert "Reload it and sign again." in body(response)
+    assert signatures(app, deal.id) == []
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"name": "Olga\u202eavlO"}, "Remove the invisible control characters"),
+    ({"title": "Director\x07"}, "Remove the invisible control characters"),
+])
+def test_control_characters_in_a_sealed_name_are_refused(app, deal, change, message):
+    response = sign(deal.as_("psigner"), deal.id, **change)
+    assert response.status_code == 422 and message in body(response)
+    assert signatures(app, deal.id) == []
+
+
+def test_no_is_not_consent_and_a_hebrew_name_with_its_marks_signs(app, deal):
+    client = deal.as_("psigner")
+    page = client.get(f"/agreements/{deal.id}/sign").get_data(as_text=True)
+    response = post_form(client, f"/agreements/{deal.id}/sign", {
+        "full_name": "Paul", "job_title": "Director", "password": PASSWORD, "consent": "no",
+        "shown_hash": HASH_RE.search(page).group(1)}, token_from=f"/agreements/{deal.id}/sign")
+    assert response.status_code == 422 and "Tick the box" in body(response)
+    assert sign(client, deal.id, name="נועה כהן\u200f", title="מנכ\"ל").status_code == 302
+    assert signatures(app, deal.id)[0].full_name == "נועה כהן\u200f"

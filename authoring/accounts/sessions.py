@@ -9,15 +9,12 @@ from flask import current_app, g, redirect, request, session, url_for
 from sqlalchemy import select, update
 
 from ..audit import client_ip
-from ..document import sha256_hex
+from ..document import token_hash
 from ..extensions import db
 from ..models import User, UserSession, utcnow
 
 COOKIE_KEY = "sid"
 
-
-def _token_hash(token: str) -> str:
-    return sha256_hex(token.encode("utf-8"))
 
 
 def start_session(user: User) -> None:
@@ -25,7 +22,7 @@ def start_session(user: User) -> None:
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserSession(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             user_id=user.id,
             expires_at=utcnow() + timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"]),
             ip=client_ip(),
@@ -43,7 +40,7 @@ def end_current_session() -> None:
     if token:
         db.session.execute(
             update(UserSession)
-            .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+            .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
     session.clear()
@@ -65,7 +62,7 @@ def load_current_user() -> None:
         select(User)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
-            UserSession.token_hash == _token_hash(token),
+            UserSession.token_hash == token_hash(token),
             UserSession.revoked_at.is_(None),
             UserSession.expires_at > utcnow(),
         )

@@ -9,8 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..audit import record
-from ..document import Document, sha256_hex
-from ..document.terms import term_date
+from ..document import Document, token_hash
 from ..extensions import db
 from ..library import assemble, default_choices
 from ..models import Agreement, AuditEvent, Draft, Invitation, Membership, User, utcnow
@@ -34,6 +33,13 @@ def lock_agreement(agreement_id: int) -> None:
     db.session.flush()
     db.session.execute(select(Agreement.id).where(Agreement.id == agreement_id).with_for_update())
     db.session.expire_all()
+
+
+def back_from_ready(agreement: Agreement, actor: User, why: str) -> None:
+    """A change after "ready to sign" takes the agreement back: to negotiation once shared, else to drafting."""
+    if agreement.status == "ready":
+        agreement.status = "negotiating" if agreement.shared else "draft"
+        record("agreement.status_changed", actor=actor, agreement=agreement, status=agreement.status, reason=why)
 
 
 def initial_terms(agreement: Agreement) -> dict:
@@ -63,8 +69,7 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
     if document is None:
         library = current_app.extensions["clause_library"]
         document = assemble(library, initial_terms(agreement), language, default_choices(library))
-    agreement.effective_on = term_date(document.terms, "timeline.effective_date")
-    agreement.ends_on = term_date(document.terms, "timeline.end_date")
+    agreement.take_term_dates(document.terms)
     db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
     record("agreement.created", actor=owner, agreement=agreement, title=title, language=language, **audit)
     if commit:
@@ -74,16 +79,13 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
 
 # Invitations ---------------------------------------------------------------------------
 
-def _token_hash(token: str) -> str:
-    return sha256_hex(token.encode("utf-8"))
-
 
 def create_invitation(agreement: Agreement, inviter: User, *, side: str, role: str, email: str | None) -> tuple[Invitation, str]:
     """A single-use invitation; returns it and the token (shown once, only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         agreement_id=agreement.id,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         side=side,
         role=role,
         email=email.lower() if email else None,
@@ -106,7 +108,7 @@ _REFUSALS = {
 
 def find_invitation(token: str) -> Invitation:
     """The pending invitation for `token`, or WorkspaceError saying why it cannot be used."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
     if invitation is None:
         raise WorkspaceError("This invitation link is not valid. Check that you copied all of it.")
     state = invitation.state(utcnow())

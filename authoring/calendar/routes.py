@@ -1,7 +1,7 @@
 """The calendar settings page and the feed itself (the token in the address is the credential)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from ..accounts.sessions import login_required
@@ -17,10 +17,14 @@ def settings():
     form = FlaskForm()
     token = None
     if form.validate_on_submit():
-        if request.form.get("action") == "revoke":
+        action = request.form.get("action")
+        if action == "revoke":
             revoke_calendar_token(g.user)
-        else:
+            flash("Your calendar feed is off: its address no longer works.", "success")
+        elif action == "create":
             token = new_calendar_token(g.user)
+        else:
+            abort(400)
     # The public address, as in e-mails: the one calendar programs outside can reach.
     feed_url = f"{current_app.config['PUBLIC_URL']}{url_for('calendar.feed', token=token)}" if token else None
     return render_template("accounts/calendar.html", form=form, feed_url=feed_url,

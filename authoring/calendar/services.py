@@ -9,25 +9,22 @@ from sqlalchemy import select
 
 from ..audit import record
 from ..calendar_feed import CalendarEvent
-from ..document import sha256_hex
+from ..document import sha256_hex, token_hash
 from ..document.terms import term_date, term_value
 from ..extensions import db
-from ..models import Agreement, Membership, Revision, User
+from ..models import Agreement, Membership, User
 from ..reviews.schedule import CADENCE_MONTHS, review_dates_shown
 from ..reviews.services import ENDED_STATUSES
-from ..revisions.services import revision_document
+from ..revisions.services import executed_document
 
 LAST_DAY = date.max
 
-
-def _token_hash(token: str) -> str:
-    return sha256_hex(token.encode("utf-8"))
 
 
 def new_calendar_token(user: User) -> str:
     """A new feed address for `user`; the old one stops working. The token is returned once."""
     token = secrets.token_urlsafe(32)
-    user.calendar_token_hash = _token_hash(token)
+    user.calendar_token_hash = token_hash(token)
     record("calendar.token_created", actor=user)
     db.session.commit()
     return token
@@ -42,7 +39,7 @@ def revoke_calendar_token(user: User) -> None:
 def user_by_calendar_token(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(User).where(User.calendar_token_hash == _token_hash(token)))
+    return db.session.scalar(select(User).where(User.calendar_token_hash == token_hash(token)))
 
 
 def _events_of(agreement: Agreement, terms: dict) -> list[CalendarEvent]:
@@ -84,7 +81,7 @@ def calendar_events(user: User) -> tuple[list[CalendarEvent], datetime]:
                Agreement.status.not_in(ENDED_STATUSES)).order_by(Agreement.id)))
     events: list[CalendarEvent] = []
     for agreement in agreements:
-        terms = revision_document(db.session.get(Revision, agreement.executed_revision_id)).terms
+        terms = executed_document(agreement).terms
         events.extend(_events_of(agreement, terms))
     # The feed changes only when an agreement does: stamping it so keeps it byte-stable between polls.
     stamp = max((a.executed_at for a in agreements if a.executed_at), default=user.created_at)

@@ -11,7 +11,7 @@ ids), so a file can be identified by its hash. Paragraphs are built as lxml elem
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import docx
 from docx.document import Document as WordDocument
@@ -19,16 +19,15 @@ from docx.oxml.ns import qn
 from docx.shared import Emu
 from lxml import etree
 
+from ..config import RTL_LANGUAGES
 from ..document import Document
 from ..ooxml.blocks import BlockWriter, Span
 from ..ooxml.fields import Field
 from ..ooxml.package import docx_bytes, set_properties
+from ..render.tables import Table, tables_by_section
 from .docx_signed import add_certificate, add_signature_page
-from .labels import LOCALES, RTL_LANGUAGES, labels_for, utc_text
+from .labels import LOCALES, labels_for, utc_text
 from .records import Execution, ExportInfo
-
-if TYPE_CHECKING:  # at run time only the tables' fields are read; no need to load the clause library
-    from ..render.tables import Table
 
 STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading", "Caption", "Header",
           "Footer", "Table Grid")
@@ -105,9 +104,7 @@ def _contents(body: BlockWriter, labels: dict[str, str]) -> None:
 
 def _agreement_text(body: BlockWriter, document: Document, tables: Iterable[Table]) -> None:
     """Numbered sections and clauses; each table after its section's clauses, strays at the end."""
-    by_section: dict[str, list[Table]] = {}
-    for table in tables:
-        by_section.setdefault(table.section, []).append(table)
+    by_section = tables_by_section(list(tables))
     for number, section, clauses in document.numbered():
         body.paragraph(f"{number}  {section.title}", style="Heading 1")
         for clause_number, clause in clauses:

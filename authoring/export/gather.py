@@ -8,6 +8,7 @@ from ..document import Document
 from ..document.json_patch import json_patch
 from ..extensions import db
 from ..models import Agreement, Amendment, AuditEvent, Comment, Revision, Signature, User
+from ..models.user import name_of
 from ..render.tables import Table, agreement_tables
 from ..reviews.amendments import Version, versions_of
 from ..revisions.services import revision_document, revisions_of
@@ -28,7 +29,7 @@ def export_info(agreement: Agreement, revision: Revision) -> ExportInfo:
         agreement_id=agreement.id, title=agreement.title, language=agreement.language, status=agreement.status,
         provider_name=agreement.provider_name, client_name=agreement.client_name,
         revision_number=revision.number, revision_hash=revision.hash, revision_created_at=revision.created_at,
-        revision_author=revision.author.name if revision.author else "a former member",
+        revision_author=name_of(revision.author),
     )
 
 
@@ -98,7 +99,7 @@ def clause_comments(agreement: Agreement) -> list[ClauseComment]:
     """Every comment, oldest first (replies included), for the redline's Word comments."""
     rows = list(db.session.scalars(select(Comment).where(Comment.agreement_id == agreement.id).order_by(Comment.id)))
     resolved_threads = {c.id for c in rows if c.thread_id is None and c.resolved_at is not None}
-    return [ClauseComment(clause_key=c.clause_key, author=c.author.name if c.author else "a former member",
+    return [ClauseComment(clause_key=c.clause_key, author=name_of(c.author),
                           at=c.created_at, text=c.body, resolved=(c.thread_id or c.id) in resolved_threads)
             for c in rows]
 
@@ -155,7 +156,7 @@ def execution_of(agreement: Agreement, version: Version) -> Execution:
         events=tuple(CertificateEvent(at=e.at, person=_person(users.get(e.actor_id)) if e.actor_id else "system",
                                       ip=e.ip, description=_describe(e)) for e in shown),
         revisions=tuple(RevisionSummary(number=r.number, hash=r.hash, created_at=r.created_at,
-                                        author=r.author.name if r.author else "a former member", message=r.message)
+                                        author=name_of(r.author), message=r.message)
                         for r in reversed(revisions_of(agreement)) if previous < r.number <= revision.number),
         verify_url=f"{current_app.config['PUBLIC_URL']}/verify",
         audit_head=events[end].hash if events else "",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-RTL_LANGUAGES = frozenset({"he", "ar"})
 # Word's proofing language (w:lang) and the document's language property.
 LOCALES = {"en": "en-GB", "es": "es-ES", "pl": "pl-PL", "he": "he-IL", "ru": "ru-RU", "tl": "fil-PH", "ar": "ar-SA"}
 VERIFY_COMMAND = "flask --app app verify FILE"

@@ -1,7 +1,7 @@
 """What an export needs besides the document itself, as plain immutable data."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 
@@ -80,4 +80,3 @@ class Execution:
     revisions: tuple[RevisionSummary, ...]
     verify_url: str  # where anyone can check a file, e.g. https://host/verify
     audit_head: str = ""  # hash of the newest audit event when executed (the chain's head)
-    extra: dict = field(default_factory=dict)

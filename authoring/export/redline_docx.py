@@ -32,7 +32,8 @@ from ..ooxml.package import docx_bytes, set_properties
 from ..ooxml.tracked import (DELETE, EQUAL, INSERT, AnnotationIds, Revision, add_paragraph, add_run, add_segments,
                              mark_paragraph, split_lines)
 from ..redline import ClauseRedline, Redline, TermRedline
-from .labels import RTL_LANGUAGES, utc_text
+from ..config import RTL_LANGUAGES
+from .labels import utc_text
 from .records import ExportInfo
 
 _W_ID = qn("w:id")

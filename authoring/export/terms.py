@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
 from functools import cache
 from importlib import resources
 from typing import Any, Sequence
 
+from ..document.canonical import utc_timestamp
 from ..document import ClauseInstance, Document, sha256_hex
 from ..document.terms import term_value
 from ..library.formatting import is_blank
@@ -271,9 +271,3 @@ def _signature_entry(signature: SignatureRecord) -> dict[str, Any]:
 def text_sha256(text: str) -> str:
     return sha256_hex(text.encode("utf-8"))
 
-
-def utc_timestamp(moment: datetime) -> str:
-    """'2027-01-01T09:30:00Z'; a naive datetime is taken to be UTC already (as the database stores it)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from ..document import ClauseInstance, Document, DocumentError
+from ..document.json_patch import pointer_token
 from ..library.formatting import is_blank
 from .terms import (
     PARTY_VIEW, SCHEMA_VERSION, SIDES, VIEWS, document_of, parties_view, term_views, terms_schema, text_sha256,
@@ -353,7 +354,7 @@ def _short(value: Any) -> str:
 # Reporting --------------------------------------------------------------------------------
 
 def _pointer(path: Path) -> str:
-    parts = (str(part).replace("~", "~0").replace("/", "~1") for part in path)
+    parts = (pointer_token(str(part)) for part in path)
     return "".join("/" + part.encode("utf-8", "backslashreplace").decode("utf-8") for part in parts)
 
 

@@ -14,7 +14,7 @@ from wtforms import (
     BooleanField, DateField, DecimalField, EmailField, FieldList, Form, FormField, IntegerField,
     SelectChoice, SelectField, StringField, TextAreaField,
 )
-from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, Length, NumberRange, Optional, StopValidation, ValidationError
 
 SHORT, LONG = 200, 4000
 MAX_ROWS = 50
@@ -43,7 +43,8 @@ def long_text(label: str, **kwargs) -> TextAreaField:
 def finite(_form, field) -> None:
     """Decimal() reads "Infinity" and "NaN" as numbers; no fee or quantity is either."""
     if field.data is not None and not field.data.is_finite():
-        raise ValidationError("Enter a number, e.g. 1250.00.")
+        # Stop here: the range checks after this one cannot compare NaN.
+        raise StopValidation("Enter a number, e.g. 1250.00.")
 
 
 def money(label: str) -> DecimalField:

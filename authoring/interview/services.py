@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..access import can
-from ..agreements.services import lock_agreement
+from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
 from ..document import Document
 from ..document.canonical import content_hash
@@ -99,10 +99,7 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
     changed_clauses = sorted(c.key for c in updated.clauses() if before.get(c.key) != c)
     record("interview.saved", actor=user, agreement=agreement, step=step.key, side=membership.side,
            draft_version=draft.version, clauses_changed=changed_clauses)
-    if agreement.status == "ready":
-        agreement.status = "draft"
-        record("agreement.status_changed", actor=user, agreement=agreement, status="draft",
-               reason=f"the step “{step.title}” changed after the agreement was marked ready")
+    back_from_ready(agreement, user, f"the step “{step.title}” changed after the agreement was marked ready")
     db.session.commit()
     return []
 

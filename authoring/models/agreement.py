@@ -7,6 +7,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..document.terms import term_date
 from .base import Base, utcnow
 from .user import User
 
@@ -60,6 +61,11 @@ class Agreement(Base):
     @property
     def shared(self) -> bool:
         return self.shared_at is not None
+
+    def take_term_dates(self, terms: dict) -> None:
+        """Copy the term's dates from `terms` into the columns the register sorts and filters by."""
+        self.effective_on = term_date(terms, "timeline.effective_date")
+        self.ends_on = term_date(terms, "timeline.end_date")
 
     def organisation(self, side: str) -> str:
         return self.provider_name if side == "provider" else self.client_name

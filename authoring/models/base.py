@@ -16,6 +16,10 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest id an integer key holds on every backend: a larger one cannot exist (and would overflow a query).
+MAX_ID = 2**63 - 1
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)

@@ -13,7 +13,6 @@ from .revision import Revision
 from .user import User
 
 AMENDMENT_STATUSES = ("open", "executed", "abandoned")
-TEXT_MAX = 5000
 
 
 class Review(Base):

@@ -29,6 +29,11 @@ class User(Base):
         return f"<User {self.id} {self.email}>"
 
 
+def name_of(user: "User | None") -> str:
+    """A person's name for a record of what they did; accounts can be deleted, the record stays."""
+    return user.name if user is not None else "a former member"
+
+
 class UserSession(Base):
     """One signed-in browser. The cookie carries a random id; we keep only its hash.
 

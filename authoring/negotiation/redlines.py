@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..interview.services import library
 from ..models import Agreement, Proposal, Revision
+from ..models.user import name_of
 from ..redline import Redline, redline_between
 from ..revisions.services import revision_document
 from .attribution import Change, attribute
@@ -13,7 +14,7 @@ from .attribution import Change, attribute
 
 def _change(proposal: Proposal) -> Change:
     return Change(proposal.kind, proposal.target, proposal.number,
-                  proposal.author.name if proposal.author else "a former member", proposal.side,
+                  name_of(proposal.author), proposal.side,
                   proposal.responded_by.name if proposal.responded_by else None, proposal.responded_at)
 
 
@@ -34,6 +35,6 @@ def revision_redline(agreement: Agreement, older: Revision, newer: Revision) -> 
         clause = clauses[key]
         return set(library().terms_used(clause.clause_id, clause.variant)) if clause.clause_id else set()
 
-    fallback = Change("direct", "", None, newer.author.name if newer.author else "a former member",
+    fallback = Change("direct", "", None, name_of(newer.author),
                       newer.side, None, newer.created_at)
     return attribute(redline, [_change(p) for p in accepted], terms_used, fallback)

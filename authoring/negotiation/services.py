@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..access import can
-from ..agreements.services import lock_agreement
+from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
 from ..document.merge import MergeConflict, merge_text
 from ..document.canonical import content_hash
@@ -62,12 +62,6 @@ def proposals_of(agreement: Agreement, target: str | None = None) -> list[Propos
 
 def _notify(agreement: Agreement, actor: User, event: str, subject: str, body: str, **filters) -> None:
     queue_email(agreement, recipients(agreement, exclude=actor, **filters), event, subject, body)
-
-
-def _back_to_negotiating(agreement: Agreement, actor: User, why: str) -> None:
-    if agreement.status == "ready":
-        agreement.status = "negotiating"
-        record("agreement.status_changed", actor=actor, agreement=agreement, status="negotiating", reason=why)
 
 
 # Sharing and turns ----------------------------------------------------------------------
@@ -181,7 +175,7 @@ def propose(agreement: Agreement, user: User, membership: Membership, kind: str,
     _notify(agreement, user, "proposal.created", f"Proposal {number} on “{agreement.title}”: {what}",
             f"{user.name} ({membership.side}) proposes to {what}." + (f"\n\nReason: {reason}" if reason else ""),
             sides=(OTHER_SIDE[membership.side],), roles=("owner", "editor"))
-    _back_to_negotiating(agreement, user, f"proposal {number} was made")
+    back_from_ready(agreement, user, f"proposal {number} was made")
     if commit:
         db.session.commit()
     return proposal, rebased
@@ -240,7 +234,7 @@ def accept(agreement: Agreement, user: User, membership: Membership, proposal: P
     record("proposal.accepted", actor=user, agreement=agreement, proposal=proposal.number, merged=merged,
            draft_version=draft.version)
     _notify_author(agreement, user, proposal, "accepted")
-    _back_to_negotiating(agreement, user, f"proposal {proposal.number} was accepted")
+    back_from_ready(agreement, user, f"proposal {proposal.number} was accepted")
     db.session.commit()
     return merged
 

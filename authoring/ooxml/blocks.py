@@ -31,7 +31,6 @@ _TR, _TR_PR, _TBL_HEADER, _TC, _TC_PR, _TC_W = qn("w:tr"), qn("w:trPr"), qn("w:t
 _VAL, _TYPE, _W = qn("w:val"), qn("w:type"), qn("w:w")
 _PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
 _MONO = {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New", qn("w:cs"): "Courier New"}
-# What XML 1.0 cannot carry at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,14 @@ def initials_of(name: str) -> str:
     return "".join(word[0] for word in name.split()[:3]).upper()
 
 
-def add_comment(document: DocxDocument, ids: AnnotationIds, *, author: str, when: datetime, text: str,
-                initials: str | None = None):
+def add_comment(document: DocxDocument, ids: AnnotationIds, *, author: str, when: datetime, text: str):
     """Add a `w:comment` element to the comments part and return it; anchor it with `anchor_comment`.
 
     Its `w:id` comes from `ids`, its `w:date` is `when` (not the time of export), and each
     line of `text` is one paragraph, in runs written by `tracked.add_run`.
     """
     author = xml_safe(author)
-    initials = initials_of(author) if initials is None else xml_safe(initials)
+    initials = initials_of(author)
     comment = document.comments.add_comment(author=author, initials=initials)
     element = comment._element  # the w:comment: python-docx has no public setter for id or a fixed date
     element.set(_ID, ids.next())

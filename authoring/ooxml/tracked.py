@@ -24,12 +24,13 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from lxml.etree import SubElement
 
 from docx.oxml.ns import qn
 
+from ..document.canonical import utc_timestamp
 from ..document.words import DELETE, EQUAL, INSERT
 from .text import xml_safe
 
@@ -40,25 +41,18 @@ _ID, _AUTHOR, _DATE, _VAL = qn("w:id"), qn("w:author"), qn("w:date"), qn("w:val"
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Children of w:pPr that the schema puts after w:rPr (ECMA-376 Part 1, 17.3.1.26).
 _AFTER_PARAGRAPH_RPR = (qn("w:sectPr"), qn("w:pPrChange"))
-# Characters XML 1.0 cannot hold at all; lxml refuses them, so they become U+FFFD.
 _BREAKS = re.compile("([\t\n])")
 
 
-def ooxml_date(when: datetime) -> str:
-    """`when` as the `w:date` of a revision or comment: UTC, `YYYY-MM-DDTHH:MM:SSZ`.
-
-    A naive datetime is taken to be UTC already (that is how revisions are stored).
-    """
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+# `w:date` of a revision or comment: UTC, `YYYY-MM-DDTHH:MM:SSZ` (naive datetimes are UTC already).
+ooxml_date = utc_timestamp
 
 
 class AnnotationIds:
     """The `w:id` values of one document: insertions, deletions and comments share them."""
 
-    def __init__(self, start: int = 0) -> None:
-        self._counter = itertools.count(start)
+    def __init__(self) -> None:
+        self._counter = itertools.count()
 
     def next(self) -> str:
         return str(next(self._counter))

@@ -16,13 +16,14 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ..access import can
 from ..agreements.services import lock_agreement
 from ..audit import record
 from ..extensions import db
 from ..models import Agreement, Amendment, Membership, Proposal, Review, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
 from ..redline import redline_between
-from ..revisions.services import draft_of, revision_document, write_draft
+from ..revisions.services import draft_of, executed_document, revision_document, write_draft
 
 
 class AmendmentError(Exception):
@@ -82,7 +83,7 @@ def versions_of(agreement: Agreement) -> list[Version]:
 def open_amendment(agreement: Agreement, user: User, membership: Membership, *, reason: str,
                    effective_on: date | None, review: Review | None = None) -> Amendment:
     """Start negotiating a change to the executed agreement."""
-    if membership.role != "owner":
+    if not can(membership, "manage"):
         raise AmendmentError("Only an owner opens an amendment.")
     lock_agreement(agreement.id)
     if agreement.status != "executed":
@@ -113,7 +114,7 @@ def open_amendment(agreement: Agreement, user: User, membership: Membership, *, 
 def abandon_amendment(agreement: Agreement, user: User, membership: Membership, reason: str) -> Amendment:
     """An owner gives up the open amendment: the text goes back to the executed version, the
     round's signatures are void, open proposals are withdrawn; the agreement stays as executed."""
-    if membership.role != "owner":
+    if not can(membership, "manage"):
         raise AmendmentError("Only an owner abandons an amendment.")
     draft, _document = draft_of(agreement, for_update=True)
     amendment = open_amendment_of(agreement)
@@ -130,7 +131,7 @@ def abandon_amendment(agreement: Agreement, user: User, membership: Membership, 
         proposal.status, proposal.responded_by_id, proposal.responded_at = "withdrawn", user.id, now
         proposal.response_reason = f"amendment {amendment.number} was abandoned"
     agreement.status = "negotiating"  # unlocks the draft for the reset below
-    write_draft(draft, revision_document(db.session.get(Revision, agreement.executed_revision_id)), user)
+    write_draft(draft, executed_document(agreement), user)
     agreement.status, agreement.turn = "executed", None
     amendment.status = "abandoned"
     record("amendment.abandoned", actor=user, agreement=agreement, number=amendment.number, reason=reason)

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from ..audit import record
 from ..document.terms import term_date, term_value
 from ..extensions import db
-from ..models import Agreement, ReminderSent, Revision
+from ..models import Agreement, ReminderSent
 from ..notifications import queue_email, recipients
-from ..revisions.services import revision_document
+from ..revisions.services import executed_document
 from .services import ENDED_STATUSES
 
 REVIEW_NOTICE = timedelta(days=14)
@@ -82,7 +82,7 @@ def remind(today: date) -> int:
             agreement.status = "expired"
             record("agreement.expired", agreement=agreement, ended_on=agreement.ends_on.isoformat())
             continue
-        terms = revision_document(db.session.get(Revision, agreement.executed_revision_id)).terms
+        terms = executed_document(agreement).terms
         sent = {(row.subject, row.user_id) for row in db.session.scalars(
             select(ReminderSent).where(ReminderSent.agreement_id == agreement.id))}
         people = recipients(agreement, roles=ACTING_ROLES)

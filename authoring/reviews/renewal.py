@@ -15,16 +15,17 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from ..access import can
 from ..agreements.services import create_agreement, lock_agreement
 from ..audit import record
 from ..document.terms import term_date, term_value
 from ..extensions import db
 from ..library import assemble, current_choices
-from ..models import Agreement, Membership, Revision, User
+from ..models import Agreement, Membership, User
 from ..models.agreement import TITLE_MAX
 from .schedule import add_months
-from ..revisions.services import revision_document
-from .services import ReviewError, executed_terms
+from ..revisions.services import executed_document
+from .services import ReviewError
 
 RENEWABLE_STATUSES = ("executed", "expired")
 
@@ -34,33 +35,39 @@ def _months_between(start: date, end_exclusive: date) -> int:
     return max(1, months)
 
 
+def shift_dated_rows(terms: dict[str, Any], months: int) -> None:
+    """Move every milestone and every payment on a date by `months` (in place)."""
+    for rows, field in (((terms.get("timeline") or {}).get("milestones") or [], "due_date"),
+                        ((terms.get("costs") or {}).get("payment_schedule") or [], "date")):
+        for row in rows:
+            day = term_date({"r": row}, f"r.{field}")
+            if day is not None:
+                row[field] = add_months(day, months).isoformat()
+
+
 def renewed_terms(terms: dict[str, Any]) -> dict[str, Any]:
     """The terms with the term moved to follow the old one, and every dated row moved with it."""
     start, end = term_date(terms, "timeline.effective_date"), term_date(terms, "timeline.end_date")
     if start is None or end is None:
         raise ReviewError("The executed terms have no effective and end date to renew from.")
+    new_start = end + timedelta(days=1)
+    shift = _months_between(start, new_start)
     renewal_months = term_value(terms, "timeline.renewal_term_months")
     length = renewal_months if isinstance(renewal_months, int) and not isinstance(renewal_months, bool) \
-        and 0 < renewal_months <= 600 else _months_between(start, end + timedelta(days=1))
-    shift = _months_between(start, end + timedelta(days=1))
-    new_start = end + timedelta(days=1)
+        and 0 < renewal_months <= 600 else shift
     renewed = copy.deepcopy(terms)
-    renewed["timeline"]["effective_date"] = new_start.isoformat()
-    renewed["timeline"]["end_date"] = (add_months(new_start, length) - timedelta(days=1)).isoformat()
-    for row in renewed["timeline"].get("milestones") or []:
-        due = term_date({"r": row}, "r.due_date")
-        if due is not None:
-            row["due_date"] = add_months(due, shift).isoformat()
-    for row in (renewed.get("costs") or {}).get("payment_schedule") or []:
-        day = term_date({"r": row}, "r.date")
-        if day is not None:
-            row["date"] = add_months(day, shift).isoformat()
+    try:
+        renewed["timeline"]["effective_date"] = new_start.isoformat()
+        renewed["timeline"]["end_date"] = (add_months(new_start, length) - timedelta(days=1)).isoformat()
+        shift_dated_rows(renewed, shift)
+    except (ValueError, OverflowError):
+        raise ReviewError("The renewed term would end past the last date a calendar can hold.") from None
     return renewed
 
 
 def renew(agreement: Agreement, user: User, membership: Membership) -> Agreement:
     """Create the renewal draft (all or nothing) and return it."""
-    if membership.role != "owner" or membership.side != "provider":
+    if not can(membership, "manage") or membership.side != "provider":
         raise ReviewError("The provider's owner renews the agreement; the renewal is then negotiated as usual.")
     lock_agreement(agreement.id)
     if agreement.status not in RENEWABLE_STATUSES:
@@ -70,8 +77,8 @@ def renew(agreement: Agreement, user: User, membership: Membership) -> Agreement
     if existing is not None:
         db.session.rollback()
         raise ReviewError(f"It was already renewed as “{existing.title}”.")
-    document = revision_document(db.session.get(Revision, agreement.executed_revision_id))
-    terms = renewed_terms(executed_terms(agreement))
+    document = executed_document(agreement)
+    terms = renewed_terms(document.terms)
     year = term_date(terms, "timeline.effective_date").year
     title = f"{agreement.title} — renewal {year}"[:TITLE_MAX]
     terms.setdefault("agreement", {})["title"] = title

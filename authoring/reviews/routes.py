@@ -9,17 +9,17 @@ from sqlalchemy import select
 
 from ..access import agreement_route
 from ..extensions import db
-from ..models import Agreement, Revision, Review, utcnow
+from ..models import Agreement, utcnow
 from ..render.timeline import timeline_svg
-from ..revisions.services import draft_of, revision_document
-from .dates import timeline_data
-from ..models.lifecycle import TEXT_MAX
+from ..revisions.services import draft_of
 from .amendments import AmendmentError, abandon_amendment, open_amendment, open_amendment_of, versions_of
+from .dates import timeline_data
 from .forms import AbandonForm, AmendmentForm, ReviewForm, TerminationForm
-from .renewal import renew
 from .measurements import MAX_BYTES, MeasurementsInvalid, read_measurements
+from .renewal import RENEWABLE_STATUSES, renew
 from .services import (
-    Achieved, ReviewError, in_force, executed_terms, record_review, results_from, reviews_of, targets_of, terminate,
+    Achieved, ReviewError, executed_document, in_force, record_review, results_from, review_by_number, reviews_of,
+    targets_of, terminate,
 )
 
 bp = Blueprint("reviews", __name__)
@@ -31,36 +31,42 @@ def index(agreement, membership):
     return _index(agreement, membership)
 
 
-def _termination_form(agreement, form=None) -> TerminationForm:
+def _termination_form(document, form=None) -> TerminationForm:
+    """The termination form, its clause choices from `document` (the executed text, if any)."""
     form = form or TerminationForm()
     form.clause.choices = [("", "— not under a particular clause —")]
-    if agreement.executed_revision_id is not None:
-        document = revision_document(db.session.get(Revision, agreement.executed_revision_id))
+    if document is not None:
         form.clause.choices += [(c.key, f"{n}  {c.title}") for _s, _section, clauses in document.numbered()
                                 for n, c in clauses]
     return form
 
 
+def _executed_or_none(agreement):
+    return executed_document(agreement) if agreement.executed_revision_id else None
+
+
 def _index(agreement, membership, termination=None, amendment=None, abandon=None, status=200):
     reviews = reviews_of(agreement)
-    terms = executed_terms(agreement) if agreement.executed_revision_id else draft_of(agreement)[1].terms
+    executed = _executed_or_none(agreement)
+    terms = executed.terms if executed is not None else draft_of(agreement)[1].terms
     today = utcnow().date()
     timeline = timeline_svg(timeline_data(agreement, terms, reviews, today))
     linked = db.session.scalars(select(Agreement).where(
         (Agreement.id == agreement.predecessor_id) | (Agreement.predecessor_id == agreement.id))).all()
     return render_template("reviews/index.html", agreement=agreement, membership=membership, reviews=reviews,
-                           timeline=timeline, termination=_termination_form(agreement, termination),
+                           timeline=timeline, termination=_termination_form(executed, termination),
                            predecessor=next((a for a in linked if a.id == agreement.predecessor_id), None),
                            successor=next((a for a in linked if a.predecessor_id == agreement.id), None),
                            renew_form=FlaskForm(), abandon_form=abandon or AbandonForm(), today=today,
                            amendment_form=amendment or AmendmentForm(), versions=versions_of(agreement),
-                           open_amendment=open_amendment_of(agreement)), status
+                           open_amendment=open_amendment_of(agreement), in_force=in_force(agreement),
+                           renewable=agreement.status in RENEWABLE_STATUSES), status
 
 
 @bp.post("/agreements/<int:agreement_id>/terminate")
 @agreement_route("manage")
 def terminate_agreement(agreement, membership):
-    form = _termination_form(agreement, TerminationForm())
+    form = _termination_form(_executed_or_none(agreement), TerminationForm())
     if form.validate_on_submit():
         try:
             terminate(agreement, g.user, on=form.terminated_on.data, reason=form.reason.data,
@@ -87,7 +93,7 @@ def new(agreement, membership):
     if not in_force(agreement):
         flash(f"Reviews are held on an agreement in force; this one is {agreement.status}.", "error")
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
-    targets = targets_of(executed_terms(agreement))
+    targets = targets_of(executed_document(agreement).terms)
     form = _form_for(targets)
     errors: list[str] = []
     if form.validate_on_submit():
@@ -115,13 +121,13 @@ def new(agreement, membership):
             return redirect(url_for("reviews.show", agreement_id=agreement.id, number=review.number))
     status = 422 if form.is_submitted() else 200
     return render_template("reviews/new.html", agreement=agreement, membership=membership, form=form,
-                           targets={t.service_level: t for t in targets}, errors=errors, text_max=TEXT_MAX), status
+                           targets={t.service_level: t for t in targets}, errors=errors), status
 
 
 @bp.get("/agreements/<int:agreement_id>/reviews/<int:number>")
 @agreement_route("view")
 def show(agreement, membership, number):
-    review = db.session.scalar(select(Review).where(Review.agreement_id == agreement.id, Review.number == number))
+    review = review_by_number(agreement, number)
     if review is None:
         abort(404)
     return render_template("reviews/show.html", agreement=agreement, membership=membership, review=review,
@@ -133,10 +139,9 @@ def show(agreement, membership, number):
 def open_amendment_page(agreement, membership):
     form = AmendmentForm()
     if form.validate_on_submit():
-        review = None
-        if re.fullmatch(r"[0-9]{1,9}", form.review.data or ""):
-            review = db.session.scalar(select(Review).where(Review.agreement_id == agreement.id,
-                                                            Review.number == int(form.review.data)))
+        # The review it follows, when the form came from a review's page (anything else is ignored).
+        number = form.review.data or ""
+        review = review_by_number(agreement, int(number)) if re.fullmatch(r"[0-9]{1,9}", number) else None
         try:
             amendment = open_amendment(agreement, g.user, membership, reason=form.reason.data,
                                        effective_on=form.effective_on.data, review=review)

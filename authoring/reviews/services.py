@@ -20,9 +20,10 @@ from ..audit import record
 from ..document import Document
 from ..document.terms import term_date, term_value
 from ..extensions import db
-from ..models import Agreement, Revision, Review, User, utcnow
+from ..models import Agreement, Review, User, utcnow
+from ..models.base import MAX_ID
 from ..notifications import queue_email, recipients
-from ..revisions.services import revision_document
+from ..revisions.services import executed_document as executed_text
 from .measurements import Measurement
 from .schedule import CADENCE_MONTHS, next_review, renewal_window, review_dates
 
@@ -58,11 +59,15 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def executed_terms(agreement: Agreement) -> dict[str, Any]:
-    """The terms as executed (an amendment being negotiated does not count until it is signed)."""
+def executed_document(agreement: Agreement) -> Document:
+    """The text as executed (an amendment being negotiated does not count until it is signed)."""
     if agreement.executed_revision_id is None:
         raise ReviewError("Only an executed agreement is reviewed.")
-    return revision_document(db.session.get(Revision, agreement.executed_revision_id)).terms
+    return executed_text(agreement)
+
+
+def executed_terms(agreement: Agreement) -> dict[str, Any]:
+    return executed_document(agreement).terms
 
 
 def targets_of(terms: dict[str, Any]) -> list[Target]:
@@ -115,8 +120,7 @@ def schedule_after_execution(agreement: Agreement, document: Document) -> None:
     """Called when an agreement (or an amendment) is executed: its dates follow the executed terms,
     and the next review is the first from today on - or, after an amendment, the one still
     overdue, which signing an amendment does not excuse."""
-    agreement.effective_on = term_date(document.terms, "timeline.effective_date")
-    agreement.ends_on = term_date(document.terms, "timeline.end_date")
+    agreement.take_term_dates(document.terms)
     today = utcnow().date()
     overdue = agreement.next_review_on
     after = overdue - timedelta(days=1) if overdue is not None and overdue <= today else today
@@ -151,6 +155,12 @@ def results_from(targets: list[Target], achieved: list[Achieved] | list[Measurem
     return rows
 
 
+def review_by_number(agreement: Agreement, number: int) -> Review | None:
+    if not 0 < number <= MAX_ID:
+        return None
+    return db.session.scalar(select(Review).where(Review.agreement_id == agreement.id, Review.number == number))
+
+
 def reviews_of(agreement: Agreement) -> list[Review]:
     return list(db.session.scalars(select(Review).where(Review.agreement_id == agreement.id).order_by(Review.number.desc())))
 
@@ -166,6 +176,10 @@ def record_review(agreement: Agreement, user: User, *, held_on: date, participan
     if held_on > utcnow().date():
         db.session.rollback()
         raise ReviewError("A review is recorded once it was held: the date cannot be in the future.")
+    if agreement.effective_on is not None and held_on < agreement.effective_on:
+        db.session.rollback()
+        raise ReviewError(f"A review is held during the agreement's term, which began on "
+                          f"{agreement.effective_on.isoformat()}: check the date.")
     number = (db.session.scalar(select(func.max(Review.number)).where(Review.agreement_id == agreement.id)) or 0) + 1
     terms = executed_terms(agreement)
     review = Review(agreement_id=agreement.id, number=number, held_on=held_on, due_on=scheduled_review(terms, held_on),
@@ -189,17 +203,17 @@ def record_review(agreement: Agreement, user: User, *, held_on: date, participan
     return review
 
 
-TERMINABLE_STATUSES = ("executed", "negotiating", "ready", "signing")
-
-
 def terminate(agreement: Agreement, user: User, *, on: date, reason: str, clause_key: str | None) -> None:
     """An owner records that the agreement ends early: when, why, under which clause."""
     lock_agreement(agreement.id)
-    if agreement.executed_revision_id is None or agreement.status not in TERMINABLE_STATUSES:
+    if not in_force(agreement):
         db.session.rollback()
         raise ReviewError(f"The agreement is {agreement.status}: only an agreement in force is terminated.")
+    if agreement.effective_on is not None and on < agreement.effective_on:
+        db.session.rollback()
+        raise ReviewError(f"An agreement cannot end before it took effect ({agreement.effective_on.isoformat()}).")
     if clause_key is not None:
-        keys = {c.key for c in revision_document(db.session.get(Revision, agreement.executed_revision_id)).clauses()}
+        keys = {c.key for c in executed_text(agreement).clauses()}
         if clause_key not in keys:
             db.session.rollback()
             raise ReviewError("Choose a clause of the executed agreement.")

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from ..agreements.services import lock_agreement
+from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
 from ..document import Document
-from ..document.terms import term_date
 from ..document.merge import MergeConflict, merge_text
 from ..extensions import db
 from ..models import Agreement, Draft, Proposal, Revision, User, utcnow
@@ -78,10 +77,7 @@ def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, ba
     write_draft(draft, document.with_clause_text(key, text), editor)
     record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version,
            merged=merged, based_on=base_version)
-    if agreement.status == "ready":
-        agreement.status = "draft"
-        record("agreement.status_changed", actor=editor, agreement=agreement, status="draft",
-               reason=f"the clause {key} changed after the agreement was marked ready")
+    back_from_ready(agreement, editor, f"the clause {key} changed after the agreement was marked ready")
     db.session.commit()
     return merged
 
@@ -98,8 +94,7 @@ def write_draft(draft: Draft, document: Document, editor: User) -> None:
     # The register sorts and filters by these: they follow the terms being drafted - until the
     # agreement is executed, when they follow the executed terms (an amendment counts once signed).
     if agreement.executed_revision_id is None:
-        agreement.effective_on = term_date(document.terms, "timeline.effective_date")
-        agreement.ends_on = term_date(document.terms, "timeline.end_date")
+        agreement.take_term_dates(document.terms)
     draft.document = document.canonical_json().decode("utf-8")
     draft.version += 1
     draft.updated_at = utcnow()
@@ -159,6 +154,11 @@ def revision_by_number(agreement: Agreement, number: int) -> Revision | None:
 def revision_document(revision: Revision) -> Document:
     """The revision's document, verified against its hash (RevisionIntegrityError if tampered)."""
     return load_document(revision.tree, revision.hash)
+
+
+def executed_document(agreement: Agreement) -> Document:
+    """The text in force: the latest executed version (an amendment counts once both sides signed)."""
+    return revision_document(db.session.get(Revision, agreement.executed_revision_id))
 
 
 def revision_count(agreement: Agreement) -> int:

@@ -1,7 +1,9 @@
 """The signing form and the reopen form."""
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..models.signature import NAME_MAX, TITLE_MAX
 
@@ -10,14 +12,27 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# Bidi overrides, embeddings and isolates can make a sealed name display as another one;
+# the plain marks (U+200E/U+200F) that right-to-left writers use are fine.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _printable(_form, field) -> None:
+    """A name on a signature is sealed as typed: control characters have no place in it."""
+    if field.data and any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in field.data):
+        raise ValidationError("Remove the invisible control characters from what you typed.")
+
+
 class SignForm(FlaskForm):
     full_name = StringField("Your full name", filters=[_strip], validators=[
-        DataRequired("Type your full name as it should appear on the agreement."), Length(max=NAME_MAX)])
+        DataRequired("Type your full name as it should appear on the agreement."), Length(max=NAME_MAX), _printable])
     job_title = StringField("Your title", filters=[_strip], validators=[
-        DataRequired("Type your title, e.g. Managing Director."), Length(max=TITLE_MAX)])
+        DataRequired("Type your title, e.g. Managing Director."), Length(max=TITLE_MAX), _printable])
     password = PasswordField("Your password (to confirm it is you)", validators=[
         DataRequired("Re-enter your password to sign."), Length(max=1024)])
-    consent = BooleanField("I agree to sign electronically, as set out above.", validators=[
+    # Only a ticked box (or an explicit yes) is consent; "no" or "off" is not.
+    consent = BooleanField("I agree to sign electronically, as set out above.",
+                           false_values=("false", "", "no", "off", "0", "n"), validators=[
         DataRequired("Tick the box to agree to sign electronically; without it nothing is signed.")])
     # The hash of the text the page showed: a text changed since is not signed.
     shown_hash = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])

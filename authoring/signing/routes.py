@@ -38,6 +38,8 @@ def page(agreement, membership):
 def submit(agreement, membership):
     form = SignForm()
     if not form.validate_on_submit():
+        if form.shown_hash.errors:  # a hidden field: its error would show nowhere else
+            form.form_errors.append("The page did not say which text you are signing. Reload it and sign again.")
         return _page(agreement, membership, form, status=422)
     try:
         signature = sign(agreement, g.user, membership, password=form.password.data, full_name=form.full_name.data,
@@ -48,7 +50,7 @@ def submit(agreement, membership):
     if agreement.status == "executed":
         flash(f"Signed. Both sides have signed revision {signature.revision_number}: the agreement is executed.", "success")
     else:
-        flash(f"Signed revision {signature.revision_number} for {signature.organisation}. "
+        flash(f"Signed revision {signature.revision_number} for {signature.organisation.rstrip('.')}. "
               f"The other side's signatory has been asked to sign.", "success")
     return redirect(url_for("signing.page", agreement_id=agreement.id))
 

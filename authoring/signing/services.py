@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import has_request_context, request
 from sqlalchemy import func, select
 
+from ..access import can
 from ..accounts.passwords import verify_password
 from ..agreements.services import lock_agreement
 from ..audit import chain_head, client_ip, record
@@ -110,7 +111,7 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
 
     `shown_hash` is the revision hash the signing page showed: a text changed since is refused.
     """
-    if membership.role != "signatory":
+    if not can(membership, "sign"):
         raise SigningError("Only a signatory signs for their side.")
     if _recent_refusals(user) >= MAX_PASSWORD_FAILURES:
         raise SignatureRefused(f"Too many wrong passwords. Wait {PASSWORD_WINDOW.seconds // 60} minutes, then try again.")
@@ -203,7 +204,7 @@ def _void(signature: Signature, reason: str) -> None:
 def reopen(agreement: Agreement, user: User, membership: Membership, reason: str) -> int:
     """An owner takes a ready or half-signed agreement back to negotiation; returns how many
     signatures that voided. Nothing executed can be reopened (that is an amendment)."""
-    if membership.role != "owner":
+    if not can(membership, "manage"):
         raise SigningError("Only an owner reopens the agreement for changes.")
     lock_agreement(agreement.id)
     if agreement.status not in SIGNABLE_STATUSES:

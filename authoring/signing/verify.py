@@ -33,6 +33,7 @@ from ..export.terms import terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
 from ..extensions import db
 from ..models import Agreement, Revision, Signature
+from ..models.base import MAX_ID
 from ..reviews.amendments import Version, versions_of
 from ..revisions.store import RevisionIntegrityError
 from .seal import signature_intact
@@ -40,7 +41,6 @@ from .seal import signature_intact
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # as the app's default MAX_CONTENT_LENGTH
 MAX_ZIP_ENTRIES = 200
 MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # a signed agreement unpacks to about 1 MiB
-MAX_ID = 2**63 - 1  # larger ids cannot be in the database (and would overflow its integer)
 IDENTIFIER = re.compile(r"urn:accord:agreement:(\d{1,18}):revision:(\d{1,18}):sha256:([0-9a-f]{64})")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NOT_FOUND = "It does not match any executed agreement here."
