@@ -427,7 +427,7 @@ def test_clause_text_that_does_not_match_its_sha256(valid):
 def test_a_changed_title_breaks_only_the_content_hash(valid):
     valid["sections"][0]["clauses"][0]["title"] = "Renamed"
     assert refused(encode(valid)) == [("/sections/0/clauses/0/content_hash",
-                                       "does not match the clause (its key, title, text, library_id, variant and custom)")]
+                                       "does not match the clause (its key, title, text, library_id, variant, custom, template and unstated_terms)")]
 
 
 def test_duplicate_clause_and_section_keys(valid):

@@ -17,8 +17,13 @@ from typing import Any, Iterator
 from .canonical import canonical_json, content_hash, sha256_hex
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
+TERM_PATH_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,63}(\.[a-z_][a-z0-9_]{0,63}){0,7}$")
+# How a slot writes its term: the library's formatting filters, "option" for a choice's words,
+# None for the value as it is (text).
+SLOT_FORMATS = frozenset({"money", "number", "percent", "date", "business_days", "days", "hours", "months", "option"})
 TITLE_MAX = 300
 TEXT_MAX = 100_000
+PARTS_MAX = 2_000
 
 
 class DocumentError(ValueError):
@@ -59,12 +64,61 @@ def _check_json_compatible(value: Any, where: str) -> None:
 
 
 @dataclass(frozen=True)
+class TermSlot:
+    """A place in a clause's text that states a term: the term's path and how it is written.
+
+    `args` are further terms the format reads (the currency of an amount). A custom
+    clause keeps its slots, so a later change of the term still reaches its text.
+    """
+
+    term: str
+    format: str | None = None
+    args: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "format": self.format, "args": list(self.args)}
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str) -> "TermSlot":
+        if not isinstance(data, dict) or set(data) - {"term", "format", "args"}:
+            raise DocumentError(f"{where}: a slot is an object with term, format and args")
+        paths = [data.get("term"), *(data.get("args") or [])]
+        if not isinstance(data.get("args", []), list) or not all(
+                isinstance(p, str) and TERM_PATH_PATTERN.match(p) for p in paths):
+            raise DocumentError(f"{where}: term paths look like 'sanctions.credit_cap_percent'")
+        if data.get("format") is not None and data.get("format") not in SLOT_FORMATS:
+            raise DocumentError(f"{where}: unknown format {data.get('format')!r}")
+        return cls(data["term"], data.get("format"), tuple(data.get("args") or ()))
+
+
+Part = str | TermSlot
+
+
+def _parts_from(data: Any, where: str) -> tuple[Part, ...] | None:
+    if data is None:
+        return None
+    if not isinstance(data, list) or len(data) > PARTS_MAX:
+        raise DocumentError(f"{where}: must be a list of at most {PARTS_MAX} texts and slots")
+    return tuple(_check_text(item, f"{where}[{index}]", TEXT_MAX) if isinstance(item, str)
+                 else TermSlot.from_dict(item, f"{where}[{index}]") for index, item in enumerate(data))
+
+
+def _term_paths(data: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(data, list) or len(data) > PARTS_MAX or not all(
+            isinstance(p, str) and TERM_PATH_PATTERN.match(p) for p in data):
+        raise DocumentError(f"{where}: must be a list of term paths like 'sanctions.credit_cap_percent'")
+    return tuple(data)
+
+
+@dataclass(frozen=True)
 class ClauseInstance:
     """One clause of one agreement.
 
     `clause_id`/`variant` name the library clause it came from (None for a clause
     written from scratch). A clause whose text was edited by hand is `custom`: it
-    keeps its own text instead of being re-rendered from the terms.
+    keeps its own text instead of being re-rendered from the library. Its `parts`,
+    when present, are that text as a template: literal texts and the term slots the
+    edit left intact, so its text is re-rendered when one of those terms changes.
     """
 
     key: str
@@ -73,9 +127,11 @@ class ClauseInstance:
     clause_id: str | None = None
     variant: str | None = None
     custom: bool = False
+    parts: tuple[Part, ...] | None = None
+    unstated: tuple[str, ...] = ()  # terms its library text stated that an edit took out of it
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "key": self.key,
             "title": self.title,
             "text": self.text,
@@ -83,6 +139,16 @@ class ClauseInstance:
             "variant": self.variant,
             "custom": self.custom,
         }
+        # Absent unless used, so the hashes of clauses written before they existed stay as they were.
+        if self.parts is not None:
+            data["parts"] = [p if isinstance(p, str) else p.to_dict() for p in self.parts]
+        if self.unstated:
+            data["unstated"] = list(self.unstated)
+        return data
+
+    def slots(self) -> list[TermSlot]:
+        """The term slots of a custom clause's template (none for other clauses)."""
+        return [p for p in self.parts or () if isinstance(p, TermSlot)]
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "clause") -> "ClauseInstance":
@@ -90,7 +156,7 @@ class ClauseInstance:
             raise DocumentError(f"{where}: must be an object")
         key = _check_key(data.get("key"), where)
         where = f"{where} {key!r}"
-        unknown = set(data) - {"key", "title", "text", "clause_id", "variant", "custom"}
+        unknown = set(data) - {"key", "title", "text", "clause_id", "variant", "custom", "parts", "unstated"}
         if unknown:
             raise DocumentError(f"{where}: unknown fields {sorted(unknown)}")
         for optional in ("clause_id", "variant"):
@@ -105,6 +171,8 @@ class ClauseInstance:
             clause_id=data.get("clause_id"),
             variant=data.get("variant"),
             custom=data.get("custom", False),
+            parts=_parts_from(data.get("parts"), f"{where}.parts"),
+            unstated=_term_paths(data.get("unstated", []), f"{where}.unstated"),
         )
 
     @cached_property
@@ -181,15 +249,21 @@ class Document:
 
     # Editing (each returns a new Document) ------------------------------------------
 
-    def with_clause_text(self, key: str, text: str) -> "Document":
-        """Replace one clause's text; the clause becomes custom (it no longer follows the terms)."""
+    def with_clause_text(self, key: str, text: str, parts: tuple[Part, ...] | None = None,
+                         unstated: tuple[str, ...] = ()) -> "Document":
+        """Replace one clause's text; the clause becomes custom (it no longer follows the library).
+
+        `parts` is the new text as a template over the terms (None: plain text, bound to no
+        term); `unstated` the terms its library text stated that it no longer does.
+        """
         _check_text(text, f"clause {key!r}.text", TEXT_MAX)
         self.clause(key)  # raises KeyError for an unknown key
         sections = tuple(
             replace(
                 section,
                 clauses=tuple(
-                    replace(c, text=text, custom=True) if c.key == key else c for c in section.clauses
+                    replace(c, text=text, custom=True, parts=parts, unstated=tuple(unstated)) if c.key == key else c
+                    for c in section.clauses
                 ),
             )
             for section in self.sections

@@ -186,6 +186,8 @@ def document_of(data: dict[str, Any]) -> Document:
                     {
                         "key": clause["key"], "title": clause["title"], "text": clause["text"],
                         "clause_id": clause["library_id"], "variant": clause["variant"], "custom": clause["custom"],
+                        **({"parts": clause["template"]} if "template" in clause else {}),
+                        **({"unstated": clause["unstated_terms"]} if "unstated_terms" in clause else {}),
                     }
                     for clause in section["clauses"]
                 ],
@@ -242,7 +244,7 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 # Entries ----------------------------------------------------------------------------------
 
 def _clause_entry(number: str, clause: ClauseInstance) -> dict[str, Any]:
-    return {
+    entry = {
         "key": clause.key,
         "number": number,
         "title": clause.title,
@@ -253,6 +255,12 @@ def _clause_entry(number: str, clause: ClauseInstance) -> dict[str, Any]:
         "sha256": text_sha256(clause.text),
         "content_hash": clause.content_hash,
     }
+    model = clause.to_dict()
+    if "parts" in model:  # the text as a template over the terms: each slot names the term it states
+        entry["template"] = model["parts"]
+    if clause.unstated:  # terms its library text stated that this wording no longer states
+        entry["unstated_terms"] = list(clause.unstated)
+    return entry
 
 
 def _signature_entry(signature: SignatureRecord) -> dict[str, Any]:

@@ -278,10 +278,16 @@ def _hash_errors(clause: dict[str, Any]) -> list[tuple[str, str]]:
     optional = (clause.get("library_id"), clause.get("variant"))
     if (all(_is_text(value) for value in fields) and all(v is None or _is_text(v) for v in optional)
             and isinstance(clause.get("custom"), bool) and isinstance(clause.get("content_hash"), str)):
-        instance = ClauseInstance(*fields, *optional, clause["custom"])
+        try:
+            instance = ClauseInstance.from_dict({
+                "key": clause["key"], "title": clause["title"], "text": text, "clause_id": optional[0],
+                "variant": optional[1], "custom": clause["custom"], "parts": clause.get("template"),
+                "unstated": clause.get("unstated_terms", [])})
+        except DocumentError:
+            return errors  # the schema has said what is wrong with it
         if clause["content_hash"] != instance.content_hash:
-            errors.append(("content_hash",
-                           "does not match the clause (its key, title, text, library_id, variant and custom)"))
+            errors.append(("content_hash", "does not match the clause (its key, title, text, library_id, "
+                                           "variant, custom, template and unstated_terms)"))
     return errors
 
 

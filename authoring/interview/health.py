@@ -10,6 +10,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from ..document import Document, sha256_hex
+from ..document.terms import term_label, with_term
+from ..library import ClauseLibrary
+from ..library.binding import BindingConflict, clause_bound, library_bound, rebind, render_slot
 from ..library.formatting import as_decimal, is_blank
 from .steps import STAGES, get
 
@@ -19,7 +23,8 @@ class Rule:
     id: str
     title: str
     step: str
-    check: Callable[[dict[str, Any]], Iterator[str]]
+    check: Callable[[dict[str, Any]], Iterator[str]] | None
+    clause_key: str | None = None  # a rule about one clause's text: fixed by rewording that clause
 
 
 @dataclass(frozen=True)
@@ -211,3 +216,57 @@ RULES_BY_ID = {rule.id: rule for rule in RULES}
 def check_health(terms: dict[str, Any]) -> list[Finding]:
     """Every problem every rule finds, in rule order."""
     return [Finding(rule, message) for rule in RULES for message in rule.check(terms)]
+
+
+# Text against terms -----------------------------------------------------------------------
+
+CLAUSE_RULE_PREFIX = "states_terms."
+
+
+def clause_rule_id(key: str) -> str:
+    """The acknowledgement id of one clause's text check (fits the 64 characters a rule id may have)."""
+    rule_id = CLAUSE_RULE_PREFIX + key
+    return rule_id if len(rule_id) <= 64 else CLAUSE_RULE_PREFIX + sha256_hex(key.encode())[:32]
+
+
+def clause_findings(library: ClauseLibrary, document: Document, language: str) -> list[Finding]:
+    """Clauses whose text contradicts a term ("8.2 says 20%, the terms say 15%") or no longer states one.
+
+    A custom clause with parts states what its slots state, always the current terms; one
+    without (written before texts stayed bound, or imported) is read against the library's
+    words for its variant.
+    """
+    findings = []
+    terms = document.terms
+    for _number, _section, clauses in document.numbered():
+        for number, clause in clauses:
+            if not clause.custom or clause.clause_id not in library.clauses or not clause.variant \
+                    or clause.variant not in library.clauses[clause.clause_id].variants:
+                continue
+            messages = []
+            library_words = library_bound(library, clause.clause_id, clause.variant, terms, language)
+            slots = {slot.term: slot for slot, _words in
+                     (s for s in library_words.segments if not isinstance(s, str))}
+            unstated = [path for path in clause.unstated if path in slots]
+            if clause.parts is None:
+                try:
+                    read = rebind(library, library_words, clause.text, terms, language)
+                except BindingConflict as conflict:
+                    messages.append(f"{number} {clause.title}: {conflict}")
+                    read = None
+                if read is not None:
+                    for path, value in read.changes.items():
+                        said = render_slot(library, slots[path], with_term(terms, path, value), language)
+                        messages.append(f"{number} {clause.title} says {said}, the terms say "
+                                        f"{render_slot(library, slots[path], terms, language)}.")
+                    unstated = sorted({slot.term for slot in read.dropped})
+            elif clause_bound(library, clause, terms, language).text != clause.text:
+                messages.append(f"{number} {clause.title}: the text is not what its terms render; reword it.")
+            for path in unstated:
+                messages.append(f"{number} {clause.title} no longer states {term_label(path)} (the terms say "
+                                f"{render_slot(library, slots[path], terms, language)}).")
+            if messages:
+                rule = Rule(clause_rule_id(clause.key), f"{number} {clause.title} states the terms", "review", None,
+                            clause_key=clause.key)
+                findings.extend(Finding(rule, message) for message in messages)
+    return findings

@@ -14,9 +14,8 @@ from ..negotiation.changes import InvalidChange, apply_change
 from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_number
 from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of
-from .health import RULES_BY_ID
 from .services import (
-    NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, library,
+    NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, health_rule, library,
     mark_ready, readiness, save_step, step_clauses, withdraw_acknowledgement,
 )
 from .steps import STEPS, STEPS_BY_KEY, form_data, neighbours, step_status
@@ -199,24 +198,30 @@ def _review_page(agreement, membership, document, ack_form=None, ack_rule=None, 
 @bp.post("/agreements/<int:agreement_id>/health/<rule_id>/acknowledge")
 @agreement_route("manage")
 def acknowledge_rule(agreement, membership, rule_id):
-    if rule_id not in RULES_BY_ID:
+    try:
+        rule = health_rule(agreement, rule_id)
+    except KeyError:
         abort(404)
     form = AcknowledgeForm()
     if not form.validate():
         _draft, document = draft_of(agreement)
         return _review_page(agreement, membership, document, ack_form=form, ack_rule=rule_id, status=422)
     acknowledge(agreement, g.user, rule_id, form.reason.data)
-    flash(f"“{RULES_BY_ID[rule_id].title}” acknowledged.", "success")
+    flash(f"“{rule.title}” acknowledged.", "success")
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review", _anchor="health"))
 
 
 @bp.post("/agreements/<int:agreement_id>/health/<rule_id>/withdraw")
 @agreement_route("manage")
 def withdraw_rule(agreement, membership, rule_id):
-    if rule_id not in RULES_BY_ID or not ConfirmForm().validate():
-        abort(404 if rule_id not in RULES_BY_ID else 400)
+    try:
+        rule = health_rule(agreement, rule_id)
+    except KeyError:
+        abort(404)
+    if not ConfirmForm().validate():
+        abort(400)
     withdraw_acknowledgement(agreement, g.user, rule_id)
-    flash(f"Acknowledgement of “{RULES_BY_ID[rule_id].title}” withdrawn.", "success")
+    flash(f"Acknowledgement of “{rule.title}” withdrawn.", "success")
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review", _anchor="health"))
 
 

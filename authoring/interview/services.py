@@ -23,7 +23,7 @@ from ..document.terms import changed_terms
 from ..models import Agreement, Draft, HealthAcknowledgement, Membership, Proposal, User, utcnow
 from ..reviews.amendments import amendment_blockers
 from ..revisions.services import draft_of, write_draft
-from .health import RULES_BY_ID, Finding, check_health
+from .health import CLAUSE_RULE_PREFIX, RULES_BY_ID, Finding, Rule, check_health, clause_findings
 from .steps import STEPS, Step, apply_form, step_status, step_terms
 
 EDITABLE_STATUSES = ("draft", "ready")
@@ -155,14 +155,31 @@ class Readiness:
 
 
 def readiness(agreement: Agreement, document: Document) -> Readiness:
-    return Readiness(step_status(document.terms), check_health(document.terms), acknowledgements(agreement))
+    findings = check_health(document.terms) + clause_findings(library(), document, agreement.language)
+    return Readiness(step_status(document.terms), findings, acknowledgements(agreement))
+
+
+def health_rule(agreement: Agreement, rule_id: str) -> Rule:
+    """A rule of the health checks by id: one of RULES, or the text check of a clause of this draft.
+
+    KeyError when there is none (a clause check exists only while that clause fails it,
+    or while an acknowledgement of it stands).
+    """
+    if rule_id in RULES_BY_ID:
+        return RULES_BY_ID[rule_id]
+    _draft, document = draft_of(agreement)
+    for finding in clause_findings(library(), document, agreement.language):
+        if finding.rule.id == rule_id:
+            return finding.rule
+    if rule_id.startswith(CLAUSE_RULE_PREFIX) and rule_id in acknowledgements(agreement):
+        return Rule(rule_id, "A clause states the terms", "review", None)
+    raise KeyError(rule_id)
 
 
 def acknowledge(agreement: Agreement, user: User, rule_id: str, reason: str) -> None:
     """An owner accepts a failing rule for a stated reason (kept in the audit log)."""
     lock_agreement(agreement.id)
-    if rule_id not in RULES_BY_ID:
-        raise KeyError(rule_id)
+    health_rule(agreement, rule_id)  # KeyError for an unknown rule
     existing = acknowledgements(agreement).get(rule_id)
     if existing is not None:
         existing.reason, existing.user_id, existing.created_at = reason, user.id, utcnow()

@@ -217,3 +217,41 @@ def step_status(terms: dict[str, Any]) -> dict[str, list[str]]:
 def neighbours(step: Step) -> tuple[Step | None, Step | None]:
     index = STEPS.index(step)
     return (STEPS[index - 1] if index else None), (STEPS[index + 1] if index + 1 < len(STEPS) else None)
+
+
+def _field_for(path: str):
+    """The interview form field that edits `path` (an unbound WTForms field), or None."""
+    for step in STEPS:
+        if step.form is None:
+            continue
+        for side in ("provider", "client"):
+            for name, field_path in step.term_paths(side).items():
+                unbound = step.form.__dict__.get(name)
+                if field_path == path:
+                    return unbound
+                if path.startswith(field_path + ".") and unbound is not None and unbound.args:
+                    # A group of fields (a party): one level down.
+                    group = unbound.args[0]
+                    return getattr(group, path[len(field_path) + 1:].split(".")[0], None)
+    return None
+
+
+def term_value_problem(path: str, value: Any) -> str | None:
+    """Why the interview would refuse `value` for `path` (bounds, length), or None.
+
+    Used where a term changes outside its form: a value written into a clause's text.
+    """
+    unbound = _field_for(path)
+    validators = (unbound.kwargs.get("validators") or []) if unbound is not None else []
+    for validator in validators:
+        bounds = (getattr(validator, "min", None), getattr(validator, "max", None))
+        if isinstance(validator, forms.NumberRange) and not isinstance(value, str | int):
+            continue
+        if isinstance(validator, forms.NumberRange):
+            number = Decimal(str(value))
+            if (bounds[0] is not None and number < bounds[0]) or (bounds[1] is not None and number > bounds[1]):
+                return validator.message or f"must be between {bounds[0]} and {bounds[1]}"
+        elif isinstance(validator, forms.Length) and isinstance(value, str) and bounds[1] not in (None, -1) \
+                and len(value) > bounds[1]:
+            return f"at most {bounds[1]} characters"
+    return None

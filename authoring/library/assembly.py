@@ -1,14 +1,18 @@
 """Assemble an agreement's document from the terms and the chosen library clauses.
 
 The interview changes terms and clause choices; this module turns them into the one
-Document every renderer reads. A clause written by hand (`custom`) keeps its text
-when terms change; every other clause is re-rendered from the terms.
+Document every renderer reads. Every library clause is re-rendered from the terms; a
+clause edited by hand (`custom`) is re-rendered from its own template (its parts), so
+the terms it still states follow the terms; a clause without parts keeps its text.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..document import ClauseInstance, Document, Section
+from ..document.terms import with_term
+from .binding import Rebinding, clause_bound, parts_bound, rebind
 from .loader import ClauseLibrary, localized
 
 OMIT = "omit"  # a choice that leaves an optional clause out
@@ -43,6 +47,8 @@ def assemble(library: ClauseLibrary, terms: dict[str, Any], language: str,
                 continue
             old = kept.get(clause.id)
             if old is not None and old.custom and old.variant == variant:
+                if old.parts is not None:
+                    old = replace(old, text=parts_bound(library, old.parts, terms, language).text)
                 clauses.append(old)
                 continue
             clauses.append(ClauseInstance(
@@ -57,3 +63,25 @@ def assemble(library: ClauseLibrary, terms: dict[str, Any], language: str,
         if clauses:
             sections.append(Section(lib_section.key, localized(lib_section.title, language), tuple(clauses)))
     return Document(terms=terms, sections=tuple(sections))
+
+
+def reword(library: ClauseLibrary, document: Document, key: str, text: str, language: str) -> tuple[Document, Rebinding]:
+    """The document with clause `key` worded as `text`, and what that did to the terms.
+
+    The clause stays a template over the terms it still states; where the edit changed
+    the written value of a term, the term changes and every clause stating it follows
+    (see binding.py). KeyError for an unknown clause; BindingConflict when the text
+    states one term twice with different values.
+    """
+    clause = document.clause(key)
+    rebinding = rebind(library, clause_bound(library, clause, document.terms, language), text, document.terms, language)
+    bound = clause.clause_id is not None or clause.parts is not None
+    stated = {part.term for part in rebinding.parts if not isinstance(part, str)}
+    unstated = sorted((set(clause.unstated) | {slot.term for slot in rebinding.dropped}) - stated)
+    updated = document.with_clause_text(key, text, rebinding.parts if bound else None, tuple(unstated))
+    if rebinding.changes:
+        terms = document.terms
+        for path, value in rebinding.changes.items():
+            terms = with_term(terms, path, value)
+        updated = assemble(library, terms, language, current_choices(updated), previous=updated)
+    return updated, rebinding

@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..document import ClauseInstance, Document, DocumentError
-from ..document.terms import term_value, with_term
+from ..document.terms import term_label, term_value, with_term
+from ..interview.steps import term_value_problem
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
+from ..library.assembly import reword
+from ..library.binding import BindingConflict, Rebinding
 
 
 class InvalidChange(ValueError):
@@ -46,6 +49,35 @@ def describe(kind: str, target: str, value: Any) -> str:
     return f"remove clause {target}"
 
 
+def reword_clause(library: ClauseLibrary, language: str, document: Document, key: str,
+                  text: str) -> tuple[Document, Rebinding]:
+    """The document with a clause reworded, the terms its new words state changed (see library.binding).
+
+    InvalidChange when a value written into the text is one the interview would refuse.
+    """
+    try:
+        updated, rebinding = reword(library, document, key, text, language)
+    except BindingConflict as error:
+        raise InvalidChange(str(error)) from None
+    for path, value in rebinding.changes.items():
+        problem = term_value_problem(path, value)
+        if problem:
+            raise InvalidChange(f"The new text sets {term_label(path)} to {value}: {problem}")
+    return updated, rebinding
+
+
+def binding_summary(rebinding: Rebinding | None) -> str:
+    """What rewording a clause did to the terms, as the end of a sentence ('' when nothing)."""
+    if rebinding is None:
+        return ""
+    said = [f"{term_label(path)} is now {value} wherever it appears" for path, value in rebinding.changes.items()]
+    unstated = sorted({slot.term for slot in rebinding.dropped} - set(rebinding.changes))
+    if unstated:
+        said.append("the clause no longer states " + ", ".join(term_label(p) for p in unstated)
+                    + " - both sides confirm this before signing (Interview › Review)")
+    return "; " + "; ".join(said) if said else ""
+
+
 def apply_change(library: ClauseLibrary, language: str, document: Document, kind: str, target: str,
                  value: Any) -> Document:
     """The document with the change made; clauses that follow the terms are re-rendered."""
@@ -54,7 +86,7 @@ def apply_change(library: ClauseLibrary, language: str, document: Document, kind
             return assemble(library, with_term(document.terms, target, value), language,
                             current_choices(document), previous=document)
         if kind == "clause_text":
-            return document.with_clause_text(target, value)
+            return reword_clause(library, language, document, target, value)[0]
         if kind == "clause_variant":
             clause = library.clauses.get(target)
             if clause is None or (value != OMIT and value not in clause.variants):

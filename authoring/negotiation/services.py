@@ -15,12 +15,14 @@ from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
 from ..document.merge import MergeConflict, merge_text
 from ..document.canonical import content_hash
+from ..document.terms import term_label, term_value
 from ..extensions import db
 from ..interview.services import library
+from ..library.binding import parts_bound
 from ..models import Agreement, Membership, Proposal, User, utcnow
 from ..notifications import queue_email, recipients
 from ..revisions.services import NothingToRevise, cut_revision, draft_of, write_draft
-from .changes import InvalidChange, apply_change, current_value, describe
+from .changes import InvalidChange, apply_change, current_value, describe, reword_clause
 
 NEGOTIABLE_STATUSES = ("negotiating", "ready")
 OTHER_SIDE = {"provider": "client", "client": "provider"}
@@ -179,6 +181,61 @@ def propose(agreement: Agreement, user: User, membership: Membership, kind: str,
     if commit:
         db.session.commit()
     return proposal, rebased
+
+
+def propose_wording(agreement: Agreement, user: User, membership: Membership, key: str, text: str, base_text: str,
+                    reason: str = "", counter_of: Proposal | None = None) -> tuple[list[Proposal], bool]:
+    """Propose new wording for a clause: ([proposals], True when rebased onto a newer text).
+
+    Text and terms stay bound: a value of a term written differently in the new wording
+    (15% -> 25%) is proposed as a change of that term, and the rest of the wording as a
+    change of the clause's text, stating the terms as they are. `counter_of` is answered
+    by the proposal that changes what it changed.
+    """
+    _draft, document = draft_of(agreement, for_update=True)
+    _check_negotiable(agreement)
+    try:
+        current = document.clause(key).text
+    except KeyError:
+        raise InvalidChange(f"There is no clause {key!r} in the draft.") from None
+    rebased = False
+    if current != base_text:
+        try:
+            text = merge_text(base_text, text, current)
+        except MergeConflict:
+            raise ProposalConflict("Someone changed the same words after you opened the clause.", current, text) from None
+        rebased = True
+    reworded, rebinding = reword_clause(library(), agreement.language, document, key, text)
+    changes = [("term", path, value, term_value(document.terms, path)) for path, value in rebinding.changes.items()]
+    if rebinding.changes:
+        # The wording alone, stating the terms as they are now; the term proposals carry the values.
+        text = parts_bound(library(), reworded.clause(key).parts, document.terms, agreement.language).text
+    if text != current:
+        changes.append(("clause_text", key, text, current))
+    if not changes:
+        raise NothingToPropose("That is what the draft already says.")
+    if counter_of is not None and not any((kind, target) == (counter_of.kind, counter_of.target)
+                                          for kind, target, _value, _base in changes):
+        raise InvalidChange(f"A counter-proposal changes what proposal {counter_of.number} changes.")
+    proposals = []
+    for kind, target, value, base_value in changes:
+        countered = counter_of if counter_of is not None and (kind, target) == (counter_of.kind, counter_of.target) else None
+        proposal, _rebased = propose(agreement, user, membership, kind, target, value, base_value, reason,
+                                     countered, commit=False)
+        proposals.append(proposal)
+    db.session.commit()
+    return proposals, rebased
+
+
+def wording_proposed(proposals: list[Proposal]) -> str:
+    """The message after propose_wording: which proposals, and which of them change terms."""
+    numbers = ", ".join(str(p.number) for p in proposals)
+    message = f"Proposal{'s' if len(proposals) > 1 else ''} {numbers} sent to the other side"
+    terms = [term_label(p.target) for p in proposals if p.kind == "term"]
+    if terms:
+        message += (f" ({', '.join(terms)}: proposed as a change of the term, so every clause stating it"
+                    f" follows)")
+    return message
 
 
 def _check_answerable(user: User, membership: Membership, proposal: Proposal) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import agreement_route, can
-from ..negotiation.changes import InvalidChange
-from ..negotiation.services import NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose
+from ..negotiation.changes import InvalidChange, binding_summary
+from ..negotiation.services import (
+    NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose_wording, wording_proposed,
+)
 from .forms import ClauseTextForm, CutRevisionForm
 from .services import (
     DraftConflict, DraftLocked, NothingToRevise, cut_revision, draft_of, edit_clause_text,
@@ -35,23 +37,25 @@ def edit_clause(agreement, membership, key):
     form = ClauseTextForm()
     counter_number = request.args.get("counter", type=int) or form.counter_of.data
     countered = proposal_by_number(agreement, counter_number) if counter_number else None
-    if counter_number and (countered is None or countered.target != key or countered.kind != "clause_text"):
+    # A clause's wording counters a proposal to reword it, or to change a term it states.
+    if counter_number and (countered is None or (countered.kind, countered.target) != ("clause_text", key)
+                           and countered.kind != "term"):
         abort(404)
     conflict = None
     if request.method == "GET":
-        form.text.data = countered.value if countered else clause.text
+        form.text.data = countered.value if countered and countered.kind == "clause_text" else clause.text
         form.base_version.data, form.base_text.data = draft.version, clause.text
         form.counter_of.data = counter_number
     elif form.validate_on_submit():
         try:
             if proposing:
-                proposal, merged = propose(agreement, g.user, membership, "clause_text", key, form.text.data,
-                                           form.base_text.data, form.reason.data, countered)
-                done = f"Proposal {proposal.number} sent to the other side"
+                proposals, merged = propose_wording(agreement, g.user, membership, key, form.text.data,
+                                                    form.base_text.data, form.reason.data, countered)
+                done = wording_proposed(proposals)
             else:
-                merged = edit_clause_text(agreement, g.user, key, form.text.data, form.base_version.data,
-                                          form.base_text.data)
-                done = f"“{clause.title}” saved"
+                merged, rebinding = edit_clause_text(agreement, g.user, key, form.text.data, form.base_version.data,
+                                                     form.base_text.data)
+                done = f"“{clause.title}” saved" + binding_summary(rebinding)
         except DraftConflict as error:
             conflict = error.current_text
         except ProposalConflict as error:

@@ -1,12 +1,14 @@
 """The working draft and its revisions: edit the draft, cut immutable revisions, load them verified."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
 from ..document import Document
 from ..document.merge import MergeConflict, merge_text
+from ..library.binding import Rebinding
 from ..extensions import db
 from ..models import Agreement, Draft, Proposal, Revision, User, utcnow
 from ..redline import redline_between
@@ -51,13 +53,17 @@ def draft_of(agreement: Agreement, *, for_update: bool = False) -> tuple[Draft, 
 
 
 def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, base_version: int,
-                     base_text: str) -> bool:
-    """Replace a clause's text in the draft; True when it had to be merged with a newer change.
+                     base_text: str) -> tuple[bool, Rebinding | None]:
+    """Replace a clause's text in the draft: (True when merged with a newer change, what it did to the terms).
 
     The write names what it was based on (the draft version and the clause text then).
     When the clause changed since, the two changes are merged exactly from that common
     base (document.merge); when they overlap, DraftConflict - nothing is overwritten.
+    A value of a term written differently (15% -> 20%) changes that term everywhere
+    (negotiation.changes.reword_clause); InvalidChange when the interview would refuse it.
     """
+    from ..negotiation.changes import reword_clause  # negotiation builds on revisions
+
     draft, document = draft_of(agreement, for_update=True)
     if agreement.status in LOCKED_STATUSES:
         db.session.rollback()
@@ -73,13 +79,20 @@ def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, ba
         merged = True
     if current == text:
         db.session.rollback()
-        return merged
-    write_draft(draft, document.with_clause_text(key, text), editor)
+        return merged, None
+    try:
+        updated, rebinding = reword_clause(current_app.extensions["clause_library"], agreement.language, document,
+                                           key, text)
+    except Exception:
+        db.session.rollback()
+        raise
+    write_draft(draft, updated, editor)
     record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version,
-           merged=merged, based_on=base_version)
+           merged=merged, based_on=base_version, terms_changed=rebinding.changes,
+           no_longer_states=sorted({slot.term for slot in rebinding.dropped}))
     back_from_ready(agreement, editor, f"the clause {key} changed after the agreement was marked ready")
     db.session.commit()
-    return merged
+    return merged, rebinding
 
 
 def write_draft(draft: Draft, document: Document, editor: User) -> None:
