@@ -260,6 +260,8 @@ def test_a_clause_that_no_longer_states_a_term_blocks_ready_until_acknowledged(a
     assert refused.status_code in (302, 409)
     assert status_of(app, deal.id) == "negotiating"
     assert "no longer states Sanctions › Credit cap percent (the terms say 15%)" in review
+    page = owner.get(f"/agreements/{deal.id}").get_data(as_text=True)
+    assert 'data-testid="unstated">This wording no longer states: Sanctions › Credit cap percent.' in page
     rule = f"states_terms.{CAP}"
     assert post_form(owner, f"/agreements/{deal.id}/health/{rule}/acknowledge",
                      {"reason": "A fifth is 20%; the finance annex governs."},
@@ -283,3 +285,40 @@ def test_before_sharing_an_edited_value_changes_the_term_directly(app, make_user
     assert "Sanctions › Credit cap percent is now 18 wherever it appears" in page
     document = draft(app, agreement_id)
     assert term_value(document.terms, CAP_TERM) == "18" and "18%" in document.clause(CAP).text
+
+
+def test_an_imported_template_must_render_its_text(app, login):
+    from test_exports import demo as _demo_fixture, upload  # noqa: F401
+    from authoring.demo import DEMO_PASSWORD, DEMO_TITLE_EXECUTED, create_demo
+    from authoring.models import Agreement
+    with app.app_context():
+        assert create_demo()
+        executed = db.session.scalar(select(Agreement.id).where(Agreement.title == DEMO_TITLE_EXECUTED))
+    client = login(app.test_client(), "provider@example.com", DEMO_PASSWORD)
+    data = json.loads(client.get(f"/agreements/{executed}/revisions/2/terms.json").get_data())
+    located = [(s_i, c_i, c) for s_i, s in enumerate(data["sections"]) for c_i, c in enumerate(s["clauses"])
+               if any(isinstance(p, dict) for p in c.get("template", []))]
+    assert located, "the demo negotiated a clause's wording, so its terms file carries a template"
+    s_i, c_i, clause = located[0]
+    slot_at = next(i for i, p in enumerate(clause["template"]) if isinstance(p, dict))
+    from authoring.document import ClauseInstance
+
+    def rehashed(template):
+        entry = {**clause, "template": template}
+        entry["content_hash"] = ClauseInstance.from_dict({
+            "key": entry["key"], "title": entry["title"], "text": entry["text"], "clause_id": entry["library_id"],
+            "variant": entry["variant"], "custom": entry["custom"], "parts": template,
+            "unstated": entry.get("unstated_terms", [])}).content_hash
+        forged = json.loads(json.dumps(data))
+        forged["sections"][s_i]["clauses"][c_i] = entry
+        return json.dumps(forged, ensure_ascii=False).encode("utf-8")
+
+    pointer = f"/sections/{s_i}/clauses/{c_i}/template"
+    unknown = [dict(p, term="sanctions.no_such_term") if i == slot_at else p for i, p in enumerate(clause["template"])]
+    response = upload(client, "/import", rehashed(unknown))
+    assert response.status_code == 422 and pointer in response.get_data(as_text=True)
+    assert "sanctions.no_such_term" in response.get_data(as_text=True)
+    other = [dict(p, term="parties.client.name", format=None, args=[]) if i == slot_at else p
+             for i, p in enumerate(clause["template"])]
+    response = upload(client, "/import", rehashed(other))
+    assert response.status_code == 422 and "does not render the clause&#39;s text" in response.get_data(as_text=True)

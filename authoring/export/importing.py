@@ -4,7 +4,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import current_app
+
 from ..agreements.services import create_agreement
+from ..document import Document
+from ..library.binding import parts_bound
 from ..config import LANGUAGES
 from ..models import Agreement, User
 from ..models.agreement import ORG_NAME_MAX, TITLE_MAX
@@ -22,6 +26,8 @@ def import_terms(raw: bytes, owner: User) -> Agreement:
     except TermsFileInvalid as error:
         imported, errors = None, error.errors
     errors += _app_errors(_loose(raw))
+    if imported is not None:
+        errors += _template_errors(imported.document, imported.language)
     if errors or imported is None:
         raise TermsFileInvalid(errors)
     return create_agreement(
@@ -63,4 +69,22 @@ def _app_errors(data: dict[str, Any]) -> list[tuple[str, str]]:
             errors.append((pointer, "must not be blank: an agreement needs it"))
         elif isinstance(value, str) and len(value) > limit:
             errors.append((pointer, f"longer than {limit} characters"))
+    return errors
+
+
+def _template_errors(document: Document, language: str) -> list[tuple[str, str]]:
+    """A clause's template must state terms this app knows and render exactly the clause's text."""
+    library = current_app.extensions["clause_library"]
+    errors = []
+    for s_index, section in enumerate(document.sections):
+        for c_index, clause in enumerate(section.clauses):
+            if clause.parts is None:
+                continue
+            pointer = f"/sections/{s_index}/clauses/{c_index}/template"
+            unknown = sorted({path for slot in clause.slots() for path in (slot.term, *slot.args)
+                              if library.catalogue.spec(path) is None})
+            if unknown:
+                errors.append((pointer, f"names terms this app does not know: {', '.join(unknown)}"))
+            elif parts_bound(library, clause.parts, document.terms, language).text != clause.text:
+                errors.append((pointer, "does not render the clause's text from the file's terms"))
     return errors
