@@ -108,7 +108,7 @@ def _slot_of(node: nodes.Node, own: set[str]) -> TermSlot | None:
 
 def _instrumented(library: ClauseLibrary, template: str):
     """The template compiled with markers around each slot, and the slots by index (cached)."""
-    cache = library.__dict__.setdefault("_instrumented", {})
+    cache = library._instrumented
     if template not in cache:
         ast = library._env.parse(template)
         own = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}

@@ -84,6 +84,7 @@ class ClauseLibrary:
         self._env.filters.update(FILTERS)
         self._env.globals["option"] = self._option
         self._templates: dict[str, Any] = {}
+        self._instrumented: dict[str, Any] = {}  # binding.py: templates compiled with slot markers
         self._terms_used: dict[tuple[str, str], frozenset[str]] = {}
 
     def __iter__(self):
