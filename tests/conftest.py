@@ -333,15 +333,26 @@ def browser():
         browser.close()
 
 
+class LiveServer(str):
+    """The base URL of the served app, which can also read the mail the app sends (as a mailbox would)."""
+
+    app = None
+
+    def confirmation_link(self, email: str) -> str:
+        return self + confirmation_path(self.app, email)
+
+
 @pytest.fixture
 def live_server(db_config):
-    """The real app on 127.0.0.1, on a free port, from a background thread; yields its base URL."""
+    """The real app on 127.0.0.1, on a free port, from a background thread; yields its base URL (a LiveServer)."""
     app = create_app(base_config(**db_config))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    base = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    base.app = app
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
         server.shutdown()
         server.server_close()

@@ -52,10 +52,13 @@ def test_registration_answers_the_same_whether_or_not_the_address_has_an_account
     assert answers[0] == answers[1]
     assert "Check your inbox" in answers[0][4]
 
-    # A second registration with the same address, from the same browser: the same answer again.
+    # The same address again, now that it has an account: the very same answer, address included.
     client = app.test_client()
     again = register(client, email="newcomer@example.com", name="Someone")
-    assert (again.status_code, again.headers["Location"]) == answers[1][:2]
+    page = client.get("/register/check-inbox")
+    assert (again.status_code, again.headers["Location"], again.get_data(), page.status_code,
+            _without_csrf(page.get_data(as_text=True).replace("newcomer@example.com", "ADDRESS"))) == answers[1]
+    assert "newcomer@example.com" in page.get_data(as_text=True)
 
     notes = mail_to(app, "owner@example.com", "account.registration_attempted")
     assert len(notes) == 1 and "Someone tried to create a new Accord account" in notes[0].body
