@@ -10,11 +10,17 @@ from ..extensions import db
 from .forms import ChangePasswordForm, ConfirmEmailForm, LoginForm, RegisterForm, ResendConfirmationForm
 from .services import (
     AccountError, ConfirmationInvalid, authenticate, change_password, confirm_email, find_confirmation,
-    register_user, resend_confirmation,
+    register_user, resend_confirmation, unconfirmed_refusal,
 )
 from .sessions import end_current_session, login_required
 
 bp = Blueprint("accounts", __name__)
+
+
+@bp.app_context_processor
+def _account_rules():
+    # Pages say why an action is refused in the service's own words.
+    return {"unconfirmed_refusal": unconfirmed_refusal}
 
 
 def _safe_path(target: str | None, default: str) -> str:

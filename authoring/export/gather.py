@@ -5,7 +5,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..config import configured_public_url
-
 from ..document import Document
 from ..document.json_patch import json_patch
 from ..extensions import db
