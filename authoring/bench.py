@@ -349,7 +349,7 @@ def redline_page_queries(pairs: dict[str, SyntheticPair], gets: int = PAGE_GETS)
     from sqlalchemy import event
 
     from . import create_app, schema
-    from .accounts.services import register_user
+    from .accounts.services import find_user_by_email, register_user
     from .extensions import db
 
     email, password = "bench@example.com", "bench password 1"
@@ -361,7 +361,8 @@ def redline_page_queries(pairs: dict[str, SyntheticPair], gets: int = PAGE_GETS)
                 schema.upgrade()
                 engine = db.engine
             with app.test_request_context(method="POST"):
-                user = register_user(email, "Bench Person", password)
+                register_user(email, "Bench Person", password)
+                user = find_user_by_email(email)
                 ids = {size: _stored_agreement(user, pair, f"Benchmark agreement ({size})")
                        for size, pair in pairs.items()}
             client = app.test_client()

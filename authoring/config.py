@@ -9,6 +9,9 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request
 
 LANGUAGES = {
     "en": "English",
@@ -19,6 +22,9 @@ LANGUAGES = {
     "tl": "Tagalog",
 }
 RTL_LANGUAGES = frozenset({"he", "ar"})
+# Where `flask run` serves by default: the public address of a development process that
+# has no request to go by (CLI commands such as `demo` or `reminders send`).
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -76,6 +82,47 @@ def _signature_key(secret: str, production: bool) -> str:
     return hmac.new(secret.encode("utf-8"), b"accord signature key", hashlib.sha256).hexdigest()
 
 
+def _public_url(production: bool) -> str:
+    """PUBLIC_URL without its trailing slash; required in production, empty (derived) in development."""
+    value = (os.environ.get("PUBLIC_URL") or "").strip().rstrip("/")
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"PUBLIC_URL must be an http(s) address such as https://agreements.example.com, got {value!r}")
+        return value
+    if production:
+        raise ConfigError(
+            "PUBLIC_URL is not set. In production links in e-mails, the calendar feed and signed documents "
+            "need the site's public address (for example: export PUBLIC_URL=https://agreements.example.com)."
+        )
+    return ""
+
+
+def public_url(path: str = "") -> str:
+    """The absolute address of `path` on this site, for every link that leaves it.
+
+    E-mails, the calendar feed, invitation links and signed documents are read outside
+    the browser that caused them, so they use PUBLIC_URL. In development, when it is not
+    set, the address the app is actually serving (this request's host) is used, or, with
+    no request (CLI), `flask run`'s default address.
+    """
+    if path and not path.startswith("/"):
+        path = "/" + path
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base:
+        base = request.host_url.rstrip("/") if has_request_context() else DEVELOPMENT_URL
+    return base + path
+
+
+def configured_public_url(path: str = "") -> str:
+    """Like `public_url`, but never from the request: PUBLIC_URL, else `flask run`'s default address.
+
+    For text that must come out the same whoever asks (documents signed before their
+    address was recorded, which are verified by rendering them again).
+    """
+    return (current_app.config.get("PUBLIC_URL") or DEVELOPMENT_URL).rstrip("/") + path
+
+
 def settings_from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """Return the Flask config for this process's environment, with `overrides` applied last."""
     overrides = overrides or {}
@@ -96,8 +143,13 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "INVITATION_TTL_HOURS": _int("INVITATION_TTL_HOURS", 7 * 24),
         "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),
+        # An account is held back per (account, IP address), so a flood from one address does not lock
+        # out its owner elsewhere; the hourly ceiling per account stops slow attacks from many addresses.
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP", 10),
         "LOGIN_MAX_FAILURES_PER_IP": _int("LOGIN_MAX_FAILURES_PER_IP", 50),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR", 100),
+        "EMAIL_CONFIRMATION_TTL_HOURS": _int("EMAIL_CONFIRMATION_TTL_HOURS", 48),
+        "EMAIL_CONFIRMATION_RESEND_MINUTES": _int("EMAIL_CONFIRMATION_RESEND_MINUTES", 5),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
         "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 3600),
@@ -108,8 +160,8 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM") or "agreements@localhost",
-        # Links in e-mails start with this; no request tells the sender the site's address.
-        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # Links in e-mails start with this; read it through public_url(), which has the development default.
+        "PUBLIC_URL": _public_url(production),
     }
     settings.update(overrides)
     return settings

@@ -21,6 +21,7 @@ from email.utils import formatdate, make_msgid
 from flask import current_app
 from sqlalchemy import select
 
+from .config import public_url
 from .extensions import db
 from .models import Agreement, OutboxMessage, User, utcnow
 
@@ -55,7 +56,7 @@ def queue_email(agreement: Agreement, recipients: Iterable[User], event: str, su
     body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     if path and not path.startswith("/"):
         path = "/" + path
-    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/agreements/{agreement.id}{path}"
+    link = public_url(f"/agreements/{agreement.id}{path}")
     text = f"{body}\n\n{link}\n" if body else f"{link}\n"
     messages, seen = [], set()
     for user in recipients:
@@ -68,6 +69,18 @@ def queue_email(agreement: Agreement, recipients: Iterable[User], event: str, su
         db.session.add(message)
         messages.append(message)
     return messages
+
+
+def queue_account_email(user: User, event: str, subject: str, body: str) -> OutboxMessage:
+    """Add one message about `user`'s own account (no agreement) to the session; the caller commits.
+
+    The body carries its own links, made with `public_url`.
+    """
+    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip() + "\n"
+    message = OutboxMessage(agreement_id=None, recipient_id=user.id, to_address=user.email.strip(),
+                            subject=clean_subject(subject), body=body, event=event)
+    db.session.add(message)
+    return message
 
 
 def clean_subject(subject: str) -> str:

@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from authoring import create_app
 from authoring.extensions import db
-from authoring.models import Agreement, Base, Membership, User
+from authoring.models import Agreement, Base, Membership, User, utcnow
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "correct horse battery"
@@ -159,6 +159,42 @@ def post_form(client, path: str, data: dict | None = None, token_from: str | Non
     return client.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
 
 
+CONFIRM_LINK_RE = re.compile(r"https?://[^/\s]+(/account/confirm/\S+)")
+
+
+def mail_to(app, address: str, event: str | None = None) -> list:
+    """The outbox messages to `address` (of `event`, if given), oldest first, detached from the session."""
+    from sqlalchemy import select
+
+    from authoring.models import OutboxMessage
+
+    with app.app_context():
+        query = select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id)
+        if event is not None:
+            query = query.where(OutboxMessage.event == event)
+        messages = list(db.session.scalars(query))
+        for message in messages:
+            db.session.expunge(message)
+        return messages
+
+
+def confirmation_path(app, address: str) -> str:
+    """The path (with its ?next=) of the newest confirmation link e-mailed to `address`."""
+    messages = mail_to(app, address, "account.confirm_email")
+    assert messages, f"no confirmation e-mail to {address}"
+    return CONFIRM_LINK_RE.search(messages[-1].body).group(1)
+
+
+def register_and_confirm(app, client, email: str, name: str = "Test Person", password: str = PASSWORD,
+                         next_path: str = ""):
+    """Register through the form, then open the e-mailed link and confirm: returns the confirming response."""
+    path = "/register" + (f"?next={next_path}" if next_path else "")
+    response = post_form(client, path, {"name": name, "email": email, "password": password, "confirm": password})
+    assert response.status_code == 302 and response.headers["Location"] == "/register/check-inbox"
+    link = confirmation_path(app, email)
+    return post_form(client, link, token_from=link)
+
+
 def _signed_in(client) -> bool:
     with client.session_transaction() as session:
         return "sid" in session
@@ -171,10 +207,12 @@ def make_user(app):
 
     counter = iter(range(1, 10_000))
 
-    def make(email: str | None = None, name: str = "Test Person", password: str = PASSWORD) -> User:
+    def make(email: str | None = None, name: str = "Test Person", password: str = PASSWORD,
+             verified: bool = True) -> User:
+        """`verified`: the address is confirmed (as every account before confirmation existed)."""
         with app.app_context():
             user = User(email=(email or f"user{next(counter)}@example.com").lower(), name=name,
-                        password_hash=hash_password(password))
+                        password_hash=hash_password(password), email_verified_at=utcnow() if verified else None)
             db.session.add(user)
             db.session.commit()
             return user
@@ -295,15 +333,26 @@ def browser():
         browser.close()
 
 
+class LiveServer(str):
+    """The base URL of the served app, which can also read the mail the app sends (as a mailbox would)."""
+
+    app = None
+
+    def confirmation_link(self, email: str) -> str:
+        return self + confirmation_path(self.app, email)
+
+
 @pytest.fixture
 def live_server(db_config):
-    """The real app on 127.0.0.1, on a free port, from a background thread; yields its base URL."""
+    """The real app on 127.0.0.1, on a free port, from a background thread; yields its base URL (a LiveServer)."""
     app = create_app(base_config(**db_config))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    base = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    base.app = app
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
         server.shutdown()
         server.server_close()

@@ -42,9 +42,23 @@ def fill_registration(page, name: str, email: str, password: str = PASSWORD) -> 
     page.get_by_role("button", name="Create account").click()
 
 
-def register(page, base: str, name: str, email: str) -> None:
-    page.goto(f"{base}/register")
+def confirm_address(page, base, email: str) -> None:
+    """After registering: open the link e-mailed to `email` (read from the outbox) and confirm, which logs in."""
+    page.wait_for_url(f"{base}/register/check-inbox")
+    page.get_by_role("heading", name="Check your inbox to confirm your address").wait_for()
+    page.goto(base.confirmation_link(email))
+    page.get_by_role("button", name="Confirm my address").click()
+
+
+def register_here(page, base, name: str, email: str) -> None:
+    """Fill the register form the page is showing, then confirm the address from the e-mail."""
     fill_registration(page, name, email)
+    confirm_address(page, base, email)
+
+
+def register(page, base, name: str, email: str) -> None:
+    page.goto(f"{base}/register")
+    register_here(page, base, name, email)
     page.wait_for_url(f"{base}/agreements")
     page.get_by_role("heading", name="Your agreements").wait_for()
 
@@ -78,7 +92,8 @@ def cells(row) -> list[str]:
 def test_register_create_agreement_and_log_out(live_server, new_page):
     base, page = live_server, new_page()
     register(page, base, "Ana Kowalska", "ana@example.com")
-    assert page.get_by_role("status").inner_text() == "Welcome! Your account is ready."
+    assert page.get_by_role("status").inner_text() == (
+        "Thank you, Ana Kowalska: your e-mail address is confirmed and you are logged in.")
 
     agreement_url = create_agreement(page, base)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements").click()
@@ -124,7 +139,7 @@ def test_invitation_link_brings_a_new_account_into_the_agreement(live_server, ne
     assert TITLE in guest.locator("main").inner_text()
     guest.get_by_role("link", name="Create an account").click()
     guest.wait_for_url(lambda url: url.startswith(f"{base}/register?next="))
-    fill_registration(guest, "Jan Nowak", "jan@example.com")
+    register_here(guest, base, "Jan Nowak", "jan@example.com")
     guest.wait_for_url(link)
     guest.get_by_role("button", name="Accept invitation").click()
     guest.wait_for_url(agreement_url)

@@ -16,7 +16,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import SCREENSHOTS, fill_registration, register
+from test_browser import SCREENSHOTS, register, register_here
 
 pytestmark = pytest.mark.browser
 
@@ -134,7 +134,7 @@ def invite_client_editor(owner, guest, base: str, agreement_url: str) -> None:
     guest.goto(link)
     guest.get_by_role("link", name="Create an account").click()
     guest.wait_for_url(lambda url: url.startswith(f"{base}/register?next="))
-    fill_registration(guest, "Jan Kowalski", "jan@harbour.example")
+    register_here(guest, base, "Jan Kowalski", "jan@harbour.example")
     guest.wait_for_url(link)
     guest.get_by_role("button", name="Accept invitation").click()
     guest.wait_for_url(agreement_url)

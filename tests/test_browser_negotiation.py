@@ -18,7 +18,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import create_agreement, fill_registration, register
+from test_browser import create_agreement, register, register_here
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
     client.get_by_role("heading", name="You are invited").wait_for()
     client.get_by_role("link", name="Create an account").click()
     client.wait_for_url(lambda url: url.startswith(f"{base}/register?next="))
-    fill_registration(client, CLIENT_PERSON, "jan@example.com")
+    register_here(client, base, CLIENT_PERSON, "jan@example.com")
     client.wait_for_url(link)
     client.get_by_role("button", name="Accept invitation").click()
     client.wait_for_url(agreement_url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 import icalendar
 import pytest
@@ -29,7 +30,7 @@ def feed_path(client, action="create") -> str | None:
     page = client.post("/account/calendar", data={"csrf_token": csrf_token(client, "/account/calendar"),
                                                   "action": action}).get_data(as_text=True)
     found = FEED_RE.search(page)
-    return found.group(1).split("127.0.0.1:5000", 1)[1] if found else None
+    return urlsplit(found.group(1)).path if found else None
 
 
 def test_the_feed_lists_milestones_reviews_renewal_and_end_of_executed_agreements(app, demo, login):
@@ -83,3 +84,15 @@ def test_switching_the_feed_off_is_confirmed(app, demo, login):
     page = client.post("/account/calendar", data={"csrf_token": csrf_token(client, "/account/calendar"),
                                                   "action": "revoke"}, follow_redirects=True).get_data(as_text=True)
     assert "Your calendar feed is off" in page
+
+
+def test_the_feed_address_and_its_links_use_public_url(app, demo, login):
+    app.config["PUBLIC_URL"] = "https://accord.example"
+    client = login(app.test_client(), "client@example.com", DEMO_PASSWORD)
+    page = client.post("/account/calendar", data={"csrf_token": csrf_token(client, "/account/calendar"),
+                                                  "action": "create"}).get_data(as_text=True)
+    address = FEED_RE.search(page).group(1)
+    assert address.startswith("https://accord.example/calendar/")
+    calendar = icalendar.Calendar.from_ical(app.test_client().get(urlsplit(address).path).get_data())
+    links = {str(event["URL"]) for event in calendar.walk("VEVENT")}
+    assert links and all(link.startswith(f"https://accord.example/agreements/{demo}") for link in links)

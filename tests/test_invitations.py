@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from conftest import post_form
+from conftest import post_form, register_and_confirm
 from sqlalchemy import select, update
 
 from authoring.extensions import db
@@ -28,9 +28,9 @@ def test_invited_person_registers_accepts_and_sees_the_agreement(app, make_user,
     guest = app.test_client()
     page = guest.get(link).get_data(as_text=True)
     assert "You are invited" in page and "Shared work" in page and "Create an account" in page
-    assert post_form(guest, f"/register?next={link}", {"name": "Cleo Client", "email": "cleo@example.com",
-                                                        "password": "cleo's passphrase", "confirm": "cleo's passphrase"}
-                     ).headers["Location"] == link
+    # The e-mailed confirmation link logs the new account in and leads back to the invitation.
+    assert register_and_confirm(app, guest, "cleo@example.com", name="Cleo Client", next_path=link
+                                ).headers["Location"] == link
     accepted = post_form(guest, link, token_from=link)
     assert accepted.status_code == 302
     assert accepted.headers["Location"] == f"/agreements/{agreement}"

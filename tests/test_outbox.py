@@ -113,6 +113,7 @@ def test_without_smtp_messages_go_to_the_log_once(app, runner, negotiation, capl
 
 def test_smtp_server_receives_the_exact_utf8_subject_and_body(app, runner, negotiation, smtp_server):
     agreement_id, owner, (editor, viewer) = negotiation
+    app.config["PUBLIC_URL"] = "https://accord.example"
     queue(app, agreement_id, HEBREW_SUBJECT, HEBREW_BODY, exclude=owner)
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 0, result.output

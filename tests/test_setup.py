@@ -18,7 +18,8 @@ from authoring.models import Base
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for name in ("SECRET_KEY", "SIGNATURE_KEY", "APP_ENV", "DATABASE_URL", "SESSION_COOKIE_SECURE", "SQLITE_BUSY_TIMEOUT_MS"):
+    for name in ("SECRET_KEY", "SIGNATURE_KEY", "APP_ENV", "DATABASE_URL", "SESSION_COOKIE_SECURE", "SQLITE_BUSY_TIMEOUT_MS",
+                 "PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -32,6 +33,7 @@ def test_development_secret_key_is_generated_once_and_private(clean_environment,
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'authoring.sqlite3'}"
     assert first["SESSION_COOKIE_SECURE"] is False and first["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert first["PUBLIC_URL"] == ""  # links are made from the address the app serves (config.public_url)
 
 
 def test_production_refuses_to_start_without_a_secret_key(clean_environment, tmp_path):
@@ -43,7 +45,14 @@ def test_production_refuses_to_start_without_a_secret_key(clean_environment, tmp
     with pytest.raises(ConfigError, match="SIGNATURE_KEY is not set"):
         settings_from_environment(tmp_path)
     clean_environment.setenv("SIGNATURE_KEY", "sealing-key-from-the-environment")
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
+        settings_from_environment(tmp_path)
+    clean_environment.setenv("PUBLIC_URL", "agreements.example.com")
+    with pytest.raises(ConfigError, match="PUBLIC_URL must be an http"):
+        settings_from_environment(tmp_path)
+    clean_environment.setenv("PUBLIC_URL", "https://agreements.example.com/")
     settings = settings_from_environment(tmp_path)
+    assert settings["PUBLIC_URL"] == "https://agreements.example.com"
     assert settings["SECRET_KEY"] == "from-the-environment"
     assert settings["SIGNATURE_KEY"] == "sealing-key-from-the-environment"
     assert settings["SESSION_COOKIE_SECURE"] is True  # production cookies are Secure by default

@@ -1,6 +1,6 @@
 """Forms for accounts. Lengths match the columns, so nothing is cut off silently."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..models.user import EMAIL_MAX, NAME_MAX
@@ -41,3 +41,12 @@ class ChangePasswordForm(FlaskForm):
                     Length(PASSWORD_MIN, PASSWORD_MAX, f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.")],
     )
     confirm = PasswordField("Repeat new password", validators=[EqualTo("new_password", "The two passwords differ.")])
+
+
+class ConfirmEmailForm(FlaskForm):
+    """The button that uses a confirmation link: a POST, so mail scanners opening the link use nothing."""
+
+
+class ResendConfirmationForm(FlaskForm):
+    # Where the new link should lead after confirming (checked like ?next= on use).
+    next = HiddenField()

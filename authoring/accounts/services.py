@@ -1,24 +1,36 @@
-"""Account operations: register, authenticate (throttled), change password."""
+"""Account operations: register, confirm the e-mail address, authenticate (throttled), change password.
+
+Registration never tells the requester whether an address already has an account: both
+answers are the same page, reached after the same password hashing, with no session
+started. The address itself hears what happened: a new one gets a confirmation link, an
+existing one a note that someone tried to register with it. An account may log in
+before confirming, but not accept an invitation or sign (`unconfirmed_refusal`).
+"""
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
+from urllib.parse import urlencode
 
-from flask import current_app
-from sqlalchemy import delete, func, select
+from flask import current_app, url_for
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import client_ip, record
+from ..config import public_url
+from ..document import token_hash
 from ..extensions import db
-from ..models import LoginFailure, User, utcnow
+from ..models import EmailConfirmation, LoginFailure, OutboxMessage, User, utcnow
+from ..notifications import queue_account_email
 from .passwords import hash_password, verify_dummy, verify_password
 from .sessions import revoke_all_sessions, start_session
+
+CONFIRMATION_EVENT = "account.confirm_email"
+REGISTRATION_ATTEMPT_EVENT = "account.registration_attempted"
 
 
 class AccountError(Exception):
     """A user-facing refusal; str(error) is the message to show."""
-
-
-class EmailTaken(AccountError):
-    pass
 
 
 class InvalidCredentials(AccountError):
@@ -26,6 +38,14 @@ class InvalidCredentials(AccountError):
 
 
 class LoginThrottled(AccountError):
+    pass
+
+
+class ConfirmationInvalid(AccountError):
+    """A confirmation link that is unknown, used or expired."""
+
+
+class ConfirmationThrottled(AccountError):
     pass
 
 
@@ -37,23 +57,164 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def register_user(email: str, name: str, password: str) -> User:
-    """Create an account and sign it in."""
+# Registering -------------------------------------------------------------------------
+
+def register_user(email: str, name: str, password: str, next_path: str = "") -> None:
+    """Start an account for `email`, or tell that address's owner someone tried to; the caller learns neither.
+
+    A new account is created unconfirmed and not signed in: the e-mailed link confirms
+    the address and logs in (then goes on to `next_path`). An existing account gets a
+    message instead (at most one per EMAIL_CONFIRMATION_RESEND_MINUTES) and is not changed.
+    """
     email = normalize_email(email)
-    if find_user_by_email(email) is not None:
-        raise EmailTaken("An account with this e-mail address already exists. Log in instead.")
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password))
-    db.session.add(user)
-    db.session.flush()
-    record("account.registered", actor=user)
+    password_hash = hash_password(password)  # hashed in both cases, so the time taken does not tell them apart
+    existing = find_user_by_email(email)
+    if existing is None:
+        user = User(email=email, name=name.strip(), password_hash=password_hash)
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # registered by a concurrent request in the meantime
+            db.session.rollback()
+            existing = find_user_by_email(email)
+        else:
+            record("account.registered", actor=user)
+            _send_confirmation(user, next_path)
+            db.session.commit()
+            return
+    if existing is not None:
+        _tell_owner_of_attempt(existing, next_path)
+        db.session.commit()
+
+
+def _tell_owner_of_attempt(user: User, next_path: str) -> None:
+    record(REGISTRATION_ATTEMPT_EVENT, actor=user)
+    if _last_message_at(user, REGISTRATION_ATTEMPT_EVENT) is not None:
+        return  # one note per interval is enough; more would let anyone flood the address
+    login_link = public_url(url_for("accounts.login", **({"next": next_path} if next_path else {})))
+    unconfirmed = "" if user.email_verified_at else (
+        "\n\nYour address is not confirmed yet: after you log in, the notice at the top of the page "
+        "sends you a new confirmation link.")
+    queue_account_email(
+        user, REGISTRATION_ATTEMPT_EVENT, "Someone tried to register with your e-mail address",
+        f"Hello {user.name},\n\n"
+        f"Someone tried to create a new Accord account with {user.email}, which already has an account. "
+        f"No second account was created and nothing changed on yours.\n\n"
+        f"If it was you, log in with the password you chose:\n\n{login_link}{unconfirmed}\n\n"
+        f"Passwords cannot be reset by e-mail here; if you have lost yours, ask the site's administrator.\n\n"
+        f"If it was not you, you need not do anything.")
+
+
+def _last_message_at(user: User, event: str):
+    """When `user` was last sent an `event` message, if within EMAIL_CONFIRMATION_RESEND_MINUTES."""
+    since = utcnow() - timedelta(minutes=current_app.config["EMAIL_CONFIRMATION_RESEND_MINUTES"])
+    return db.session.scalar(
+        select(func.max(OutboxMessage.created_at))
+        .where(OutboxMessage.recipient_id == user.id, OutboxMessage.event == event, OutboxMessage.created_at > since))
+
+
+# Confirming the address --------------------------------------------------------------
+
+def _send_confirmation(user: User, next_path: str) -> None:
+    """Queue a new single-use confirmation link to `user` (the caller commits)."""
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["EMAIL_CONFIRMATION_TTL_HOURS"]
+    db.session.add(EmailConfirmation(user_id=user.id, token_hash=token_hash(token),
+                                     expires_at=utcnow() + timedelta(hours=hours)))
+    link = public_url(url_for("accounts.confirm", token=token))
+    if next_path:
+        link += "?" + urlencode({"next": next_path})
+    queue_account_email(
+        user, CONFIRMATION_EVENT, "Confirm your e-mail address",
+        f"Hello {user.name},\n\n"
+        f"Please confirm that {user.email} is your address: open this link and press “Confirm my address”. "
+        f"It logs you in.\n\n{link}\n\n"
+        f"The link works once, for {hours} hours. Until you confirm, you can log in and look around, "
+        f"but not accept invitations or sign agreements.\n\n"
+        f"If you did not create an account, ignore this message: without the link nothing happens.")
+
+
+def resend_confirmation(user: User, next_path: str = "") -> None:
+    """E-mail `user` a fresh confirmation link, at most once every EMAIL_CONFIRMATION_RESEND_MINUTES."""
+    if user.email_verified_at is not None:
+        raise ConfirmationInvalid("Your e-mail address is already confirmed.")
+    last = _last_message_at(user, CONFIRMATION_EVENT)
+    if last is not None:
+        wait = current_app.config["EMAIL_CONFIRMATION_RESEND_MINUTES"]
+        raise ConfirmationThrottled(
+            f"A confirmation link was sent to {user.email} at {last:%H:%M} UTC. Check your inbox and spam folder; "
+            f"you can ask for another one {wait} minutes after the last.")
+    _send_confirmation(user, next_path)
+    record("account.confirmation_sent", actor=user)
+    db.session.commit()
+
+
+def find_confirmation(token: str) -> EmailConfirmation:
+    """The pending confirmation behind `token`; ConfirmationInvalid says why there is none."""
+    found = db.session.scalar(select(EmailConfirmation).where(EmailConfirmation.token_hash == token_hash(token)))
+    if found is None:
+        raise ConfirmationInvalid("This confirmation link is not valid. Copy the whole link from the e-mail.")
+    if found.used_at is not None:
+        raise ConfirmationInvalid("This confirmation link has already been used. Log in with your password.")
+    if found.expires_at <= utcnow():
+        raise ConfirmationInvalid("This confirmation link has expired. Log in and ask for a new one.")
+    return found
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address behind `token` confirmed and log its owner in. The token works once, even under a race."""
+    found = find_confirmation(token)
+    now = utcnow()
+    claimed = db.session.execute(
+        update(EmailConfirmation)
+        .where(EmailConfirmation.id == found.id, EmailConfirmation.used_at.is_(None), EmailConfirmation.expires_at > now)
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ConfirmationInvalid("This confirmation link has already been used. Log in with your password.")
+    user = db.session.get(User, found.user_id)
+    if user.email_verified_at is None:
+        user.email_verified_at = now
+        record("account.email_confirmed", actor=user)
     start_session(user)
     db.session.commit()
     return user
 
 
-def _recent_failures(column, value: str) -> int:
-    since = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    return db.session.scalar(select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.at > since))
+def unconfirmed_refusal(user: User, doing: str) -> str | None:
+    """Why `user` may not do `doing` ("accept an invitation", "sign") yet; None once the address is confirmed."""
+    if user.email_verified_at is not None:
+        return None
+    return (f"Confirm your e-mail address before you {doing}: open the link we e-mailed to {user.email}. "
+            f"Nothing arrived? Use “Send the link again”.")
+
+
+# Logging in --------------------------------------------------------------------------
+
+def _failures_since(since, *conditions) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.at > since, *conditions))
+
+
+def _throttled(email: str, ip: str) -> bool:
+    """Too many recent failures for this account from this address, from this address at all, or for the account.
+
+    The account is held back per (account, address) pair, so an attacker's flood does not
+    lock out the owner logging in from elsewhere; one address can reach at most
+    4 x 10 failures an hour on an account, well under the hourly ceiling that stops a
+    slow guess spread over many addresses.
+    """
+    config = current_app.config
+    now = utcnow()
+    window = now - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    return (
+        _failures_since(window, LoginFailure.email == email, LoginFailure.ip == ip)
+        >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP"]
+        or _failures_since(window, LoginFailure.ip == ip) >= config["LOGIN_MAX_FAILURES_PER_IP"]
+        or _failures_since(now - timedelta(hours=1), LoginFailure.email == email)
+        >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR"]
+    )
 
 
 def authenticate(email: str, password: str) -> User:
@@ -61,10 +222,7 @@ def authenticate(email: str, password: str) -> User:
     email = normalize_email(email)
     ip = client_ip() or "-"
     config = current_app.config
-    if (
-        _recent_failures(LoginFailure.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginFailure.ip, ip) >= config["LOGIN_MAX_FAILURES_PER_IP"]
-    ):
+    if _throttled(email, ip):
         record("account.login_throttled", email=email)
         db.session.commit()
         raise LoginThrottled(
@@ -74,13 +232,15 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         verify_dummy(password)
     if user is None or not verify_password(user.password_hash, password):
-        window_start = utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
-        db.session.execute(delete(LoginFailure).where(LoginFailure.at <= window_start))
+        # Kept for an hour at least: the per-account ceiling counts over an hour.
+        keep = max(timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]), timedelta(hours=1))
+        db.session.execute(delete(LoginFailure).where(LoginFailure.at <= utcnow() - keep))
         db.session.add(LoginFailure(email=email, ip=ip))
         record("account.login_failed", actor=user, email=email)
         db.session.commit()
         raise InvalidCredentials("Wrong e-mail address or password.")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    # Only this address's failures are forgiven: someone else's guesses from elsewhere still count.
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
     record("account.logged_in", actor=user)
     start_session(user)
     db.session.commit()

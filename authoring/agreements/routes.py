@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from ..access import agreement_route, can
 from ..accounts.sessions import login_required
 from ..audit import verify_chain
-from ..config import LANGUAGES
+from ..config import LANGUAGES, public_url
 from ..models import STATUSES, utcnow
 from ..render.tables import agreement_tables, tables_by_section
 from ..negotiation.status import negotiation_state
@@ -97,7 +97,7 @@ def invite(agreement, membership):
     if not form.validate_on_submit():
         return _members_page(agreement, membership, form, status=422)
     invitation, token = create_invitation(agreement, g.user, side=form.side.data, role=form.role.data, email=form.email.data or None)
-    link = url_for("agreements.invitation", token=token, _external=True)
+    link = public_url(url_for("agreements.invitation", token=token))
     return render_template("agreements/invitation_created.html", agreement=agreement, membership=membership,
                            invitation=invitation, link=link), 201
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from ..accounts.services import unconfirmed_refusal
 from ..audit import record
 from ..document import Document, token_hash
 from ..extensions import db
@@ -120,6 +121,9 @@ def find_invitation(token: str) -> Invitation:
 def accept_invitation(token: str, user: User) -> Membership:
     """Make `user` a member as the invitation says. The token works once, even under a race."""
     invitation = find_invitation(token)
+    refusal = unconfirmed_refusal(user, "accept an invitation")
+    if refusal:
+        raise WorkspaceError(refusal)
     if invitation.email and invitation.email != user.email:
         raise WorkspaceError(
             f"This invitation is for {invitation.email}. Log in with that address to accept it."

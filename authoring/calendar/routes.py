@@ -1,11 +1,12 @@
 """The calendar settings page and the feed itself (the token in the address is the credential)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from ..accounts.sessions import login_required
 from ..calendar_feed import ical
+from ..config import public_url
 from .services import calendar_events, new_calendar_token, revoke_calendar_token, user_by_calendar_token
 
 bp = Blueprint("calendar", __name__)
@@ -26,7 +27,7 @@ def settings():
         else:
             abort(400)
     # The public address, as in e-mails: the one calendar programs outside can reach.
-    feed_url = f"{current_app.config['PUBLIC_URL']}{url_for('calendar.feed', token=token)}" if token else None
+    feed_url = public_url(url_for("calendar.feed", token=token)) if token else None
     return render_template("accounts/calendar.html", form=form, feed_url=feed_url,
                            active=g.user.calendar_token_hash is not None)
 

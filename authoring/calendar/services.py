@@ -4,11 +4,11 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..audit import record
 from ..calendar_feed import CalendarEvent
+from ..config import public_url
 from ..document import sha256_hex, token_hash
 from ..document.terms import term_date, term_value
 from ..extensions import db
@@ -43,7 +43,7 @@ def user_by_calendar_token(token: str) -> User | None:
 
 
 def _events_of(agreement: Agreement, terms: dict) -> list[CalendarEvent]:
-    base = f"{current_app.config['PUBLIC_URL']}/agreements/{agreement.id}"
+    base = public_url(f"/agreements/{agreement.id}")
     where = f"“{agreement.title}” ({agreement.provider_name} ⇄ {agreement.client_name})"
     events = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from ..config import configured_public_url
 from ..document import Document
 from ..document.json_patch import json_patch
 from ..extensions import db
@@ -131,6 +132,15 @@ def _describe(event: AuditEvent) -> str:
     return _EVENT_WORDS.get(action, action.replace(".", ": ").replace("_", " ").capitalize())
 
 
+def _verify_url(executed: AuditEvent | None) -> str:
+    """The verification address printed in a signed document: the one recorded when it was executed.
+
+    Executions recorded before the address was kept print PUBLIC_URL as configured, as they did then.
+    """
+    recorded = (executed.details or {}).get("verify_url") if executed and executed.action == "agreement.executed" else None
+    return recorded if isinstance(recorded, str) and recorded else configured_public_url("/verify")
+
+
 def execution_of(agreement: Agreement, version: Version) -> Execution:
     """The signature page and certificate of completion of one executed version.
 
@@ -158,6 +168,6 @@ def execution_of(agreement: Agreement, version: Version) -> Execution:
         revisions=tuple(RevisionSummary(number=r.number, hash=r.hash, created_at=r.created_at,
                                         author=name_of(r.author), message=r.message)
                         for r in reversed(revisions_of(agreement)) if previous < r.number <= revision.number),
-        verify_url=f"{current_app.config['PUBLIC_URL']}/verify",
+        verify_url=_verify_url(events[end] if events else None),
         audit_head=events[end].hash if events else "",
     )

@@ -8,10 +8,10 @@ from .negotiation import PROPOSAL_KINDS, PROPOSAL_STATUSES, Comment, Proposal
 from .outbox import OutboxMessage
 from .revision import Blob, Draft, Revision
 from .signature import Signature
-from .user import LoginFailure, User, UserSession
+from .user import EmailConfirmation, LoginFailure, User, UserSession
 
 __all__ = [
     "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditEvent", "Base", "Blob",
-    "Comment", "Draft", "HealthAcknowledgement", "Invitation", "LoginFailure", "Membership", "OutboxMessage",
+    "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "Invitation", "LoginFailure", "Membership", "OutboxMessage",
     "Proposal", "Revision", "Signature", "User", "UserSession", "utcnow",
 ]

@@ -1,11 +1,11 @@
-"""People: accounts, their signed-in sessions and failed log-in attempts."""
+"""People: accounts, their signed-in sessions, e-mail confirmations and failed log-in attempts."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
@@ -24,6 +24,9 @@ class User(Base):
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The private calendar feed's token, as its SHA-256 (the token itself is shown once).
     calendar_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    # When the owner proved they read this address (a link e-mailed to it); until then the
+    # account may not accept invitations or sign.
+    email_verified_at: Mapped[Optional[datetime]]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -51,6 +54,21 @@ class UserSession(Base):
     revoked_at: Mapped[Optional[datetime]]
     ip: Mapped[Optional[str]] = mapped_column(String(64))
     user_agent: Mapped[Optional[str]] = mapped_column(String(255))
+
+
+class EmailConfirmation(Base):
+    """A single-use, expiring link that proves the account's owner reads its address. Only the token's hash is kept."""
+
+    __tablename__ = "email_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[Optional[datetime]]
+
+    user: Mapped[User] = relationship()
 
 
 class LoginFailure(Base):

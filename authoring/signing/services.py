@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 
 from ..access import can
 from ..accounts.passwords import verify_password
+from ..accounts.services import unconfirmed_refusal
 from ..agreements.services import lock_agreement
 from ..audit import chain_head, client_ip, record
+from ..config import public_url
 from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
 from ..models import Agreement, AuditEvent, Membership, Revision, Signature, User, utcnow
@@ -53,6 +55,12 @@ class SignatureRefused(SigningError):
     """The signer's own input is wrong (password, name, consent)."""
 
     status = 422
+
+
+class EmailNotConfirmed(SigningError):
+    """The signer has not confirmed their e-mail address yet."""
+
+    status = 403
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,9 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
     """
     if not can(membership, "sign"):
         raise SigningError("Only a signatory signs for their side.")
+    refusal = unconfirmed_refusal(user, "sign")
+    if refusal:
+        raise EmailNotConfirmed(refusal)
     if _recent_refusals(user) >= MAX_PASSWORD_FAILURES:
         raise SignatureRefused(f"Too many wrong passwords. Wait {PASSWORD_WINDOW.seconds // 60} minutes, then try again.")
     if not verify_password(user.password_hash, password):
@@ -187,7 +198,10 @@ def _execute(agreement: Agreement, user: User, revision: Revision) -> None:
     what = f"Amendment {amendment.number}" if amendment else "The agreement"
     record("agreement.executed", actor=user, agreement=agreement, revision=revision.number, hash=revision.hash,
            amendment=amendment.number if amendment else None,
-           effective_on=amendment.effective_on.isoformat() if amendment else None)
+           effective_on=amendment.effective_on.isoformat() if amendment else None,
+           # Printed in the signed document, which is verified by rendering it again: kept, so a
+           # later change of PUBLIC_URL (or another development host) does not change the file.
+           verify_url=public_url("/verify"))
     queue_email(agreement, recipients(agreement), "agreement.executed",
                 f"{what} of “{agreement.title}” is signed by both sides",
                 f"Both sides signed revision {revision.number}. {what} is executed"
