@@ -41,7 +41,11 @@ def deal(app, make_user, make_agreement, add_member, login):
         add_member(agreement_id, people[name], side, role)
     with app.test_request_context(method="POST"):
         agreement = db.session.get(Agreement, agreement_id)
-        set_terms(agreement, db.session.get(User, people["owner"].id), demo_terms("en", "Managed IT"), "test")
+        terms = demo_terms("en", "Managed IT")
+        # The client's signatory is named in the terms; the provider's is not (anyone of its signatories signs).
+        terms["parties"]["provider"]["signatory_name"] = None
+        terms["parties"]["client"]["signatory_name"] = "Ciro Firmante"
+        set_terms(agreement, db.session.get(User, people["owner"].id), terms, "test")
 
     class Deal:
         id = agreement_id
@@ -217,7 +221,9 @@ def test_an_unshared_draft_cannot_be_edited_directly_once_signing_started(app, m
     with app.test_request_context(method="POST"):
         agreement = db.session.get(Agreement, agreement_id)
         user = db.session.get(User, owner.id)
-        set_terms(agreement, user, demo_terms("en", "Support agreement"), "test")
+        terms = demo_terms("en", "Support agreement")
+        terms["parties"]["provider"]["signatory_name"] = "Solo Signer"
+        set_terms(agreement, user, terms, "test")
         mark_ready(agreement, user)
     assert sign(login(app.test_client(), "solosign@example.com"), agreement_id, name="Solo Signer").status_code == 302
     editor = login(app.test_client(), "solo@example.com")
