@@ -29,12 +29,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 # Rules about people, by action: the (role, side) of the member acting and the side of the
-# people acted on. Each side governs itself; the one crossing is the provider's owner
-# inviting the client's first owner ("invite_first_owner"), allowed only while the client
-# side has no owner. From then on the client side manages itself.
+# people acted on. Each side governs itself; the one crossing is "invite_first_owner": the
+# owner of the side that started the agreement (the provider, unless a client started it)
+# invites the other side's first owner, only while that side has no owner. From then on
+# that side manages itself.
 PEOPLE: dict[str, frozenset[tuple[str, str, str]]] = {
     "invite": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
-    "invite_first_owner": frozenset({("owner", "provider", "client")}),
+    "invite_first_owner": frozenset({("owner", "provider", "client"), ("owner", "client", "provider")}),
     "revoke": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
     "change_role": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
     "remove": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
@@ -81,8 +82,11 @@ def agreement_route(action: str):
 
 
 def may_act_on(membership: Membership | None, action: str, side: str) -> bool:
-    """True when `membership` may do the people `action` to someone on `side` (by PEOPLE alone)."""
-    return membership is not None and (membership.role, membership.side, side) in PEOPLE.get(action, frozenset())
+    """True when `membership` may do the people `action` to someone on `side` (by PEOPLE; the
+    first-owner crossing only from the side that started the agreement)."""
+    if membership is None or (membership.role, membership.side, side) not in PEOPLE.get(action, frozenset()):
+        return False
+    return action != "invite_first_owner" or membership.side == membership.agreement.started_by_side
 
 
 def side_has_owner(agreement_id: int, side: str) -> bool:

@@ -224,3 +224,29 @@ def test_a_link_made_before_the_side_rules_no_longer_admits_anyone(app, make_use
     with app.app_context():
         assert db.session.scalar(select(Membership).where(Membership.side == "provider",
                                                           Membership.role == "signatory")) is None
+
+
+def test_a_client_starts_an_agreement_and_invites_its_providers_first_owner(app, make_user, login):
+    make_user("buyer@example.com", name="Bea Buyer")
+    make_user("vendor@example.com", name="Vic Vendor")
+    client_owner = login(app.test_client(), "buyer@example.com")
+    created = post_form(client_owner, "/agreements/new", {"side": "client", "title": "Tendered support",
+                                                          "language": "en", "provider_name": "Vendor Ltd",
+                                                          "client_name": "Buyer S.A."})
+    assert created.status_code == 302
+    agreement = int(created.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        assert [(m.user.email, m.side, m.role) for m in db.session.scalars(
+            select(Membership).where(Membership.agreement_id == agreement))] == [("buyer@example.com", "client", "owner")]
+    page = client_owner.get(f"/agreements/{agreement}/members").get_data(as_text=True)
+    assert '<option value="provider">Provider side — its first owner only</option>' in page
+    refused = post_form(client_owner, f"/agreements/{agreement}/invitations", {"side": "provider", "role": "signatory"})
+    assert refused.status_code == 403 and "The provider side has no owner yet" in refused.get_data(as_text=True)
+    link = invite(client_owner, agreement, "provider", "owner")
+    provider = login(app.test_client(), "vendor@example.com")
+    assert post_form(provider, link, token_from="/agreements/new").status_code == 302
+    # The provider side now governs itself, and its owner shares the draft as usual.
+    refused = post_form(client_owner, f"/agreements/{agreement}/invitations", {"side": "provider", "role": "editor"})
+    assert refused.status_code == 403 and "The provider side has an owner" in refused.get_data(as_text=True)
+    assert invite(provider, agreement, "provider", "signatory")
+    assert post_form(provider, f"/agreements/{agreement}/share", {"message": "Our draft"}).status_code == 302

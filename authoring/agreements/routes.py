@@ -54,7 +54,7 @@ def new():
     if form.validate_on_submit():
         agreement = create_agreement(
             g.user, title=form.title.data, language=form.language.data,
-            provider_name=form.provider_name.data, client_name=form.client_name.data,
+            provider_name=form.provider_name.data, client_name=form.client_name.data, side=form.side.data,
         )
         flash("Agreement created. Invite the other side from Members.", "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id))

@@ -69,8 +69,9 @@ def initial_terms(agreement: Agreement) -> dict:
 
 def create_agreement(owner: User, *, title: str, language: str, provider_name: str, client_name: str,
                      document: Document | None = None, predecessor: Agreement | None = None, commit: bool = True,
-                     **audit: Any) -> Agreement:
-    """Create an agreement with its first draft; `owner` becomes its provider-side owner.
+                     side: str = "provider", **audit: Any) -> Agreement:
+    """Create an agreement with its first draft; `owner` becomes its owner on `side` (the provider's
+    unless a client starts it), and invites the other side's first owner.
 
     The draft is assembled from the clause library, or is `document` (an imported terms
     file, a renewal); `predecessor` is the agreement it renews; `audit` adds details to
@@ -78,16 +79,18 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
     """
     agreement = Agreement(
         title=title, language=language, provider_name=provider_name, client_name=client_name, created_by_id=owner.id,
-        predecessor_id=predecessor.id if predecessor is not None else None,
+        predecessor_id=predecessor.id if predecessor is not None else None, started_by_side=side,
     )
     db.session.add(agreement)
     db.session.flush()
-    db.session.add(Membership(agreement_id=agreement.id, user_id=owner.id, side="provider", role="owner"))
+    db.session.add(Membership(agreement_id=agreement.id, user_id=owner.id, side=side, role="owner"))
     if document is None:
         library = current_app.extensions["clause_library"]
         document = assemble(library, initial_terms(agreement), language, default_choices(library))
     agreement.take_term_dates(document.terms)
     db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
+    if side != "provider":  # recorded only when not the usual, so earlier events read as before
+        audit["side"] = side
     record("agreement.created", actor=owner, agreement=agreement, title=title, language=language, **audit)
     if commit:
         db.session.commit()

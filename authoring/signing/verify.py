@@ -105,10 +105,11 @@ def _authority_problems(agreement: Agreement, signatures: list[Signature]) -> li
     """A signature binds a side only when its signer was on that side, let in by that side.
 
     Read from the invitation each signer accepted last before signing: one to the other side,
-    or one to the provider side made by a member of the client side, means the signer did not
-    sign with their side's authority (as the attack before sides governed themselves did).
-    The provider inviting client members is allowed: the client's first owner, and every
-    client member of agreements made before that rule.
+    or one made by a member of the other side who is not of the side that started the agreement
+    (as the client owner's invitation to a provider signatory was, before each side governed
+    itself), means the signer did not sign with their side's authority. Invitations from the
+    starting side to the other are allowed: the other side's first owner, and every member the
+    provider invited for the client before that rule.
     """
     problems = []
     for signature in signatures:
@@ -127,10 +128,10 @@ def _authority_problems(agreement: Agreement, signatures: list[Signature]) -> li
             continue
         inviter = db.session.scalar(select(Membership).where(Membership.agreement_id == agreement.id,
                                                              Membership.user_id == invitation.created_by_id))
-        if inviter is not None and inviter.side != invitation.side and invitation.side == "provider":
-            problems.append(f"{signature.full_name} signed for the provider but was brought onto the provider "
-                            f"side by {inviter.user.name} of the {inviter.side} side; each side appoints its own "
-                            f"signatories.")
+        if inviter is not None and inviter.side != invitation.side and inviter.side != agreement.started_by_side:
+            problems.append(f"{signature.full_name} signed for the {signature.side} but was brought onto the "
+                            f"{signature.side} side by {inviter.user.name} of the {inviter.side} side; each side "
+                            f"appoints its own signatories.")
     return problems
 
 

@@ -1,4 +1,4 @@
-"""signatures record who invited the signer
+"""signatures record who invited the signer; the side that started an agreement
 
 Revision ID: 0008
 Revises: 0005
@@ -16,6 +16,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('started_by_side', sa.String(length=16), server_default='provider', nullable=False))
     with op.batch_alter_table('signatures', schema=None) as batch_op:
         batch_op.add_column(sa.Column('joined_via', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('invited_by', sa.String(length=500), nullable=True))
@@ -29,3 +31,5 @@ def downgrade():
         batch_op.drop_column('invited_at')
         batch_op.drop_column('invited_by')
         batch_op.drop_column('joined_via')
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.drop_column('started_by_side')
