@@ -41,6 +41,7 @@ PEOPLE: dict[str, frozenset[tuple[str, str, str]]] = {
     "remove": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
 }
 
+
 def can(membership: Membership | None, action: str) -> bool:
     """True when `membership` allows `action` (an unknown action is never allowed)."""
     return membership is not None and membership.role in PERMISSIONS.get(action, frozenset())
@@ -90,6 +91,7 @@ def may_act_on(membership: Membership | None, action: str, side: str) -> bool:
 
 
 def side_has_owner(agreement_id: int, side: str) -> bool:
+    """True when `side` of the agreement has at least one owner."""
     return db.session.scalar(select(Membership.id).where(
         Membership.agreement_id == agreement_id, Membership.side == side, Membership.role == "owner").limit(1)) is not None
 

@@ -103,8 +103,8 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
 def create_invitation(agreement: Agreement, inviter: User, *, side: str, role: str, email: str | None) -> tuple[Invitation, str]:
     """A single-use invitation; returns it and the token (shown once, only its hash is stored).
 
-    An owner invites to their own side; the provider's owner also invites the client's first
-    owner while the client side has none (NotYourSide otherwise).
+    An owner invites to their own side; the owner of the side that started the agreement also
+    invites the other side's first owner while that side has none (NotYourSide otherwise).
     """
     _check_people_rule(agreement, inviter, "invite", side, role)
     token = secrets.token_urlsafe(32)
