@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .accounts.sessions import login_required
 from .extensions import db
 from .models import Agreement, Membership
+from .models.agreement import SIDES
 from .models.base import MAX_ID
 
 # What each role may do. Later features add their actions here, never in views.
@@ -24,6 +25,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit": frozenset({"owner", "editor"}),
     "sign": frozenset({"signatory"}),
     "manage": frozenset({"owner"}),
+}
+
+
+# Rules about people, by action: the (role, side) of the member acting and the side of the
+# people acted on. Each side governs itself; the one crossing is "invite_first_owner": the
+# owner of the side that started the agreement (the provider, unless a client started it)
+# invites the other side's first owner, only while that side has no owner. From then on
+# that side manages itself.
+PEOPLE: dict[str, frozenset[tuple[str, str, str]]] = {
+    "invite": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
+    "invite_first_owner": frozenset({("owner", "provider", "client"), ("owner", "client", "provider")}),
+    "revoke": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
+    "change_role": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
+    "remove": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
 }
 
 
@@ -65,3 +80,46 @@ def agreement_route(action: str):
         return wrapped
 
     return decorator
+
+
+def may_act_on(membership: Membership | None, action: str, side: str) -> bool:
+    """True when `membership` may do the people `action` to someone on `side` (by PEOPLE; the
+    first-owner crossing only from the side that started the agreement)."""
+    if membership is None or (membership.role, membership.side, side) not in PEOPLE.get(action, frozenset()):
+        return False
+    return action != "invite_first_owner" or membership.side == membership.agreement.started_by_side
+
+
+def side_has_owner(agreement_id: int, side: str) -> bool:
+    """True when `side` of the agreement has at least one owner."""
+    return db.session.scalar(select(Membership.id).where(
+        Membership.agreement_id == agreement_id, Membership.side == side, Membership.role == "owner").limit(1)) is not None
+
+
+def invitable_sides(membership: Membership) -> list[str]:
+    """The sides `membership` may invite someone to now (for the Members page)."""
+    return [side for side in SIDES
+            if may_act_on(membership, "invite", side)
+            or (may_act_on(membership, "invite_first_owner", side) and not side_has_owner(membership.agreement_id, side))]
+
+
+def people_refusal(membership: Membership, action: str, side: str, role: str | None = None) -> str | None:
+    """None when `membership` may do `action` ("invite", "revoke", "change_role", "remove") to
+    someone on `side` (inviting: as `role`); else the sentence that states the rule."""
+    if may_act_on(membership, action, side):
+        return None
+    own = membership.side
+    if action == "invite" and may_act_on(membership, "invite_first_owner", side):
+        if side_has_owner(membership.agreement_id, side):
+            return (f"The {side} side has an owner, who invites its members. You invite members of the "
+                    f"{own} side only.")
+        if role == "owner":
+            return None
+        return (f"The {side} side has no owner yet: invite its first owner (role Owner); from then on the "
+                f"{side} side invites its own members.")
+    if not can(membership, "manage"):
+        return "Only an owner manages members."
+    doing = {"invite": "invite members to", "revoke": "withdraw invitations to",
+             "change_role": "change the roles of members of", "remove": "remove members of"}[action]
+    return (f"Each side governs itself: you cannot {doing} the {side} side. Owners of the {own} side manage "
+            f"the {own} side only; the {side} side's owners manage theirs.")

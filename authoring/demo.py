@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from .accounts.passwords import hash_password
-from .agreements.services import create_agreement
+from .agreements.services import accept_invitation, create_agreement, create_invitation
 from .extensions import db
-from .models import Membership, User
+from .models import User
 from .demo_terms import demo_terms
 from .interview.services import mark_ready, set_terms
 from .access import membership_of
@@ -27,7 +27,7 @@ from .signing.services import sign
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = [
     ("provider@example.com", "Maria Santos", "provider owner (Northwind IT Services)"),
-    ("client@example.com", "Jan Kowalski", "client editor (Globex Logistics)"),
+    ("client@example.com", "Jan Kowalski", "client owner (Globex Logistics)"),
     ("legal@example.com", "Noa Levi", "client reviewer (legal)"),
     ("signer@example.com", "Olga Ivanova", "client signatory"),
     ("director@example.com", "Tomasz Nowak", "provider signatory"),
@@ -85,10 +85,13 @@ def _executed(users):
     provider, client = users["provider@example.com"], users["client@example.com"]
     director, signer = users["director@example.com"], users["signer@example.com"]
     agreement = _demo_agreement(users, DEMO_TITLE_EXECUTED, "en", "Northwind IT Services Ltd.", "Globex Logistics S.A.")
-    db.session.add(Membership(agreement_id=agreement.id, user_id=director.id, side="provider", role="signatory"))
-    db.session.commit()
+    _join(agreement, provider, director, "provider", "signatory")
     today = utcnow().date()
-    set_terms(agreement, provider, _under_way(demo_terms("en", DEMO_TITLE_EXECUTED), today), "demo data: a term under way")
+    terms = _under_way(demo_terms("en", DEMO_TITLE_EXECUTED), today)
+    # The terms name the people who sign: only they can.
+    terms["parties"]["provider"].update(signatory_name=director.name, signatory_title="Chief Operating Officer")
+    terms["parties"]["client"].update(signatory_name=signer.name, signatory_title="Chief Financial Officer")
+    set_terms(agreement, provider, terms, "demo data: a term under way")
     member = {user.id: membership_of(user.id, agreement.id) for user in (provider, client, director, signer)}
     share(agreement, provider, member[provider.id], "Backup service: draft for your review")
     _draft, document = draft_of(agreement)
@@ -132,8 +135,9 @@ def _executed(users):
 
 
 def _both_sign(agreement, member, director, signer):
-    for person, title in ((director, "Chief Operating Officer"), (signer, "Chief Financial Officer")):
+    for person in (director, signer):
         _draft, document = draft_of(agreement)
+        title = document.terms["parties"][member[person.id].side]["signatory_title"]
         sign(agreement, person, member[person.id], password=DEMO_PASSWORD, full_name=person.name, job_title=title,
              consent=True, shown_hash=document.sha256())
 
@@ -165,12 +169,16 @@ def _demo_agreement(users, title, language, provider_name, client_name):
     provider = users["provider@example.com"]
     agreement = create_agreement(provider, title=title, language=language,
                                  provider_name=provider_name, client_name=client_name)
-    for email, side, role in [
-        ("client@example.com", "client", "editor"),
-        ("legal@example.com", "client", "reviewer"),
-        ("signer@example.com", "client", "signatory"),
-    ]:
-        db.session.add(Membership(agreement_id=agreement.id, user_id=users[email].id, side=side, role=role))
-    db.session.commit()
+    # As people would: the provider's owner invites the client's first owner, who invites their own side.
+    client = users["client@example.com"]
+    _join(agreement, provider, client, "client", "owner")
+    _join(agreement, client, users["legal@example.com"], "client", "reviewer")
+    _join(agreement, client, users["signer@example.com"], "client", "signatory")
     set_terms(agreement, provider, demo_terms(language, title), "demo data")
     return agreement
+
+
+def _join(agreement, inviter, invitee, side, role):
+    """`inviter` invites `invitee` (for their address only) and the invitee accepts."""
+    _invitation, token = create_invitation(agreement, inviter, side=side, role=role, email=invitee.email)
+    accept_invitation(token, invitee)

@@ -287,6 +287,9 @@ def executed(app, make_user, make_agreement, add_member, login):
         terms["costs"]["payment_schedule"] = [row for row in terms["costs"]["payment_schedule"]
                                               if row.get("trigger") != "milestone"]
         terms["change"]["review_cadence"] = cadence
+        # The terms name the people who sign (signing by anyone else is refused).
+        terms["parties"]["provider"]["signatory_name"] = people["psign"].name
+        terms["parties"]["client"]["signatory_name"] = people["csign"].name
         with app.test_request_context(method="POST"):
             agreement = db.session.get(Agreement, agreement_id)
             user = db.session.get(User, owner.id)

@@ -1,6 +1,8 @@
 """Access rules, checked for every agreement route the app has (new routes are covered automatically).
 
-A stranger gets 404 for every agreement URL and method; a viewer gets 403 for every write.
+A stranger gets 404 for every agreement URL and method; a viewer gets 403 for every write;
+and no member of either side, whatever their role, acts on the other side's members,
+invitations, proposals or signatures.
 """
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ import re
 import pytest
 from conftest import csrf_token
 
-from authoring.access import PERMISSIONS, can, membership_of
+from sqlalchemy import select
+
+from authoring.access import PEOPLE, PERMISSIONS, can, membership_of
+from authoring.agreements.services import create_invitation
 from authoring.extensions import db
-from authoring.models import Agreement, User
-from authoring.negotiation.services import share
-from authoring.models import ROLES
+from authoring.models import Agreement, Invitation, Membership, Proposal, Signature, User
+from authoring.negotiation.services import propose, share
+from authoring.revisions.services import draft_of
+from authoring.models import ROLES, SIDES
 
 SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.confidentiality",
                  "step_key": "background", "rule_id": "review_cadence_set", "thread_id": 1, "action": "resolve",
@@ -35,9 +41,9 @@ def agreement_routes(app):
             yield rule, method, app.view_functions[rule.endpoint]
 
 
-def url_for_rule(rule, agreement_id):
+def url_for_rule(rule, agreement_id, **values):
     path = rule.rule
-    for name, value in {**SAMPLE_VALUES, "agreement_id": agreement_id}.items():
+    for name, value in {**SAMPLE_VALUES, **values, "agreement_id": agreement_id}.items():
         path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(value), path)
     assert "<" not in path, f"add a sample value for {path}"
     return path
@@ -72,10 +78,13 @@ def test_each_role_gets_403_exactly_where_its_role_is_not_enough(app, make_user,
     agreement = make_agreement(owner)
     add_member(agreement, member, "client", role)
     share_agreement(app, agreement, owner)  # the whole negotiation surface is open to the client
+    with app.app_context():
+        own = membership_of(member.id, agreement).id  # a member of its own side: the side rules allow that
     client = login(app.test_client(), "member@example.com")
     token = csrf_token(client, "/agreements/new")
     for rule, method, view in agreement_routes(app):
-        response = client.open(url_for_rule(rule, agreement), method=method, data={"csrf_token": token})
+        response = client.open(url_for_rule(rule, agreement, membership_id=own), method=method,
+                               data={"csrf_token": token})
         allowed = can(_Role(role), view.required_action)
         if allowed:
             assert response.status_code != 403, f"{role} refused {method} {rule}"
@@ -94,6 +103,74 @@ def test_viewer_is_refused_every_write(app, make_user, login, make_agreement, ad
     for rule, method in writes:
         assert client.open(url_for_rule(rule, agreement), method=method, data={"csrf_token": token}).status_code == 403
     assert client.get(f"/agreements/{agreement}").status_code == 200
+
+
+OTHER = {"provider": "client", "client": "provider"}
+PEOPLE_ENDPOINTS = {"agreements.invite", "agreements.revoke", "agreements.set_role", "agreements.remove"}
+
+
+def test_every_route_acting_on_people_is_governed_by_the_side_rules(app):
+    """A new route that invites, re-roles or removes people must be added to PEOPLE_ENDPOINTS
+    (and call the side rules): the matrix below checks those endpoints against the other side."""
+    people_routes = {rule.endpoint for rule, method, _ in agreement_routes(app)
+                     if method == "POST" and any(word in rule.rule for word in ("/members/", "/invitations"))}
+    assert people_routes == PEOPLE_ENDPOINTS
+    for rule in ("invite", "revoke", "change_role", "remove"):
+        assert all(actor_side == target_side for _role, actor_side, target_side in PEOPLE[rule])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", SIDES)
+def test_no_side_acts_on_the_other_sides_people_proposals_or_signatures(app, make_user, login, make_agreement,
+                                                                        add_member, side, role):
+    """Every route, as a member of each side in each role, aimed at the other side's member,
+    pending invitation and proposal, with forms that name the other side: nothing of the
+    other side changes, people routes answer 403, nothing answers 5xx, and any signature given
+    is for the signer's own side."""
+    other = OTHER[side]
+    owners = {"provider": make_user("powner@example.com", name="Pat Provider"),
+              "client": make_user("cowner@example.com", name="Cat Client")}
+    target = make_user("target@example.com", name="Tess Target")
+    actor = make_user("actor@example.com", name="Alex Actor")
+    agreement_id = make_agreement(owners["provider"])
+    add_member(agreement_id, owners["client"], "client", "owner")
+    add_member(agreement_id, target, other, "signatory")
+    add_member(agreement_id, actor, side, role)
+    share_agreement(app, agreement_id, owners["provider"])
+    with app.test_request_context(method="POST"):
+        agreement = db.session.get(Agreement, agreement_id)
+        other_owner = db.session.get(User, owners[other].id)
+        invitation, _token = create_invitation(agreement, other_owner, side=other, role="editor", email=None)
+        _draft, document = draft_of(agreement)
+        key = SAMPLE_VALUES["key"]
+        proposal, _ = propose(agreement, other_owner, membership_of(other_owner.id, agreement_id), "clause_text", key,
+                              document.clause(key).text + " Amended by the other side.", document.clause(key).text)
+        targets = {"membership_id": membership_of(target.id, agreement_id).id, "invitation_id": invitation.id,
+                   "number": proposal.number}
+        before = sorted((m.user_id, m.side, m.role) for m in agreement.memberships if m.side == other)
+
+    client = login(app.test_client(), "actor@example.com")
+    token = csrf_token(client, "/agreements/new")
+    data = {"csrf_token": token, "side": other, "role": "signatory", "email": "", "full_name": "Tess Target",
+            "job_title": "Director", "password": "correct horse battery", "consent": "y", "reason": "because",
+            "message": "a message"}
+    for rule, method, view in agreement_routes(app):
+        response = client.open(url_for_rule(rule, agreement_id, **targets), method=method, data=data)
+        assert response.status_code < 500, f"{side} {role}: {method} {rule} gave {response.status_code}"
+        if method == "POST" and view.__name__ in {e.split(".")[1] for e in PEOPLE_ENDPOINTS}:
+            assert response.status_code == 403, f"{side} {role} acted on the {other} side: {method} {rule}"
+
+    with app.app_context():
+        agreement = db.session.get(Agreement, agreement_id)
+        assert sorted((m.user_id, m.side, m.role) for m in agreement.memberships if m.side == other) == before
+        assert db.session.get(Invitation, targets["invitation_id"]).revoked_at is None
+        invited = db.session.scalars(select(Invitation).where(Invitation.agreement_id == agreement_id)).all()
+        assert [i.id for i in invited if i.side == other] == [targets["invitation_id"]]
+        assert db.session.scalar(select(Proposal.status).where(Proposal.number == targets["number"])) != "withdrawn"
+        sides = {m.user_id: m.side for m in db.session.scalars(select(Membership).where(
+            Membership.agreement_id == agreement_id))}
+        for signature in db.session.scalars(select(Signature).where(Signature.agreement_id == agreement_id)):
+            assert signature.side == sides[signature.user_id]
 
 
 class _Role:

@@ -61,7 +61,7 @@ def test_activity_page_lists_events(client, make_user, login, make_agreement):
     owner = make_user("act@example.com", name="Ada Actor")
     agreement = make_agreement(owner, title="Logged")
     login(client, "act@example.com")
-    post_form(client, f"/agreements/{agreement}/invitations", {"side": "client", "role": "viewer", "email": ""})
+    post_form(client, f"/agreements/{agreement}/invitations", {"side": "client", "role": "owner", "email": ""})
     page = client.get(f"/agreements/{agreement}/activity").get_data(as_text=True)
     assert "agreement.created" in page and "invitation.created" in page
     assert "Ada Actor" in page

@@ -126,8 +126,9 @@ def test_invitation_link_brings_a_new_account_into_the_agreement(live_server, ne
     owner.get_by_role("navigation", name="Agreement").get_by_role("link", name="Members").click()
     owner.wait_for_url(f"{agreement_url}/members")
     invite = owner.locator("#invite")
-    invite.get_by_label("Side").select_option(label="Client side")
-    invite.get_by_label("Role").select_option("editor")
+    # Each side governs itself: the provider's owner invites the client's first owner.
+    invite.get_by_label("Side").select_option(label="Client side — its first owner only")
+    invite.get_by_label("Role").select_option("owner")
     invite.get_by_role("button", name="Create invitation link").click()
     owner.get_by_role("heading", name="Invitation link created").wait_for()
     link = owner.locator("#invite-link").input_value()
@@ -144,12 +145,12 @@ def test_invitation_link_brings_a_new_account_into_the_agreement(live_server, ne
     guest.get_by_role("button", name="Accept invitation").click()
     guest.wait_for_url(agreement_url)
     assert guest.get_by_role("heading", level=1).inner_text() == TITLE
-    assert "as editor on the client side" in guest.get_by_role("status").inner_text()
+    assert "as owner on the client side" in guest.get_by_role("status").inner_text()
 
     guest.goto(f"{base}/agreements")
     row = dashboard_row(guest, TITLE)
     assert row.count() == 1
-    assert cells(row)[1:5] == ["Serwis IT Sp. z o.o.", "draft", "client", "editor"]
+    assert cells(row)[1:5] == ["Serwis IT Sp. z o.o.", "draft", "client", "owner"]
 
     guest.goto(link)
     assert "This invitation has already been used." in guest.get_by_role("alert").inner_text()

@@ -1,6 +1,6 @@
 """The guided interview end to end in a real headless Chromium, the way people use it.
 
-A provider owner creates an English agreement and invites a client-side editor, who fills
+A provider owner creates an English agreement and invites the client's first owner, who fills
 in the client's own details; the owner then walks all nine steps with "Save and continue →",
 adding rows with "Add a row", until every step shows "✓ complete" and the review step shows
 the assembled agreement with its tables and passing health checks. A second test types bad
@@ -121,12 +121,13 @@ def table(document, caption: str) -> list[list[str]]:
 
 
 def invite_client_editor(owner, guest, base: str, agreement_url: str) -> None:
-    """The owner creates a client-side editor invitation; the guest registers and accepts it."""
+    """The owner invites the client's first owner (each side then invites its own people); the guest
+    registers and accepts it."""
     owner.get_by_role("navigation", name="Agreement").get_by_role("link", name="Members").click()
     owner.wait_for_url(f"{agreement_url}/members")
     invite = owner.locator("section").filter(has=owner.get_by_role("heading", name="Invite someone"))
-    invite.get_by_label("Side").select_option(label="Client side")
-    invite.get_by_label("Role").select_option("editor")
+    invite.get_by_label("Side").select_option(label="Client side — its first owner only")
+    invite.get_by_label("Role").select_option("owner")
     invite.get_by_role("button", name="Create invitation link").click()
     owner.get_by_role("heading", name="Invitation link created").wait_for()
     link = owner.get_by_label("Invitation link").input_value()
@@ -138,7 +139,7 @@ def invite_client_editor(owner, guest, base: str, agreement_url: str) -> None:
     guest.wait_for_url(link)
     guest.get_by_role("button", name="Accept invitation").click()
     guest.wait_for_url(agreement_url)
-    expect(guest.get_by_role("status")).to_contain_text("as editor on the client side")
+    expect(guest.get_by_role("status")).to_contain_text("as owner on the client side")
 
 
 # Tests ------------------------------------------------------------------------------
@@ -150,7 +151,7 @@ def test_walking_all_nine_steps_assembles_a_complete_healthy_agreement(live_serv
     agreement_url = create_agreement_in(owner, base, title=TITLE, language="en",
                                         provider="Northwind IT", client="Harbour Logistics")
 
-    # The client's own details can only come from the client side: an invited client editor fills them.
+    # The client's own details can only come from the client side: the invited client owner fills them.
     client = new_page()
     invite_client_editor(owner, client, base, agreement_url)
     open_interview(client, agreement_url, "background")

@@ -1,6 +1,6 @@
 """A whole negotiation round in a real headless Chromium, as two people in two browser contexts.
 
-The provider's owner registers, creates an agreement and invites a client-side editor through
+The provider's owner registers, creates an agreement and invites the client's first owner through
 the Members page; the client accepts. The provider shares the draft from the Negotiation tab.
 The client opens the confidentiality clause from the Draft tab, proposes a change (a number
 filled in and a Polish sentence added) with a reason, comments on the clause and sends the
@@ -45,15 +45,15 @@ def status(page):
 def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(live_server, new_page):
     base, provider = live_server, new_page()
 
-    # The provider registers, creates the agreement and invites a client-side editor.
+    # The provider registers, creates the agreement and invites the client's first owner.
     register(provider, base, PROVIDER_PERSON, "ana@example.com")
     agreement_url = create_agreement(provider, base)
     clause_url = f"{agreement_url}/clauses/{KEY}"
     agreement_tab(provider, "Members").click()
     provider.wait_for_url(f"{agreement_url}/members")
     invite = provider.locator("section").filter(has=provider.get_by_role("heading", name="Invite someone"))
-    invite.get_by_label("Side").select_option(label="Client side")
-    invite.get_by_label("Role").select_option("editor")
+    invite.get_by_label("Side").select_option(label="Client side — its first owner only")
+    invite.get_by_label("Role").select_option("owner")
     invite.get_by_role("button", name="Create invitation link").click()
     provider.get_by_role("heading", name="Invitation link created").wait_for()
     link = provider.get_by_label("Invitation link").input_value()
@@ -68,7 +68,7 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
     client.wait_for_url(link)
     client.get_by_role("button", name="Accept invitation").click()
     client.wait_for_url(agreement_url)
-    expect(status(client)).to_contain_text("as editor on the client side")
+    expect(status(client)).to_contain_text("as owner on the client side")
 
     # The provider shares the draft from the Negotiation tab, with a message.
     agreement_tab(provider, "Negotiation").click()

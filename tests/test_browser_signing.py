@@ -42,7 +42,10 @@ def ready_agreement(app, make_user, make_agreement, add_member) -> int:
     add_member(agreement_id, make_user("csigner@example.com", name="Ciro Firmante"), "client", "signatory")
     with app.test_request_context(method="POST"):
         agreement, user = db.session.get(Agreement, agreement_id), db.session.get(User, owner.id)
-        set_terms(agreement, user, demo_terms("en", TITLE), "test")
+        terms = demo_terms("en", TITLE)
+        terms["parties"]["provider"]["signatory_name"], terms["parties"]["client"]["signatory_name"] = \
+            PROVIDER_SIGNER[0], CLIENT_SIGNER[0]
+        set_terms(agreement, user, terms, "test")
         share(agreement, user, db.session.scalar(select(Membership).filter_by(agreement_id=agreement_id, user_id=user.id)),
               "Draft for you")
         mark_ready(agreement, user)

@@ -343,3 +343,17 @@ def test_control_characters_in_user_text_never_break_an_export(app, demo, member
         assert response.status_code == 200, path
     word = docx.Document(io.BytesIO(client.get("/agreements/1/revisions/3/export.docx").get_data()))
     assert word.core_properties.title == "Evil\ufffdtitle\ufffd"
+
+
+def test_the_certificate_says_who_invited_each_signer_and_when(app, demo, member):
+    client = member("signer@example.com")
+    word = docx.Document(io.BytesIO(client.get(f"/agreements/{demo}/versions/0/signed.docx").get_data()))
+    paragraphs = [p.text for p in word.paragraphs]
+    heading = paragraphs.index("Signatories and who invited them")
+    assert paragraphs.index("Certificate of completion") < heading < paragraphs.index("Events")
+    provider, client_line = paragraphs[heading + 1], paragraphs[heading + 2]
+    assert re.fullmatch(r"Provider: Tomasz Nowak <director@example\.com>: invited by Maria Santos "
+                        r"<provider@example\.com> on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; accepted the invitation "
+                        r"on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", provider), provider
+    assert client_line.startswith("Client: Olga Ivanova <signer@example.com>: invited by Jan Kowalski "
+                                  "<client@example.com> on "), client_line

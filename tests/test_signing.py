@@ -2,6 +2,7 @@
 record, reopening, the locked text, and the tamper-evident audit log."""
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -41,7 +42,11 @@ def deal(app, make_user, make_agreement, add_member, login):
         add_member(agreement_id, people[name], side, role)
     with app.test_request_context(method="POST"):
         agreement = db.session.get(Agreement, agreement_id)
-        set_terms(agreement, db.session.get(User, people["owner"].id), demo_terms("en", "Managed IT"), "test")
+        terms = demo_terms("en", "Managed IT")
+        # The client's signatory is named in the terms; the provider's is not (anyone of its signatories signs).
+        terms["parties"]["provider"]["signatory_name"] = None
+        terms["parties"]["client"]["signatory_name"] = "Ciro Firmante"
+        set_terms(agreement, db.session.get(User, people["owner"].id), terms, "test")
 
     class Deal:
         id = agreement_id
@@ -217,7 +222,9 @@ def test_an_unshared_draft_cannot_be_edited_directly_once_signing_started(app, m
     with app.test_request_context(method="POST"):
         agreement = db.session.get(Agreement, agreement_id)
         user = db.session.get(User, owner.id)
-        set_terms(agreement, user, demo_terms("en", "Support agreement"), "test")
+        terms = demo_terms("en", "Support agreement")
+        terms["parties"]["provider"]["signatory_name"] = "Solo Signer"
+        set_terms(agreement, user, terms, "test")
         mark_ready(agreement, user)
     assert sign(login(app.test_client(), "solosign@example.com"), agreement_id, name="Solo Signer").status_code == 302
     editor = login(app.test_client(), "solo@example.com")
@@ -288,3 +295,82 @@ def test_no_is_not_consent_and_a_hebrew_name_with_its_marks_signs(app, deal):
     assert response.status_code == 422 and "Tick the box" in body(response)
     assert sign(client, deal.id, name="נועה כהן\u200f", title="מנכ\"ל").status_code == 302
     assert signatures(app, deal.id)[0].full_name == "נועה כהן\u200f"
+
+
+# Only the person the terms name signs; the record says who let each signer in -------------
+
+def test_a_signatory_other_than_the_one_the_terms_name_is_refused(app, deal, make_user, add_member, login):
+    add_member(deal.id, make_user("other@example.com", name="Sam Other"), "client", "signatory")
+    other = login(app.test_client(), "other@example.com")
+    page = body(other.get(f"/agreements/{deal.id}/sign"))
+    assert "The terms name <strong>Ciro Firmante</strong>" in page and "You are signed in as Sam Other" in page
+    response = sign(other, deal.id, name="Sam Other")
+    assert response.status_code == 422
+    assert ("The terms name Ciro Firmante as the client's signatory; you are Sam Other. Ask an owner to change "
+            "the signatory in Interview › Background.") in html.unescape(body(response))
+    assert signatures(app, deal.id) == []
+    # The named person signs, however they space or case their name.
+    assert sign(deal.as_("csigner"), deal.id, name="  ciro   FIRMANTE ").status_code == 302
+    # The terms name nobody for the provider: its signatory signs under their own name.
+    assert "The terms name" not in body(deal.as_("psigner").get(f"/agreements/{deal.id}/sign")).split('id="sign"')[1]
+    assert sign(deal.as_("psigner"), deal.id, name="Paul Signer").status_code == 302
+    assert status_of(app, deal.id) == "executed"
+
+
+def _signed_docx_text(client, agreement_id) -> str:
+    import io
+
+    import docx
+
+    word = docx.Document(io.BytesIO(client.get(f"/agreements/{agreement_id}/signed.docx").get_data()))
+    return "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells])
+
+
+def test_a_signature_sealed_before_invitations_were_recorded_keeps_its_certificate(app, executed, runner, tmp_path):
+    """Signatures from before this change carry no inviter: their certificate is worded as it was
+    then (no new section), so the signed files made then still verify byte for byte."""
+    from datetime import date
+
+    from authoring.signing.seal import signature_mac
+
+    agreement_id = executed(date(2026, 1, 1))
+    with app.app_context():
+        for row in db.session.scalars(select(Signature).where(Signature.agreement_id == agreement_id)):
+            assert row.joined_via == "unrecorded"  # added directly by the fixture, not invited
+            row.joined_via = row.invited_by = row.invited_at = row.joined_at = None
+            row.mac = signature_mac(row)
+        db.session.commit()
+    owner = executed.as_("owner")
+    text = _signed_docx_text(owner, agreement_id)
+    assert "Signatories and who invited them" not in text and "Pia Signer" in text
+    path = tmp_path / "signed.docx"
+    path.write_bytes(owner.get(f"/agreements/{agreement_id}/signed.docx").get_data())
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 0 and result.output.startswith("Match:"), result.output
+
+
+def test_verify_refuses_a_provider_signature_by_someone_the_client_side_brought_in(app, executed, runner, tmp_path):
+    """The attack's record, as left by the code before each side governed itself: the provider's
+    signatory had joined through an invitation a client-side member created."""
+    from datetime import date, timedelta
+
+    from authoring.document import token_hash
+    from authoring.models import Invitation
+
+    agreement_id = executed(date(2026, 1, 1))
+    path = tmp_path / "signed.docx"
+    path.write_bytes(executed.as_("owner").get(f"/agreements/{agreement_id}/signed.docx").get_data())
+    assert runner.invoke(args=["verify", str(path)]).exit_code == 0
+    with app.app_context():
+        users = {u.email: u for u in db.session.scalars(select(User))}
+        signed_at = db.session.scalar(select(Signature.signed_at).where(Signature.side == "provider"))
+        db.session.add(Invitation(agreement_id=agreement_id, token_hash=token_hash("legacy"), side="provider",
+                                  role="signatory", created_by_id=users["cedit@example.com"].id,
+                                  created_at=signed_at - timedelta(hours=2), expires_at=signed_at,
+                                  accepted_at=signed_at - timedelta(hours=1),
+                                  accepted_by_id=users["psign@example.com"].id))
+        db.session.commit()
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 1, result.output
+    assert ("Pia Signer signed for the provider but was brought onto the provider side by Cleo Editor of the "
+            "client side") in result.output

@@ -21,7 +21,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+START_SIDES = {"provider": "The provider — we deliver the service", "client": "The client — we receive the service"}
+
+
 class NewAgreementForm(FlaskForm):
+    side = SelectField("Your side", choices=[SelectChoice(s, label) for s, label in START_SIDES.items()], default="provider")
     title = StringField("Title", filters=[_strip], validators=[DataRequired("Give the agreement a title."), Length(max=TITLE_MAX)])
     language = SelectField("Language of the agreement", choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default="en")
     provider_name = StringField(

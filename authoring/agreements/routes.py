@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from wtforms import SelectChoice
 
-from ..access import agreement_route, can
+from ..access import agreement_route, can, invitable_sides, may_act_on
 from ..accounts.sessions import login_required
 from ..audit import verify_chain
 from ..config import LANGUAGES, public_url
@@ -15,7 +16,7 @@ from ..revisions.services import draft_of, latest_revision
 from .forms import ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, ROLE_LABELS, SIDE_LABELS
 from .register import SORT_LABELS, agreement_register, parse_register_query
 from .services import (
-    WorkspaceError, accept_invitation, activity, change_role, create_agreement, create_invitation,
+    NotYourSide, WorkspaceError, accept_invitation, activity, change_role, create_agreement, create_invitation,
     find_invitation, pending_invitations, remove_member, revoke_invitation,
 )
 
@@ -53,7 +54,7 @@ def new():
     if form.validate_on_submit():
         agreement = create_agreement(
             g.user, title=form.title.data, language=form.language.data,
-            provider_name=form.provider_name.data, client_name=form.client_name.data,
+            provider_name=form.provider_name.data, client_name=form.client_name.data, side=form.side.data,
         )
         flash("Agreement created. Invite the other side from Members.", "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id))
@@ -76,12 +77,25 @@ def show(agreement, membership):
     )
 
 
-def _members_page(agreement, membership, invite_form, status=200):
+def _members_page(agreement, membership, invite_form, status=200, error=None):
+    # The side select offers only the sides this member may invite to (the service decides again on POST).
+    sides = invitable_sides(membership) if can(membership, "manage") else []
+    first_owner_only = [side for side in sides if not may_act_on(membership, "invite", side)]
+    invite_form.side.choices = [
+        SelectChoice(side, SIDE_LABELS[side] + (" — its first owner only" if side in first_owner_only else ""))
+        for side in sides]
     return render_template(
         "agreements/members.html", agreement=agreement, membership=membership,
-        invite_form=invite_form, role_form=MemberRoleForm(), confirm=ConfirmForm(),
-        invitations=pending_invitations(agreement) if can(membership, "manage") else [],
+        invite_form=invite_form, role_form=MemberRoleForm(), confirm=ConfirmForm(), error=error,
+        invitations=pending_invitations(agreement, membership) if can(membership, "manage") else [],
+        may_invite=bool(sides), manages={side: may_act_on(membership, "change_role", side) for side in SIDE_LABELS},
+        first_owner_only=first_owner_only,
     ), status
+
+
+def _refused(agreement, membership, error):
+    """A refusal by the side rules: 403 and the Members page saying the rule."""
+    return _members_page(agreement, membership, InviteForm(formdata=None), status=error.status, error=str(error))
 
 
 @bp.route("/agreements/<int:agreement_id>/members")
@@ -96,7 +110,11 @@ def invite(agreement, membership):
     form = InviteForm()
     if not form.validate_on_submit():
         return _members_page(agreement, membership, form, status=422)
-    invitation, token = create_invitation(agreement, g.user, side=form.side.data, role=form.role.data, email=form.email.data or None)
+    try:
+        invitation, token = create_invitation(agreement, g.user, side=form.side.data, role=form.role.data,
+                                              email=form.email.data or None)
+    except NotYourSide as error:
+        return _members_page(agreement, membership, form, status=error.status, error=str(error))
     link = public_url(url_for("agreements.invitation", token=token))
     return render_template("agreements/invitation_created.html", agreement=agreement, membership=membership,
                            invitation=invitation, link=link), 201
@@ -111,6 +129,8 @@ def revoke(agreement, membership, invitation_id):
         revoke_invitation(agreement, g.user, invitation_id)
     except LookupError:
         abort(404)
+    except NotYourSide as error:
+        return _refused(agreement, membership, error)
     except WorkspaceError as error:
         flash(str(error), "error")
     else:
@@ -129,6 +149,8 @@ def set_role(agreement, membership, membership_id):
             changed = change_role(agreement, g.user, membership_id, form.role.data)
         except LookupError:
             abort(404)
+        except NotYourSide as error:
+            return _refused(agreement, membership, error)
         except WorkspaceError as error:
             flash(str(error), "error")
         else:
@@ -145,6 +167,8 @@ def remove(agreement, membership, membership_id):
         remove_member(agreement, g.user, membership_id)
     except LookupError:
         abort(404)
+    except NotYourSide as error:
+        return _refused(agreement, membership, error)
     except WorkspaceError as error:
         flash(str(error), "error")
     else:

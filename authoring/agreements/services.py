@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..accounts.services import unconfirmed_refusal
+from ..access import may_act_on, membership_of, people_refusal
 from ..audit import record
 from ..document import Document, token_hash
 from ..extensions import db
@@ -18,6 +19,22 @@ from ..models import Agreement, AuditEvent, Draft, Invitation, Membership, User,
 
 class WorkspaceError(Exception):
     """A user-facing refusal; str(error) is the message to show."""
+
+
+class NotYourSide(WorkspaceError):
+    """An owner acting on the other side's people: each side governs itself (access.PEOPLE)."""
+
+    status = 403
+
+
+def _check_people_rule(agreement: Agreement, actor: User, action: str, side: str, role: str | None = None) -> None:
+    """NotYourSide unless `actor`'s membership may do `action` to someone on `side` (rules in access.py)."""
+    membership = membership_of(actor.id, agreement.id)
+    refusal = "Only a member of this agreement manages its members." if membership is None else \
+        people_refusal(membership, action, side, role)
+    if refusal:
+        db.session.rollback()
+        raise NotYourSide(refusal)
 
 
 def lock_agreement(agreement_id: int) -> None:
@@ -53,8 +70,9 @@ def initial_terms(agreement: Agreement) -> dict:
 
 def create_agreement(owner: User, *, title: str, language: str, provider_name: str, client_name: str,
                      document: Document | None = None, predecessor: Agreement | None = None, commit: bool = True,
-                     **audit: Any) -> Agreement:
-    """Create an agreement with its first draft; `owner` becomes its provider-side owner.
+                     side: str = "provider", **audit: Any) -> Agreement:
+    """Create an agreement with its first draft; `owner` becomes its owner on `side` (the provider's
+    unless a client starts it), and invites the other side's first owner.
 
     The draft is assembled from the clause library, or is `document` (an imported terms
     file, a renewal); `predecessor` is the agreement it renews; `audit` adds details to
@@ -62,16 +80,18 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
     """
     agreement = Agreement(
         title=title, language=language, provider_name=provider_name, client_name=client_name, created_by_id=owner.id,
-        predecessor_id=predecessor.id if predecessor is not None else None,
+        predecessor_id=predecessor.id if predecessor is not None else None, started_by_side=side,
     )
     db.session.add(agreement)
     db.session.flush()
-    db.session.add(Membership(agreement_id=agreement.id, user_id=owner.id, side="provider", role="owner"))
+    db.session.add(Membership(agreement_id=agreement.id, user_id=owner.id, side=side, role="owner"))
     if document is None:
         library = current_app.extensions["clause_library"]
         document = assemble(library, initial_terms(agreement), language, default_choices(library))
     agreement.take_term_dates(document.terms)
     db.session.add(Draft(agreement_id=agreement.id, document=document.canonical_json().decode("utf-8"), updated_by_id=owner.id))
+    if side != "provider":  # recorded only when not the usual, so earlier events read as before
+        audit["side"] = side
     record("agreement.created", actor=owner, agreement=agreement, title=title, language=language, **audit)
     if commit:
         db.session.commit()
@@ -82,7 +102,12 @@ def create_agreement(owner: User, *, title: str, language: str, provider_name: s
 
 
 def create_invitation(agreement: Agreement, inviter: User, *, side: str, role: str, email: str | None) -> tuple[Invitation, str]:
-    """A single-use invitation; returns it and the token (shown once, only its hash is stored)."""
+    """A single-use invitation; returns it and the token (shown once, only its hash is stored).
+
+    An owner invites to their own side; the owner of the side that started the agreement also
+    invites the other side's first owner while that side has none (NotYourSide otherwise).
+    """
+    _check_people_rule(agreement, inviter, "invite", side, role)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         agreement_id=agreement.id,
@@ -132,6 +157,7 @@ def accept_invitation(token: str, user: User) -> Membership:
         select(Membership).where(Membership.agreement_id == invitation.agreement_id, Membership.user_id == user.id)
     ):
         raise WorkspaceError("You are already a member of this agreement.")
+    _inviter_still_may(invitation)
     now = utcnow()
     # The conditional UPDATE is the single-use check: of two racing accepts, one changes no row.
     claimed = db.session.execute(
@@ -149,21 +175,44 @@ def accept_invitation(token: str, user: User) -> Membership:
     return membership
 
 
-def pending_invitations(agreement: Agreement) -> list[Invitation]:
+def _inviter_still_may(invitation: Invitation) -> None:
+    """An invitation works only while its author may still make it: a client-owner invitation from
+    the provider lapses once the client side has an owner, and one whose author left the agreement
+    (or was made something other than owner) lapses too. Links made before each side governed
+    itself are held to the same rule."""
+    inviter = membership_of(invitation.created_by_id, invitation.agreement_id) if invitation.created_by_id else None
+    if inviter is None:
+        raise WorkspaceError("The person who created this invitation is no longer a member of the agreement. "
+                             "Ask an owner of your side for a new link.")
+    if people_refusal(inviter, "invite", invitation.side, invitation.role) is not None:
+        if may_act_on(inviter, "invite_first_owner", invitation.side) and invitation.role == "owner":
+            raise WorkspaceError(f"This invitation is no longer valid: the {invitation.side} side now has an owner, "
+                                 f"who invites its members. Ask them for a new link.")
+        raise WorkspaceError("This invitation is no longer valid: its author may no longer invite to the "
+                             f"{invitation.side} side. Ask an owner of that side for a new link.")
+
+
+def pending_invitations(agreement: Agreement, membership: Membership | None = None) -> list[Invitation]:
+    """Pending invitations, oldest first; with `membership`, only those it may withdraw."""
     now = utcnow()
-    return list(
-        db.session.scalars(
-            select(Invitation)
-            .where(Invitation.agreement_id == agreement.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
-            .order_by(Invitation.created_at)
-        )
+    rows = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.agreement_id == agreement.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .order_by(Invitation.created_at)
     )
+    if membership is None:
+        return list(rows)
+    return [invitation for invitation in rows if invitation.created_by_id == membership.user_id
+            or people_refusal(membership, "revoke", invitation.side) is None]
 
 
 def revoke_invitation(agreement: Agreement, actor: User, invitation_id: int) -> None:
+    """Withdraw a pending invitation to the actor's own side, or one the actor made."""
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.agreement_id != agreement.id:
         raise LookupError(invitation_id)
+    if invitation.created_by_id != actor.id:
+        _check_people_rule(agreement, actor, "revoke", invitation.side)
     if invitation.state(utcnow()) != "pending":
         raise WorkspaceError("Only a pending invitation can be withdrawn.")
     invitation.revoked_at = utcnow()
@@ -180,20 +229,23 @@ def _member(agreement: Agreement, membership_id: int) -> Membership:
     return membership
 
 
-def _owner_count(agreement: Agreement) -> int:
+def _owner_count(agreement: Agreement, side: str) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Membership).where(Membership.agreement_id == agreement.id, Membership.role == "owner")
+        select(func.count()).select_from(Membership).where(
+            Membership.agreement_id == agreement.id, Membership.side == side, Membership.role == "owner")
     )
 
 
 def change_role(agreement: Agreement, actor: User, membership_id: int, role: str) -> Membership:
-    """Give a member another role; the last owner keeps theirs."""
+    """Give a member of the actor's own side another role; a side's last owner keeps theirs."""
     lock_agreement(agreement.id)
     membership = _member(agreement, membership_id)
+    _check_people_rule(agreement, actor, "change_role", membership.side)
     if membership.role == role:
         return membership
-    if membership.role == "owner" and _owner_count(agreement) == 1:
-        raise WorkspaceError("An agreement needs at least one owner. Make someone else an owner first.")
+    if membership.role == "owner" and _owner_count(agreement, membership.side) == 1:
+        raise WorkspaceError(f"The {membership.side} side needs at least one owner. Make someone else on your "
+                             f"side an owner first.")
     old_role, membership.role = membership.role, role
     record("member.role_changed", actor=actor, agreement=agreement, member=membership.user.email, old=old_role, new=role)
     db.session.commit()
@@ -201,11 +253,13 @@ def change_role(agreement: Agreement, actor: User, membership_id: int, role: str
 
 
 def remove_member(agreement: Agreement, actor: User, membership_id: int) -> None:
-    """Remove a member; the last owner cannot be removed."""
+    """Remove a member of the actor's own side; a side's last owner cannot be removed."""
     lock_agreement(agreement.id)
     membership = _member(agreement, membership_id)
-    if membership.role == "owner" and _owner_count(agreement) == 1:
-        raise WorkspaceError("The last owner cannot be removed. Make someone else an owner first.")
+    _check_people_rule(agreement, actor, "remove", membership.side)
+    if membership.role == "owner" and _owner_count(agreement, membership.side) == 1:
+        raise WorkspaceError(f"The {membership.side} side's last owner cannot be removed. Make someone else "
+                             f"on your side an owner first.")
     record("member.removed", actor=actor, agreement=agreement, member=membership.user.email, side=membership.side, role=membership.role)
     db.session.delete(membership)
     db.session.commit()

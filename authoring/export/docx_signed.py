@@ -46,6 +46,7 @@ def add_certificate(body: BlockWriter, info: ExportInfo, execution: Execution, l
     body.paragraph(Span(info.title, bold=True))
     _labelled(body, labels["executed_hash"], Span(execution.executed_hash, mono=True))
     _labelled(body, labels["executed_at"], utc_text(execution.executed_at))
+    _signatories(body, execution, labels)
 
     body.paragraph(labels["events"], style="Heading 3")
     body.table((labels["time"], labels["person"], labels["ip"], labels["event"]),
@@ -61,6 +62,23 @@ def add_certificate(body: BlockWriter, info: ExportInfo, execution: Execution, l
         _labelled(body, labels["audit_head"], Span(execution.audit_head, mono=True))
     body.paragraph(labels["how_to_verify"], style="Heading 3")
     body.paragraph(labels["verify"].format(verify_url=execution.verify_url, command=VERIFY_COMMAND))
+
+
+def _signatories(body: BlockWriter, execution: Execution, labels: dict[str, str]) -> None:
+    """Who invited each signer, and when, as sealed at signing. Signatures sealed before this was
+    recorded have nothing to show, and their certificates keep their wording (earlier files verify)."""
+    signatures = sorted((s for s in execution.signatures if s.joined_via),
+                        key=lambda signature: SIDE_ORDER.get(signature.side, len(SIDE_ORDER)))
+    if not signatures:
+        return
+    body.paragraph(labels["signatories"], style="Heading 3")
+    for signature in signatures:
+        side = labels[signature.side] if signature.side in SIDE_ORDER else signature.side
+        how = labels.get(f"joined_{signature.joined_via}", labels["joined_unrecorded"]).format(
+            inviter=signature.invited_by or NOT_RECORDED,
+            invited_at=utc_text(signature.invited_at) if signature.invited_at else NOT_RECORDED,
+            joined_at=utc_text(signature.joined_at) if signature.joined_at else NOT_RECORDED)
+        _labelled(body, f"{side}: {signature.name} <{signature.email}>", how)
 
 
 def _labelled(body: BlockWriter, label: str, value: str | Span) -> None:

@@ -50,7 +50,9 @@ def signature_records(agreement: Agreement, revision: Revision | None = None) ->
     rows = db.session.scalars(query.order_by(Signature.id))
     return [SignatureRecord(side=s.side, organisation=s.organisation, name=s.full_name, title=s.job_title,
                             email=s.email, signed_at=s.signed_at, ip=s.ip, revision_number=s.revision_number,
-                            revision_hash=s.revision_hash, statement=s.consent_text, valid=not s.void)
+                            revision_hash=s.revision_hash, statement=s.consent_text, valid=not s.void,
+                            joined_via=s.joined_via, invited_by=s.invited_by, invited_at=s.invited_at,
+                            joined_at=s.joined_at)
             for s in rows]
 
 

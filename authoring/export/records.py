@@ -36,6 +36,11 @@ class SignatureRecord:
     revision_hash: str
     statement: str  # the electronic-signature consent text the signer ticked
     valid: bool = True  # False when the signed revision is no longer the current one
+    # How the signer came to sign for their side, as sealed at signing (None: not recorded then).
+    joined_via: str | None = None  # "invitation", "creator" or "unrecorded"
+    invited_by: str | None = None  # "Name <e-mail>" of whoever invited them
+    invited_at: datetime | None = None
+    joined_at: datetime | None = None
 
 
 @dataclass(frozen=True)

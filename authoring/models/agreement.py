@@ -35,6 +35,8 @@ class Agreement(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The side whose owner started the agreement; that owner invites the other side's first owner.
+    started_by_side: Mapped[str] = mapped_column(String(16), default="provider", server_default="provider")
     # Negotiation: when the provider shared the draft, and whose move it is now.
     shared_at: Mapped[Optional[datetime]]
     turn: Mapped[Optional[str]] = mapped_column(String(16))

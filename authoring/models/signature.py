@@ -50,6 +50,13 @@ class Signature(Base):
     user_agent: Mapped[str] = mapped_column(String(512), default="")
     consent_text: Mapped[str] = mapped_column(Text)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
+    # How the signer came to sign for this side, as recorded at signing and sealed with the rest:
+    # "invitation" (who invited them, when, when they accepted), "creator" (they created the
+    # agreement) or "unrecorded"; None on signatures given before this was recorded.
+    joined_via: Mapped[Optional[str]] = mapped_column(String(16))
+    invited_by: Mapped[Optional[str]] = mapped_column(String(500))  # "Name <e-mail>" of the inviter
+    invited_at: Mapped[Optional[datetime]]
+    joined_at: Mapped[Optional[datetime]]
     mac: Mapped[str] = mapped_column(String(64))
     voided_at: Mapped[Optional[datetime]]
     void_reason: Mapped[Optional[str]] = mapped_column(Text)

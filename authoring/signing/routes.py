@@ -7,7 +7,7 @@ from ..access import agreement_route, can
 from ..revisions.services import latest_revision
 from .forms import ReopenForm, SignForm
 from .seal import signature_intact
-from .services import SigningError, consent_text, reopen, sign, signing_state
+from .services import SIDE_WORDS, SigningError, consent_text, reopen, same_name, sign, signing_state
 
 bp = Blueprint("signing", __name__)
 
@@ -18,12 +18,16 @@ def _page(agreement, membership, form=None, reopen_form=None, error=None, status
     form.shown_hash.data = state.revision_hash
     if form.full_name.data is None and membership.role == "signatory":
         form.full_name.data = g.user.name
+    named = state.named.get(membership.side)
+    if form.job_title.data is None and named and named[1] and same_name(named[0], g.user.name):
+        form.job_title.data = named[1]
     organisation = agreement.organisation(membership.side)
     return render_template(
         "signing/sign.html", agreement=agreement, membership=membership, state=state, form=form,
         reopen_form=reopen_form or ReopenForm(), error=error, can_sign=can(membership, "sign"),
         consent=consent_text(organisation, state.revision_number, state.revision_hash),
         intact={s.id: signature_intact(s) for s in state.signatures}, latest=latest_revision(agreement),
+        named=named, named_is_me=bool(named and same_name(named[0], g.user.name)), side_words=SIDE_WORDS,
     ), status
 
 

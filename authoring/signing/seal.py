@@ -35,6 +35,12 @@ def sealed_fields(signature: Signature) -> dict:
     }
     if signature.amendment_number:  # 0 is left out, so seals made before amendments existed still verify
         fields["amendment"] = signature.amendment_number
+    if signature.joined_via is not None:  # likewise absent from seals made before it was recorded
+        fields["joined"] = {
+            "via": signature.joined_via, "invited_by": signature.invited_by,
+            "invited_at": signature.invited_at.isoformat() if signature.invited_at else None,
+            "joined_at": signature.joined_at.isoformat() if signature.joined_at else None,
+        }
     return fields
 
 

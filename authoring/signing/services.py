@@ -9,8 +9,9 @@ wants a change reopens the agreement, which voids the signatures given so far.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import has_request_context, request
 from sqlalchemy import func, select
@@ -23,7 +24,8 @@ from ..audit import chain_head, client_ip, record
 from ..config import public_url
 from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
-from ..models import Agreement, AuditEvent, Membership, Revision, Signature, User, utcnow
+from ..library.formatting import is_blank
+from ..models import Agreement, AuditEvent, Invitation, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
 from ..reviews.amendments import amendment_blockers, finish_amendment, signing_round
 from ..reviews.services import schedule_after_execution
@@ -72,9 +74,31 @@ class SigningState:
     needs_new_revision: bool
     signatures: list[Signature]  # every signature ever given, newest first
     blocking: list[str]  # why nobody can sign now (empty when signing is open)
+    # side -> (name, title) of the signatory the terms name; a side the terms name nobody for is absent
+    named: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def valid_for(self, side: str) -> Signature | None:
         return next((s for s in self.signatures if s.side == side and not s.void), None)
+
+
+def named_signatory(terms: dict, side: str) -> tuple[str, str] | None:
+    """(name, title) of the person the terms name as `side`'s signatory (Interview › Background), or None."""
+    party = (terms.get("parties") or {}).get(side) or {}
+    name = party.get("signatory_name")
+    if is_blank(name) or not isinstance(name, str):
+        return None
+    title = party.get("signatory_title")
+    return name.strip(), title.strip() if isinstance(title, str) else ""
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two typed names are the same name: compatible forms, case, spacing and invisible
+    marks (such as right-to-left marks) aside."""
+    def plain(name: str) -> str:
+        name = unicodedata.normalize("NFKC", name)
+        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
+        return " ".join(name.casefold().split())
+    return plain(a) == plain(b)
 
 
 def consent_text(organisation: str, number: int, digest: str) -> str:
@@ -110,7 +134,8 @@ def signing_state(agreement: Agreement) -> SigningState:
     digest = document.sha256()
     fresh = latest is None or latest.hash != digest
     number = (latest.number + 1 if latest else 1) if fresh else latest.number
-    return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document))
+    named = {side: found for side in SIDE_WORDS if (found := named_signatory(document.terms, side))}
+    return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document), named)
 
 
 def sign(agreement: Agreement, user: User, membership: Membership, *, password: str, full_name: str,
@@ -148,6 +173,13 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
     if digest != shown_hash:
         db.session.rollback()
         raise SigningError("The text changed since you opened this page. Read the agreement again, then sign.")
+    # The terms name real people: only the person they name signs for that side.
+    named = named_signatory(document.terms, membership.side)
+    if named is not None and not same_name(named[0], full_name):
+        db.session.rollback()
+        raise SignatureRefused(
+            f"The terms name {named[0]} as {SIDE_WORDS[membership.side]}'s signatory; you are {full_name.strip()}. "
+            f"Ask an owner to change the signatory in Interview › Background.")
     revision = latest_revision(agreement)
     if revision is None or revision.hash != digest:
         revision = cut_revision(agreement, user, "The text for signature", membership.side, commit=False)
@@ -157,6 +189,7 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
             _void(old, "signed an earlier revision")
 
     organisation = agreement.organisation(membership.side)
+    joined_via, invited_by, invited_at, joined_at = _how_joined(agreement, user, membership)
     signature = Signature(
         agreement_id=agreement.id, revision_id=revision.id, revision_number=revision.number,
         revision_hash=revision.hash, user_id=user.id, email=user.email, side=membership.side,
@@ -164,6 +197,7 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
         amendment_number=signing_round(agreement),
         signed_at=utcnow().replace(microsecond=0), ip=client_ip(), user_agent=_user_agent(),
         consent_text=consent_text(organisation, revision.number, revision.hash), audit_head=chain_head(agreement.id),
+        joined_via=joined_via, invited_by=invited_by, invited_at=invited_at, joined_at=joined_at,
     )
     signature.mac = signature_mac(signature)
     db.session.add(signature)
@@ -184,6 +218,27 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
                     f"{organisation}. Read it and sign for your side.", path="/sign")
     db.session.commit()
     return signature
+
+
+def _how_joined(agreement: Agreement, user: User, membership: Membership
+                ) -> tuple[str, str | None, datetime | None, datetime | None]:
+    """How `user` came to be on their side, for the sealed record and the certificate:
+    (via, inviter, invited at, joined at); via is "invitation", "creator" or "unrecorded"."""
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.agreement_id == agreement.id, Invitation.accepted_by_id == user.id,
+                                 Invitation.side == membership.side, Invitation.accepted_at.is_not(None))
+        .order_by(Invitation.accepted_at.desc(), Invitation.id.desc()).limit(1))
+    if invitation is not None:
+        inviter = invitation.created_by
+        return ("invitation", f"{inviter.name} <{inviter.email}>" if inviter else "a former member",
+                _seconds(invitation.created_at), _seconds(invitation.accepted_at))
+    if agreement.created_by_id == user.id:
+        return "creator", None, None, _seconds(agreement.created_at)
+    return "unrecorded", None, None, _seconds(membership.created_at)
+
+
+def _seconds(when: datetime) -> datetime:
+    return when.replace(microsecond=0)
 
 
 def _execute(agreement: Agreement, user: User, revision: Revision) -> None:

@@ -32,7 +32,7 @@ from ..export.records import SignatureRecord
 from ..export.terms import terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
 from ..extensions import db
-from ..models import Agreement, Revision, Signature
+from ..models import Agreement, Invitation, Membership, Revision, Signature
 from ..models.base import MAX_ID
 from ..reviews.amendments import Version, versions_of
 from ..revisions.store import RevisionIntegrityError
@@ -96,7 +96,42 @@ def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
     signed = {s.side for s in rows if not s.void and s.revision_id == revision.id and signature_intact(s)}
     problems += [f"The record holds no sealed signature of the {side} on this revision."
                  for side in ("provider", "client") if side not in signed]
+    problems += _authority_problems(agreement, [s for s in rows if not s.void and s.revision_id == revision.id])
     problems += [str(p).capitalize() + "." for p in verify_chain(agreement.id)]
+    return problems
+
+
+def _authority_problems(agreement: Agreement, signatures: list[Signature]) -> list[str]:
+    """A signature binds a side only when its signer was on that side, let in by that side.
+
+    Read from the invitation each signer accepted last before signing: one to the other side,
+    or one made by a member of the other side who is not of the side that started the agreement
+    (as the client owner's invitation to a provider signatory was, before each side governed
+    itself), means the signer did not sign with their side's authority. Invitations from the
+    starting side to the other are allowed: the other side's first owner, and every member the
+    provider invited for the client before that rule.
+    """
+    problems = []
+    for signature in signatures:
+        if signature.user_id is None:  # the account is gone: nothing left to compare
+            continue
+        invitation = db.session.scalar(
+            select(Invitation).where(Invitation.agreement_id == agreement.id,
+                                     Invitation.accepted_by_id == signature.user_id,
+                                     Invitation.accepted_at <= signature.signed_at)
+            .order_by(Invitation.accepted_at.desc(), Invitation.id.desc()).limit(1))
+        if invitation is None:
+            continue
+        if invitation.side != signature.side:
+            problems.append(f"{signature.full_name} signed for the {signature.side} but had joined the "
+                            f"{invitation.side} side.")
+            continue
+        inviter = db.session.scalar(select(Membership).where(Membership.agreement_id == agreement.id,
+                                                             Membership.user_id == invitation.created_by_id))
+        if inviter is not None and inviter.side != invitation.side and inviter.side != agreement.started_by_side:
+            problems.append(f"{signature.full_name} signed for the {signature.side} but was brought onto the "
+                            f"{signature.side} side by {inviter.user.name} of the {inviter.side} side; each side "
+                            f"appoints its own signatories.")
     return problems
 
 
