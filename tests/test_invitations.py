@@ -144,9 +144,7 @@ def test_a_client_owner_cannot_invite_a_provider_signatory_nor_re_role_or_remove
                      token_from="/agreements/new").status_code == 302
     link = invite(provider, agreement)  # the client's first owner
     guest = app.test_client()
-    assert post_form(guest, f"/register?next={link}", {
-        "name": "Cleo Client", "email": "cleo@example.com", "password": "cleo's passphrase",
-        "confirm": "cleo's passphrase"}).status_code == 302
+    assert register_and_confirm(app, guest, "cleo@example.com", "Cleo Client", next_path=link).status_code == 302
     assert post_form(guest, link, token_from=link).status_code == 302
     client_owner = guest
 
