@@ -154,7 +154,7 @@ def test_links_in_e_mails_and_invitations_use_public_url(app, make_user, login, 
     owner = make_user("own@example.com")
     agreement = make_agreement(owner)
     page = post_form(login(app.test_client(), "own@example.com"), f"/agreements/{agreement}/invitations",
-                     {"side": "client", "role": "editor", "email": ""}).get_data(as_text=True)
+                     {"side": "client", "role": "owner", "email": ""}).get_data(as_text=True)
     assert 'value="https://accord.example/invitations/' in page
 
 
