@@ -5,7 +5,6 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from ..access import agreement_route, can
 from ..accounts.sessions import login_required
-from ..audit import verify_chain
 from ..config import LANGUAGES
 from ..models import STATUSES, utcnow
 from ..render.tables import agreement_tables, tables_by_section
@@ -157,8 +156,9 @@ def remove(agreement, membership, membership_id):
 @bp.route("/agreements/<int:agreement_id>/activity")
 @agreement_route("view")
 def activity_log(agreement, membership):
-    return render_template("agreements/activity.html", agreement=agreement, membership=membership, events=activity(agreement),
-                           chain_problems=verify_chain(agreement.id))
+    page = request.args.get("page", 1, type=int)  # anything but a whole number: the first page
+    return render_template("agreements/activity.html", agreement=agreement, membership=membership,
+                           log=activity(agreement, page))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
