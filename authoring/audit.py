@@ -24,8 +24,8 @@ Checking a long chain on every page view would read all of it, so a successful c
 leaves a sealed checkpoint (seq and hash of the last event verified) and later checks
 start there: they read the events after it, count those before it, and compare the
 end with the head. An edit of an event older than the newest checkpoint is found by
-a full check (`flask audit verify --full`, run from cron, and every Verify of a
-signed document).
+the next full check: when the checkpoint is a day old, by `flask audit verify --full`
+(cron), and by every Verify of a signed document.
 """
 from __future__ import annotations
 
@@ -34,11 +34,11 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from .document.canonical import canonical_json
 from .extensions import db
@@ -53,6 +53,10 @@ GLOBAL_CHAIN = 0
 # A check that verified more new events than this leaves a checkpoint, so the next check
 # of that chain reads at most about this many events plus those written since.
 CHECKPOINT_EVERY = 200
+# A check does not start from a checkpoint older than this: then it reads the whole chain
+# again (and leaves a fresh checkpoint), so an edit of an old entry is found within a day
+# by the page itself, cron or not.
+CHECKPOINT_MAX_AGE = timedelta(hours=24)
 # Written into a chain when its head was found missing or altered (see _trusted_head).
 HEAD_REPLACED = "audit.head_replaced"
 
@@ -254,13 +258,13 @@ def check_chain(agreement_id: int | None, *, full: bool = False, checkpoint_afte
         problems.append(ChainProblem("head", "The record of where this log ends was altered in the database, "
                                              "so the newest entries cannot be vouched for."))
     newest_checkpoint = _newest_checkpoint(chain)
-    start = None
     if newest_checkpoint is not None and not hmac.compare_digest(newest_checkpoint.mac, checkpoint_mac(newest_checkpoint)):
         problems.append(ChainProblem("checkpoint", f"The checkpoint of this log up to entry {newest_checkpoint.seq} was "
                                                    "altered in the database; the whole log was checked instead."))
         newest_checkpoint = None
-    elif not full:
-        start = newest_checkpoint
+    if newest_checkpoint is not None and newest_checkpoint.made_at < utcnow() - CHECKPOINT_MAX_AGE:
+        newest_checkpoint = None  # stale: check everything again
+    start = None if full else newest_checkpoint
     report.since = start
 
     query = select(AuditEvent).where(_chain(agreement_id)).order_by(AuditEvent.id)
@@ -331,6 +335,8 @@ def check_chain(agreement_id: int | None, *, full: bool = False, checkpoint_afte
     done = newest_checkpoint.seq if newest_checkpoint is not None else 0
     if (checkpoint_after is not None and not problems and last is not None
             and last.seq - done >= max(checkpoint_after, 1)):
+        # Only the newest checkpoint is ever used; older ones would only pile up.
+        db.session.execute(delete(AuditCheckpoint).where(AuditCheckpoint.chain == chain))
         mark = AuditCheckpoint(chain=chain, seq=last.seq, hash=last.hash, made_at=utcnow())
         mark.mac = checkpoint_mac(mark)
         db.session.add(mark)

@@ -223,14 +223,6 @@ class ActivityPage:
     total: int
     chain: ChainReport
 
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * ACTIVITY_PAGE_SIZE + 1 if self.events else 0
-
-    @property
-    def last_number(self) -> int:
-        return self.first_number + len(self.events) - 1 if self.events else 0
-
 
 def activity(agreement: Agreement, page: int = 1) -> ActivityPage:
     """A page of the agreement's audit events, newest first, after checking its chain.
