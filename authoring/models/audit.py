@@ -28,7 +28,7 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Keyed chain (per agreement; events without an agreement form one chain of their own):
     # `seq` numbers the chain's events 1, 2, 3...; `hash` is an HMAC under AUDIT_KEY over this
-    # event's fields, `seq` and `prev_hash` (the previous event's `hash`). See authoring/audit.py.
+    # event's fields, `seq` and `prev_hash` (the previous event's `hash`). See authoring/audit/.
     seq: Mapped[int] = mapped_column(default=0)
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
