@@ -1,4 +1,4 @@
-"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`, `remind`."""
+"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`, `remind`, `audit verify`."""
 from __future__ import annotations
 
 import click
@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_group)
     app.cli.add_command(verify_command)
     app.cli.add_command(remind_command)
+    app.cli.add_command(audit_group)
 
 
 # AppGroup wraps each subcommand in an app context (a plain click.group does not).
@@ -233,3 +234,25 @@ def remind_command(today):
     day = today.date() if today else utcnow().date()
     queued = remind(day)
     click.echo(f"queued {queued} reminder{'' if queued == 1 else 's'}")
+
+
+audit_group = AppGroup("audit", help="The audit log's keyed chains.")
+
+
+@audit_group.command("verify", help="Check every agreement's audit chain (and the other events'); exit 1 on any "
+                                    "problem. Without --full, each chain is checked from its newest checkpoint.")
+@click.option("--full", is_flag=True, help="Check every chain from its first entry (run daily from cron).")
+def audit_verify(full):
+    from .audit import verify_every_chain
+
+    reports = verify_every_chain(full=full)
+    broken = [(chain, report) for chain, report in reports if report.problems]
+    for chain, report in broken:
+        click.echo("Events without an agreement:" if chain is None else f"Agreement {chain}:")
+        for problem in report.problems:
+            click.echo(f"  {problem}")
+    read = sum(report.read for _chain, report in reports)
+    click.echo(f"{len(reports)} chain{'' if len(reports) == 1 else 's'} checked "
+               f"({'in full' if full else 'from their checkpoints'}, {read} entries read): "
+               + (f"{len(broken)} tampered with." if broken else "all intact."))
+    raise SystemExit(1 if broken else 0)

@@ -123,6 +123,19 @@ def configured_public_url(path: str = "") -> str:
     return (current_app.config.get("PUBLIC_URL") or DEVELOPMENT_URL).rstrip("/") + path
 
 
+def _audit_key(secret: str, production: bool) -> str:
+    """AUDIT_KEY keys the audit log's chain; in development it is derived from SECRET_KEY."""
+    key = os.environ.get("AUDIT_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError(
+            "AUDIT_KEY is not set. In production the key that seals the audit log must come from the "
+            "environment and stay the same for as long as the log must verify."
+        )
+    return hmac.new(secret.encode("utf-8"), b"accord audit key", hashlib.sha256).hexdigest()
+
+
 def settings_from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """Return the Flask config for this process's environment, with `overrides` applied last."""
     overrides = overrides or {}
@@ -134,6 +147,7 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": secret,
         "SIGNATURE_KEY": overrides.get("SIGNATURE_KEY") or _signature_key(secret, production),
+        "AUDIT_KEY": overrides.get("AUDIT_KEY") or _audit_key(secret, production),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_db,
         "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SESSION_COOKIE_HTTPONLY": True,

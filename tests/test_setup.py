@@ -18,7 +18,7 @@ from authoring.models import Base
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for name in ("SECRET_KEY", "SIGNATURE_KEY", "APP_ENV", "DATABASE_URL", "SESSION_COOKIE_SECURE", "SQLITE_BUSY_TIMEOUT_MS",
+    for name in ("SECRET_KEY", "SIGNATURE_KEY", "AUDIT_KEY", "APP_ENV", "DATABASE_URL", "SESSION_COOKIE_SECURE", "SQLITE_BUSY_TIMEOUT_MS",
                  "PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -51,10 +51,14 @@ def test_production_refuses_to_start_without_a_secret_key(clean_environment, tmp
     with pytest.raises(ConfigError, match="PUBLIC_URL must be an http"):
         settings_from_environment(tmp_path)
     clean_environment.setenv("PUBLIC_URL", "https://agreements.example.com/")
+    with pytest.raises(ConfigError, match="AUDIT_KEY is not set"):
+        settings_from_environment(tmp_path)
+    clean_environment.setenv("AUDIT_KEY", "audit-key-from-the-environment")
     settings = settings_from_environment(tmp_path)
     assert settings["PUBLIC_URL"] == "https://agreements.example.com"
     assert settings["SECRET_KEY"] == "from-the-environment"
     assert settings["SIGNATURE_KEY"] == "sealing-key-from-the-environment"
+    assert settings["AUDIT_KEY"] == "audit-key-from-the-environment"
     assert settings["SESSION_COOKIE_SECURE"] is True  # production cookies are Secure by default
 
 
@@ -63,6 +67,8 @@ def test_development_derives_a_signature_key_distinct_from_the_secret_key(clean_
     settings = settings_from_environment(tmp_path)
     assert len(settings["SIGNATURE_KEY"]) == 64 and "dev-secret" not in settings["SIGNATURE_KEY"]
     assert settings_from_environment(tmp_path)["SIGNATURE_KEY"] == settings["SIGNATURE_KEY"]
+    assert len(settings["AUDIT_KEY"]) == 64 and settings["AUDIT_KEY"] not in (settings["SIGNATURE_KEY"], "dev-secret")
+    assert settings_from_environment(tmp_path)["AUDIT_KEY"] == settings["AUDIT_KEY"]
 
 
 def test_bad_numbers_in_the_environment_are_named(clean_environment, tmp_path):

@@ -247,7 +247,27 @@ def test_the_audit_chain_reports_an_edited_and_a_deleted_event(app, deal):
         assert [(p.event_id, p.problem) for p in problems] == [(ids[1], "edited"), (ids[4], "missing before it")]
         assert "was changed after it was written" in str(problems[0])
     page = body(deal.as_("viewer").get(f"/agreements/{deal.id}/activity"))
-    assert "This log was tampered with" in page and f"audit event {ids[1]} " in page
+    assert "This log was tampered with" in page
+    assert "Entry 2 (interview terms replaced, " in page and "was changed after it was written" in page
+    assert "Entry 5 (" in page and "entry 4 is missing" in page
+
+
+def test_a_log_put_back_to_before_a_signature_is_reported(app, deal):
+    """An attacker who saved the chain's head earlier deletes every later entry and puts the head
+    back: the chain itself looks whole, but the sealed signature has no entry in it."""
+    with app.app_context():
+        saved = db.session.execute(text("SELECT seq, hash, mac FROM audit_heads WHERE chain = :id"), {"id": deal.id}).one()
+    assert sign(deal.as_("psigner"), deal.id).status_code == 302
+    with app.app_context():
+        db.session.execute(text("DELETE FROM audit_events WHERE agreement_id = :id AND seq > :seq"),
+                           {"id": deal.id, "seq": saved.seq})
+        db.session.execute(text("UPDATE audit_heads SET seq = :seq, hash = :hash, mac = :mac WHERE chain = :id"),
+                           {"id": deal.id, "seq": saved.seq, "hash": saved.hash, "mac": saved.mac})
+        db.session.commit()
+        assert [p.problem for p in verify_chain(deal.id)] == ["signature without entry"]
+    page = " ".join(body(deal.as_("viewer").get(f"/agreements/{deal.id}/activity")).split())
+    assert "The signature of Paul Signer (provider, " in page
+    assert "its entry in this log is missing: the log was cut back to before it." in page
 
 
 def test_a_terms_file_downloaded_while_signing_verifies_once_executed(app, deal, runner, tmp_path):

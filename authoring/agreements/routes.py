@@ -6,7 +6,6 @@ from wtforms import SelectChoice
 
 from ..access import agreement_route, can, invitable_sides, may_act_on
 from ..accounts.sessions import login_required
-from ..audit import verify_chain
 from ..config import LANGUAGES, public_url
 from ..models import STATUSES, utcnow
 from ..render.tables import agreement_tables, tables_by_section
@@ -181,8 +180,9 @@ def remove(agreement, membership, membership_id):
 @bp.route("/agreements/<int:agreement_id>/activity")
 @agreement_route("view")
 def activity_log(agreement, membership):
-    return render_template("agreements/activity.html", agreement=agreement, membership=membership, events=activity(agreement),
-                           chain_problems=verify_chain(agreement.id))
+    page = request.args.get("page", 1, type=int)  # anything but a whole number: the first page
+    return render_template("agreements/activity.html", agreement=agreement, membership=membership,
+                           log=activity(agreement, page))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

@@ -1,16 +1,19 @@
 """Agreement workspaces: create, list, invite, accept, change roles, remove members."""
 from __future__ import annotations
 
+import math
 import secrets
+from dataclasses import dataclass
 from typing import Any
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..accounts.services import unconfirmed_refusal
 from ..access import may_act_on, membership_of, people_refusal
-from ..audit import record
+from ..audit import ChainReport, check_chain, record
 from ..document import Document, token_hash
 from ..extensions import db
 from ..library import assemble, default_choices
@@ -265,10 +268,38 @@ def remove_member(agreement: Agreement, actor: User, membership_id: int) -> None
     db.session.commit()
 
 
-def activity(agreement: Agreement, limit: int = 500) -> list[AuditEvent]:
-    """The agreement's audit events, newest first."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent).where(AuditEvent.agreement_id == agreement.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
-        )
-    )
+ACTIVITY_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    """One page of an agreement's audit events (newest first) and what the chain's check found."""
+
+    events: list[AuditEvent]
+    page: int  # 1-based, clamped to the pages there are
+    pages: int
+    total: int
+    chain: ChainReport
+
+
+def activity(agreement: Agreement, page: int = 1) -> ActivityPage:
+    """A page of the agreement's audit events, newest first, after checking its chain.
+
+    The check starts from the chain's newest checkpoint, and leaves a new one when it read
+    many events; that write is only a saving, so a database that refuses it (busy, read-only)
+    does not stop the page.
+    """
+    chain = check_chain(agreement.id)
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("audit checkpoint of agreement %s not written", agreement.id, exc_info=True)
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.agreement_id == agreement.id))
+    pages = max(1, math.ceil(total / ACTIVITY_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    events = list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.agreement_id == agreement.id)
+        .order_by(AuditEvent.id.desc()).offset((page - 1) * ACTIVITY_PAGE_SIZE).limit(ACTIVITY_PAGE_SIZE)
+    ))
+    return ActivityPage(events, page, pages, total, chain)

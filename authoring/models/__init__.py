@@ -1,6 +1,6 @@
 """Typed ORM rows, one module per noun."""
 from .agreement import ROLES, SIDES, STATUSES, Agreement, Invitation, Membership
-from .audit import AuditEvent
+from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .base import Base, utcnow
 from .health import HealthAcknowledgement
 from .lifecycle import AMENDMENT_STATUSES, Amendment, ReminderSent, Review
@@ -11,7 +11,7 @@ from .signature import Signature
 from .user import EmailConfirmation, LoginFailure, User, UserSession
 
 __all__ = [
-    "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditEvent", "Base", "Blob",
+    "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditCheckpoint", "AuditEvent", "AuditHead", "Base", "Blob",
     "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "Invitation", "LoginFailure", "Membership", "OutboxMessage",
     "Proposal", "Revision", "Signature", "User", "UserSession", "utcnow",
 ]

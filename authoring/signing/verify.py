@@ -97,7 +97,7 @@ def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
     problems += [f"The record holds no sealed signature of the {side} on this revision."
                  for side in ("provider", "client") if side not in signed]
     problems += _authority_problems(agreement, [s for s in rows if not s.void and s.revision_id == revision.id])
-    problems += [str(p).capitalize() + "." for p in verify_chain(agreement.id)]
+    problems += [str(p) for p in verify_chain(agreement.id)]
     return problems
 
 

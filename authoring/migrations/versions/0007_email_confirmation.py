@@ -6,7 +6,7 @@ creation): those accounts were made before the rule, some have already signed, a
 asking them all to confirm at once would stop agreements in progress.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06 07:20:29.958587
 """
 from alembic import op
@@ -15,7 +15,7 @@ import authoring.models.base
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
