@@ -169,7 +169,7 @@ def test_the_newest_events_and_the_head_deleted(app, chain):
 
 
 def post_form_invite(client, agreement_id: int) -> None:
-    response = post_form(client, f"/agreements/{agreement_id}/invitations", {"side": "client", "role": "viewer", "email": ""})
+    response = post_form(client, f"/agreements/{agreement_id}/invitations", {"side": "provider", "role": "viewer", "email": ""})
     assert response.status_code == 201
 
 

@@ -45,15 +45,15 @@ def test_production_refuses_to_start_without_a_secret_key(clean_environment, tmp
     with pytest.raises(ConfigError, match="SIGNATURE_KEY is not set"):
         settings_from_environment(tmp_path)
     clean_environment.setenv("SIGNATURE_KEY", "sealing-key-from-the-environment")
+    with pytest.raises(ConfigError, match="AUDIT_KEY is not set"):
+        settings_from_environment(tmp_path)
+    clean_environment.setenv("AUDIT_KEY", "audit-key-from-the-environment")
     with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
         settings_from_environment(tmp_path)
     clean_environment.setenv("PUBLIC_URL", "agreements.example.com")
     with pytest.raises(ConfigError, match="PUBLIC_URL must be an http"):
         settings_from_environment(tmp_path)
     clean_environment.setenv("PUBLIC_URL", "https://agreements.example.com/")
-    with pytest.raises(ConfigError, match="AUDIT_KEY is not set"):
-        settings_from_environment(tmp_path)
-    clean_environment.setenv("AUDIT_KEY", "audit-key-from-the-environment")
     settings = settings_from_environment(tmp_path)
     assert settings["PUBLIC_URL"] == "https://agreements.example.com"
     assert settings["SECRET_KEY"] == "from-the-environment"
