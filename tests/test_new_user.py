@@ -39,3 +39,21 @@ def test_once_shared_an_untouched_clause_is_agreed(deal):
     page = deal.as_("owner").get(f"/agreements/{deal.id}").get_data(as_text=True)
     assert set(BADGE_RE.findall(page)) == {"agreed"}
     assert "not yet shared" not in page
+
+
+def test_the_client_cannot_cut_revisions_of_the_providers_unshared_draft(app, make_user, make_agreement, add_member,
+                                                                         login):
+    owner, client_editor = make_user("owner@example.com"), make_user("cedit@example.com")
+    agreement_id = make_agreement(owner)
+    add_member(agreement_id, client_editor, "client", "editor")
+    client = login(app.test_client(), "cedit@example.com")
+    history = client.get(f"/agreements/{agreement_id}/revisions").get_data(as_text=True)
+    assert "Save revision" not in history
+    assert "Save a revision" not in client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
+    refused = post_form(client, f"/agreements/{agreement_id}/revisions", {"message": "Client snapshot"})
+    assert refused.status_code == 403
+    assert "the provider drafts it" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Revision).where(Revision.agreement_id == agreement_id)) is None
+    provider = login(app.test_client(), "owner@example.com")
+    assert post_form(provider, f"/agreements/{agreement_id}/revisions", {"message": "First draft"}).status_code == 302

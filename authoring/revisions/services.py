@@ -28,6 +28,10 @@ class NothingToRevise(Exception):
     pass
 
 
+class NotYourDraft(Exception):
+    """Only the provider's side saves revisions of a draft it has not shared yet."""
+
+
 # Once a side has signed, the text is frozen; after execution only an amendment changes it.
 LOCKED_STATUSES = ("signing", "executed", "terminated", "expired")
 
@@ -141,6 +145,19 @@ def cut_revision(agreement: Agreement, author: User, message: str, side: str | N
     if commit:
         db.session.commit()
     return revision
+
+
+def save_revision(agreement: Agreement, author: User, side: str, message: str) -> Revision:
+    """A revision saved by hand while the provider drafts (once shared, sending a round cuts them).
+
+    The unshared draft is the provider's: a client member (say of a renewal draft, whose
+    members carry over) neither edits nor snapshots it.
+    """
+    if agreement.shared:
+        raise NotYourDraft("The draft is shared: a revision is cut by sending the draft to the other side.")
+    if side != "provider":
+        raise NotYourDraft("Until the draft is shared, the provider drafts it and saves its revisions.")
+    return cut_revision(agreement, author, message, side=side)
 
 
 def revisions_of(agreement: Agreement) -> list[Revision]:
