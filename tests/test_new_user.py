@@ -57,3 +57,22 @@ def test_the_client_cannot_cut_revisions_of_the_providers_unshared_draft(app, ma
         assert db.session.scalar(select(Revision).where(Revision.agreement_id == agreement_id)) is None
     provider = login(app.test_client(), "owner@example.com")
     assert post_form(provider, f"/agreements/{agreement_id}/revisions", {"message": "First draft"}).status_code == 302
+
+
+def test_the_sign_page_of_an_executed_amendment_gives_the_amendments_execution_time(app, executed):
+    from datetime import datetime, timezone
+
+    from test_amendments import amend_and_sign
+
+    from authoring.models import Amendment
+
+    agreement_id = executed(date(2026, 1, 1))
+    with app.app_context():  # the original was executed long before the amendment
+        db.session.get(Agreement, agreement_id).executed_at = datetime(2026, 1, 2, 9, 30, tzinfo=timezone.utc)
+        db.session.commit()
+    amend_and_sign(executed, agreement_id)
+    with app.app_context():
+        amended_at = db.session.scalar(select(Amendment.executed_at).where(Amendment.agreement_id == agreement_id))
+    page = " ".join(executed.as_("viewer").get(f"/agreements/{agreement_id}/sign").get_data(as_text=True).split())
+    assert f"Amendment 1 executed on {amended_at:%Y-%m-%d %H:%M} UTC" in page
+    assert "2026-01-02 09:30" not in page

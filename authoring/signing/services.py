@@ -23,7 +23,7 @@ from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
 from ..models import Agreement, AuditEvent, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
-from ..reviews.amendments import amendment_blockers, finish_amendment, signing_round
+from ..reviews.amendments import Version, amendment_blockers, finish_amendment, signing_round, versions_of
 from ..reviews.services import schedule_after_execution
 from ..revisions.services import cut_revision, draft_of, latest_revision, revision_document
 from .seal import signature_mac
@@ -64,6 +64,7 @@ class SigningState:
     needs_new_revision: bool
     signatures: list[Signature]  # every signature ever given, newest first
     blocking: list[str]  # why nobody can sign now (empty when signing is open)
+    executed: Version | None = None  # the version in force once executed: the original or the latest amendment
 
     def valid_for(self, side: str) -> Signature | None:
         return next((s for s in self.signatures if s.side == side and not s.void), None)
@@ -102,7 +103,8 @@ def signing_state(agreement: Agreement) -> SigningState:
     digest = document.sha256()
     fresh = latest is None or latest.hash != digest
     number = (latest.number + 1 if latest else 1) if fresh else latest.number
-    return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document))
+    executed = versions_of(agreement)[-1] if agreement.status == "executed" else None
+    return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document), executed)
 
 
 def sign(agreement: Agreement, user: User, membership: Membership, *, password: str, full_name: str,
