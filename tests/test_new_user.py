@@ -8,6 +8,7 @@ unshared draft; a conflict page marks what differs.
 """
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -76,3 +77,45 @@ def test_the_sign_page_of_an_executed_amendment_gives_the_amendments_execution_t
     page = " ".join(executed.as_("viewer").get(f"/agreements/{agreement_id}/sign").get_data(as_text=True).split())
     assert f"Amendment 1 executed on {amended_at:%Y-%m-%d %H:%M} UTC" in page
     assert "2026-01-02 09:30" not in page
+
+
+def _textarea(page: str, element_id: str) -> str:
+    match = re.search(rf'<textarea id="{element_id}"[^>]*>\n?(.*?)</textarea>', page, re.S)
+    assert match, element_id
+    return html.unescape(match.group(1))
+
+
+def test_a_comment_over_the_length_limit_comes_back_with_what_was_typed(app, deal):
+    from authoring.models.negotiation import COMMENT_MAX
+
+    legal = deal.as_("legal")
+    long = "Czy to obejmuje <dane> osobowe? " * (COMMENT_MAX // 20)
+    clause_path = f"/agreements/{deal.id}/clauses/{KEY}"
+    refused = post_form(legal, f"/agreements/{deal.id}/comments", {"body": long, "clause_key": KEY, "next": clause_path})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert _textarea(page, "new-comment") == long
+    assert f"A comment holds at most {COMMENT_MAX} characters; this one has {len(long.strip())}." in page
+    assert 'aria-describedby="new-comment-error"' in page and f'id="clause-{KEY}"' in page  # the clause's page
+    # On the agreement-wide discussion, and in a reply, the same.
+    overview = post_form(legal, f"/agreements/{deal.id}/comments", {"body": long, "next": f"/agreements/{deal.id}/negotiation"})
+    assert overview.status_code == 422 and _textarea(overview.get_data(as_text=True), "new-comment") == long
+    assert post_form(legal, f"/agreements/{deal.id}/comments", {"body": "First.", "clause_key": KEY}).status_code == 302
+    thread = int(re.search(r'id="thread-(\d+)"', legal.get(clause_path).get_data(as_text=True)).group(1))
+    reply = post_form(legal, f"/agreements/{deal.id}/comments", {"body": long, "thread": thread, "next": clause_path})
+    assert reply.status_code == 422 and _textarea(reply.get_data(as_text=True), f"reply-{thread}") == long
+
+
+def test_every_reason_on_the_negotiation_pages_comes_back_when_refused(app, deal):
+    from authoring.models.negotiation import REASON_MAX
+
+    propose_text(deal.as_("ceditor"), deal.id, KEY, lambda t: t + " One.")
+    owner = deal.as_("owner")
+    long = "Zbyt szeroko — too broad. " * (REASON_MAX // 20)
+    rejected = act(owner, deal.id, 1, "reject", reason=long, next=f"/agreements/{deal.id}/negotiation")
+    page = rejected.get_data(as_text=True)
+    assert rejected.status_code == 422 and _textarea(page, "reject-reason-1") == long
+    assert '<details class="reject" open>' in page
+    assert proposal(app, deal.id, 1).status == "open"
+    removed = post_form(deal.as_("ceditor"), f"/agreements/{deal.id}/clauses/{KEY}/remove", {"reason": long})
+    assert removed.status_code == 422 and _textarea(removed.get_data(as_text=True), "remove-reason") == long

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
@@ -40,6 +41,28 @@ def _back(agreement, default="negotiation.overview", **values):
     return redirect(url_for(default, agreement_id=agreement.id, **values))
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What a person typed into a form on a negotiation page that was refused: shown again with why.
+
+    `where` names the form: "new" (a new thread), "reply-<thread>", "reject-<proposal>", "remove".
+    """
+
+    where: str
+    text: str
+    error: str
+
+
+def _page_again(agreement, membership, kept: Kept, clause_key: str | None = None):
+    """The page the form was on, with what was typed still in it (422): nothing typed is lost."""
+    match = re.fullmatch(rf"/agreements/{agreement.id}/clauses/([^/]+)", request.form.get("next", ""))
+    key = clause_key or (match.group(1) if match else None)
+    _draft, document = draft_of(agreement)
+    if key is not None and key in {c.key for c in document.clauses()}:
+        return _clause_page(agreement, membership, key, kept=kept, status=422)
+    return _overview_page(agreement, membership, kept=kept, status=422)
+
+
 def _refused(agreement, membership, error: NegotiationError | InvalidChange):
     """A refused step: 403 for a rule about people; both versions (409) for a conflict; else say why."""
     if isinstance(error, NotAllowed):
@@ -57,14 +80,14 @@ def overview(agreement, membership):
     return _overview_page(agreement, membership)
 
 
-def _overview_page(agreement, membership, message_form=None, status=200):
+def _overview_page(agreement, membership, message_form=None, kept=None, status=200):
     _draft, document = draft_of(agreement)
     state = negotiation_state(agreement, document, membership.side)
     return render_template(
         "negotiation/overview.html", agreement=agreement, membership=membership, document=document, state=state,
         proposals=proposals_of(agreement), threads=threads_of(agreement),
         message_form=message_form or MessageForm(), comment_form=CommentForm(),
-        reject_form=RejectForm(), action_form=ReasonForm(),
+        reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
     ), status
 
 
@@ -100,6 +123,10 @@ def send(agreement, membership):
 @bp.get("/agreements/<int:agreement_id>/clauses/<key>")
 @agreement_route("view")
 def clause(agreement, membership, key):
+    return _clause_page(agreement, membership, key)
+
+
+def _clause_page(agreement, membership, key, kept=None, status=200):
     _draft, document = draft_of(agreement)
     try:
         clause = document.clause(key)
@@ -108,9 +135,9 @@ def clause(agreement, membership, key):
     state = negotiation_state(agreement, document, membership.side).clauses[key]
     return render_template(
         "negotiation/clause.html", agreement=agreement, membership=membership, clause=clause, state=state,
-        proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
-        comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(),
-    )
+        document=document, proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
+        comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
+    ), status
 
 
 def _proposal_or_404(agreement, number):
@@ -141,8 +168,10 @@ def reject_proposal(agreement, membership, number):
     proposal = _proposal_or_404(agreement, number)
     form = RejectForm()
     if not form.validate_on_submit():
-        flash("Give the other side your reason for rejecting it.", "error")
-        return _back(agreement)
+        if form.csrf_token.errors:
+            abort(400)
+        return _page_again(agreement, membership, Kept(f"reject-{number}", request.form.get("reason", ""),
+                                                       form.reason.errors[0]), clause_key=None)
     try:
         reject(agreement, g.user, membership, proposal, form.reason.data)
     except NegotiationError as error:
@@ -212,11 +241,14 @@ def new_clause(agreement, membership):
 def remove_clause(agreement, membership, key):
     _draft, document = draft_of(agreement)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
     base = current_value(document, "clause_remove", key)
     if base is None:
         abort(404)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _clause_page(agreement, membership, key, status=422,
+                            kept=Kept("remove", request.form.get("reason", ""), form.reason.errors[0]))
     try:
         proposal, _rebased = propose(agreement, g.user, membership, "clause_remove", key, None, base, form.reason.data)
     except (NegotiationError, InvalidChange) as error:
@@ -230,8 +262,11 @@ def remove_clause(agreement, membership, key):
 def comment(agreement, membership):
     form = CommentForm()
     if not form.validate_on_submit():
-        flash(form.body.errors[0] if form.body.errors else "The comment could not be posted.", "error")
-        return _back(agreement)
+        if not form.body.errors:  # the CSRF token or a hidden field: nothing the person typed is wrong
+            abort(400)
+        where = f"reply-{form.thread.data}" if form.thread.data is not None else "new"
+        return _page_again(agreement, membership, Kept(where, request.form.get("body", ""), form.body.errors[0]),
+                           clause_key=form.clause_key.data or None)
     thread = None
     if form.thread.data is not None:
         thread = thread_by_id(agreement, form.thread.data)
