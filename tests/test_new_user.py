@@ -119,3 +119,23 @@ def test_every_reason_on_the_negotiation_pages_comes_back_when_refused(app, deal
     assert proposal(app, deal.id, 1).status == "open"
     removed = post_form(deal.as_("ceditor"), f"/agreements/{deal.id}/clauses/{KEY}/remove", {"reason": long})
     assert removed.status_code == 422 and _textarea(removed.get_data(as_text=True), "remove-reason") == long
+
+
+def test_term_proposals_from_the_interview_carry_the_reason_given(app, deal, make_agreement):
+    client = deal.as_("ceditor")
+    form = client.get(f"/agreements/{deal.id}/interview/costs").get_data(as_text=True)
+    assert 'name="reason"' in form and "Why (shown to the other side" in form
+    saved = post_step(client, deal.id, "costs", {"payment_due_days": "45", "late_interest_percent": "9",
+                                                 "reason": "Our payment run is monthly."})
+    assert saved.status_code == 302
+    assert [proposal(app, deal.id, n).reason for n in (1, 2)] == ["Our payment run is monthly."] * 2
+    page = deal.as_("owner").get(f"/agreements/{deal.id}/negotiation").get_data(as_text=True)
+    assert "Our payment run is monthly." in page
+    # Too long a reason is refused by its field, with everything typed kept, and nothing proposed.
+    from authoring.models.negotiation import REASON_MAX
+
+    refused = post_step(client, deal.id, "costs", {"payment_due_days": "50", "reason": "x" * (REASON_MAX + 1)})
+    assert refused.status_code == 422 and 'value="50"' in refused.get_data(as_text=True)
+    # Before sharing there is nothing to explain: the provider simply drafts.
+    unshared = make_agreement(deal.users["owner"], title="Unshared")
+    assert 'name="reason"' not in deal.as_("owner").get(f"/agreements/{unshared}/interview/costs").get_data(as_text=True)

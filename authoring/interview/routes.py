@@ -14,6 +14,7 @@ from ..negotiation.changes import InvalidChange, apply_change
 from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_number
 from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of
+from . import forms
 from .health import RULES_BY_ID
 from .services import (
     NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, library,
@@ -34,19 +35,27 @@ def _choice_field(clause_id: str) -> str:
     return clause_id.replace(".", "__")
 
 
-def _form_class(step, with_choices: bool):
-    """The step's form, plus a select per library clause the step offers when the member may choose."""
+def _form_class(step, with_choices: bool, proposing: bool = False):
+    """The step's form, plus a select per library clause the step offers when the member may choose,
+    plus the reason for the proposals a save makes once the draft is shared."""
     clauses = step_clauses(step) if with_choices else []
-    if not clauses:
+    extra = {"reason": forms.proposal_reason()} if proposing else {}
+    if clauses:
+        fields = {}
+        for clause in clauses:
+            options = [SelectChoice(v.name, v.label["en"]) for v in clause.variants.values()]
+            if clause.optional:
+                options.append(SelectChoice(OMIT, "Leave this clause out"))
+            fields[_choice_field(clause.id)] = SelectField(f"Clause: {clause.localized_title('en')}", choices=options)
+        choices_form = type("ClauseChoicesForm", (Form,), fields)
+        extra["clauses"] = FormField(choices_form, "Clauses")
+    if not extra:
         return step.form
-    fields = {}
-    for clause in clauses:
-        options = [SelectChoice(v.name, v.label["en"]) for v in clause.variants.values()]
-        if clause.optional:
-            options.append(SelectChoice(OMIT, "Leave this clause out"))
-        fields[_choice_field(clause.id)] = SelectField(f"Clause: {clause.localized_title('en')}", choices=options)
-    choices_form = type("ClauseChoicesForm", (Form,), fields)
-    return type(step.form.__name__, (step.form,), {"clauses": FormField(choices_form, "Clauses")})
+    return type(step.form.__name__, (step.form,), extra)
+
+
+def _proposing(agreement, membership, step) -> bool:
+    return agreement.shared and can_edit_step(agreement, membership, step)
 
 
 def _initial_data(step, document, side, with_choices):
@@ -86,7 +95,8 @@ def step(agreement, membership, step_key):
     if step.form is None:
         return _review_page(agreement, membership, document)
     with_choices = can_choose_clauses(agreement, membership, step)
-    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, document, membership.side, with_choices))
+    form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
+        formdata=None, data=_initial_data(step, document, membership.side, with_choices))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side))
 
 
@@ -104,7 +114,8 @@ def counter(agreement, membership, number):
         return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     proposed = apply_change(library(), agreement.language, document, proposal.kind, proposal.target, proposal.value)
     with_choices = can_choose_clauses(agreement, membership, step)
-    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, proposed, membership.side, with_choices))
+    form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
+        formdata=None, data=_initial_data(step, proposed, membership.side, with_choices))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side),
                         countered=proposal)
 
@@ -129,7 +140,8 @@ def save(agreement, membership, step_key):
     _draft, document = draft_of(agreement)
     with_choices = can_choose_clauses(agreement, membership, step)
     # Fields missing from the post (say, a clause choice) keep their saved value.
-    form = _form_class(step, with_choices)(data=_initial_data(step, document, membership.side, with_choices))
+    form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
+        data=_initial_data(step, document, membership.side, with_choices))
     base = request.form.get("base", "")
     action = request.form.get("action", "save")
 
@@ -141,7 +153,7 @@ def save(agreement, membership, step_key):
 
     if not form.validate():
         return _render_step(agreement, membership, step, form, document, base, status=422)
-    data = {name: value for name, value in form.data.items() if name not in ("csrf_token", "clauses")}
+    data = {name: value for name, value in form.data.items() if name not in ("csrf_token", "clauses", "reason")}
     choices = {}
     if with_choices:
         choices = {c.id: form.clauses[_choice_field(c.id)].data for c in step_clauses(step)}
@@ -149,7 +161,8 @@ def save(agreement, membership, step_key):
     if request.form.get("counter_of", "").isdigit():
         countered = proposal_by_number(agreement, int(request.form["counter_of"])) or abort(404)
     try:
-        proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered)
+        proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered,
+                              reason=form.reason.data or "" if "reason" in form else "")
     except StepConflict as conflict:
         _draft, document = draft_of(agreement)
         return _render_step(agreement, membership, step, form, document,
