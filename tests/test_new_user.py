@@ -139,3 +139,70 @@ def test_term_proposals_from_the_interview_carry_the_reason_given(app, deal, mak
     # Before sharing there is nothing to explain: the provider simply drafts.
     unshared = make_agreement(deal.users["owner"], title="Unshared")
     assert 'name="reason"' not in deal.as_("owner").get(f"/agreements/{unshared}/interview/costs").get_data(as_text=True)
+
+
+def _numbered(app, agreement_id, key) -> str:
+    for _number, _section, clauses in draft(app, agreement_id).numbered():
+        for clause_number, clause in clauses:
+            if clause.key == key:
+                return f"{clause_number} {clause.title}"
+    raise KeyError(key)
+
+
+def _activity(client, agreement_id) -> str:
+    page = client.get(f"/agreements/{agreement_id}/activity").get_data(as_text=True)
+    return html.unescape(" ".join(page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split()))
+
+
+def test_activity_and_proposals_read_as_sentences_with_clause_numbers_and_titles(app, deal):
+    client, owner = deal.as_("ceditor"), deal.as_("owner")
+    clause = _numbered(app, deal.id, KEY)
+    propose_text(client, deal.id, KEY, lambda t: t + " For five years.", reason="Longer.")
+    propose_text(owner, deal.id, KEY, lambda t: t + " For three years.", counter=1)
+    assert act(client, deal.id, 2, "accept").status_code == 302
+    assert post_step(client, deal.id, "costs", {"payment_due_days": "45"}).status_code == 302
+    assert act(owner, deal.id, 3, "reject", reason="Our cash flow.").status_code == 302
+    post_form(deal.as_("legal"), f"/agreements/{deal.id}/comments", {"body": "Why?", "clause_key": KEY})
+    assert post_form(client, f"/agreements/{deal.id}/send", {"message": "Our round"}).status_code == 302
+
+    proposals = " ".join(html.unescape(owner.get(f"/agreements/{deal.id}/negotiation").get_data(as_text=True)).split())
+    assert f"Carmen Editor (client) proposed new wording for {clause}" in proposals
+    assert f"Olivia Owner (provider) countered proposal 1 with new wording for {clause}" in proposals
+    assert "Carmen Editor (client) proposed changing “Invoices due within (days)” to 45" in proposals
+    assert "reword clause" not in proposals and "change the term" not in proposals
+
+    activity = _activity(deal.as_("viewer"), deal.id)
+    for sentence in (
+        "Olivia Owner (provider) shared the draft with the client: “Draft for you”",
+        f"Carmen Editor (client) proposed new wording for {clause} (proposal 1).",
+        f"Olivia Owner (provider) countered proposal 1 with new wording for {clause} (proposal 2).",
+        f"Olivia Owner (provider)'s counter-proposal replaced proposal 1 (new wording for {clause}).",
+        f"Carmen Editor (client) accepted proposal 2 (new wording for {clause}).",
+        "Carmen Editor (client) proposed changing “Invoices due within (days)” to 45 (proposal 3).",
+        "Olivia Owner (provider) rejected proposal 3 (changing “Invoices due within (days)” to 45): “Our cash flow.”",
+        f"Lena Legal (client) commented on {clause}.",
+        "Carmen Editor (client) sent revision 2 to the provider: “Our round”",
+        "Olivia Owner (provider) created the agreement “Support agreement” in English.",
+    ):
+        assert sentence in activity, sentence
+    for code in ("proposal.created", "draft_version", "rebased", "False", KEY, "clause_text", "costs.payment_due_days"):
+        assert code not in activity, code
+
+
+def test_every_action_the_code_records_has_a_sentence_and_an_unknown_one_still_reads_as_words(app):
+    from pathlib import Path
+
+    from authoring.agreements.activity import PHRASES, Context, event_sentence
+    from authoring.models import AuditEvent
+    from authoring.negotiation.changes import ChangeNames
+
+    recorded = set()
+    for source in Path(__file__).resolve().parents[1].joinpath("authoring").rglob("*.py"):
+        for call in re.findall(r"\brecord\((.+?),\s*(?:actor|agreement|email)=", source.read_text(encoding="utf-8"), re.S):
+            recorded.update(re.findall(r'"([a-z_]+\.[a-z_]+)"', call))
+    assert len(recorded) > 30
+    assert recorded <= set(PHRASES), sorted(recorded - set(PHRASES))
+    with app.app_context():
+        event = AuditEvent(action="account.email_verified", details={"email": "a@example.com", "draft_version": 3})
+        sentence = event_sentence(event, Context(ChangeNames()))
+    assert sentence == "The system: account email verified (email a@example.com)."

@@ -9,6 +9,7 @@ from ..audit import verify_chain
 from ..config import LANGUAGES
 from ..models import STATUSES, utcnow
 from ..render.tables import agreement_tables, tables_by_section
+from .activity import event_sentences
 from ..negotiation.status import negotiation_state
 from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
@@ -157,8 +158,11 @@ def remove(agreement, membership, membership_id):
 @bp.route("/agreements/<int:agreement_id>/activity")
 @agreement_route("view")
 def activity_log(agreement, membership):
-    return render_template("agreements/activity.html", agreement=agreement, membership=membership, events=activity(agreement),
-                           chain_problems=verify_chain(agreement.id))
+    events = activity(agreement)
+    _draft, document = draft_of(agreement)
+    return render_template("agreements/activity.html", agreement=agreement, membership=membership, events=events,
+                           chain_problems=verify_chain(agreement.id),
+                           sentences=event_sentences(agreement, document, events))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

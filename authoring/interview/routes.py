@@ -10,7 +10,7 @@ from ..access import agreement_route
 from ..agreements.forms import ConfirmForm
 from ..library import OMIT
 from ..models.health import REASON_MAX
-from ..negotiation.changes import InvalidChange, apply_change
+from ..negotiation.changes import InvalidChange, apply_change, change_names
 from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_number
 from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of
@@ -74,6 +74,7 @@ def _render_step(agreement, membership, step, form, document, base, status=200, 
         status=step_status(document.terms), form=form, base=base, document=document, notice=notice, notice_error=notice_error,
         editable=can_edit_step(agreement, membership, step), previous=previous, following=following,
         guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field, countered=countered,
+        names=change_names(document, library(), agreement.language) if countered else None,
     ), status
 
 

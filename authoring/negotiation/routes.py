@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import agreement_route
+from ..agreements.activity import describe_proposal, proposal_sentence
+from ..interview.services import library
 from ..document.words import word_diff
 from ..document.terms import display_value, term_label
 from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
-from .changes import InvalidChange, current_value, describe
+from .changes import InvalidChange, change_names, current_value, describe, term_name
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
 from .redlines import revision_redline
@@ -28,8 +30,8 @@ bp = Blueprint("negotiation", __name__)
 def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
-        describe_proposal=lambda p: describe(p.kind, p.target, p.value), word_diff=word_diff,
-        display_value=display_value, term_label=term_label,
+        describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
+        display_value=display_value, term_label=term_label, term_name=term_name,
     )
 
 
@@ -88,6 +90,7 @@ def _overview_page(agreement, membership, message_form=None, kept=None, status=2
         proposals=proposals_of(agreement), threads=threads_of(agreement),
         message_form=message_form or MessageForm(), comment_form=CommentForm(),
         reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
+        names=change_names(document, library(), agreement.language),
     ), status
 
 
@@ -137,6 +140,7 @@ def _clause_page(agreement, membership, key, kept=None, status=200):
         "negotiation/clause.html", agreement=agreement, membership=membership, clause=clause, state=state,
         document=document, proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
         comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
+        names=change_names(document, library(), agreement.language),
     ), status
 
 
@@ -230,7 +234,8 @@ def new_clause(agreement, membership):
         except (NegotiationError, InvalidChange) as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Proposal {proposal.number} made: {describe('clause_add', key, value)}.", "success")
+            flash(f"Proposal {proposal.number} made: {describe('clause_add', key, value, change_names(document))}.",
+                  "success")
             return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     return render_template("negotiation/new_clause.html", agreement=agreement, membership=membership,
                            form=form), 422 if request.method == "POST" else 200
