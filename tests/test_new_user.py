@@ -206,3 +206,35 @@ def test_every_action_the_code_records_has_a_sentence_and_an_unknown_one_still_r
         event = AuditEvent(action="account.email_verified", details={"email": "a@example.com", "draft_version": 3})
         sentence = event_sentence(event, Context(ChangeNames()))
     assert sentence == "The system: account email verified (email a@example.com)."
+
+
+def test_the_conflict_page_marks_the_words_that_differ_in_words_not_colour_alone(app, deal):
+    client, owner = deal.as_("ceditor"), deal.as_("owner")
+    propose_text(client, deal.id, KEY, lambda t: t.replace("Each Party", "Every Party", 1))
+    propose_text(client, deal.id, KEY, lambda t: t.replace("Each Party", "Both Parties", 1))
+    assert act(owner, deal.id, 1, "accept").status_code == 302
+    conflict = act(owner, deal.id, 2, "accept")
+    page = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409
+    theirs = page.split('class="clause-text conflict-theirs"', 1)[1].split("</pre>", 1)[0]
+    mine = page.split('class="clause-text conflict-mine"', 1)[1].split("</pre>", 1)[0]
+    assert re.findall(r"<del class=\"del\">(.*?)</del>", theirs) == [
+        '<span class="visually-hidden">[only in the draft: </span>Every Party<span class="visually-hidden">]</span>']
+    assert re.findall(r"<ins class=\"ins\">(.*?)</ins>", mine) == [
+        '<span class="visually-hidden">[only in the proposal: </span>Both Parties<span class="visually-hidden">]</span>']
+    assert "<ins" not in theirs and "<del" not in mine
+    assert "struck through" in page and "underlined" in page
+    # The clause editor's conflict (a proposal on words changed meanwhile) marks them the same way.
+    stale = client.get(f"/agreements/{deal.id}/clauses/{KEY}/edit").get_data(as_text=True)
+    from test_revisions import based_on
+
+    text = html.unescape(re.search(r"<textarea[^>]*>(?:\r\n|\n)?(.*?)</textarea>", stale, re.S).group(1))
+    assert act(owner, deal.id, 2, "reject", reason="No.").status_code == 302
+    propose_text(client, deal.id, KEY, lambda t: t.replace("Every Party", "Each of the Parties", 1))
+    assert act(owner, deal.id, 3, "accept").status_code == 302
+    edited = client.post(f"/agreements/{deal.id}/clauses/{KEY}/edit", data={
+        "csrf_token": csrf_token(client, f"/agreements/{deal.id}/clauses/{KEY}/edit"),
+        "text": text.replace("Every Party", "All Parties", 1), "reason": "", **based_on(stale)})
+    page = edited.get_data(as_text=True)
+    assert edited.status_code == 409
+    assert "[only in the draft: </span>Each of the" in page and "[only in your version: </span>All" in page
