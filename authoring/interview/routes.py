@@ -66,6 +66,21 @@ def _initial_data(step, document, side, with_choices):
     return data
 
 
+ROW_PLACEHOLDER = "__ROW__"  # static/app.js puts the new row's index here
+UNSAVED = "Not saved yet: save the step to keep your changes."
+
+
+def blank_row(rows):
+    """A blank row of the list `rows`, indexed ROW_PLACEHOLDER: the page's script copies it to add
+    a row in place. Bound like FieldList's own entries, so its names and ids are the server's."""
+    options = {"name": f"{rows.name}{rows._separator}{ROW_PLACEHOLDER}",
+               "id": f"{rows.id}{rows._separator}{ROW_PLACEHOLDER}", "_meta": rows.meta,
+               "translations": rows._translations}
+    entry = rows.meta.bind_field(rows._form, rows.unbound_field, options)
+    entry.process(None)
+    return entry
+
+
 def _render_step(agreement, membership, step, form, document, base, status=200, notice=None, notice_error=False,
                  countered=None):
     previous, following = neighbours(step)
@@ -74,7 +89,8 @@ def _render_step(agreement, membership, step, form, document, base, status=200, 
         status=step_status(document.terms), form=form, base=base, document=document, notice=notice, notice_error=notice_error,
         editable=can_edit_step(agreement, membership, step), previous=previous, following=following,
         guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field, countered=countered,
-        names=change_names(document, library(), agreement.language) if countered else None,
+        names=change_names(document, library(), agreement.language) if countered else None, blank_row=blank_row,
+        unsaved_notice=UNSAVED,
     ), status
 
 
@@ -150,7 +166,7 @@ def save(agreement, membership, step_key):
     if action.startswith(("add:", "remove:")):
         _change_rows(form, action)
         return _render_step(agreement, membership, step, form, document, base,
-                            notice="Not saved yet: save the step to keep your changes.")
+                            notice=UNSAVED)
 
     if not form.validate():
         return _render_step(agreement, membership, step, form, document, base, status=422)
