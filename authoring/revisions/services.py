@@ -81,7 +81,7 @@ def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, ba
     write_draft(draft, document.with_clause_text(key, text), editor)
     record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version,
            merged=merged, based_on=base_version)
-    back_from_ready(agreement, editor, f"the clause {key} changed after the agreement was marked ready")
+    back_from_ready(agreement, editor, f"“{document.clause(key).title}” changed after the agreement was marked ready")
     db.session.commit()
     return merged
 
