@@ -24,6 +24,9 @@ from .steps import STEPS, STEPS_BY_KEY, form_data, neighbours, step_status
 
 bp = Blueprint("interview", __name__)
 
+ROW_PLACEHOLDER = "__ROW__"  # static/app.js puts the new row's index here
+UNSAVED = "Not saved yet: save the step to keep your changes."
+
 
 class AcknowledgeForm(FlaskForm):
     reason = TextAreaField("Why the agreement may go ahead anyway", filters=[lambda v: v.strip() if v else v],
@@ -64,10 +67,6 @@ def _initial_data(step, document, side, with_choices):
         chosen = {c.clause_id: c.variant for c in document.clauses() if c.clause_id}
         data["clauses"] = {_choice_field(c.id): chosen.get(c.id, OMIT) for c in step_clauses(step)}
     return data
-
-
-ROW_PLACEHOLDER = "__ROW__"  # static/app.js puts the new row's index here
-UNSAVED = "Not saved yet: save the step to keep your changes."
 
 
 def blank_row(rows):
@@ -179,7 +178,7 @@ def save(agreement, membership, step_key):
         countered = proposal_by_number(agreement, int(request.form["counter_of"])) or abort(404)
     try:
         proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered,
-                              reason=form.reason.data or "" if "reason" in form else "")
+                              reason=(form.reason.data or "") if "reason" in form else "")
     except StepConflict as conflict:
         _draft, document = draft_of(agreement)
         return _render_step(agreement, membership, step, form, document,

@@ -8,9 +8,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from ..access import agreement_route
 from ..agreements.activity import describe_proposal, proposal_sentence
-from ..interview.services import library
 from ..document.words import word_diff
 from ..document.terms import display_value, term_label
+from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
 from .changes import InvalidChange, change_names, current_value, describe, term_name
@@ -53,6 +53,14 @@ class Kept:
     where: str
     text: str
     error: str
+
+
+def _why_refused(field) -> str:
+    """Why what was typed into `field` was refused; a post refused for anything else (a hidden
+    field tampered with - the CSRF token is checked before any view) gets a plain 400."""
+    if not field.errors:
+        abort(400)
+    return field.errors[0]
 
 
 def _page_again(agreement, membership, kept: Kept, clause_key: str | None = None):
@@ -138,7 +146,7 @@ def _clause_page(agreement, membership, key, kept=None, status=200):
     state = negotiation_state(agreement, document, membership.side).clauses[key]
     return render_template(
         "negotiation/clause.html", agreement=agreement, membership=membership, clause=clause, state=state,
-        document=document, proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
+        proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
         comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
         names=change_names(document, library(), agreement.language),
     ), status
@@ -172,10 +180,8 @@ def reject_proposal(agreement, membership, number):
     proposal = _proposal_or_404(agreement, number)
     form = RejectForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        return _page_again(agreement, membership, Kept(f"reject-{number}", request.form.get("reason", ""),
-                                                       form.reason.errors[0]), clause_key=None)
+        why = _why_refused(form.reason)
+        return _page_again(agreement, membership, Kept(f"reject-{number}", request.form.get("reason", ""), why))
     try:
         reject(agreement, g.user, membership, proposal, form.reason.data)
     except NegotiationError as error:
@@ -250,10 +256,9 @@ def remove_clause(agreement, membership, key):
     if base is None:
         abort(404)
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        return _clause_page(agreement, membership, key, status=422,
-                            kept=Kept("remove", request.form.get("reason", ""), form.reason.errors[0]))
+        why = _why_refused(form.reason)
+        return _clause_page(agreement, membership, key, kept=Kept("remove", request.form.get("reason", ""), why),
+                            status=422)
     try:
         proposal, _rebased = propose(agreement, g.user, membership, "clause_remove", key, None, base, form.reason.data)
     except (NegotiationError, InvalidChange) as error:
@@ -267,10 +272,9 @@ def remove_clause(agreement, membership, key):
 def comment(agreement, membership):
     form = CommentForm()
     if not form.validate_on_submit():
-        if not form.body.errors:  # the CSRF token or a hidden field: nothing the person typed is wrong
-            abort(400)
+        why = _why_refused(form.body)
         where = f"reply-{form.thread.data}" if form.thread.data is not None else "new"
-        return _page_again(agreement, membership, Kept(where, request.form.get("body", ""), form.body.errors[0]),
+        return _page_again(agreement, membership, Kept(where, request.form.get("body", ""), why),
                            clause_key=form.clause_key.data or None)
     thread = None
     if form.thread.data is not None:
