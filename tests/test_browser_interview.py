@@ -90,9 +90,14 @@ def save_and_continue(page, agreement_url: str, number: int) -> None:
 def add_row(page, rows: str):
     """Press "Add a row" under the list `rows`; returns the new row (a group named after its list)."""
     existing = page.get_by_role("group", name=rows, exact=True).get_by_role("group").count()
+    page.evaluate("window.notReloaded = true")  # a page load would forget it
     page.get_by_role("button", name=f"Add a row to {rows}").click()
     row = page.get_by_role("group", name=f"{rows}, row {existing + 1}", exact=True)
     expect(row).to_be_visible()
+    # Added in place by static/app.js, with the focus on its first field.
+    assert page.evaluate("window.notReloaded === true"), "adding a row reloaded the page"
+    expect(row.locator("input, select, textarea").first).to_be_focused()
+    assert page.evaluate("(ids => new Set(ids).size === ids.length)([...document.querySelectorAll('[id]')].map(e => e.id))")
     expect(page.get_by_role("status")).to_have_text("Not saved yet: save the step to keep your changes.")
     return row
 

@@ -122,7 +122,8 @@ def test_owner_changes_roles_and_removes_members_but_never_the_last_owner(app, m
     assert post_form(login(app.test_client(), "helper@example.com"), f"{members}/99999/remove",
                      token_from=members).status_code == 404
     activity = login(app.test_client(), "helper@example.com").get(f"/agreements/{agreement}/activity").get_data(as_text=True)
-    assert "member.role_changed" in activity and "member.removed" in activity
+    assert "role from" in activity and " to owner." in activity and "from the agreement." in activity
+    assert "member.role_changed" not in activity and "member.removed" not in activity
 
 
 # Each side governs itself ----------------------------------------------------------------

@@ -30,6 +30,11 @@ THEIRS_RE = re.compile(r'<pre class="clause-text conflict-theirs"[^>]*>(.*?)</pr
 MINE_RE = re.compile(r'<pre class="clause-text conflict-mine"[^>]*>(.*?)</pre>', re.S)
 
 
+def shown(fragment: str) -> str:
+    """A version's text as it reads on screen: without the marks of what differs and their spoken labels."""
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<span class="visually-hidden">.*?</span>', "", fragment)))
+
+
 def _url(agreement_id: int, key: str = KEY) -> str:
     return f"/agreements/{agreement_id}/clauses/{key}/edit"
 
@@ -103,8 +108,9 @@ def test_edits_of_the_same_word_are_refused_with_both_versions(app, two_editors)
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
     assert "changed the same words" in page
-    assert html.unescape(THEIRS_RE.search(page).group(1)) == first_text   # what the draft says now
-    assert html.unescape(MINE_RE.search(page).group(1)) == second_text    # the person's own text
+    assert shown(THEIRS_RE.search(page).group(1)) == first_text   # what the draft says now
+    assert shown(MINE_RE.search(page).group(1)) == second_text    # the person's own text
+    assert "enumerated<span" in THEIRS_RE.search(page).group(1) and "itemised<span" in MINE_RE.search(page).group(1)
     assert html.unescape(TEXTAREA_RE.search(page).group(1)) == second_text  # still in the editor
 
     version_now, document_now = _draft(app, agreement_id)

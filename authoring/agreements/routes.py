@@ -9,6 +9,7 @@ from ..accounts.sessions import login_required
 from ..config import LANGUAGES, public_url
 from ..models import STATUSES, utcnow
 from ..render.tables import agreement_tables, tables_by_section
+from .activity import event_sentences
 from ..negotiation.status import negotiation_state
 from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
@@ -181,8 +182,10 @@ def remove(agreement, membership, membership_id):
 @agreement_route("view")
 def activity_log(agreement, membership):
     page = request.args.get("page", 1, type=int)  # anything but a whole number: the first page
-    return render_template("agreements/activity.html", agreement=agreement, membership=membership,
-                           log=activity(agreement, page))
+    log = activity(agreement, page)
+    _draft, document = draft_of(agreement)
+    return render_template("agreements/activity.html", agreement=agreement, membership=membership, log=log,
+                           sentences=event_sentences(agreement, document, log.events))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

@@ -16,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, NumberRange, Optional, StopValidation, ValidationError
 
+from ..models.negotiation import REASON_MAX
+
 SHORT, LONG = 200, 4000
 MAX_ROWS = 50
 
@@ -74,6 +76,12 @@ def choice(label: str, options: dict[str, str], blank: bool = True) -> SelectFie
 
 def rows(form: type[Form], label: str) -> FieldList:
     return FieldList(FormField(form), label=label, min_entries=0, max_entries=MAX_ROWS)
+
+
+def proposal_reason() -> TextAreaField:
+    """Once the draft is shared a saved step becomes proposals; this says why, to the other side."""
+    return TextAreaField("Why (shown to the other side with each change you propose; optional)",
+                         filters=[_strip], validators=[Optional(), Length(max=REASON_MAX)])
 
 
 class TextRow(Form):

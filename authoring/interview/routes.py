@@ -10,10 +10,11 @@ from ..access import agreement_route
 from ..agreements.forms import ConfirmForm
 from ..library import OMIT
 from ..models.health import REASON_MAX
-from ..negotiation.changes import InvalidChange, apply_change
+from ..negotiation.changes import InvalidChange, apply_change, change_names
 from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_number
 from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of
+from . import forms
 from .services import (
     NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, health_rule, library,
     mark_ready, readiness, save_step, step_clauses, withdraw_acknowledgement,
@@ -21,6 +22,9 @@ from .services import (
 from .steps import STEPS, STEPS_BY_KEY, form_data, neighbours, step_status
 
 bp = Blueprint("interview", __name__)
+
+ROW_PLACEHOLDER = "__ROW__"  # static/app.js puts the new row's index here
+UNSAVED = "Not saved yet: save the step to keep your changes."
 
 
 class AcknowledgeForm(FlaskForm):
@@ -33,19 +37,27 @@ def _choice_field(clause_id: str) -> str:
     return clause_id.replace(".", "__")
 
 
-def _form_class(step, with_choices: bool):
-    """The step's form, plus a select per library clause the step offers when the member may choose."""
+def _form_class(step, with_choices: bool, proposing: bool = False):
+    """The step's form, plus a select per library clause the step offers when the member may choose,
+    plus the reason for the proposals a save makes once the draft is shared."""
     clauses = step_clauses(step) if with_choices else []
-    if not clauses:
+    extra = {"reason": forms.proposal_reason()} if proposing else {}
+    if clauses:
+        fields = {}
+        for clause in clauses:
+            options = [SelectChoice(v.name, v.label["en"]) for v in clause.variants.values()]
+            if clause.optional:
+                options.append(SelectChoice(OMIT, "Leave this clause out"))
+            fields[_choice_field(clause.id)] = SelectField(f"Clause: {clause.localized_title('en')}", choices=options)
+        choices_form = type("ClauseChoicesForm", (Form,), fields)
+        extra["clauses"] = FormField(choices_form, "Clauses")
+    if not extra:
         return step.form
-    fields = {}
-    for clause in clauses:
-        options = [SelectChoice(v.name, v.label["en"]) for v in clause.variants.values()]
-        if clause.optional:
-            options.append(SelectChoice(OMIT, "Leave this clause out"))
-        fields[_choice_field(clause.id)] = SelectField(f"Clause: {clause.localized_title('en')}", choices=options)
-    choices_form = type("ClauseChoicesForm", (Form,), fields)
-    return type(step.form.__name__, (step.form,), {"clauses": FormField(choices_form, "Clauses")})
+    return type(step.form.__name__, (step.form,), extra)
+
+
+def _proposing(agreement, membership, step) -> bool:
+    return agreement.shared and can_edit_step(agreement, membership, step)
 
 
 def _initial_data(step, document, side, with_choices):
@@ -56,6 +68,17 @@ def _initial_data(step, document, side, with_choices):
     return data
 
 
+def blank_row(rows):
+    """A blank row of the list `rows`, indexed ROW_PLACEHOLDER: the page's script copies it to add
+    a row in place. Bound like FieldList's own entries, so its names and ids are the server's."""
+    options = {"name": f"{rows.name}{rows._separator}{ROW_PLACEHOLDER}",
+               "id": f"{rows.id}{rows._separator}{ROW_PLACEHOLDER}", "_meta": rows.meta,
+               "translations": rows._translations}
+    entry = rows.meta.bind_field(rows._form, rows.unbound_field, options)
+    entry.process(None)
+    return entry
+
+
 def _render_step(agreement, membership, step, form, document, base, status=200, notice=None, notice_error=False,
                  countered=None):
     previous, following = neighbours(step)
@@ -64,6 +87,8 @@ def _render_step(agreement, membership, step, form, document, base, status=200, 
         status=step_status(document.terms), form=form, base=base, document=document, notice=notice, notice_error=notice_error,
         editable=can_edit_step(agreement, membership, step), previous=previous, following=following,
         guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field, countered=countered,
+        names=change_names(document, library(), agreement.language) if countered else None, blank_row=blank_row,
+        unsaved_notice=UNSAVED,
     ), status
 
 
@@ -85,7 +110,8 @@ def step(agreement, membership, step_key):
     if step.form is None:
         return _review_page(agreement, membership, document)
     with_choices = can_choose_clauses(agreement, membership, step)
-    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, document, membership.side, with_choices))
+    form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
+        formdata=None, data=_initial_data(step, document, membership.side, with_choices))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side))
 
 
@@ -103,7 +129,8 @@ def counter(agreement, membership, number):
         return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     proposed = apply_change(library(), agreement.language, document, proposal.kind, proposal.target, proposal.value)
     with_choices = can_choose_clauses(agreement, membership, step)
-    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, proposed, membership.side, with_choices))
+    form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
+        formdata=None, data=_initial_data(step, proposed, membership.side, with_choices))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side),
                         countered=proposal)
 
@@ -128,7 +155,8 @@ def save(agreement, membership, step_key):
     _draft, document = draft_of(agreement)
     with_choices = can_choose_clauses(agreement, membership, step)
     # Fields missing from the post (say, a clause choice) keep their saved value.
-    form = _form_class(step, with_choices)(data=_initial_data(step, document, membership.side, with_choices))
+    form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
+        data=_initial_data(step, document, membership.side, with_choices))
     base = request.form.get("base", "")
     action = request.form.get("action", "save")
 
@@ -136,11 +164,11 @@ def save(agreement, membership, step_key):
     if action.startswith(("add:", "remove:")):
         _change_rows(form, action)
         return _render_step(agreement, membership, step, form, document, base,
-                            notice="Not saved yet: save the step to keep your changes.")
+                            notice=UNSAVED)
 
     if not form.validate():
         return _render_step(agreement, membership, step, form, document, base, status=422)
-    data = {name: value for name, value in form.data.items() if name not in ("csrf_token", "clauses")}
+    data = {name: value for name, value in form.data.items() if name not in ("csrf_token", "clauses", "reason")}
     choices = {}
     if with_choices:
         choices = {c.id: form.clauses[_choice_field(c.id)].data for c in step_clauses(step)}
@@ -148,7 +176,8 @@ def save(agreement, membership, step_key):
     if request.form.get("counter_of", "").isdigit():
         countered = proposal_by_number(agreement, int(request.form["counter_of"])) or abort(404)
     try:
-        proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered)
+        proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered,
+                              reason=(form.reason.data or "") if "reason" in form else "")
     except StepConflict as conflict:
         _draft, document = draft_of(agreement)
         return _render_step(agreement, membership, step, form, document,

@@ -73,12 +73,14 @@ def base_token(step: Step, document: Document, side: str) -> str:
 
 
 def save_step(agreement: Agreement, user: User, membership: Membership, step: Step, data: dict[str, Any],
-              base: str, choices: dict[str, str] | None = None, counter_of: Proposal | None = None) -> list[Proposal]:
+              base: str, choices: dict[str, str] | None = None, counter_of: Proposal | None = None,
+              reason: str = "") -> list[Proposal]:
     """Store a step's answers (and clause choices); StepConflict when it changed since `base`.
 
     Once the draft is shared nothing is written: each changed term and clause choice
-    becomes a proposal to the other side (returned). `counter_of` is the proposal of
-    the other side this save answers; the change to the same term supersedes it.
+    becomes a proposal to the other side (returned), each carrying `reason`. `counter_of`
+    is the proposal of the other side this save answers; the change to the same term
+    supersedes it.
     """
     draft, document = draft_of(agreement, for_update=True)
     if base_token(step, document, membership.side) != base:
@@ -89,7 +91,7 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
     for clause_id, variant in (choices or {}).items():
         chosen[clause_id] = variant
     if agreement.shared:
-        return _propose_step(agreement, user, membership, document, terms, chosen, counter_of)
+        return _propose_step(agreement, user, membership, document, terms, chosen, counter_of, reason)
     updated = assemble(library(), terms, agreement.language, chosen, previous=document)
     if updated.sha256() == document.sha256():
         db.session.rollback()
@@ -104,7 +106,7 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
     return []
 
 
-def _propose_step(agreement, user, membership, document, terms, chosen, counter_of) -> list[Proposal]:
+def _propose_step(agreement, user, membership, document, terms, chosen, counter_of, reason) -> list[Proposal]:
     from ..negotiation.services import propose  # negotiation builds on the interview
 
     changes = [("term", path, new, old) for path, old, new in changed_terms(document.terms, terms)]
@@ -116,7 +118,7 @@ def _propose_step(agreement, user, membership, document, terms, chosen, counter_
     proposals = []
     for kind, target, value, base_value in changes:
         countered = counter_of if counter_of is not None and (kind, target) == (counter_of.kind, counter_of.target) else None
-        proposal, _rebased = propose(agreement, user, membership, kind, target, value, base_value,
+        proposal, _rebased = propose(agreement, user, membership, kind, target, value, base_value, reason,
                                      counter_of=countered, commit=False)
         proposals.append(proposal)
     db.session.commit()

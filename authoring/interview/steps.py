@@ -206,6 +206,37 @@ STEPS: tuple[Step, ...] = (
 STEPS_BY_KEY = {step.key: step for step in STEPS}
 
 
+def _label(unbound) -> str | None:
+    label = unbound.kwargs.get("label")
+    if label is None and unbound.field_class.__name__ == "FormField":
+        label = unbound.args[1] if len(unbound.args) > 1 else None
+    elif label is None and unbound.args and isinstance(unbound.args[0], str):
+        label = unbound.args[0]
+    return label
+
+
+def term_field_label(path: str) -> str | None:
+    """How the interview asks for a term: "costs.payment_due_days" -> "Invoices due within (days)",
+    "parties.client.name" -> "Client › Legal name". None when no interview field asks for it."""
+    for step in STEPS:
+        for name, pattern in step.fields.items():
+            for side in ("provider", "client"):
+                prefix = pattern.replace("{side}", side)
+                if path != prefix and not path.startswith(prefix + "."):
+                    continue
+                labels, form = [], step.form
+                for part in [name] + (path[len(prefix) + 1:].split(".") if path != prefix else []):
+                    unbound = getattr(form, part, None) if form is not None else None
+                    if unbound is None or not hasattr(unbound, "field_class"):
+                        return None
+                    labels.append(_label(unbound) or part.replace("_", " "))
+                    form = unbound.args[0] if unbound.field_class.__name__ == "FormField" else None
+                if "{side}" in pattern:  # "Your organisation" says nothing in a sentence about either side
+                    labels[0] = side.capitalize()
+                return " › ".join(labels)
+    return None
+
+
 def step_status(terms: dict[str, Any]) -> dict[str, list[str]]:
     """What each step still misses (an empty list: complete). The review step needs all others."""
     status = {step.key: step.missing(terms) for step in STEPS if step.form is not None}

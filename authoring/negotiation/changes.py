@@ -5,11 +5,12 @@ the redline agree on what "the current value" of a term or clause is.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import ClauseInstance, Document, DocumentError
-from ..document.terms import term_label, term_value, with_term
-from ..interview.steps import term_value_problem
+from ..document.terms import display_value, term_label, term_value, with_term
+from ..interview.steps import term_field_label, term_value_problem
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
 from ..library.assembly import reword
 from ..library.binding import BindingConflict, Rebinding
@@ -36,17 +37,68 @@ def current_value(document: Document, kind: str, target: str) -> Any:
     return clause.to_dict()  # clause_add: a clause with this key already exists
 
 
-def describe(kind: str, target: str, value: Any) -> str:
-    """One line for lists, e-mails and the audit log."""
+@dataclass(frozen=True)
+class ChangeNames:
+    """What a sentence calls the things a change touches, read from the current document:
+    clauses by number and title ("8.2 Cap on service credits"), sections ("9 General"),
+    library variants by their label. Keys never reach a reader unless nothing else is known."""
+
+    clauses: dict[str, str] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)
+    variants: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def clause(self, key: str, former: Any = None) -> str:
+        """The clause's number and title; a clause no longer in the draft by its last title."""
+        if key in self.clauses:
+            return self.clauses[key]
+        title = former.get("title") if isinstance(former, dict) else None
+        return f"the clause “{title}”" if title else f"the clause “{key.rsplit('.', 1)[-1].replace('_', ' ')}”"
+
+
+def change_names(document: Document, library: ClauseLibrary | None = None, language: str = "en") -> ChangeNames:
+    """Names for the clauses and sections of `document` (and the library's other clauses, by title)."""
+    clauses, sections, variants = {}, {}, {}
+    for number, section, numbered in document.numbered():
+        sections[section.key] = f"{number} {section.title}"
+        for clause_number, clause in numbered:
+            clauses[clause.key] = f"{clause_number} {clause.title}"
+    if library is not None:
+        for clause in library.clauses.values():
+            clauses.setdefault(clause.id, f"the clause “{clause.localized_title(language)}”")
+            for name, variant in clause.variants.items():
+                variants[(clause.id, name)] = variant.label.get(language) or variant.label.get("en") or name
+    return ChangeNames(clauses, sections, variants)
+
+
+def term_name(path: str) -> str:
+    """A term as the interview asks for it, else its path in words ("Costs › Payment due days")."""
+    return term_field_label(path) or term_label(path)
+
+
+def _short(value: Any) -> str | None:
+    shown = display_value(value)
+    return shown if len(shown) <= 60 and "\n" not in shown else None
+
+
+def describe(kind: str, target: str, value: Any, names: ChangeNames | None = None, base_value: Any = None) -> str:
+    """What a change does, as the object of "proposed" ("new wording for 8.2 Cap on service credits"):
+    for lists, e-mails and the Activity page."""
+    names = names or ChangeNames()
     if kind == "term":
-        return f"change the term {target}"
+        old, new = _short(base_value), _short(value)
+        values = f" from {old} to {new}" if old and new and base_value is not None else (f" to {new}" if new else "")
+        return f"changing “{term_name(target)}”{values}"
     if kind == "clause_text":
-        return f"reword clause {target}"
+        return f"new wording for {names.clause(target)}"
     if kind == "clause_variant":
-        return f"leave out clause {target}" if value == OMIT else f"use variant “{value}” of clause {target}"
+        if value == OMIT:
+            return f"leaving out {names.clause(target)}"
+        return f"the “{names.variants.get((target, value), value)}” version of {names.clause(target)}"
     if kind == "clause_add":
-        return f"add the clause “{(value or {}).get('title', target)}”"
-    return f"remove clause {target}"
+        value = value or {}
+        where = names.sections.get(value.get("section"))
+        return f"a new clause “{value.get('title', target)}”" + (f" in {where}" if where else "")
+    return f"removing {names.clause(target, base_value)}"
 
 
 def reword_clause(library: ClauseLibrary, language: str, document: Document, key: str,

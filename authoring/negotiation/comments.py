@@ -69,7 +69,7 @@ def add_comment(agreement: Agreement, user: User, membership: Membership, body: 
     db.session.flush()
     record("comment.added", actor=user, agreement=agreement, comment=comment.id, clause=clause_key,
            thread=thread.id if thread else None)
-    where = f"clause {clause_key}" if clause_key else "the agreement"
+    where = f"“{document.clause(clause_key).title}”" if clause_key in {c.key for c in document.clauses()} else "the agreement"
     queue_email(agreement, recipients(agreement, roles=("owner", "editor", "reviewer", "signatory"), exclude=user),
                 "comment.added", f"New comment on {where} of “{agreement.title}”", f"{user.name} wrote:\n\n{body}",
                 path=f"/clauses/{clause_key}" if clause_key else "/negotiation")

@@ -20,14 +20,19 @@ class MessageForm(FlaskForm):
                           validators=[DataRequired("Say in a few words what this round holds."), Length(max=MESSAGE_MAX)])
 
 
+def _too_long(what: str, maximum: int) -> Length:
+    return Length(max=maximum, message=f"{what} holds at most %(max)d characters; this one has %(length)d. "
+                                       "Shorten it and send it again.")
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField("Why you reject it", filters=[_strip],
-                           validators=[DataRequired("Give the other side your reason."), Length(max=REASON_MAX)])
+                           validators=[DataRequired("Give the other side your reason."), _too_long("A reason", REASON_MAX)])
 
 
 class CommentForm(FlaskForm):
     body = TextAreaField("Comment", filters=[_strip],
-                         validators=[DataRequired("Write something first."), Length(max=COMMENT_MAX)])
+                         validators=[DataRequired("Write something first."), _too_long("A comment", COMMENT_MAX)])
     clause_key = HiddenField()
     thread = IntegerField(widget=HiddenField.widget, validators=[Optional()])
 
@@ -41,4 +46,4 @@ class NewClauseForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason (optional)", filters=[_strip], validators=[Length(max=REASON_MAX)])
+    reason = TextAreaField("Reason (optional)", filters=[_strip], validators=[_too_long("A reason", REASON_MAX)])

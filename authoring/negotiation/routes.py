@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import agreement_route
+from ..agreements.activity import describe_proposal, proposal_sentence
 from ..document.words import word_diff
 from ..document.terms import display_value, term_label
+from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
-from .changes import InvalidChange, current_value, describe
+from .changes import InvalidChange, change_names, current_value, describe, term_name
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
 from .redlines import revision_redline
@@ -27,8 +30,8 @@ bp = Blueprint("negotiation", __name__)
 def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
-        describe_proposal=lambda p: describe(p.kind, p.target, p.value), word_diff=word_diff,
-        display_value=display_value, term_label=term_label,
+        describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
+        display_value=display_value, term_label=term_label, term_name=term_name,
     )
 
 
@@ -38,6 +41,36 @@ def _back(agreement, default="negotiation.overview", **values):
     if target.startswith(f"/agreements/{agreement.id}") and "//" not in target:
         return redirect(target)
     return redirect(url_for(default, agreement_id=agreement.id, **values))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a person typed into a form on a negotiation page that was refused: shown again with why.
+
+    `where` names the form: "new" (a new thread), "reply-<thread>", "reject-<proposal>", "remove".
+    """
+
+    where: str
+    text: str
+    error: str
+
+
+def _why_refused(field) -> str:
+    """Why what was typed into `field` was refused; a post refused for anything else (a hidden
+    field tampered with - the CSRF token is checked before any view) gets a plain 400."""
+    if not field.errors:
+        abort(400)
+    return field.errors[0]
+
+
+def _page_again(agreement, membership, kept: Kept, clause_key: str | None = None):
+    """The page the form was on, with what was typed still in it (422): nothing typed is lost."""
+    match = re.fullmatch(rf"/agreements/{agreement.id}/clauses/([^/]+)", request.form.get("next", ""))
+    key = clause_key or (match.group(1) if match else None)
+    _draft, document = draft_of(agreement)
+    if key is not None and key in {c.key for c in document.clauses()}:
+        return _clause_page(agreement, membership, key, kept=kept, status=422)
+    return _overview_page(agreement, membership, kept=kept, status=422)
 
 
 def _refused(agreement, membership, error: NegotiationError | InvalidChange):
@@ -57,14 +90,15 @@ def overview(agreement, membership):
     return _overview_page(agreement, membership)
 
 
-def _overview_page(agreement, membership, message_form=None, status=200):
+def _overview_page(agreement, membership, message_form=None, kept=None, status=200):
     _draft, document = draft_of(agreement)
     state = negotiation_state(agreement, document, membership.side)
     return render_template(
         "negotiation/overview.html", agreement=agreement, membership=membership, document=document, state=state,
         proposals=proposals_of(agreement), threads=threads_of(agreement),
         message_form=message_form or MessageForm(), comment_form=CommentForm(),
-        reject_form=RejectForm(), action_form=ReasonForm(),
+        reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
+        names=change_names(document, library(), agreement.language),
     ), status
 
 
@@ -100,6 +134,10 @@ def send(agreement, membership):
 @bp.get("/agreements/<int:agreement_id>/clauses/<key>")
 @agreement_route("view")
 def clause(agreement, membership, key):
+    return _clause_page(agreement, membership, key)
+
+
+def _clause_page(agreement, membership, key, kept=None, status=200):
     _draft, document = draft_of(agreement)
     try:
         clause = document.clause(key)
@@ -109,8 +147,9 @@ def clause(agreement, membership, key):
     return render_template(
         "negotiation/clause.html", agreement=agreement, membership=membership, clause=clause, state=state,
         proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
-        comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(),
-    )
+        comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
+        names=change_names(document, library(), agreement.language),
+    ), status
 
 
 def _proposal_or_404(agreement, number):
@@ -141,8 +180,8 @@ def reject_proposal(agreement, membership, number):
     proposal = _proposal_or_404(agreement, number)
     form = RejectForm()
     if not form.validate_on_submit():
-        flash("Give the other side your reason for rejecting it.", "error")
-        return _back(agreement)
+        why = _why_refused(form.reason)
+        return _page_again(agreement, membership, Kept(f"reject-{number}", request.form.get("reason", ""), why))
     try:
         reject(agreement, g.user, membership, proposal, form.reason.data)
     except NegotiationError as error:
@@ -201,7 +240,8 @@ def new_clause(agreement, membership):
         except (NegotiationError, InvalidChange) as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Proposal {proposal.number} made: {describe('clause_add', key, value)}.", "success")
+            flash(f"Proposal {proposal.number} made: {describe('clause_add', key, value, change_names(document))}.",
+                  "success")
             return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     return render_template("negotiation/new_clause.html", agreement=agreement, membership=membership,
                            form=form), 422 if request.method == "POST" else 200
@@ -212,11 +252,13 @@ def new_clause(agreement, membership):
 def remove_clause(agreement, membership, key):
     _draft, document = draft_of(agreement)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
     base = current_value(document, "clause_remove", key)
     if base is None:
         abort(404)
+    if not form.validate_on_submit():
+        why = _why_refused(form.reason)
+        return _clause_page(agreement, membership, key, kept=Kept("remove", request.form.get("reason", ""), why),
+                            status=422)
     try:
         proposal, _rebased = propose(agreement, g.user, membership, "clause_remove", key, None, base, form.reason.data)
     except (NegotiationError, InvalidChange) as error:
@@ -230,8 +272,10 @@ def remove_clause(agreement, membership, key):
 def comment(agreement, membership):
     form = CommentForm()
     if not form.validate_on_submit():
-        flash(form.body.errors[0] if form.body.errors else "The comment could not be posted.", "error")
-        return _back(agreement)
+        why = _why_refused(form.body)
+        where = f"reply-{form.thread.data}" if form.thread.data is not None else "new"
+        return _page_again(agreement, membership, Kept(where, request.form.get("body", ""), why),
+                           clause_key=form.clause_key.data or None)
     thread = None
     if form.thread.data is not None:
         thread = thread_by_id(agreement, form.thread.data)

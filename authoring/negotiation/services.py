@@ -22,7 +22,7 @@ from ..library.binding import parts_bound
 from ..models import Agreement, Membership, Proposal, User, utcnow
 from ..notifications import queue_email, recipients
 from ..revisions.services import NothingToRevise, cut_revision, draft_of, write_draft
-from .changes import InvalidChange, apply_change, current_value, describe, reword_clause
+from .changes import InvalidChange, apply_change, change_names, current_value, describe, reword_clause
 
 NEGOTIABLE_STATUSES = ("negotiating", "ready")
 OTHER_SIDE = {"provider": "client", "client": "provider"}
@@ -173,9 +173,9 @@ def propose(agreement: Agreement, user: User, membership: Membership, kind: str,
     db.session.flush()
     record("proposal.created", actor=user, agreement=agreement, proposal=number, kind=kind, target=target,
            counter_of=counter_of.number if counter_of else None, rebased=rebased)
-    what = describe(kind, target, value)
+    what = describe(kind, target, value, change_names(document, library(), agreement.language), current)
     _notify(agreement, user, "proposal.created", f"Proposal {number} on “{agreement.title}”: {what}",
-            f"{user.name} ({membership.side}) proposes to {what}." + (f"\n\nReason: {reason}" if reason else ""),
+            f"{user.name} ({membership.side}) proposes {what}." + (f"\n\nReason: {reason}" if reason else ""),
             sides=(OTHER_SIDE[membership.side],), roles=("owner", "editor"))
     back_from_ready(agreement, user, f"proposal {number} was made")
     if commit:
@@ -321,7 +321,10 @@ def withdraw(agreement: Agreement, user: User, proposal: Proposal) -> None:
 def _notify_author(agreement: Agreement, user: User, proposal: Proposal, verb: str, reason: str | None = None) -> None:
     if proposal.author is None:
         return
-    body = f"{user.name} {verb} proposal {proposal.number} ({describe(proposal.kind, proposal.target, proposal.value)})."
+    _draft, document = draft_of(agreement)
+    what = describe(proposal.kind, proposal.target, proposal.value,
+                    change_names(document, library(), agreement.language), proposal.base_value)
+    body = f"{user.name} {verb} proposal {proposal.number} ({what})."
     if reason:
         body += f"\n\nReason: {reason}"
     queue_email(agreement, [proposal.author], f"proposal.{verb}",

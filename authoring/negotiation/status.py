@@ -1,4 +1,8 @@
-"""Where the negotiation stands, clause by clause: agreed, open proposal, commented."""
+"""Where the negotiation stands, clause by clause: draft, agreed, open proposal, commented.
+
+Before the draft is shared nobody has agreed to anything: its clauses are "draft"
+(the provider is still writing them), never "agreed".
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,12 +19,15 @@ class ClauseState:
     proposals: list[Proposal] = field(default_factory=list)  # open ones
     open_threads: int = 0
     needs_my_answer: bool = False
+    shared: bool = True  # False while the provider drafts: nothing is agreed yet
 
     @property
     def state(self) -> str:
         if self.proposals:
             return "open"
-        return "commented" if self.open_threads else "agreed"
+        if self.open_threads:
+            return "commented"
+        return "agreed" if self.shared else "draft"
 
 
 @dataclass
@@ -30,7 +37,7 @@ class NegotiationState:
     open_agreement_threads: int
 
     def counts(self) -> dict[str, int]:
-        counts = {"agreed": 0, "open": 0, "commented": 0}
+        counts = {"draft": 0, "agreed": 0, "open": 0, "commented": 0}
         for state in self.clauses.values():
             counts[state.state] += 1
         counts["needs_my_answer"] = sum(1 for s in self.clauses.values() if s.needs_my_answer)
@@ -40,7 +47,7 @@ class NegotiationState:
 
 def negotiation_state(agreement: Agreement, document: Document, side: str) -> NegotiationState:
     """Each clause's state for a member of `side` (two queries, whatever the number of clauses)."""
-    clauses = {clause.key: ClauseState() for clause in document.clauses()}
+    clauses = {clause.key: ClauseState(shared=agreement.shared) for clause in document.clauses()}
     others: list[Proposal] = []
     for proposal in db.session.scalars(select(Proposal).where(Proposal.agreement_id == agreement.id,
                                                               Proposal.status == "open").order_by(Proposal.number)):

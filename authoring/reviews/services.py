@@ -212,16 +212,18 @@ def terminate(agreement: Agreement, user: User, *, on: date, reason: str, clause
     if agreement.effective_on is not None and on < agreement.effective_on:
         db.session.rollback()
         raise ReviewError(f"An agreement cannot end before it took effect ({agreement.effective_on.isoformat()}).")
+    under = ""
     if clause_key is not None:
-        keys = {c.key for c in executed_text(agreement).clauses()}
-        if clause_key not in keys:
+        titles = {c.key: c.title for c in executed_text(agreement).clauses()}
+        if clause_key not in titles:
             db.session.rollback()
             raise ReviewError("Choose a clause of the executed agreement.")
+        under = f" under “{titles[clause_key]}”"
     agreement.status = "terminated"
     agreement.terminated_on, agreement.termination_reason, agreement.termination_clause = on, reason, clause_key
     agreement.next_review_on = agreement.renewal_opens_on = None
     record("agreement.terminated", actor=user, agreement=agreement, on=on.isoformat(), reason=reason, clause=clause_key)
     queue_email(agreement, recipients(agreement, exclude=user), "agreement.terminated",
                 f"“{agreement.title}” is terminated", f"{user.name} recorded the termination of the agreement "
-                f"on {on.isoformat()}" + (f" under clause {clause_key}" if clause_key else "") + f": {reason}")
+                f"on {on.isoformat()}{under}: {reason}")
     db.session.commit()

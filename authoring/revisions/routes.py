@@ -10,8 +10,8 @@ from ..negotiation.services import (
 )
 from .forms import ClauseTextForm, CutRevisionForm
 from .services import (
-    DraftConflict, DraftLocked, NothingToRevise, cut_revision, draft_of, edit_clause_text,
-    revision_by_number, revision_document, revisions_of,
+    DraftConflict, DraftLocked, NothingToRevise, NotYourDraft, draft_of, edit_clause_text,
+    revision_by_number, revision_document, revisions_of, save_revision,
 )
 from .store import RevisionIntegrityError
 
@@ -95,17 +95,20 @@ def history(agreement, membership):
 @agreement_route("edit")
 def cut(agreement, membership):
     form = CutRevisionForm()
-    if agreement.shared:
-        form.message.errors = ["The draft is shared: a revision is cut by sending the draft to the other side."]
+    if not form.validate_on_submit():
+        return _history_page(agreement, membership, form, status=422)
+    try:
+        revision = save_revision(agreement, g.user, membership.side, form.message.data)
+    except NotYourDraft as error:
+        if not agreement.shared:
+            abort(403, description=str(error))
+        form.message.errors.append(str(error))
         return _history_page(agreement, membership, form, status=409)
-    if form.validate_on_submit():
-        try:
-            revision = cut_revision(agreement, g.user, form.message.data, side=membership.side)
-        except NothingToRevise as error:
-            form.message.errors.append(str(error))
-        else:
-            flash(f"Revision {revision.number} saved.", "success")
-            return redirect(url_for("revisions.history", agreement_id=agreement.id))
+    except NothingToRevise as error:
+        form.message.errors.append(str(error))
+    else:
+        flash(f"Revision {revision.number} saved.", "success")
+        return redirect(url_for("revisions.history", agreement_id=agreement.id))
     return _history_page(agreement, membership, form, status=422)
 
 

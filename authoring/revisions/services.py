@@ -30,6 +30,10 @@ class NothingToRevise(Exception):
     pass
 
 
+class NotYourDraft(Exception):
+    """Only the provider's side saves revisions of a draft it has not shared yet."""
+
+
 # Once a side has signed, the text is frozen; after execution only an amendment changes it.
 LOCKED_STATUSES = ("signing", "executed", "terminated", "expired")
 
@@ -90,7 +94,7 @@ def edit_clause_text(agreement: Agreement, editor: User, key: str, text: str, ba
     record("clause.edited", actor=editor, agreement=agreement, clause=key, draft_version=draft.version,
            merged=merged, based_on=base_version, terms_changed=rebinding.changes,
            no_longer_states=sorted({slot.term for slot in rebinding.dropped}))
-    back_from_ready(agreement, editor, f"the clause {key} changed after the agreement was marked ready")
+    back_from_ready(agreement, editor, f"“{document.clause(key).title}” changed after the agreement was marked ready")
     db.session.commit()
     return merged, rebinding
 
@@ -154,6 +158,19 @@ def cut_revision(agreement: Agreement, author: User, message: str, side: str | N
     if commit:
         db.session.commit()
     return revision
+
+
+def save_revision(agreement: Agreement, author: User, side: str, message: str) -> Revision:
+    """A revision saved by hand while the provider drafts (once shared, sending a round cuts them).
+
+    The unshared draft is the provider's: a client member (say of a renewal draft, whose
+    members carry over) neither edits nor snapshots it.
+    """
+    if agreement.shared:
+        raise NotYourDraft("The draft is shared: a revision is cut by sending the draft to the other side.")
+    if side != "provider":
+        raise NotYourDraft("Until the draft is shared, the provider drafts it and saves its revisions.")
+    return cut_revision(agreement, author, message, side=side)
 
 
 def revisions_of(agreement: Agreement) -> list[Revision]:

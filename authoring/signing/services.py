@@ -27,7 +27,7 @@ from ..interview.services import open_proposal_count, readiness
 from ..library.formatting import is_blank
 from ..models import Agreement, AuditEvent, Invitation, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
-from ..reviews.amendments import amendment_blockers, finish_amendment, signing_round
+from ..reviews.amendments import Version, amendment_blockers, finish_amendment, signing_round, versions_of
 from ..reviews.services import schedule_after_execution
 from ..revisions.services import cut_revision, draft_of, latest_revision, revision_document
 from .seal import signature_mac
@@ -76,6 +76,7 @@ class SigningState:
     blocking: list[str]  # why nobody can sign now (empty when signing is open)
     # side -> (name, title) of the signatory the terms name; a side the terms name nobody for is absent
     named: dict[str, tuple[str, str]] = field(default_factory=dict)
+    executed: Version | None = None  # the version in force once executed: the original or the latest amendment
 
     def valid_for(self, side: str) -> Signature | None:
         return next((s for s in self.signatures if s.side == side and not s.void), None)
@@ -135,7 +136,9 @@ def signing_state(agreement: Agreement) -> SigningState:
     fresh = latest is None or latest.hash != digest
     number = (latest.number + 1 if latest else 1) if fresh else latest.number
     named = {side: found for side in SIDE_WORDS if (found := named_signatory(document.terms, side))}
-    return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document), named)
+    executed = versions_of(agreement)[-1] if agreement.status == "executed" else None
+    return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document), named,
+                        executed)
 
 
 def sign(agreement: Agreement, user: User, membership: Membership, *, password: str, full_name: str,
