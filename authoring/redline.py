@@ -15,7 +15,8 @@ from typing import Any
 
 from .document import ClauseInstance, Document, Section
 from .document.direction import text_direction
-from .document.terms import changed_terms, display_value, term_label
+from .document.terms import changed_terms, display_value
+from .interview.steps import term_name
 from .document.words import EQUAL, word_diff
 
 STATUSES = ("added", "removed", "moved", "changed", "unchanged")
@@ -115,7 +116,7 @@ def redline_between(old: Document, new: Document) -> Redline:
                                          section.title, segments, text_direction(clause.text or old_clause.text)))
         clauses.extend(_removed(before[k]) for k in removed_after.get(key, []))
 
-    terms = [TermRedline(path, term_label(path), display_value(a), display_value(b))
+    terms = [TermRedline(path, term_name(path), display_value(a), display_value(b))
              for path, a, b in changed_terms(old.terms, new.terms)]
     return Redline(clauses, terms)
 

@@ -64,7 +64,7 @@ def test_activity_page_lists_events(client, make_user, login, make_agreement):
     post_form(client, f"/agreements/{agreement}/invitations", {"side": "client", "role": "owner", "email": ""})
     page = client.get(f"/agreements/{agreement}/activity").get_data(as_text=True)
     assert "Ada Actor (provider) created the agreement “Logged” in English." in page
-    assert "Ada Actor (provider) invited anyone holding the link to join the client side as viewer." in page
+    assert "Ada Actor (provider) invited anyone holding the link to join the client side as owner." in page
     assert "agreement.created" not in page and "invitation.created" not in page
     assert "hash chain is intact" in page and "tampered" not in page
 

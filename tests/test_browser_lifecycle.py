@@ -151,7 +151,7 @@ def test_a_review_leads_to_an_amendment_that_is_negotiated_signed_and_listed_as_
     card = open_proposals.get_by_role("article")
     expect(card).to_have_count(1)
     change = card.get_by_role("row")
-    expect(change.get_by_role("rowheader")).to_have_text("Services › Availability percent")
+    expect(change.get_by_role("rowheader")).to_have_text("Availability target (%)")
     expect(change.locator("del")).to_have_text(OLD_AVAILABILITY)
     expect(change.locator("ins")).to_have_text(NEW_AVAILABILITY)
     card.get_by_role("button", name="Accept proposal 1", exact=True).click()
@@ -192,7 +192,7 @@ def test_a_review_leads_to_an_amendment_that_is_negotiated_signed_and_listed_as_
     amended_row.get_by_role("link", name="redline against original").click()
     client_signer.wait_for_url(re.compile(rf"{re.escape(agreement_url)}/redline\?from=\d+&to=\d+$"))
     terms = client_signer.locator("section").filter(has=client_signer.get_by_role("heading", name="Terms changed"))
-    term_row = terms.get_by_role("row").filter(has=client_signer.get_by_role("rowheader", name="Services › Availability percent"))
+    term_row = terms.get_by_role("row").filter(has=client_signer.get_by_role("rowheader", name="Availability target (%)"))
     expect(term_row.locator("del")).to_have_text(OLD_AVAILABILITY)
     expect(term_row.locator("ins")).to_have_text(NEW_AVAILABILITY)
 

@@ -3,11 +3,13 @@
 The provider's owner registers, creates an agreement and invites the client's first owner through
 the Members page; the client accepts. The provider shares the draft from the Negotiation tab.
 The client opens the confidentiality clause from the Draft tab, proposes a change (a number
-filled in and a Polish sentence added) with a reason, comments on the clause and sends the
-round back. The provider finds the clause marked as needing an answer, reads the comment,
-accepts the proposal and sends the draft to the other side; the redline between the last two
-revisions then shows the inserted and deleted words, attributed to the client's proposal,
-with the unchanged clauses hidden.
+filled in and a Polish sentence added) with a reason: the number is a term, so it becomes a
+proposal to change that term, and the sentence a proposal of new wording - both on the
+clause's page. It comments on the clause and sends the round back. The provider finds the
+clause marked as needing an answer, reads the comment, accepts both proposals and sends the
+draft to the other side; the redline between the last two revisions then shows the inserted
+and deleted words and the changed term, attributed to the client's proposals, with the
+unchanged clauses hidden.
 
 Pages are driven through roles and labels, except where only markup tells things apart
 (the redline's <ins>/<del>, a proposal card, a comment's body).
@@ -97,11 +99,15 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
     client.get_by_label("Why (shown to the other side; optional)").fill(REASON)
     client.get_by_role("button", name="Propose this text").click()
     client.wait_for_url(clause_url)
-    expect(status(client)).to_have_text("Proposal 1 sent to the other side.")
-    card = client.locator("#proposal-1")
+    expect(status(client)).to_contain_text("Proposals 1, 2 sent to the other side (Confidentiality lasts")
+    term = client.locator("#proposal-1")
+    expect(term.locator(".badge")).to_have_text("open")
+    expect(term).to_contain_text("Confidentiality lasts (years after the end)")
+    expect(term).to_contain_text("Waiting for the provider to answer.")
+    card = client.locator("#proposal-2")
     expect(card.locator(".badge")).to_have_text("open")
-    expect(card.locator("ins.ins")).to_have_text([NEW_WORD, f" {ADDED}"])
-    expect(card.locator("del.del")).to_have_text([OLD_WORD])
+    expect(card.locator("ins.ins")).to_have_text([f" {ADDED}"])
+    expect(card.locator("del.del")).to_have_count(0)
     expect(card).to_contain_text("Waiting for the provider to answer.")
 
     # ... comments on the clause, and sends the round back to the provider.
@@ -131,7 +137,7 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
     expect(shown).to_have_count(1)
     expect(shown).to_contain_text(CLAUSE)
     expect(shown).to_contain_text("needs your answer")
-    document.get_by_role("link", name=f"Discuss (1 open) {CLAUSE}", exact=True).click()
+    document.get_by_role("link", name=f"Discuss (2 open) {CLAUSE}", exact=True).click()
     provider.wait_for_url(clause_url)
     expect(provider.get_by_role("heading", level=2, name=re.compile(rf"^{CLAUSE}\b"))).to_contain_text(
         "needs your answer")
@@ -141,14 +147,18 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
     expect(comments).to_have_count(1)
     assert comments.first.text_content() == COMMENT
     expect(provider.locator("#comments .comment .meta")).to_contain_text(f"{CLIENT_PERSON} (client)")
-    card = provider.locator("#proposal-1")
-    expect(card).to_contain_text(f"{CLIENT_PERSON} (client)")
-    expect(card.locator(".reason")).to_contain_text(REASON)
+    for number in (1, 2):
+        card = provider.locator(f"#proposal-{number}")
+        expect(card).to_contain_text(f"{CLIENT_PERSON} (client)")
+        expect(card.locator(".reason")).to_contain_text(REASON)
 
-    # ... accepts it, and sends the draft to the other side.
-    provider.get_by_role("button", name="Accept proposal 1", exact=True).click()
-    provider.wait_for_url(clause_url)
-    expect(status(provider)).to_have_text("Proposal 1 accepted.")
+    # ... accepts both, and sends the draft to the other side.
+    # The term first: the clause now says 3 years, and the wording is merged onto it exactly.
+    for number, said in ((1, "Proposal 1 accepted."),
+                         (2, "Proposal 2 accepted, merged with changes made since it was proposed.")):
+        provider.get_by_role("button", name=f"Accept proposal {number}", exact=True).click()
+        provider.wait_for_url(clause_url)
+        expect(status(provider)).to_have_text(said)
     clause_text = provider.locator(".clause-text")
     expect(clause_text).to_contain_text(f"for {NEW_WORD} years after it ends. {ADDED}")
     assert clause_text.text_content() == proposed
@@ -171,7 +181,7 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
     provider.get_by_role("button", name="Show redline").click()
     provider.wait_for_url(f"{agreement_url}/redline?from=1&to=2")
     expect(provider.get_by_text(re.compile(
-        r"Revision 1 → 2:\s+1 changed, 0 added, 0 removed, 0 moved,\s+0 terms changed, \d+ unchanged \(hidden\)\."
+        r"Revision 1 → 2:\s+1 changed, 0 added, 0 removed, 0 moved,\s+1 term changed, \d+ unchanged \(hidden\)\."
     ))).to_be_visible()
 
     redline = provider.locator("section.redline")
@@ -185,7 +195,8 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
     assert clause.locator("ins.ins").nth(1).text_content() == f" {ADDED}"
     expect(clause.locator("del.del")).to_have_text([OLD_WORD])
     expect(clause.locator(".attribution")).to_have_text(
-        f"Proposal 1 by {CLIENT_PERSON} (client), accepted by {PROVIDER_PERSON}")
+        f"Proposal 1 by {CLIENT_PERSON} (client), accepted by {PROVIDER_PERSON}; "
+        f"Proposal 2 by {CLIENT_PERSON} (client), accepted by {PROVIDER_PERSON}")
 
     # Asking for the unchanged clauses shows them too.
     provider.get_by_label("show unchanged clauses").check()

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from ..config import LANGUAGES
 from ..document import Document
 from ..extensions import db
-from ..interview.health import RULES_BY_ID
-from ..interview.steps import STEPS_BY_KEY
+from ..interview.health import CLAUSE_RULE_PREFIX, RULES_BY_ID
+from ..interview.steps import STEPS_BY_KEY, term_name
 from ..models import Agreement, AuditEvent, Comment, Invitation, Proposal, User
 from ..negotiation.changes import ChangeNames, change_names, describe
 
@@ -151,8 +151,10 @@ def _interview_saved(who, d, c):
             + (f", which changed {listed}" if changed else ""))
 
 
-def _rule(rule_id: Any) -> str:
+def _rule(rule_id: Any, c: Context) -> str:
     rule = RULES_BY_ID.get(rule_id)
+    if rule is None and isinstance(rule_id, str) and rule_id.startswith(CLAUSE_RULE_PREFIX):
+        return f"that {c.names.clause(rule_id[len(CLAUSE_RULE_PREFIX):])} states the terms"
     return f"“{rule.title}”" if rule else f"“{rule_id}”"
 
 
@@ -192,7 +194,13 @@ def _reopened(who, d, c):
 
 def _clause_edited(who, d, c):
     merged = ", merged with a change made meanwhile" if d.get("merged") else ""
-    return f"{who} edited {c.names.clause(d.get('clause', ''))}{merged}"
+    changed = d.get("terms_changed") or {}
+    terms = ("; the new wording set " + ", ".join(f"{term_name(path)} to {value}" for path, value in changed.items())
+             if isinstance(changed, dict) and changed else "")
+    dropped = d.get("no_longer_states") or []
+    unstated = ("; it no longer states " + ", ".join(term_name(path) for path in dropped)
+                if isinstance(dropped, list) and dropped else "")
+    return f"{who} edited {c.names.clause(d.get('clause', ''))}{merged}{terms}{unstated}"
 
 
 PHRASES: dict[str, Phrase] = {
@@ -214,8 +222,8 @@ PHRASES: dict[str, Phrase] = {
     "revision.created": lambda who, d, c: f"{who} saved revision {d.get('number')}{_quoted(d.get('message'))}",
     "interview.saved": _interview_saved,
     "interview.terms_replaced": lambda who, d, c: f"{who} replaced the terms{_quoted(d.get('reason'))}",
-    "health.acknowledged": lambda who, d, c: f"{who} acknowledged the health check {_rule(d.get('rule'))}{_quoted(d.get('reason'))}",
-    "health.acknowledgement_withdrawn": lambda who, d, c: f"{who} withdrew the acknowledgement of the health check {_rule(d.get('rule'))}",
+    "health.acknowledged": lambda who, d, c: f"{who} acknowledged the health check {_rule(d.get('rule'), c)}{_quoted(d.get('reason'))}",
+    "health.acknowledgement_withdrawn": lambda who, d, c: f"{who} withdrew the acknowledgement of the health check {_rule(d.get('rule'), c)}",
     # Negotiation
     "turn.sent": _turn,
     "proposal.created": _proposed,
@@ -241,6 +249,8 @@ PHRASES: dict[str, Phrase] = {
     "account.login_failed": lambda who, d, c: f"A log-in as {d.get('email')} failed: wrong password",
     "account.login_throttled": lambda who, d, c: f"Log-ins as {d.get('email')} were paused after too many failures",
     "account.password_changed": lambda who, d, c: f"{who} changed their password",
+    "account.confirmation_sent": lambda who, d, c: f"A link to confirm the e-mail address of {who} was sent",
+    "account.email_confirmed": lambda who, d, c: f"{who} confirmed their e-mail address",
     "calendar.token_created": lambda who, d, c: f"{who} created a calendar feed link",
     "calendar.token_revoked": lambda who, d, c: f"{who} revoked their calendar feed link",
 }

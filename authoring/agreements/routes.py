@@ -66,7 +66,7 @@ def new():
 def show(agreement, membership):
     draft, document = draft_of(agreement)
     tables = agreement_tables(current_app.extensions["clause_library"], document.terms, agreement.language)
-    state = negotiation_state(agreement, document, membership.side)
+    state = negotiation_state(agreement, document, membership.side, current_app.extensions["clause_library"])
     only = None
     if request.args.get("show") == "needs-my-answer":
         only = {key for key, clause_state in state.clauses.items() if clause_state.needs_my_answer}

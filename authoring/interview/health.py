@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from ..document import Document, sha256_hex
-from ..document.terms import term_label, with_term
+from ..document.terms import with_term
 from ..library import ClauseLibrary
 from ..library.binding import BindingConflict, clause_bound, library_bound, rebind, render_slot
 from ..library.formatting import as_decimal, is_blank
-from .steps import STAGES, get
+from .steps import STAGES, get, term_name
 
 
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ def clause_findings(library: ClauseLibrary, document: Document, language: str) -
             elif clause_bound(library, clause, terms, language).text != clause.text:
                 messages.append(f"{number} {clause.title}: the text is not what its terms render; reword it.")
             for path in unstated:
-                messages.append(f"{number} {clause.title} no longer states {term_label(path)} (the terms say "
+                messages.append(f"{number} {clause.title} no longer states {term_name(path)} (the terms say "
                                 f"{render_slot(library, slots[path], terms, language)}).")
             if messages:
                 rule = Rule(clause_rule_id(clause.key), f"{number} {clause.title} states the terms", "review", None,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
+from ..document.terms import term_label
 from ..library.catalogue import Catalogue, TermSpec
 from ..library.formatting import is_blank
 from . import forms
@@ -215,26 +216,43 @@ def _label(unbound) -> str | None:
     return label
 
 
-def term_field_label(path: str) -> str | None:
-    """How the interview asks for a term: "costs.payment_due_days" -> "Invoices due within (days)",
-    "parties.client.name" -> "Client › Legal name". None when no interview field asks for it."""
+def _fields_on(path: str) -> tuple[list[Any], str | None] | None:
+    """The interview's unbound fields from the step's form down to the one that edits `path`,
+    and the side it belongs to ("parties.client.name" -> [party group, name], "client");
+    None when no interview field asks for the term."""
     for step in STEPS:
         for name, pattern in step.fields.items():
             for side in ("provider", "client"):
                 prefix = pattern.replace("{side}", side)
                 if path != prefix and not path.startswith(prefix + "."):
                     continue
-                labels, form = [], step.form
+                chain, form = [], step.form
                 for part in [name] + (path[len(prefix) + 1:].split(".") if path != prefix else []):
                     unbound = getattr(form, part, None) if form is not None else None
                     if unbound is None or not hasattr(unbound, "field_class"):
                         return None
-                    labels.append(_label(unbound) or part.replace("_", " "))
+                    chain.append(unbound)
                     form = unbound.args[0] if unbound.field_class.__name__ == "FormField" else None
-                if "{side}" in pattern:  # "Your organisation" says nothing in a sentence about either side
-                    labels[0] = side.capitalize()
-                return " › ".join(labels)
+                return chain, side if "{side}" in pattern else None
     return None
+
+
+def term_field_label(path: str) -> str | None:
+    """How the interview asks for a term: "costs.payment_due_days" -> "Invoices due within (days)",
+    "parties.client.name" -> "Client › Legal name". None when no interview field asks for it."""
+    found = _fields_on(path)
+    if found is None:
+        return None
+    chain, side = found
+    labels = [_label(unbound) or part.replace("_", " ") for unbound, part in zip(chain, path.split(".")[-len(chain):])]
+    if side:  # "Your organisation" says nothing in a sentence about either side
+        labels[0] = side.capitalize()
+    return " › ".join(labels)
+
+
+def term_name(path: str) -> str:
+    """A term as the interview asks for it, else its path in words ("Costs › Payment due days")."""
+    return term_field_label(path) or term_label(path)
 
 
 def step_status(terms: dict[str, Any]) -> dict[str, list[str]]:
@@ -250,30 +268,13 @@ def neighbours(step: Step) -> tuple[Step | None, Step | None]:
     return (STEPS[index - 1] if index else None), (STEPS[index + 1] if index + 1 < len(STEPS) else None)
 
 
-def _field_for(path: str):
-    """The interview form field that edits `path` (an unbound WTForms field), or None."""
-    for step in STEPS:
-        if step.form is None:
-            continue
-        for side in ("provider", "client"):
-            for name, field_path in step.term_paths(side).items():
-                unbound = step.form.__dict__.get(name)
-                if field_path == path:
-                    return unbound
-                if path.startswith(field_path + ".") and unbound is not None and unbound.args:
-                    # A group of fields (a party): one level down.
-                    group = unbound.args[0]
-                    return getattr(group, path[len(field_path) + 1:].split(".")[0], None)
-    return None
-
-
 def term_value_problem(path: str, value: Any) -> str | None:
     """Why the interview would refuse `value` for `path` (bounds, length), or None.
 
     Used where a term changes outside its form: a value written into a clause's text.
     """
-    unbound = _field_for(path)
-    validators = (unbound.kwargs.get("validators") or []) if unbound is not None else []
+    found = _fields_on(path)
+    validators = (found[0][-1].kwargs.get("validators") or []) if found else []
     for validator in validators:
         bounds = (getattr(validator, "min", None), getattr(validator, "max", None))
         if isinstance(validator, forms.NumberRange) and not isinstance(value, str | int):

@@ -356,3 +356,12 @@ def rebind(library: ClauseLibrary, before: Bound, new_text: str, terms: dict[str
     # A term is "changed" only when its value really differs.
     changes = {path: value for path, value in changes.items() if term_value(terms, path) != value}
     return Rebinding(tuple(parts), changes, tuple(dropped))
+
+
+def terms_stated(library: ClauseLibrary, clause: ClauseInstance) -> frozenset[str]:
+    """The terms a clause's text depends on: its template's slots, or what its library text reads."""
+    if clause.parts is not None:
+        return frozenset(slot.term for slot in clause.slots())
+    if not clause.custom and clause.clause_id and clause.variant:
+        return library.terms_used(clause.clause_id, clause.variant)
+    return frozenset()

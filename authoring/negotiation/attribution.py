@@ -40,9 +40,10 @@ def attribute(redline: Redline, changes: Iterable[Change], terms_used: Callable[
               fallback: Change | None = None) -> Redline:
     """Fill each changed clause's and term's `attributions` (in place) and return the redline.
 
-    A clause is answered for by the proposals that targeted it; a clause re-rendered
-    because a term changed, by the term proposals it reads; anything else by `fallback`
-    (the author of the newer revision, for edits made before the draft was shared).
+    A clause is answered for by the proposals that targeted it and the term proposals
+    whose terms its text states (a clause's wording and a value in it are proposed
+    apart); anything else by `fallback` (the author of the newer revision, for edits
+    made before the draft was shared).
     """
     by_clause: dict[str, list[Change]] = {}
     term_changes: list[Change] = []
@@ -55,9 +56,10 @@ def attribute(redline: Redline, changes: Iterable[Change], terms_used: Callable[
         if clause.status == "unchanged" or (clause.status == "moved" and not clause.changed):
             continue
         found = list(by_clause.get(clause.key, ()))
-        if not found and term_changes:
+        if term_changes:
             used = terms_used(clause.key)
-            found = [c for c in term_changes if any(_related(c.target, u) for u in used)]
+            found += [c for c in term_changes if any(_related(c.target, u) for u in used)]
+            found.sort(key=lambda c: c.proposal_number or 0)
         clause.attributions = found or ([fallback] if fallback else [])
     for term in redline.terms:
         found = [c for c in term_changes if _related(c.target, term.path)]

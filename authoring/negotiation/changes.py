@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import ClauseInstance, Document, DocumentError
-from ..document.terms import display_value, term_label, term_value, with_term
-from ..interview.steps import term_field_label, term_value_problem
+from ..document.terms import display_value, term_value, with_term
+from ..interview.steps import term_name, term_value_problem
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
 from ..library.assembly import reword
 from ..library.binding import BindingConflict, Rebinding
@@ -70,11 +70,6 @@ def change_names(document: Document, library: ClauseLibrary | None = None, langu
     return ChangeNames(clauses, sections, variants)
 
 
-def term_name(path: str) -> str:
-    """A term as the interview asks for it, else its path in words ("Costs › Payment due days")."""
-    return term_field_label(path) or term_label(path)
-
-
 def _short(value: Any) -> str | None:
     shown = display_value(value)
     return shown if len(shown) <= 60 and "\n" not in shown else None
@@ -114,7 +109,7 @@ def reword_clause(library: ClauseLibrary, language: str, document: Document, key
     for path, value in rebinding.changes.items():
         problem = term_value_problem(path, value)
         if problem:
-            raise InvalidChange(f"The new text sets {term_label(path)} to {value}: {problem}")
+            raise InvalidChange(f"The new text sets {term_name(path)} to {value}: {problem}")
     return updated, rebinding
 
 
@@ -122,10 +117,10 @@ def binding_summary(rebinding: Rebinding | None) -> str:
     """What rewording a clause did to the terms, as the end of a sentence ('' when nothing)."""
     if rebinding is None:
         return ""
-    said = [f"{term_label(path)} is now {value} wherever it appears" for path, value in rebinding.changes.items()]
+    said = [f"{term_name(path)} is now {value} wherever it appears" for path, value in rebinding.changes.items()]
     unstated = sorted({slot.term for slot in rebinding.dropped} - set(rebinding.changes))
     if unstated:
-        said.append("the clause no longer states " + ", ".join(term_label(p) for p in unstated)
+        said.append("the clause no longer states " + ", ".join(term_name(p) for p in unstated)
                     + " - both sides confirm this before signing (Interview › Review)")
     return "; " + "; ".join(said) if said else ""
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..interview.services import library
+from ..library.binding import terms_stated
 from ..models import Agreement, Proposal, Revision
 from ..models.user import name_of
 from ..redline import Redline, redline_between
@@ -29,11 +30,14 @@ def revision_redline(agreement: Agreement, older: Revision, newer: Revision) -> 
                Revision.number > low, Revision.number <= high)
         .order_by(Proposal.number)
     )
-    clauses = {c.key: c for c in old_document.clauses()} | {c.key: c for c in new_document.clauses()}
+    versions: dict[str, list] = {}
+    for document in (old_document, new_document):
+        for clause in document.clauses():
+            versions.setdefault(clause.key, []).append(clause)
 
     def terms_used(key: str) -> set[str]:
-        clause = clauses[key]
-        return set(library().terms_used(clause.clause_id, clause.variant)) if clause.clause_id else set()
+        """The terms the clause's text states in either revision (its template's slots, or its library text's)."""
+        return set().union(*(terms_stated(library(), clause) for clause in versions[key]))
 
     fallback = Change("direct", "", None, name_of(newer.author),
                       newer.side, None, newer.created_at)

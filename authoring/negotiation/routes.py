@@ -13,7 +13,9 @@ from ..document.terms import display_value, term_label
 from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
-from .changes import InvalidChange, change_names, current_value, describe, term_name
+from ..interview.steps import term_name
+from ..library.binding import terms_stated
+from .changes import InvalidChange, change_names, current_value, describe
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
 from .redlines import revision_redline
@@ -92,7 +94,7 @@ def overview(agreement, membership):
 
 def _overview_page(agreement, membership, message_form=None, kept=None, status=200):
     _draft, document = draft_of(agreement)
-    state = negotiation_state(agreement, document, membership.side)
+    state = negotiation_state(agreement, document, membership.side, library())
     return render_template(
         "negotiation/overview.html", agreement=agreement, membership=membership, document=document, state=state,
         proposals=proposals_of(agreement), threads=threads_of(agreement),
@@ -143,10 +145,11 @@ def _clause_page(agreement, membership, key, kept=None, status=200):
         clause = document.clause(key)
     except KeyError:
         abort(404)
-    state = negotiation_state(agreement, document, membership.side).clauses[key]
+    state = negotiation_state(agreement, document, membership.side, library()).clauses[key]
     return render_template(
         "negotiation/clause.html", agreement=agreement, membership=membership, clause=clause, state=state,
-        proposals=proposals_of(agreement, target=key), threads=threads_of(agreement, key),
+        proposals=proposals_of(agreement, target=key, terms=terms_stated(library(), clause)),
+        threads=threads_of(agreement, key),
         comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
         names=change_names(document, library(), agreement.language),
     ), status

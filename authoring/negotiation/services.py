@@ -15,13 +15,14 @@ from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
 from ..document.merge import MergeConflict, merge_text
 from ..document.canonical import content_hash
-from ..document.terms import term_label, term_value
+from ..document.terms import term_value
 from ..extensions import db
 from ..interview.services import library
 from ..library.binding import parts_bound
 from ..models import Agreement, Membership, Proposal, User, utcnow
 from ..notifications import queue_email, recipients
 from ..revisions.services import NothingToRevise, cut_revision, draft_of, write_draft
+from ..interview.steps import term_name
 from .changes import InvalidChange, apply_change, change_names, current_value, describe, reword_clause
 
 NEGOTIABLE_STATUSES = ("negotiating", "ready")
@@ -55,10 +56,11 @@ def proposal_by_number(agreement: Agreement, number: int) -> Proposal | None:
     return db.session.scalar(select(Proposal).where(Proposal.agreement_id == agreement.id, Proposal.number == number))
 
 
-def proposals_of(agreement: Agreement, target: str | None = None) -> list[Proposal]:
+def proposals_of(agreement: Agreement, target: str | None = None, terms: frozenset[str] = frozenset()) -> list[Proposal]:
+    """The agreement's proposals, newest first: all, or those on `target` and on the `terms` it states."""
     query = select(Proposal).where(Proposal.agreement_id == agreement.id)
     if target is not None:
-        query = query.where(Proposal.target == target)
+        query = query.where((Proposal.target == target) | (Proposal.kind == "term") & Proposal.target.in_(terms))
     return list(db.session.scalars(query.order_by(Proposal.number.desc())))
 
 
@@ -231,7 +233,7 @@ def wording_proposed(proposals: list[Proposal]) -> str:
     """The message after propose_wording: which proposals, and which of them change terms."""
     numbers = ", ".join(str(p.number) for p in proposals)
     message = f"Proposal{'s' if len(proposals) > 1 else ''} {numbers} sent to the other side"
-    terms = [term_label(p.target) for p in proposals if p.kind == "term"]
+    terms = [term_name(p.target) for p in proposals if p.kind == "term"]
     if terms:
         message += (f" ({', '.join(terms)}: proposed as a change of the term, so every clause stating it"
                     f" follows)")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..document import Document
+from ..library import ClauseLibrary
+from ..library.binding import terms_stated
 from ..extensions import db
 from ..models import Agreement, Comment, Proposal
 
@@ -45,18 +47,34 @@ class NegotiationState:
         return counts
 
 
-def negotiation_state(agreement: Agreement, document: Document, side: str) -> NegotiationState:
-    """Each clause's state for a member of `side` (two queries, whatever the number of clauses)."""
+def negotiation_state(agreement: Agreement, document: Document, side: str,
+                      library: ClauseLibrary | None = None) -> NegotiationState:
+    """Each clause's state for a member of `side` (two queries, whatever the number of clauses).
+
+    A term proposal is open on every clause whose text states that term (its text changes
+    when the term does), as well as among the other proposals; `library` says which.
+    """
     clauses = {clause.key: ClauseState(shared=agreement.shared) for clause in document.clauses()}
     others: list[Proposal] = []
+    stating: dict[str, list[str]] | None = None
     for proposal in db.session.scalars(select(Proposal).where(Proposal.agreement_id == agreement.id,
                                                               Proposal.status == "open").order_by(Proposal.number)):
-        state = clauses.get(proposal.target) if proposal.kind != "term" else None
-        if state is None:
+        if proposal.kind == "term":
             others.append(proposal)
-            continue
-        state.proposals.append(proposal)
-        state.needs_my_answer |= proposal.side != side
+            if library is None:
+                continue
+            if stating is None:
+                stating = clauses_stating(library, document)
+            states = [clauses[key] for key in stating.get(proposal.target, [])]
+        else:
+            state = clauses.get(proposal.target)
+            if state is None:
+                others.append(proposal)
+                continue
+            states = [state]
+        for state in states:
+            state.proposals.append(proposal)
+            state.needs_my_answer |= proposal.side != side
     agreement_threads = 0
     unresolved = select(Comment.clause_key).where(Comment.agreement_id == agreement.id, Comment.thread_id.is_(None),
                                                   Comment.resolved_at.is_(None))
@@ -66,3 +84,12 @@ def negotiation_state(agreement: Agreement, document: Document, side: str) -> Ne
         elif clause_key in clauses:
             clauses[clause_key].open_threads += 1
     return NegotiationState(clauses, others, agreement_threads)
+
+
+def clauses_stating(library: ClauseLibrary, document: Document) -> dict[str, list[str]]:
+    """Term path -> the keys of the clauses whose text states it."""
+    stating: dict[str, list[str]] = {}
+    for clause in document.clauses():
+        for path in terms_stated(library, clause):
+            stating.setdefault(path, []).append(clause.key)
+    return stating
