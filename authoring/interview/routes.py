@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..access import agreement_route
 from ..agreements.forms import ConfirmForm
+from ..inputs.ids import parse_id
 from ..library import OMIT
 from ..models.health import REASON_MAX
 from ..negotiation.changes import InvalidChange, apply_change
@@ -146,8 +147,9 @@ def save(agreement, membership, step_key):
     if with_choices:
         choices = {c.id: form.clauses[_choice_field(c.id)].data for c in step_clauses(step)}
     countered = None
-    if request.form.get("counter_of", "").isdigit():
-        countered = proposal_by_number(agreement, int(request.form["counter_of"])) or abort(404)
+    if request.form.get("counter_of"):
+        number = parse_id(request.form["counter_of"])
+        countered = (proposal_by_number(agreement, number) if number else None) or abort(404)
     try:
         proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered)
     except StepConflict as conflict:

@@ -1,13 +1,12 @@
 """The agreement's life: its timeline, the review schedule and past reviews, recording a review, termination."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..access import agreement_route
+from ..inputs.ids import parse_id
 from ..extensions import db
 from ..models import Agreement, utcnow
 from ..render.timeline import timeline_svg
@@ -140,8 +139,8 @@ def open_amendment_page(agreement, membership):
     form = AmendmentForm()
     if form.validate_on_submit():
         # The review it follows, when the form came from a review's page (anything else is ignored).
-        number = form.review.data or ""
-        review = review_by_number(agreement, int(number)) if re.fullmatch(r"[0-9]{1,9}", number) else None
+        number = parse_id(form.review.data)
+        review = review_by_number(agreement, number) if number else None
         try:
             amendment = open_amendment(agreement, g.user, membership, reason=form.reason.data,
                                        effective_on=form.effective_on.data, review=review)

@@ -1,0 +1,185 @@
+"""No input gives a 500: ids past what a database key holds, numbers past what Babel formats, numbers as
+the agreement's language writes them, damaged Word files, and a database that is down or read-only."""
+from __future__ import annotations
+
+import io
+import logging
+import re
+import struct
+import zipfile
+
+import docx
+import pytest
+from conftest import PASSWORD, base_config, csrf_token
+from flask import g
+from sqlalchemy import text
+from werkzeug.routing import IntegerConverter
+
+from authoring import create_app
+from authoring.extensions import db
+
+HUGE_IDS = (str(2**63), str(2**64), "9" * 40)
+BASE_RE = re.compile(r'name="base" value="([^"]*)"')
+NON_INT_ARGUMENTS = {"key": "services.standards", "step_key": "costs", "rule_id": "x", "action": "resolve",
+                     "token": "x", "filename": "style.css"}
+
+
+@pytest.fixture
+def owner(app, make_user, make_agreement, login):
+    """A logged-in provider owner of agreement 1 in `language`: returns (client, agreement_id)."""
+
+    def make(language: str = "en"):
+        user = make_user("owner@example.com", name="Olivia Owner")
+        agreement_id = make_agreement(user, language=language)
+        return login(app.test_client(), "owner@example.com"), agreement_id
+
+    return make
+
+
+def post_step(client, agreement_id, step, fields):
+    path = f"/agreements/{agreement_id}/interview/{step}"
+    base = BASE_RE.search(client.get(path).get_data(as_text=True)).group(1)
+    return client.post(path, data={"csrf_token": csrf_token(client, path), "base": base, "action": "save", **fields})
+
+
+# Ids -------------------------------------------------------------------------------------
+
+def test_an_id_beyond_the_database_in_any_route_is_not_found(app, owner):
+    client, agreement_id = owner()
+    token = csrf_token(client, "/agreements/new")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        ids = [name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)]
+        for name in ids:
+            for huge in HUGE_IDS:
+                values = {**{n: NON_INT_ARGUMENTS.get(n, "1") for n in rule.arguments}, **{i: str(agreement_id) for i in ids}}
+                values[name] = huge
+                path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values[m.group(1)], rule.rule)
+                if "GET" in rule.methods:
+                    response = client.get(path)
+                else:
+                    response = client.post(path, data={"csrf_token": token})
+                # 405 where the address matches a rule of another method only before its id is read.
+                assert response.status_code in (404, 405), (path, response.status_code)
+                checked += 1
+    assert checked > 60
+
+
+def test_an_id_beyond_the_database_in_a_form_or_query_is_refused_not_a_500(app, owner):
+    client, agreement_id = owner()
+    key = "services.standards"
+    edit = f"/agreements/{agreement_id}/clauses/{key}/edit"
+    for huge in HUGE_IDS + ("²", "-1", "1e3"):
+        # The interview's counter-proposal reference.
+        assert post_step(client, agreement_id, "costs", {"counter_of": huge}).status_code == 404, huge
+        # The clause editor's ?counter= and its hidden fields.
+        assert client.get(f"{edit}?counter={huge}").status_code == 404, huge
+        page = client.get(edit).get_data(as_text=True)
+        version = re.search(r'name="base_version" type="hidden" value="(\d+)"', page).group(1)
+        for field, values in (("counter_of", {"base_version": version}), ("base_version", {})):
+            response = client.post(edit, data={"csrf_token": csrf_token(client, edit), "text": "New text.",
+                                               "base_text": "", **values, field: huge})
+            assert response.status_code == 422, (huge, field, response.status_code)
+            assert "refers to something that does not exist" in response.get_data(as_text=True)
+        # A reply to a comment thread.
+        response = client.post(f"/agreements/{agreement_id}/comments", data={
+            "csrf_token": csrf_token(client, edit), "body": "Hello", "clause_key": key, "thread": huge})
+        assert response.status_code == 302, (huge, response.status_code)
+
+
+# Damaged Word files -------------------------------------------------------------------------
+
+def _docx(stored: str = "") -> bytes:
+    """A small Word file; the part named `stored` is not compressed."""
+    saved = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Hello " * 200)
+    document.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(entry.filename, source.read(entry),
+                            zipfile.ZIP_STORED if entry.filename == stored else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _data_offset(raw: bytes, name: str) -> int:
+    """Where the (compressed) data of entry `name` starts in the zip `raw`."""
+    info = zipfile.ZipFile(io.BytesIO(raw)).getinfo(name)
+    name_length, extra_length = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+    return info.header_offset + 30 + name_length + extra_length
+
+
+def _damaged(kind: str) -> bytes:
+    if kind == "deflate":
+        raw = bytearray(_docx())
+        raw[_data_offset(bytes(raw), "word/document.xml")] = 0xFF  # a reserved deflate block type: zlib.error
+        return bytes(raw)
+    if kind == "crc":
+        raw = bytearray(_docx(stored="word/document.xml"))
+        start = _data_offset(bytes(raw), "word/document.xml")
+        at = bytes(raw).index(b"Hello", start)
+        raw[at] = ord("J")  # the data no longer matches its CRC-32
+        return bytes(raw)
+    raw = _docx()
+    return raw[: len(raw) // 2] if kind == "truncated" else b"PK\x03\x04" + raw[4:200]
+
+
+@pytest.mark.parametrize("kind", ["deflate", "crc", "truncated", "header"])
+def test_a_damaged_word_file_is_not_readable_rather_than_a_500(app, kind):
+    client = app.test_client()
+    response = client.post("/verify", data={"csrf_token": csrf_token(client, "/verify"),
+                                            "file": (io.BytesIO(_damaged(kind)), "signed.docx")},
+                           content_type="multipart/form-data")
+    assert response.status_code < 500
+    assert "not a readable Word file" in response.get_data(as_text=True)
+
+
+# The database --------------------------------------------------------------------------------
+
+def test_an_error_page_after_a_failed_statement_runs_on_a_fresh_transaction(app, owner):
+    def fails():
+        db.session.expire(g.user)  # the page reads the user again, as after any rollback
+        db.session.execute(text("SELECT * FROM no_such_table"))
+
+    app.add_url_rule("/_fails", view_func=fails)
+    client, _agreement_id = owner()
+    response = client.get("/_fails")
+    # On PostgreSQL the failed statement aborts the transaction: without a rollback the page itself fails.
+    assert response.status_code == 500
+    assert "Olivia Owner" in response.get_data(as_text=True)
+
+
+def _unavailable_url(backend: str, tmp_path) -> dict:
+    if backend == "sqlite":
+        return {"DATABASE_URL": f"sqlite:///{tmp_path}/missing-folder/db.sqlite3"}
+    return {"DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/test"}
+
+
+def _read_only(backend: str, config: dict) -> dict:
+    if backend == "sqlite":
+        path = config["DATABASE_URL"].removeprefix("sqlite:///")
+        return {"DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"}
+    options = config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["options"]
+    return {**config, "SQLALCHEMY_ENGINE_OPTIONS": {
+        "connect_args": {"options": options + " -c default_transaction_read_only=on"}}}
+
+
+@pytest.mark.parametrize("state", ["unreachable", "read-only"])
+def test_a_database_that_is_down_or_read_only_gives_a_503_page_and_a_log_line(app, backend, db_config, make_user,
+                                                                               tmp_path, caplog, state):
+    make_user("owner@example.com")
+    config = _unavailable_url(backend, tmp_path) if state == "unreachable" else _read_only(backend, db_config)
+    broken = create_app(base_config(**config))
+    try:
+        client = broken.test_client()
+        with caplog.at_level(logging.ERROR):
+            response = client.post("/login", data={"csrf_token": csrf_token(client, "/login"),
+                                                   "email": "owner@example.com", "password": PASSWORD})
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "60"
+        page = response.get_data(as_text=True)
+        assert "Temporarily unavailable" in page and "nothing was saved" in page
+        assert any("database unavailable on POST /login" in r.getMessage() for r in caplog.records)
+    finally:
+        db.dispose(broken)
