@@ -20,7 +20,7 @@ from .services import (
     NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, library,
     mark_ready, readiness, save_step, step_clauses, withdraw_acknowledgement,
 )
-from .steps import STEPS, STEPS_BY_KEY, form_data, neighbours, step_status
+from .steps import STEPS, STEPS_BY_KEY, form_data, get, neighbours, step_status
 
 bp = Blueprint("interview", __name__)
 
@@ -48,6 +48,12 @@ def _form_class(step, with_choices: bool):
         fields[_choice_field(clause.id)] = SelectField(f"Clause: {clause.localized_title('en')}", choices=options)
     choices_form = type("ClauseChoicesForm", (Form,), fields)
     return type(step.form.__name__, (step.form,), {"clauses": FormField(choices_form, "Clauses")})
+
+
+def _number_meta(agreement, document) -> dict:
+    """Numbers are typed as the agreement's language writes them; money has its currency's decimals."""
+    currency = get(document.terms, "costs.currency")
+    return {"language": agreement.language, "currency": currency if isinstance(currency, str) else None}
 
 
 def _initial_data(step, document, side, with_choices):
@@ -87,7 +93,8 @@ def step(agreement, membership, step_key):
     if step.form is None:
         return _review_page(agreement, membership, document)
     with_choices = can_choose_clauses(agreement, membership, step)
-    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, document, membership.side, with_choices))
+    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, document, membership.side, with_choices),
+                                           meta=_number_meta(agreement, document))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side))
 
 
@@ -105,7 +112,8 @@ def counter(agreement, membership, number):
         return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     proposed = apply_change(library(), agreement.language, document, proposal.kind, proposal.target, proposal.value)
     with_choices = can_choose_clauses(agreement, membership, step)
-    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, proposed, membership.side, with_choices))
+    form = _form_class(step, with_choices)(formdata=None, data=_initial_data(step, proposed, membership.side, with_choices),
+                                           meta=_number_meta(agreement, proposed))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side),
                         countered=proposal)
 
@@ -130,7 +138,8 @@ def save(agreement, membership, step_key):
     _draft, document = draft_of(agreement)
     with_choices = can_choose_clauses(agreement, membership, step)
     # Fields missing from the post (say, a clause choice) keep their saved value.
-    form = _form_class(step, with_choices)(data=_initial_data(step, document, membership.side, with_choices))
+    form = _form_class(step, with_choices)(data=_initial_data(step, document, membership.side, with_choices),
+                                           meta=_number_meta(agreement, document))
     base = request.form.get("base", "")
     action = request.form.get("action", "save")
 

@@ -95,7 +95,8 @@ def from_form(value: Any, spec: TermSpec) -> Any:
         return None
     if spec.type in DECIMAL_TYPES:
         number = Decimal(value)
-        return f"{number:.2f}" if spec.type == "money" else _plain(number)
+        # Money keeps two decimals ("96000.00"), or the three some currencies have: never rounded.
+        return f"{number:.2f}" if spec.type == "money" and number == round(number, 2) else _plain(number)
     if spec.type == "date":
         return value.isoformat()
     return value

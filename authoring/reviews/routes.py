@@ -78,8 +78,8 @@ def terminate_agreement(agreement, membership):
     return _index(agreement, membership, form, status=422)
 
 
-def _form_for(targets) -> ReviewForm:
-    form = ReviewForm()
+def _form_for(agreement, targets) -> ReviewForm:
+    form = ReviewForm(meta={"language": agreement.language})
     if not form.is_submitted():
         for target in targets:
             form.achieved.append_entry({"service_level": target.service_level})
@@ -93,7 +93,7 @@ def new(agreement, membership):
         flash(f"Reviews are held on an agreement in force; this one is {agreement.status}.", "error")
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
     targets = targets_of(executed_document(agreement).terms)
-    form = _form_for(targets)
+    form = _form_for(agreement, targets)
     errors: list[str] = []
     if form.validate_on_submit():
         upload = form.measurements.data
