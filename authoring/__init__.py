@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import RTL_LANGUAGES, settings_from_environment
 from .extensions import csrf, db
 from .inputs.ids import IdConverter
+from .inputs.request import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Every <int:…> in a route is a row id or number: bounded, so a larger one is a 404, not an overflow.
     app.url_map.converters["int"] = IdConverter
+    app.request_class = Request  # submitted values without NUL, which PostgreSQL cannot store
     db.init_app(app)
     csrf.init_app(app)
 

@@ -14,7 +14,7 @@ import docx
 import pytest
 from conftest import PASSWORD, base_config, csrf_token
 from flask import g
-from sqlalchemy import text
+from sqlalchemy import select, text
 from werkzeug.routing import IntegerConverter
 
 from authoring import create_app
@@ -305,3 +305,21 @@ def test_a_database_that_is_down_or_read_only_gives_a_503_page_and_a_log_line(ap
         assert any("database unavailable on POST /login" in r.getMessage() for r in caplog.records)
     finally:
         db.dispose(broken)
+
+
+# Found by the fuzzer ---------------------------------------------------------------------------
+
+def test_a_nul_character_in_any_submitted_value_is_dropped_not_a_500(app, owner):
+    """PostgreSQL cannot store U+0000 in text: a comment or log-in carrying one was a 500 there."""
+    client, agreement_id = owner()
+    response = client.post(f"/agreements/{agreement_id}/comments", data={
+        "csrf_token": csrf_token(client, "/agreements/new"), "body": "Fine\x00 by us", "clause_key": "services.standards"})
+    assert response.status_code == 302
+    with app.app_context():
+        from authoring.models import Comment
+        assert [c.body for c in db.session.scalars(select(Comment))] == ["Fine by us"]
+    visitor = app.test_client()
+    response = visitor.post("/login", data={"csrf_token": csrf_token(visitor, "/login"), "email": "\x00",
+                                            "password": "x\x00"})
+    assert response.status_code == 422
+    assert visitor.get("/agreements?q=%00abc").status_code == 302  # to log in; the query was read
