@@ -47,7 +47,7 @@ DESTRUCTIVE = re.compile(r"/(remove|role|terminate|renew|share|send|reopen|aband
 SKIPPED_LINKS = re.compile(r"\.(docx|json|ics|css|js)$|^/static/")
 
 HOSTILE = [
-    "", " ", "0", "-1", "-0", "1e400", "1e30", "-1e400", "99999999999999999999999999999", str(2**63 - 1), str(2**63),
+    "", " ", "0", "-1", "-0", "1e400", "1e30", "-1e400", "99999999999999999999999999999", str(2**31), str(2**63 - 1), str(2**63),
     str(2**64), "-9223372036854775809", "NaN", "Infinity", "-Infinity", "sNaN", "0x1F", "1_000", "١٢٣", "²", "1,23",
     "250 000,50", "250.000,50", "12.345", "x" * 5000, "y" * 100_000, "\x00", "a\x00b", "\u202eevil\u202c",
     "\u200f\u200e", "\x01\x07\x1b[31m", "\r\n\r\n", "\ufeff", "\U0001f4a9" * 50, "<script>alert(1)</script>",
@@ -57,7 +57,7 @@ HOSTILE = [
 NUMBERS = ["1e400", "1e30", "-1e400", "99999999999999999999999999999", "9" * 70, str(2**64), "-1", "-0.001", "NaN",
            "Infinity", "sNaN", "12.345", "12.3456789", "1,23", "1.234", "250 000,50", "250.000,50", "250\u202f000",
            "1\u00a0234,5", "١٢٣", "²", "0x10", "1_0", "+5", "−5", ".", ",", "-", "1.2.3", "0.0000001"]
-ID_VALUES = ["0", "-1", str(2**63), str(2**64), "9" * 40, "1e3", "²", "%FF", "x"]
+ID_VALUES = ["0", "-1", str(2**31), str(2**63 - 1), str(2**63), str(2**64), "9" * 40, "1e3", "²", "%FF", "x"]
 PATH_STRINGS = ["%00", "%FF%FE", "..", "%2e%2e%2f", "a" * 2000, "%E2%80%AE", "%0d%0aX-Injected:%201", "%C0%AF"]
 QUERY = [{"counter": "²"}, {"counter": str(2**64)}, {"from": "1e400", "to": "-1"}, {"from": str(2**70), "to": "x"},
          {"show": "\x00"}, {"next": "//evil.example/"}, {"q": "\x00\u202e" + "q" * 500}, {"status": ["x", "executed"]},
@@ -84,6 +84,13 @@ class Forms(HTMLParser):
             self._form = {"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
                           "enctype": attrs.get("enctype") or "", "fields": [], "buttons": []}
             self.forms.append(self._form)
+        elif tag == "option" and self._form is not None and self._select:
+            # The first option, unless a later one is selected.
+            fields, option = self._form["fields"], (self._select, attrs.get("value") or "", "select")
+            if not fields or fields[-1][0] != self._select:
+                fields.append(option)
+            elif "selected" in attrs:
+                fields[-1] = option
         elif self._form is None or not attrs.get("name"):
             return
         elif tag == "input" and attrs.get("type") not in ("submit", "button", "image", "reset"):
@@ -96,9 +103,6 @@ class Forms(HTMLParser):
             self._textarea = (attrs["name"], [])
         elif tag == "select":
             self._select = attrs["name"]
-        elif tag == "option" and self._select:
-            self._form["fields"].append((self._select, attrs.get("value") or "", "select"))
-            self._select = None
 
     def handle_data(self, data):
         if self._textarea:

@@ -23,7 +23,7 @@ from authoring.inputs.numbers import NumberError, parse_number
 from authoring.library.formatting import BLANK
 from authoring.models import Draft
 
-HUGE_IDS = (str(2**63), str(2**64), "9" * 40)
+HUGE_IDS = (str(2**31), str(2**63 - 1), str(2**63), str(2**64), "9" * 40)
 BASE_RE = re.compile(r'name="base" value="([^"]*)"')
 ERROR_RE = re.compile(r'<p class="error"[^>]*>([^<]+)</p>')
 NON_INT_ARGUMENTS = {"key": "services.standards", "step_key": "costs", "rule_id": "x", "action": "resolve",

@@ -1,7 +1,8 @@
 """Ids and numbers of rows, from an address (`<int:…>`) or a hidden form field.
 
 A key the database cannot hold cannot name a row: it is "not found" (404) or a form
-error, never a query that overflows (SQLite raises OverflowError past 2^63 - 1).
+error, never a query that overflows (SQLite raises OverflowError past 2^63 - 1,
+PostgreSQL "integer out of range" past 2^31 - 1 for an integer column).
 """
 from __future__ import annotations
 

@@ -191,10 +191,13 @@ class NumberField(Field):
         self.data = number
 
     def process_data(self, value):
-        if value is None or value == "":
-            self.data = None
-        else:
+        self.data = None
+        if value is None or value == "" or isinstance(value, bool):
+            return
+        try:
             self.data = int(value) if self.whole else Decimal(str(value))
+        except (ValueError, TypeError, ArithmeticError):
+            raise ValueError("The stored value is not a number; enter it again.") from None
 
     def _value(self):
         if self.raw_data:
