@@ -6,11 +6,14 @@ from pathlib import Path
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import RTL_LANGUAGES, settings_from_environment
 from .extensions import csrf, db
+from .inputs.ids import IdConverter
+from .inputs.request import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,8 @@ ERROR_MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     413: ("Too large", "What you sent is larger than this server accepts."),
     500: ("Something went wrong", "We could not complete that. Nothing was half-saved; please try again."),
+    503: ("Temporarily unavailable", "The database cannot be reached or does not accept changes right now, so "
+                                     "nothing was saved. Please try again in a few minutes."),
 }
 
 
@@ -43,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     logging.getLogger("authoring").setLevel(logging.INFO)
 
+    # Every <int:…> in a route is a row id or number: bounded, so a larger one is a 404, not an overflow.
+    app.url_map.converters["int"] = IdConverter
+    app.request_class = Request  # submitted values without NUL, which PostgreSQL cannot store
     db.init_app(app)
     csrf.init_app(app)
 
@@ -93,10 +101,45 @@ def _security_headers(response):
     return response
 
 
+# SQLite's primary result codes for a database that cannot be used now (sqlite.org/rescode.html):
+# PERM, BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL. Its other OperationalErrors
+# ("no such table", a syntax error) are the app's own mistakes: a 500.
+SQLITE_UNAVAILABLE = frozenset({3, 5, 6, 8, 10, 13, 14, 15})
+
+
+def database_unavailable(error: Exception) -> bool:
+    """True when `error` says the database is down, unreachable or read-only, not that the app erred."""
+    if not isinstance(error, DBAPIError):
+        return False
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in SQLITE_UNAVAILABLE  # extended codes carry the primary one in the low byte
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True  # refused or dropped connections, a server shutting down, timeouts
+    # PostgreSQL: 25006 a read-only transaction (a standby), 08 connection, 53 resources, 57P0x shutdown.
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return sqlstate == "25006" or sqlstate[:2] in ("08", "53") or sqlstate.startswith("57P0")
+
+
+def _end_failed_transaction() -> None:
+    """Roll back before an error page: after a failed statement PostgreSQL refuses every further one."""
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        # The connection itself is gone: drop the session; the page must not need the database.
+        g.pop("db_session").close()
+        g.user = None
+
+
 def _register_error_pages(app: Flask) -> None:
-    def render_error(code: int, message: str | None = None):
+    def render_error(code: int, message: str | None = None, headers: dict | None = None):
+        _end_failed_transaction()
         title, default = ERROR_MESSAGES.get(code, ("Error", "Something went wrong."))
-        return render_template("errors/error.html", code=code, title=title, message=message or default), code
+        page = render_template("errors/error.html", code=code, title=title, message=message or default)
+        return page, code, headers or {}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -112,6 +155,11 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
+        if database_unavailable(error):
+            app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error)
+            # Who is signed in cannot be read again now: the page is shown as to a visitor.
+            g.user = None
+            return render_error(503, headers={"Retry-After": "60"})
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(500)
 

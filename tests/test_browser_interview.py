@@ -339,10 +339,11 @@ def test_bad_numbers_are_explained_by_their_fields_and_nothing_typed_is_lost(liv
     expect(page.get_by_role("alert")).to_have_text(
         "Some answers need correcting; see the messages by the fields. Nothing was saved.")
     expect(value).to_have_value("-5")
-    expect(value).to_have_accessible_description("Cannot be negative.")
+    # The hint (how the agreement's language writes numbers), then the reason.
+    expect(value).to_have_accessible_description("e.g. 250,000.50 Cannot be negative.")
     expect(value).to_have_attribute("aria-invalid", "true")
     expect(interest).to_have_value("abc")
-    expect(interest).to_have_accessible_description("Not a valid decimal value.")
+    expect(interest).to_have_accessible_description("e.g. 99.5 Enter a number, e.g. 99.5.")
     expect(currency).to_have_value("EUR")
     expect(currency).to_have_accessible_description("")
     expect(page.get_by_label("Pricing model", exact=True)).to_have_value("fixed")

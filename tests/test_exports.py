@@ -257,7 +257,7 @@ def test_verify_refuses_files_it_cannot_read_without_unpacking_them(app):
     page = upload(client, "/verify", bomb.getvalue(), "bomb.docx").get_data(as_text=True)
     assert "unpacks to more than a Word document can hold" in page
     page = upload(client, "/verify", b"PK\x03\x04 not really a zip", "broken.docx").get_data(as_text=True)
-    assert "not a Word document" in page
+    assert "not a readable Word file" in page
     page = upload(client, "/verify", "שלום".encode("utf-8"), "x.json").get_data(as_text=True)
     assert "No match." in page and "not a valid terms file" in page
 

@@ -88,13 +88,13 @@ def test_answers_are_saved_typed_and_shown_again(app, setup, login):
 
 @pytest.mark.parametrize("step,fields,message", [
     ("services", {"priorities-0-level": "P1", "priorities-0-response_hours": "-1"}, "Cannot be negative."),
-    ("services", {"availability_percent": "abc"}, "Not a valid decimal value."),
+    ("services", {"availability_percent": "abc"}, "Enter a number, e.g. 99.5."),
     ("services", {"availability_percent": "120"}, "A percentage between 0 and 100."),
     ("timelines", {"effective_date": "2027-06-01", "end_date": "2027-01-01"}, "The end date must come after the effective date."),
     ("timelines", {"effective_date": "2027-02-30"}, "Not a valid date value."),
-    ("costs", {"payment_due_days": "thirty"}, "Not a valid integer value."),
-    ("costs", {"monthly_fee": "Infinity"}, "Enter a number, e.g. 1250.00."),
-    ("services", {"availability_percent": "NaN"}, "Enter a number, e.g. 1250.00."),
+    ("costs", {"payment_due_days": "thirty"}, "Enter a whole number, e.g. 30."),
+    ("costs", {"monthly_fee": "Infinity"}, "Enter a number, e.g. 250,000.50."),
+    ("services", {"availability_percent": "NaN"}, "Enter a number, e.g. 99.5."),
     ("costs", {"currency": "EURO"}, "Use a three-letter ISO 4217 currency code such as EUR, USD or PLN."),
     ("costs", {"payment_schedule-0-percent": "50", "payment_schedule-0-amount": "100"}, "Give a percentage or an amount, not both."),
     ("background", {"party-name": "x" * 201}, "Field cannot be longer than 200 characters."),

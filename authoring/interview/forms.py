@@ -8,26 +8,22 @@ be saved.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from babel.numbers import list_currencies
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DecimalField, EmailField, FieldList, Form, FormField, IntegerField,
-    SelectChoice, SelectField, StringField, TextAreaField,
+    BooleanField, DateField, EmailField, FieldList, Form, FormField, SelectChoice, SelectField, StringField,
+    TextAreaField,
 )
-from wtforms.validators import Email, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+from ..inputs.numbers import NumberField
 
 from ..models.negotiation import REASON_MAX
 
 SHORT, LONG = 200, 4000
 MAX_ROWS = 50
-
-
-class Range(NumberRange):
-    """NumberRange that stays quiet when the value did not even parse (that error is already shown)."""
-
-    def __call__(self, form, field):
-        if field.data is not None:
-            super().__call__(form, field)
 
 
 def _strip(value):
@@ -42,31 +38,23 @@ def long_text(label: str, **kwargs) -> TextAreaField:
     return TextAreaField(label, filters=[_strip], validators=[Optional(), Length(max=LONG)], **kwargs)
 
 
-def finite(_form, field) -> None:
-    """Decimal() reads "Infinity" and "NaN" as numbers; no fee or quantity is either."""
-    if field.data is not None and not field.data.is_finite():
-        # Stop here: the range checks after this one cannot compare NaN.
-        raise StopValidation("Enter a number, e.g. 1250.00.")
+# Numbers are read as the agreement's language writes them (inputs/numbers.py), never negative.
+
+def money(label: str) -> NumberField:
+    """An amount in the agreement's currency, with no more decimals than the currency has."""
+    return NumberField(label, money=True)
 
 
-def money(label: str) -> DecimalField:
-    return DecimalField(label, places=2, validators=[Optional(), finite, Range(min=0, message="Cannot be negative.")])
+def decimal(label: str, maximum: int | None = None) -> NumberField:
+    return NumberField(label, maximum=maximum, range_message=f"Must be between 0 and {maximum}." if maximum else None)
 
 
-def decimal(label: str, maximum: float | None = None) -> DecimalField:
-    return DecimalField(label, places=None, validators=[
-        Optional(), finite, Range(min=0, max=maximum, message="Cannot be negative." if maximum is None
-                                else f"Must be between 0 and {maximum:g}.")])
+def percent(label: str) -> NumberField:
+    return NumberField(label, maximum=100, range_message="A percentage between 0 and 100.", example=Decimal("99.5"))
 
 
-def percent(label: str) -> DecimalField:
-    return DecimalField(label, places=None, validators=[
-        Optional(), finite, Range(min=0, max=100, message="A percentage between 0 and 100.")])
-
-
-def whole(label: str, maximum: int = 100_000) -> IntegerField:
-    return IntegerField(label, validators=[
-        Optional(), Range(min=0, max=maximum, message=f"A whole number from 0 to {maximum}.")])
+def whole(label: str, maximum: int = 100_000) -> NumberField:
+    return NumberField(label, whole=True, maximum=maximum, range_message=f"A whole number from 0 to {maximum}.")
 
 
 def choice(label: str, options: dict[str, str], blank: bool = True) -> SelectField:

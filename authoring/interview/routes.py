@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..access import agreement_route
 from ..agreements.forms import ConfirmForm
+from ..inputs.ids import parse_id
 from ..library import OMIT
 from ..models.health import REASON_MAX
 from ..negotiation.changes import InvalidChange, apply_change, change_names
@@ -19,7 +20,7 @@ from .services import (
     NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, health_rule, library,
     mark_ready, readiness, save_step, step_clauses, withdraw_acknowledgement,
 )
-from .steps import STEPS, STEPS_BY_KEY, form_data, neighbours, step_status
+from .steps import STEPS, STEPS_BY_KEY, form_data, get, neighbours, step_status
 
 bp = Blueprint("interview", __name__)
 
@@ -58,6 +59,12 @@ def _form_class(step, with_choices: bool, proposing: bool = False):
 
 def _proposing(agreement, membership, step) -> bool:
     return agreement.shared and can_edit_step(agreement, membership, step)
+
+
+def _number_meta(agreement, document) -> dict:
+    """Numbers are typed as the agreement's language writes them; money has its currency's decimals."""
+    currency = get(document.terms, "costs.currency")
+    return {"language": agreement.language, "currency": currency if isinstance(currency, str) else None}
 
 
 def _initial_data(step, document, side, with_choices):
@@ -111,7 +118,8 @@ def step(agreement, membership, step_key):
         return _review_page(agreement, membership, document)
     with_choices = can_choose_clauses(agreement, membership, step)
     form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
-        formdata=None, data=_initial_data(step, document, membership.side, with_choices))
+        formdata=None, data=_initial_data(step, document, membership.side, with_choices),
+        meta=_number_meta(agreement, document))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side))
 
 
@@ -130,7 +138,8 @@ def counter(agreement, membership, number):
     proposed = apply_change(library(), agreement.language, document, proposal.kind, proposal.target, proposal.value)
     with_choices = can_choose_clauses(agreement, membership, step)
     form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
-        formdata=None, data=_initial_data(step, proposed, membership.side, with_choices))
+        formdata=None, data=_initial_data(step, proposed, membership.side, with_choices),
+        meta=_number_meta(agreement, proposed))
     return _render_step(agreement, membership, step, form, document, base_token(step, document, membership.side),
                         countered=proposal)
 
@@ -156,7 +165,8 @@ def save(agreement, membership, step_key):
     with_choices = can_choose_clauses(agreement, membership, step)
     # Fields missing from the post (say, a clause choice) keep their saved value.
     form = _form_class(step, with_choices, _proposing(agreement, membership, step))(
-        data=_initial_data(step, document, membership.side, with_choices))
+        data=_initial_data(step, document, membership.side, with_choices),
+        meta=_number_meta(agreement, document))
     base = request.form.get("base", "")
     action = request.form.get("action", "save")
 
@@ -173,8 +183,9 @@ def save(agreement, membership, step_key):
     if with_choices:
         choices = {c.id: form.clauses[_choice_field(c.id)].data for c in step_clauses(step)}
     countered = None
-    if request.form.get("counter_of", "").isdigit():
-        countered = proposal_by_number(agreement, int(request.form["counter_of"])) or abort(404)
+    if request.form.get("counter_of"):
+        number = parse_id(request.form["counter_of"])
+        countered = (proposal_by_number(agreement, number) if number else None) or abort(404)
     try:
         proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered,
                               reason=(form.reason.data or "") if "reason" in form else "")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from ..document.terms import term_label
+from ..inputs.numbers import MAX_AMOUNT, MAX_QUANTITY, NumberField
 from ..library.catalogue import Catalogue, TermSpec
 from ..library.formatting import is_blank
 from . import forms
@@ -96,7 +97,8 @@ def from_form(value: Any, spec: TermSpec) -> Any:
         return None
     if spec.type in DECIMAL_TYPES:
         number = Decimal(value)
-        return f"{number:.2f}" if spec.type == "money" else _plain(number)
+        # Money keeps two decimals ("96000.00"), or the three some currencies have: never rounded.
+        return f"{number:.2f}" if spec.type == "money" and number == round(number, 2) else _plain(number)
     if spec.type == "date":
         return value.isoformat()
     return value
@@ -274,16 +276,21 @@ def term_value_problem(path: str, value: Any) -> str | None:
     Used where a term changes outside its form: a value written into a clause's text.
     """
     found = _fields_on(path)
-    validators = (found[0][-1].kwargs.get("validators") or []) if found else []
-    for validator in validators:
-        bounds = (getattr(validator, "min", None), getattr(validator, "max", None))
-        if isinstance(validator, forms.NumberRange) and not isinstance(value, str | int):
-            continue
-        if isinstance(validator, forms.NumberRange):
-            number = Decimal(str(value))
-            if (bounds[0] is not None and number < bounds[0]) or (bounds[1] is not None and number > bounds[1]):
-                return validator.message or f"must be between {bounds[0]} and {bounds[1]}"
-        elif isinstance(validator, forms.Length) and isinstance(value, str) and bounds[1] not in (None, -1) \
-                and len(value) > bounds[1]:
-            return f"at most {bounds[1]} characters"
+    if found is None:
+        return None
+    unbound = found[0][-1]
+    options = unbound.kwargs
+    if issubclass(unbound.field_class, NumberField):
+        number = Decimal(str(value))
+        maximum = options.get("maximum")
+        maximum = Decimal(maximum) if maximum is not None else (MAX_AMOUNT if options.get("money") else MAX_QUANTITY)
+        if number < 0:
+            return "Cannot be negative."
+        if number > maximum:
+            return options.get("range_message") or f"At most {maximum}."
+        return None
+    for validator in options.get("validators") or []:
+        if isinstance(validator, forms.Length) and isinstance(value, str) and validator.max not in (None, -1) \
+                and len(value) > validator.max:
+            return f"At most {validator.max} characters."
     return None

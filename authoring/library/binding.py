@@ -238,7 +238,7 @@ def _candidates(library: ClauseLibrary, slot: TermSlot, words: str, language: st
             if spec.type in INTEGER_TYPES:
                 if number == number.to_integral_value():
                     values.append(int(number))
-            elif spec.type == "money":
+            elif spec.type == "money" and number == round(number, 2):  # stored as the interview stores it
                 values.append(f"{number:.2f}")
             else:
                 values.append(format(number.normalize(), "f"))

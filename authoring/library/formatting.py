@@ -7,7 +7,7 @@ empty value as the blank "[●]" a lawyer fills in, never as "None".
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from babel.dates import format_date
@@ -36,14 +36,29 @@ def locale_of(language: str) -> str:
     return LOCALES.get(language, LOCALES["en"])
 
 
+# Forms bound what is typed far below this; a stored value beyond it (an edited terms file) is not a
+# number any agreement states, and Babel could not quantize it ("1E+400" overflows its precision).
+MAX_DIGITS = 40
+
+
 def as_decimal(value: Any) -> Decimal | None:
     """A stored number ("1250.50", 5) as a Decimal; None for a blank or something that is not a number."""
     if is_blank(value) or isinstance(value, bool):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
         return None
+    if not number.is_finite() or not -MAX_DIGITS < number.adjusted() < MAX_DIGITS:
+        return None
+    return number
+
+
+def _exactly(format_function, amount: Decimal, *args, **kwargs) -> str:
+    """Format with enough precision for every digit of `amount` (Babel quantizes in the current context)."""
+    with localcontext() as context:
+        context.prec = 2 * MAX_DIGITS + 10
+        return format_function(amount, *args, **kwargs)
 
 
 def _language(context) -> str:
@@ -56,14 +71,14 @@ def money(context, value: Any, currency: Any = None) -> str:
     if amount is None:
         return BLANK
     if is_blank(currency):
-        return format_decimal(amount, format="#,##0.00", locale=locale_of(_language(context))) + " " + BLANK
-    return format_currency(amount, str(currency), locale=locale_of(_language(context)))
+        return _exactly(format_decimal, amount, format="#,##0.00", locale=locale_of(_language(context))) + " " + BLANK
+    return _exactly(format_currency, amount, str(currency), locale=locale_of(_language(context)))
 
 
 @pass_context
 def number(context, value: Any) -> str:
     amount = as_decimal(value)
-    return BLANK if amount is None else format_decimal(amount, locale=locale_of(_language(context)))
+    return BLANK if amount is None else _exactly(format_decimal, amount, locale=locale_of(_language(context)))
 
 
 @pass_context
@@ -71,7 +86,7 @@ def percent(context, value: Any) -> str:
     amount = as_decimal(value)
     if amount is None:
         return BLANK
-    text = format_decimal(amount, locale=locale_of(_language(context)))
+    text = _exactly(format_decimal, amount, locale=locale_of(_language(context)))
     # English writes 99.5%; Spanish and most others 99,5 % with a non-breaking space.
     return f"{text}%" if _language(context) == "en" else f"{text}\u00a0%"
 
@@ -94,7 +109,8 @@ def _duration(unit: str):
         forms = UNITS[unit].get(_language(context), UNITS[unit]["en"])
         if amount is None:
             return f"{BLANK} {forms[1]}"
-        return f"{format_decimal(amount, locale=locale_of(_language(context)))} {forms[0] if amount == 1 else forms[1]}"
+        shown = _exactly(format_decimal, amount, locale=locale_of(_language(context)))
+        return f"{shown} {forms[0] if amount == 1 else forms[1]}"
 
     render.__name__ = unit
     return render

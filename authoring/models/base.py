@@ -16,8 +16,9 @@ NAMING_CONVENTION = {
 }
 
 
-# The largest id an integer key holds on every backend: a larger one cannot exist (and would overflow a query).
-MAX_ID = 2**63 - 1
+# The largest id or number an Integer column holds on every backend (PostgreSQL's integer; SQLite's
+# is 2^63 - 1): a larger one cannot exist, and would overflow the query ("integer out of range").
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:

@@ -1,9 +1,10 @@
 """Forms of the negotiation: share, send, respond, comment, add or remove a clause."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..document.model import TEXT_MAX, TITLE_MAX
+from ..inputs.ids import IdField
 from ..models.negotiation import COMMENT_MAX, REASON_MAX
 from ..revisions.forms import unix_newlines
 from ..revisions.services import MESSAGE_MAX
@@ -34,7 +35,7 @@ class CommentForm(FlaskForm):
     body = TextAreaField("Comment", filters=[_strip],
                          validators=[DataRequired("Write something first."), _too_long("A comment", COMMENT_MAX)])
     clause_key = HiddenField()
-    thread = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    thread = IdField(validators=[Optional()])
 
 
 class NewClauseForm(FlaskForm):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..interview.forms import finite
+from ..inputs.numbers import NumberField
 
 LONG = 5000
 ACTION_ROWS = 5
@@ -16,14 +16,9 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _non_negative(_form, field) -> None:
-    if field.data is not None and field.data < 0:
-        raise ValidationError("Cannot be negative.")
-
-
 class AchievedForm(Form):
     service_level = HiddenField()
-    achieved = DecimalField("Achieved", places=None, validators=[Optional(), finite, _non_negative])
+    achieved = NumberField("Achieved")  # as the agreement's language writes numbers (form meta)
     period = StringField("Period", filters=[_strip], validators=[Length(max=40)])
 
 

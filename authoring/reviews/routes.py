@@ -1,13 +1,12 @@
 """The agreement's life: its timeline, the review schedule and past reviews, recording a review, termination."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..access import agreement_route
+from ..inputs.ids import parse_id
 from ..extensions import db
 from ..models import Agreement, utcnow
 from ..render.timeline import timeline_svg
@@ -79,8 +78,8 @@ def terminate_agreement(agreement, membership):
     return _index(agreement, membership, form, status=422)
 
 
-def _form_for(targets) -> ReviewForm:
-    form = ReviewForm()
+def _form_for(agreement, targets) -> ReviewForm:
+    form = ReviewForm(meta={"language": agreement.language})
     if not form.is_submitted():
         for target in targets:
             form.achieved.append_entry({"service_level": target.service_level})
@@ -94,7 +93,7 @@ def new(agreement, membership):
         flash(f"Reviews are held on an agreement in force; this one is {agreement.status}.", "error")
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
     targets = targets_of(executed_document(agreement).terms)
-    form = _form_for(targets)
+    form = _form_for(agreement, targets)
     errors: list[str] = []
     if form.validate_on_submit():
         upload = form.measurements.data
@@ -140,8 +139,8 @@ def open_amendment_page(agreement, membership):
     form = AmendmentForm()
     if form.validate_on_submit():
         # The review it follows, when the form came from a review's page (anything else is ignored).
-        number = form.review.data or ""
-        review = review_by_number(agreement, int(number)) if re.fullmatch(r"[0-9]{1,9}", number) else None
+        number = parse_id(form.review.data)
+        review = review_by_number(agreement, number) if number else None
         try:
             amendment = open_amendment(agreement, g.user, membership, reason=form.reason.data,
                                        effective_on=form.effective_on.data, review=review)

@@ -1,9 +1,10 @@
 """Forms for editing the draft and cutting revisions."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..document.model import TEXT_MAX
+from ..inputs.ids import IdField
 from ..models.negotiation import REASON_MAX
 from .services import MESSAGE_MAX
 
@@ -17,11 +18,11 @@ class ClauseTextForm(FlaskForm):
     # Not stripped: what a party typed is what they agreed to.
     text = TextAreaField("Clause text", filters=[unix_newlines], validators=[InputRequired("A clause needs text."), Length(max=TEXT_MAX)])
     # What the edit was based on: the draft's version and the clause's text then.
-    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    base_version = IdField(validators=[InputRequired()])
     base_text = HiddenField(filters=[unix_newlines], validators=[Length(max=TEXT_MAX)])
     reason = TextAreaField("Why (shown to the other side; optional)",
                            filters=[lambda v: v.strip() if isinstance(v, str) else v], validators=[Length(max=REASON_MAX)])
-    counter_of = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    counter_of = IdField(validators=[Optional()])
 
 
 class CutRevisionForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import agreement_route, can
+from ..inputs.ids import parse_id
 from ..negotiation.changes import InvalidChange, binding_summary
 from ..negotiation.services import (
     NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose_wording, wording_proposed,
@@ -35,7 +36,10 @@ def edit_clause(agreement, membership, key):
     except KeyError:
         abort(404)
     form = ClauseTextForm()
-    counter_number = request.args.get("counter", type=int) or form.counter_of.data
+    counter_arg = request.args.get("counter")
+    if counter_arg and parse_id(counter_arg) is None:
+        abort(404)  # a counter to a proposal that cannot exist
+    counter_number = parse_id(counter_arg) or form.counter_of.data
     countered = proposal_by_number(agreement, counter_number) if counter_number else None
     # A clause's wording counters a proposal to reword it, or to change a term it states.
     if counter_number and (countered is None or (countered.kind, countered.target) != ("clause_text", key)

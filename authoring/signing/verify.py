@@ -16,10 +16,8 @@ Only the small core-properties part is read before that claim is checked.
 """
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -34,13 +32,12 @@ from ..export.terms_import import TermsFileInvalid, read_terms_file
 from ..extensions import db
 from ..models import Agreement, Invitation, Membership, Revision, Signature
 from ..models.base import MAX_ID
+from ..ooxml.package import UnreadablePackage, read_parts
 from ..reviews.amendments import Version, versions_of
 from ..revisions.store import RevisionIntegrityError
 from .seal import signature_intact
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # as the app's default MAX_CONTENT_LENGTH
-MAX_ZIP_ENTRIES = 200
-MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # a signed agreement unpacks to about 1 MiB
 IDENTIFIER = re.compile(r"urn:accord:agreement:(\d{1,18}):revision:(\d{1,18}):sha256:([0-9a-f]{64})")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NOT_FOUND = "It does not match any executed agreement here."
@@ -145,15 +142,11 @@ def _verdict(kind: str, agreement: Agreement, revision: Revision, differences: l
 # Signed DOCX ---------------------------------------------------------------------------
 
 def _unpack(raw: bytes) -> dict[str, bytes] | str:
-    """The DOCX's parts, or why it cannot be read; sizes are checked before anything is unpacked."""
+    """The DOCX's parts, or why it cannot be read."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        entries = archive.infolist()
-        if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-            return "The file unpacks to more than a Word document can hold."
-        return {e.filename: archive.read(e) for e in entries}
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
-        return "The file is not a Word document (.docx) or terms file (.json) that can be read."
+        return read_parts(raw)
+    except UnreadablePackage as error:
+        return str(error)
 
 
 def _xml(data: bytes):
