@@ -297,7 +297,7 @@ def test_turns_revisions_history_and_redline(app, deal):
     assert '<ins class="ins">Každá strana — כל צד</ins>' in redline
     assert '<ins class="ins"> Nowe zdanie.</ins>' in redline
     assert "Proposal 1 by Carmen Editor (client), accepted by Olivia Owner" in redline
-    assert "Costs › Payment due days" in redline and "Proposal 2 by Olivia Owner (provider)" in redline
+    assert "Invoices due within (days)" in redline and "Proposal 2 by Olivia Owner (provider)" in redline
     shown = re.findall(r'data-status="(\w+)"', redline)
     assert "unchanged" not in shown and "changed" in shown
     everything = owner.get(f"/agreements/{deal.id}/redline?from=1&to=2&show=all").get_data(as_text=True)
