@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from ..access import agreement_route
 from ..agreements.activity import describe_proposal, proposal_sentence
 from ..document.words import word_diff
-from ..document.terms import display_value, term_label
+from ..document.terms import display_value
 from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
@@ -33,7 +33,7 @@ def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
         describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
-        display_value=display_value, term_label=term_label, term_name=term_name,
+        display_value=display_value, term_name=term_name,
     )
 
 
