@@ -27,8 +27,6 @@ import zipfile
 from html.parser import HTMLParser
 from urllib.parse import quote, urlencode, urlsplit
 
-import pytest
-from conftest import csrf_token
 from sqlalchemy import select
 
 from authoring.demo import DEMO_PASSWORD, DEMO_USERS, create_demo

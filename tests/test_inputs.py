@@ -96,10 +96,12 @@ def test_an_id_beyond_the_database_in_a_form_or_query_is_refused_not_a_500(app, 
                                                "base_text": "", **values, field: huge})
             assert response.status_code == 422, (huge, field, response.status_code)
             assert "refers to something that does not exist" in response.get_data(as_text=True)
-        # A reply to a comment thread.
+        # A reply to a comment thread: the page again, saying so, with what was typed still there.
         response = client.post(f"/agreements/{agreement_id}/comments", data={
-            "csrf_token": csrf_token(client, edit), "body": "Hello", "clause_key": key, "thread": huge})
-        assert response.status_code == 302, (huge, response.status_code)
+            "csrf_token": csrf_token(client, edit), "body": "Hello there", "clause_key": key, "thread": huge})
+        assert response.status_code == 422, (huge, response.status_code)
+        page = response.get_data(as_text=True)
+        assert "refers to something that does not exist" in page and ">\nHello there</textarea>" in page
 
 
 # Numbers: bounds, currency decimals, the agreement's language --------------------------------

@@ -209,6 +209,26 @@ def test_a_term_change_in_the_interview_is_proposed_and_rerenders_clauses_when_a
     assert "40" in document.clause("costs.invoicing").text
 
 
+def test_a_counter_refused_for_a_typo_stays_a_counter(app, deal):
+    """A counter-proposal whose answer is refused (or whose rows change) comes back still countering."""
+    client = deal.as_("ceditor")
+    assert post_step(client, deal.id, "costs", {"payment_due_days": "45"}).status_code == 302
+    owner = deal.as_("owner")
+    page = owner.get(f"/agreements/{deal.id}/interview/counter/1").get_data(as_text=True)
+    base = re.search(r'name="base" value="([^"]*)"', page).group(1)
+    path = f"/agreements/{deal.id}/interview/costs"
+    for action, days in [("save", "forty"), ("add:rates", "40")]:
+        response = owner.post(path, data={"csrf_token": csrf_token(owner, path), "base": base, "counter_of": "1",
+                                          "action": action, "payment_due_days": days})
+        again = response.get_data(as_text=True)
+        assert response.status_code == (422 if action == "save" else 200)
+        assert 'name="counter_of" value="1"' in again and "You are countering proposal 1" in again
+    response = owner.post(path, data={"csrf_token": csrf_token(owner, path), "base": base, "counter_of": "1",
+                                      "action": "save", "payment_due_days": "40"})
+    assert response.status_code == 302
+    assert proposal(app, deal.id, 1).status == "superseded" and proposal(app, deal.id, 2).value == 40
+
+
 def test_a_stale_proposal_is_refused_and_an_overlapping_accept_shows_both_versions(app, deal):
     client = deal.as_("ceditor")
     propose_text(client, deal.id, KEY, lambda t: t.replace("Each Party", "Every Party", 1))
@@ -297,7 +317,7 @@ def test_turns_revisions_history_and_redline(app, deal):
     assert '<ins class="ins">Každá strana — כל צד</ins>' in redline
     assert '<ins class="ins"> Nowe zdanie.</ins>' in redline
     assert "Proposal 1 by Carmen Editor (client), accepted by Olivia Owner" in redline
-    assert "Costs › Payment due days" in redline and "Proposal 2 by Olivia Owner (provider)" in redline
+    assert "Invoices due within (days)" in redline and "Proposal 2 by Olivia Owner (provider)" in redline
     shown = re.findall(r'data-status="(\w+)"', redline)
     assert "unchanged" not in shown and "changed" in shown
     everything = owner.get(f"/agreements/{deal.id}/redline?from=1&to=2&show=all").get_data(as_text=True)

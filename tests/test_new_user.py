@@ -36,6 +36,18 @@ def test_a_new_unshared_draft_says_draft_not_agreed(client, make_user, make_agre
     assert "</strong> agreed" not in overview and "in the draft, not yet shared" in overview
 
 
+def test_the_client_reading_the_unshared_draft_is_not_told_it_is_not_shared_with_them(
+        client, make_user, make_agreement, add_member, login):
+    owner, member = make_user("owner@example.com"), make_user("client@example.com")
+    agreement_id = make_agreement(owner)
+    add_member(agreement_id, member, "client", "owner")
+    login(client, "client@example.com")
+    page = client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
+    states = BADGE_RE.findall(page)
+    assert "not yet shared with Client S.A." not in page
+    assert f"{len(states)} in the draft, which the provider has not yet shared for negotiation" in page
+
+
 def test_once_shared_an_untouched_clause_is_agreed(deal):
     page = deal.as_("owner").get(f"/agreements/{deal.id}").get_data(as_text=True)
     assert set(BADGE_RE.findall(page)) == {"agreed"}

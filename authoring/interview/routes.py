@@ -169,23 +169,24 @@ def save(agreement, membership, step_key):
         meta=_number_meta(agreement, document))
     base = request.form.get("base", "")
     action = request.form.get("action", "save")
+    # Read first: a form shown again (rows changed, an answer refused) stays a counter-proposal.
+    countered = None
+    if request.form.get("counter_of"):
+        number = parse_id(request.form["counter_of"])
+        countered = (proposal_by_number(agreement, number) if number else None) or abort(404)
 
     # Adding or removing a row re-shows the form with everything typed so far; nothing is saved yet.
     if action.startswith(("add:", "remove:")):
         _change_rows(form, action)
         return _render_step(agreement, membership, step, form, document, base,
-                            notice=UNSAVED)
+                            notice=UNSAVED, countered=countered)
 
     if not form.validate():
-        return _render_step(agreement, membership, step, form, document, base, status=422)
+        return _render_step(agreement, membership, step, form, document, base, status=422, countered=countered)
     data = {name: value for name, value in form.data.items() if name not in ("csrf_token", "clauses", "reason")}
     choices = {}
     if with_choices:
         choices = {c.id: form.clauses[_choice_field(c.id)].data for c in step_clauses(step)}
-    countered = None
-    if request.form.get("counter_of"):
-        number = parse_id(request.form["counter_of"])
-        countered = (proposal_by_number(agreement, number) if number else None) or abort(404)
     try:
         proposals = save_step(agreement, g.user, membership, step, data, base, choices, countered,
                               reason=(form.reason.data or "") if "reason" in form else "")

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from ..access import agreement_route
 from ..agreements.activity import describe_proposal, proposal_sentence
 from ..document.words import word_diff
-from ..document.terms import display_value, term_label
+from ..document.terms import display_value
 from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
@@ -33,7 +33,7 @@ def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
         describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
-        display_value=display_value, term_label=term_label, term_name=term_name,
+        display_value=display_value, term_name=term_name,
     )
 
 
@@ -57,12 +57,14 @@ class Kept:
     error: str
 
 
-def _why_refused(field) -> str:
-    """Why what was typed into `field` was refused; a post refused for anything else (a hidden
-    field tampered with - the CSRF token is checked before any view) gets a plain 400."""
-    if not field.errors:
-        abort(400)
-    return field.errors[0]
+def _why_refused(*fields) -> str:
+    """Why what was typed into the first of `fields` with an error was refused; a post refused
+    for anything else (a hidden field tampered with - the CSRF token is checked before any
+    view) gets a plain 400."""
+    for field in fields:
+        if field.errors:
+            return field.errors[0]
+    abort(400)
 
 
 def _page_again(agreement, membership, kept: Kept, clause_key: str | None = None):
@@ -275,7 +277,8 @@ def remove_clause(agreement, membership, key):
 def comment(agreement, membership):
     form = CommentForm()
     if not form.validate_on_submit():
-        why = _why_refused(form.body)
+        # A reply to a thread that cannot exist (an id no row can have) says so too, keeping the text.
+        why = _why_refused(form.body, form.thread)
         where = f"reply-{form.thread.data}" if form.thread.data is not None else "new"
         return _page_again(agreement, membership, Kept(where, request.form.get("body", ""), why),
                            clause_key=form.clause_key.data or None)
