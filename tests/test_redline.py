@@ -281,8 +281,9 @@ def test_attribute_by_target_then_by_terms_used_then_fallback():
     redline = attribute(redline_between(base(), new), [text_change, term_change, other_term],
                         lambda key: uses.get(key, set()), fallback)
     clauses = by_key(redline)
-    # Targeted directly - even though it also reads "sla", the proposal that edited it answers for it.
-    assert clauses["payment.term"].attributions == [text_change]
+    # Targeted directly, and it reads "sla", whose response time changed: its wording and the value it
+    # states were proposed apart (text and terms stay bound), so both proposals answer for it, in order.
+    assert clauses["payment.term"].attributions == [text_change, term_change]
     # Re-rendered because the response-time term changed.
     assert clauses["services.response"].attributions == [term_change]
     # Nobody proposed it: the author of the newer revision answers for it.
