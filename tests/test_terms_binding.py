@@ -106,7 +106,7 @@ def test_a_sentence_that_no_longer_states_the_term_is_flagged_until_confirmed():
     assert updated.clause(CAP).unstated == (CAP_TERM,)
     findings = clause_findings(LIBRARY, updated, "en")
     assert [f.message for f in findings] == [
-        f"{number} Cap on service credits no longer states Credits capped at (% of the monthly fee) (the terms say 15%)."]
+        f"{number} Cap on service credits no longer states “Credits capped at (% of the monthly fee)” (the terms say 15%)."]
     assert findings[0].rule.clause_key == CAP
     # The term stays what it was, and the file says the clause no longer states it.
     assert term_value(updated.terms, CAP_TERM) == "15"
@@ -259,9 +259,9 @@ def test_a_clause_that_no_longer_states_a_term_blocks_ready_until_acknowledged(a
     review = owner.get(f"/agreements/{deal.id}/interview/review").get_data(as_text=True)
     assert refused.status_code in (302, 409)
     assert status_of(app, deal.id) == "negotiating"
-    assert "no longer states Credits capped at (% of the monthly fee) (the terms say 15%)" in review
+    assert "no longer states “Credits capped at (% of the monthly fee)” (the terms say 15%)" in review
     page = owner.get(f"/agreements/{deal.id}").get_data(as_text=True)
-    assert 'data-testid="unstated">This wording no longer states: Credits capped at (% of the monthly fee).' in page
+    assert 'data-testid="unstated">This wording no longer states “Credits capped at (% of the monthly fee)”.' in page
     rule = f"states_terms.{CAP}"
     assert post_form(owner, f"/agreements/{deal.id}/health/{rule}/acknowledge",
                      {"reason": "A fifth is 20%; the finance annex governs."},

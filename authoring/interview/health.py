@@ -263,10 +263,10 @@ def clause_findings(library: ClauseLibrary, document: Document, language: str) -
             elif clause_bound(library, clause, terms, language).text != clause.text:
                 messages.append(f"{number} {clause.title}: the text is not what its terms render; reword it.")
             for path in unstated:
-                messages.append(f"{number} {clause.title} no longer states {term_name(path)} (the terms say "
+                messages.append(f"{number} {clause.title} no longer states “{term_name(path)}” (the terms say "
                                 f"{render_slot(library, slots[path], terms, language)}).")
             if messages:
-                rule = Rule(clause_rule_id(clause.key), f"{number} {clause.title} states the terms", "review", None,
+                rule = Rule(clause_rule_id(clause.key), f"{number} {clause.title}: its text and the terms", "review", None,
                             clause_key=clause.key)
                 findings.extend(Finding(rule, message) for message in messages)
     return findings

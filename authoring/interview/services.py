@@ -174,7 +174,7 @@ def health_rule(agreement: Agreement, rule_id: str) -> Rule:
         if finding.rule.id == rule_id:
             return finding.rule
     if rule_id.startswith(CLAUSE_RULE_PREFIX) and rule_id in acknowledgements(agreement):
-        return Rule(rule_id, "A clause states the terms", "review", None)
+        return Rule(rule_id, "A clause: its text and the terms", "review", None)
     raise KeyError(rule_id)
 
 

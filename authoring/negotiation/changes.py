@@ -120,7 +120,7 @@ def binding_summary(rebinding: Rebinding | None) -> str:
     said = [f"{term_name(path)} is now {value} wherever it appears" for path, value in rebinding.changes.items()]
     unstated = sorted({slot.term for slot in rebinding.dropped} - set(rebinding.changes))
     if unstated:
-        said.append("the clause no longer states " + ", ".join(term_name(p) for p in unstated)
+        said.append("the clause no longer states " + ", ".join(f"“{term_name(p)}”" for p in unstated)
                     + " - both sides confirm this before signing (Interview › Review)")
     return "; " + "; ".join(said) if said else ""
 
