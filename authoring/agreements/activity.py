@@ -195,10 +195,10 @@ def _reopened(who, d, c):
 def _clause_edited(who, d, c):
     merged = ", merged with a change made meanwhile" if d.get("merged") else ""
     changed = d.get("terms_changed") or {}
-    terms = ("; the new wording set " + ", ".join(f"{term_name(path)} to {value}" for path, value in changed.items())
+    terms = ("; the new wording set " + ", ".join(f"“{term_name(path)}” to {value}" for path, value in changed.items())
              if isinstance(changed, dict) and changed else "")
     dropped = d.get("no_longer_states") or []
-    unstated = ("; it no longer states " + ", ".join(term_name(path) for path in dropped)
+    unstated = ("; it no longer states " + ", ".join(f"“{term_name(path)}”" for path in dropped)
                 if isinstance(dropped, list) and dropped else "")
     return f"{who} edited {c.names.clause(d.get('clause', ''))}{merged}{terms}{unstated}"
 
