@@ -69,17 +69,18 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
-def _signature_key(secret: str, production: bool) -> str:
-    """SIGNATURE_KEY seals signature records; in development it is derived from SECRET_KEY."""
-    key = os.environ.get("SIGNATURE_KEY")
+def _sealing_key(name: str, secret: str, production: bool, seals: str, verifies: str, purpose: bytes) -> str:
+    """A key that seals records (SIGNATURE_KEY, AUDIT_KEY): from the environment, required in
+    production; in development derived from SECRET_KEY, distinct for each `purpose`."""
+    key = os.environ.get(name)
     if key:
         return key
     if production:
         raise ConfigError(
-            "SIGNATURE_KEY is not set. In production the key that seals signatures must come from the "
-            "environment and stay the same for as long as signed agreements must verify."
+            f"{name} is not set. In production the key that seals {seals} must come from the "
+            f"environment and stay the same for as long as {verifies} must verify."
         )
-    return hmac.new(secret.encode("utf-8"), b"accord signature key", hashlib.sha256).hexdigest()
+    return hmac.new(secret.encode("utf-8"), purpose, hashlib.sha256).hexdigest()
 
 
 def _public_url(production: bool) -> str:
@@ -123,19 +124,6 @@ def configured_public_url(path: str = "") -> str:
     return (current_app.config.get("PUBLIC_URL") or DEVELOPMENT_URL).rstrip("/") + path
 
 
-def _audit_key(secret: str, production: bool) -> str:
-    """AUDIT_KEY keys the audit log's chain; in development it is derived from SECRET_KEY."""
-    key = os.environ.get("AUDIT_KEY")
-    if key:
-        return key
-    if production:
-        raise ConfigError(
-            "AUDIT_KEY is not set. In production the key that seals the audit log must come from the "
-            "environment and stay the same for as long as the log must verify."
-        )
-    return hmac.new(secret.encode("utf-8"), b"accord audit key", hashlib.sha256).hexdigest()
-
-
 def settings_from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """Return the Flask config for this process's environment, with `overrides` applied last."""
     overrides = overrides or {}
@@ -146,8 +134,10 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
     settings = {
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": secret,
-        "SIGNATURE_KEY": overrides.get("SIGNATURE_KEY") or _signature_key(secret, production),
-        "AUDIT_KEY": overrides.get("AUDIT_KEY") or _audit_key(secret, production),
+        "SIGNATURE_KEY": overrides.get("SIGNATURE_KEY") or _sealing_key(
+            "SIGNATURE_KEY", secret, production, "signatures", "signed agreements", b"accord signature key"),
+        "AUDIT_KEY": overrides.get("AUDIT_KEY") or _sealing_key(
+            "AUDIT_KEY", secret, production, "the audit log", "the log", b"accord audit key"),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_db,
         "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SESSION_COOKIE_HTTPONLY": True,
