@@ -151,6 +151,10 @@ def _register_error_pages(app: Flask) -> None:
             return error
         # A 403 raised with its own description says which rule applies (e.g. "the other side answers").
         specific = error.code == 403 and error.description != Forbidden.description
+        if error.code == 413:  # say how large is too large, so the person knows what to send instead
+            limit = app.config["MAX_CONTENT_LENGTH"] / 2**20
+            return render_error(413, f"What you sent is larger than this server accepts ({limit:g} MiB at most). "
+                                     f"Go back and send a smaller file.")
         return render_error(error.code, error.description if specific else None)
 
     @app.errorhandler(Exception)

@@ -73,3 +73,5 @@ def test_request_body_size_is_bounded(client, app):
     response = client.post("/login", data={"email": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
     assert response.status_code == 413
     assert "larger than this server accepts" in response.get_data(as_text=True)
+    limit = app.config["MAX_CONTENT_LENGTH"] / 2**20
+    assert f"({limit:g} MiB at most). Go back and send a smaller file." in response.get_data(as_text=True)
