@@ -13,6 +13,7 @@ from test_negotiation import act, propose_text
 
 from authoring.audit import verify_chain
 from authoring.demo_terms import demo_terms
+from authoring.document import Document
 from authoring.extensions import db
 from authoring.interview.services import mark_ready, set_terms
 from authoring.models import Agreement, AuditEvent, Draft, Revision, Signature, User
@@ -394,3 +395,21 @@ def test_verify_refuses_a_provider_signature_by_someone_the_client_side_brought_
     assert result.exit_code == 1, result.output
     assert ("Pia Signer signed for the provider but was brought onto the provider side by Cleo Editor of the "
             "client side") in result.output
+
+
+def test_background_says_whether_the_named_signatory_is_one_of_the_sides_signatories(app, deal):
+    """Compared as signing compares names: case, spacing and invisible marks aside."""
+    page = body(deal.as_("cowner").get(f"/agreements/{deal.id}/interview/background"))
+    assert "Your side's signatories: <span dir=\"auto\">Ciro Firmante</span>." in page
+    assert "who is not one of your side" not in page
+    with app.test_request_context(method="POST"):
+        agreement = db.session.get(Agreement, deal.id)
+        terms = Document.from_json(db.session.get(Draft, deal.id).document).terms
+        terms["parties"]["client"]["signatory_name"] = "  ciro\u200f  FIRMANTE "
+        set_terms(agreement, db.session.get(User, deal.users["owner"].id), terms, "test")
+    assert "who is not one of your side" not in body(deal.as_("cowner").get(f"/agreements/{deal.id}/interview/background"))
+    with app.test_request_context(method="POST"):
+        terms["parties"]["client"]["signatory_name"] = "Someone Else"
+        set_terms(db.session.get(Agreement, deal.id), db.session.get(User, deal.users["owner"].id), terms, "test")
+    page = body(deal.as_("cowner").get(f"/agreements/{deal.id}/interview/background"))
+    assert "The terms name <span dir=\"auto\">Someone Else</span>, who is not one of your side" in page

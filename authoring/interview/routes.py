@@ -18,7 +18,7 @@ from ..revisions.services import draft_of
 from . import forms
 from .services import (
     NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, health_rule, library,
-    mark_ready, readiness, save_step, step_clauses, withdraw_acknowledgement,
+    mark_ready, readiness, save_step, step_clauses, who_signs, withdraw_acknowledgement,
 )
 from .steps import STEPS, STEPS_BY_KEY, form_data, get, neighbours, step_status
 
@@ -94,6 +94,7 @@ def _render_step(agreement, membership, step, form, document, base, status=200, 
         status=step_status(document.terms), form=form, base=base, document=document, notice=notice, notice_error=notice_error,
         editable=can_edit_step(agreement, membership, step), previous=previous, following=following,
         guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field, countered=countered,
+        who_signs=who_signs(agreement, membership.side, document.terms) if step.key == "background" else None,
         names=change_names(document, library(), agreement.language) if countered else None, blank_row=blank_row,
         unsaved_notice=UNSAVED,
     ), status

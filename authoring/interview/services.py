@@ -17,6 +17,7 @@ from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
 from ..document import Document
 from ..document.canonical import content_hash
+from ..document.names import named_signatory, same_name
 from ..extensions import db
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
 from ..document.terms import changed_terms
@@ -123,6 +124,23 @@ def _propose_step(agreement, user, membership, document, terms, chosen, counter_
         proposals.append(proposal)
     db.session.commit()
     return proposals
+
+
+@dataclass(frozen=True)
+class WhoSigns:
+    """The background step's signatory block: the side's signatory members, and whether the
+    person the terms name is one of them (signing compares names the same way)."""
+
+    signatories: list[str]
+    named: str | None
+    named_is_signatory: bool
+
+
+def who_signs(agreement: Agreement, side: str, terms: dict[str, Any]) -> WhoSigns:
+    signatories = [m.user.name for m in agreement.memberships if m.side == side and m.role == "signatory"]
+    named = named_signatory(terms, side)
+    return WhoSigns(signatories, named[0] if named else None,
+                    named is not None and any(same_name(named[0], person) for person in signatories))
 
 
 # Health checks and readiness -----------------------------------------------------------

@@ -9,7 +9,6 @@ wants a change reopens the agreement, which voids the signatures given so far.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,9 +21,9 @@ from ..accounts.services import unconfirmed_refusal
 from ..agreements.services import lock_agreement
 from ..audit import chain_head, client_ip, record
 from ..config import public_url
+from ..document.names import named_signatory, same_name
 from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
-from ..library.formatting import is_blank
 from ..models import Agreement, AuditEvent, Invitation, Membership, Revision, Signature, User, utcnow
 from ..notifications import queue_email, recipients
 from ..reviews.amendments import Version, amendment_blockers, finish_amendment, signing_round, versions_of
@@ -80,26 +79,6 @@ class SigningState:
 
     def valid_for(self, side: str) -> Signature | None:
         return next((s for s in self.signatures if s.side == side and not s.void), None)
-
-
-def named_signatory(terms: dict, side: str) -> tuple[str, str] | None:
-    """(name, title) of the person the terms name as `side`'s signatory (Interview › Background), or None."""
-    party = (terms.get("parties") or {}).get(side) or {}
-    name = party.get("signatory_name")
-    if is_blank(name) or not isinstance(name, str):
-        return None
-    title = party.get("signatory_title")
-    return name.strip(), title.strip() if isinstance(title, str) else ""
-
-
-def same_name(a: str, b: str) -> bool:
-    """Whether two typed names are the same name: compatible forms, case, spacing and invisible
-    marks (such as right-to-left marks) aside."""
-    def plain(name: str) -> str:
-        name = unicodedata.normalize("NFKC", name)
-        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
-        return " ".join(name.casefold().split())
-    return plain(a) == plain(b)
 
 
 def consent_text(organisation: str, number: int, digest: str) -> str:
