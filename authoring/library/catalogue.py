@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .translations import TranslationError, merge_choice_words
+
 SCALAR_TYPES = frozenset({"text", "integer", "decimal", "money", "percent", "date",
                           "business_days", "hours", "days", "months", "boolean", "choice"})
 ALL_TYPES = SCALAR_TYPES | {"object", "list"}
@@ -42,24 +44,25 @@ class TermSpec:
         return None
 
 
-def _parse(path: str, raw: Any) -> TermSpec:
+def _parse(path: str, raw: Any, languages: tuple[str, ...]) -> TermSpec:
     if not isinstance(raw, dict):
         raise CatalogueError(f"_terms.yaml: term {path!r} must be a mapping")
     kind = raw.get("type")
     if kind is None:  # a group of terms
-        return TermSpec(path, "object", fields={k: _parse(f"{path}.{k}", v) for k, v in raw.items()})
+        return TermSpec(path, "object", fields={k: _parse(f"{path}.{k}", v, languages) for k, v in raw.items()})
     if kind not in ALL_TYPES:
         raise CatalogueError(f"_terms.yaml: term {path!r} has unknown type {kind!r}")
     options = raw.get("options") or {}
     if kind == "choice" and not options:
         raise CatalogueError(f"_terms.yaml: choice {path!r} needs options")
     for value, words in options.items():
-        if not isinstance(words, dict) or "en" not in words or "es" not in words:
-            raise CatalogueError(f"_terms.yaml: option {value!r} of {path!r} needs words in en and es")
+        missing = [language for language in languages if not isinstance(words, dict) or language not in words]
+        if missing:
+            raise CatalogueError(f"_terms.yaml: option {value!r} of {path!r} has no words in {', '.join(missing)}")
     fields: dict[str, TermSpec] = {}
     item_type = None
     if kind == "object":
-        fields = {k: _parse(f"{path}.{k}", v) for k, v in (raw.get("fields") or {}).items()}
+        fields = {k: _parse(f"{path}.{k}", v, languages) for k, v in (raw.get("fields") or {}).items()}
     elif kind == "list":
         item = raw.get("item")
         if isinstance(item, str):
@@ -67,7 +70,7 @@ def _parse(path: str, raw: Any) -> TermSpec:
                 raise CatalogueError(f"_terms.yaml: list {path!r} has unknown item type {item!r}")
             item_type = item
         elif isinstance(item, dict):
-            fields = {k: _parse(f"{path}[].{k}", v) for k, v in item.items()}
+            fields = {k: _parse(f"{path}[].{k}", v, languages) for k, v in item.items()}
         else:
             raise CatalogueError(f"_terms.yaml: list {path!r} needs an 'item' type or fields")
     if path.count(".") and "[]" not in path and kind != "object" and "sample" not in raw:
@@ -120,11 +123,16 @@ def _complete(spec: TermSpec, value: Any) -> Any:
     return spec.blank() if value is None else copy.deepcopy(value)
 
 
-def load_catalogue(path: Path) -> Catalogue:
+def load_catalogue(path: Path, languages: tuple[str, ...] = ("en",), words: dict | None = None) -> Catalogue:
+    """Parse _terms.yaml; every choice needs words in each of `languages` (translations add `words`)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path.name}: cannot be read: {exc}") from exc
     if not isinstance(raw, dict):
         raise CatalogueError(f"{path.name}: must be a mapping of term groups")
-    return Catalogue(TermSpec("", "object", fields={k: _parse(k, v) for k, v in raw.items()}))
+    try:
+        merge_choice_words(raw, words or {})
+    except TranslationError as exc:
+        raise CatalogueError(str(exc)) from exc
+    return Catalogue(TermSpec("", "object", fields={k: _parse(k, v, languages) for k, v in raw.items()}))

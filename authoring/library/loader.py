@@ -19,9 +19,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .formatting import BLANK, FILTERS, finalize, is_blank
+from .translations import TRANSLATIONS, TranslationError, choice_words, merge_section, read_yaml, translation_folders
 
 DEFAULT_LANGUAGE = "en"
-REQUIRED_LANGUAGES = ("en", "es")  # every clause, end to end, in both
+REQUIRED_LANGUAGES = ("en", "es")  # every clause, end to end, in each
 MIN_VARIANTS = 2
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 TEMPLATE_GLOBALS = frozenset({"lang", "option", "loop", "true", "false", "none"})
@@ -212,12 +213,20 @@ def _parse_clause(raw: Any, where: str, section_key: str) -> LibraryClause:
                          raw.get("optional", False), default, variants)
 
 
-def _load_file(path: Path) -> LibrarySection:
+def _load_file(path: Path, translations: dict[str, Path]) -> LibrarySection:
     where = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LibraryError(f"{where}: not valid YAML: {exc}") from exc
+    for language, folder in translations.items():
+        translated = folder / path.name
+        if translated.is_file():
+            tr_where = f"{TRANSLATIONS}/{language}/{path.name}"
+            try:
+                merge_section(data, read_yaml(translated, tr_where), language, tr_where, path.name)
+            except TranslationError as exc:
+                raise LibraryError(str(exc)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("section"), dict):
         raise LibraryError(f"{where}: must have a 'section' mapping")
     section = data["section"]
@@ -255,11 +264,12 @@ def _check_templates(library: ClauseLibrary) -> None:
 
 def load_library(folder: Path) -> ClauseLibrary:
     """Load and validate clauses/: the terms catalogue and every NN_category.yaml, in section order."""
+    translations = translation_folders(folder)
     try:
-        catalogue = load_catalogue(folder / "_terms.yaml")
-    except CatalogueError as exc:
+        catalogue = load_catalogue(folder / "_terms.yaml", REQUIRED_LANGUAGES, choice_words(folder))
+    except (CatalogueError, TranslationError) as exc:
         raise LibraryError(str(exc)) from exc
-    sections = [_load_file(path) for path in sorted(folder.glob("*.yaml")) if not path.name.startswith("_")]
+    sections = [_load_file(path, translations) for path in sorted(folder.glob("*.yaml")) if not path.name.startswith("_")]
     seen: dict[str, str] = {}
     for section in sections:
         if section.key in seen:
