@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined, TemplateError, nodes, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
 from .catalogue import Catalogue, CatalogueError, load_catalogue
+from .glossary import glossary_problems, load_glossaries
 from .formatting import BLANK, FILTERS, finalize, is_blank
 from .translations import TRANSLATIONS, TranslationError, choice_words, merge_section, read_yaml, translation_folders
 
@@ -283,4 +284,12 @@ def load_library(folder: Path) -> ClauseLibrary:
             ids[clause.id] = section.source
     library = ClauseLibrary(tuple(sorted(sections, key=lambda s: s.order)), catalogue)
     _check_templates(library)
+    try:
+        glossaries = load_glossaries(folder, translations)
+    except TranslationError as exc:
+        raise LibraryError(str(exc)) from exc
+    problems = glossary_problems(library, glossaries)
+    if problems:
+        shown = "\n".join(problems[:20]) + (f"\n… and {len(problems) - 20} more" if len(problems) > 20 else "")
+        raise LibraryError(f"{len(problems)} text(s) break the glossary of defined terms:\n{shown}")
     return library
