@@ -163,4 +163,22 @@ def test_clauses_check_command_counts_clauses_variants_and_languages(runner):
     result = runner.invoke(args=["clauses", "check"])
     assert result.exit_code == 0, result.output
     variants = sum(len(c.variants) for c in LIBRARY.clauses.values())
-    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, 2 languages (en, es)" in result.output
+    # Translations arrive language by language; each complete one is counted (Russian is complete).
+    texts = [v.text for c in LIBRARY.clauses.values() for v in c.variants.values()]
+    complete = sorted(lang for lang in {lang for t in texts for lang in t} if all(lang in t for t in texts))
+    assert {"en", "es", "ru"} <= set(complete)
+    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, {len(complete)} languages ({', '.join(complete)})" \
+        in result.output
+
+
+def test_russian_clauses_read_as_a_russian_contract():
+    """Defined terms, choice words and counted nouns agree in Russian sentences."""
+    invoicing = LIBRARY.render_clause("costs.invoicing", "balanced", SAMPLES, "ru")
+    assert invoicing.startswith("Исполнитель выставляет счета на оплату вознаграждения ежемесячно по итогам истекшего месяца")
+    assert "в течение 30 дней с даты его получения" in invoicing
+    terms = {**SAMPLES, "general": {"confidentiality_years": 21}}
+    assert "в течение 21 года после его прекращения" in LIBRARY.render_clause("general.confidentiality", "mutual", terms, "ru")
+    terms = {**SAMPLES, "general": {"confidentiality_years": 11}}
+    assert "в течение 11 лет после его прекращения" in LIBRARY.render_clause("general.confidentiality", "mutual", terms, "ru")
+    blank = LIBRARY.render_clause("general.confidentiality", "mutual", LIBRARY.catalogue.blank_terms(), "ru")
+    assert f"в течение {BLANK} лет после его прекращения" in blank
