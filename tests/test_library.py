@@ -182,3 +182,16 @@ def test_hebrew_agreement_reads_in_hebrew_with_its_defined_terms():
         for variant in clause.variants:
             text = LIBRARY.render_clause(clause.id, variant, blanks, "he")
             assert not set(re.findall(r"[A-Za-z]{2,}", text)) - {"GDPR", "EU"}, (clause.id, variant, text)
+
+
+def test_russian_clauses_read_as_a_russian_contract():
+    """Defined terms, choice words and counted nouns agree in Russian sentences."""
+    invoicing = LIBRARY.render_clause("costs.invoicing", "balanced", SAMPLES, "ru")
+    assert invoicing.startswith("Исполнитель выставляет счета на оплату вознаграждения ежемесячно по итогам истекшего месяца")
+    assert "в течение 30 дней с даты его получения" in invoicing
+    terms = {**SAMPLES, "general": {"confidentiality_years": 21}}
+    assert "в течение 21 года после его прекращения" in LIBRARY.render_clause("general.confidentiality", "mutual", terms, "ru")
+    terms = {**SAMPLES, "general": {"confidentiality_years": 11}}
+    assert "в течение 11 лет после его прекращения" in LIBRARY.render_clause("general.confidentiality", "mutual", terms, "ru")
+    blank = LIBRARY.render_clause("general.confidentiality", "mutual", LIBRARY.catalogue.blank_terms(), "ru")
+    assert f"в течение {BLANK} лет после его прекращения" in blank
