@@ -163,4 +163,7 @@ def test_clauses_check_command_counts_clauses_variants_and_languages(runner):
     result = runner.invoke(args=["clauses", "check"])
     assert result.exit_code == 0, result.output
     variants = sum(len(c.variants) for c in LIBRARY.clauses.values())
-    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, 2 languages (en, es)" in result.output
+    # English and every translation the library carries (es, tl, ...), in the command's alphabetical order.
+    languages = sorted(["en", *(p.name for p in (ROOT / "clauses" / "translations").iterdir() if p.is_dir())])
+    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, {len(languages)} languages ({', '.join(languages)})" \
+        in result.output
