@@ -15,6 +15,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
+from sqlalchemy import select
 
 from authoring import create_app
 from authoring.config import LANGUAGES
@@ -145,7 +146,7 @@ def test_the_browser_language_is_the_default_and_a_choice_is_kept_on_the_account
     response = post_form(client, "/language", {"language": "pl"}, token_from="/language")
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(db.select(User.language).where(User.email == "ana@example.com")) == "pl"
+        assert db.session.scalar(select(User.language).where(User.email == "ana@example.com")) == "pl"
     # A new browser asking for English: the account's choice wins.
     other = login(app.test_client(), "ana@example.com")
     page = other.get("/agreements", headers={"Accept-Language": "en"}).get_data(as_text=True)
