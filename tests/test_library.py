@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from authoring.config import LANGUAGES
 from authoring.library import OMIT, assemble, default_choices, load_library
 from authoring.library.formatting import BLANK
 from authoring.library.loader import LibraryError
@@ -29,13 +30,18 @@ def test_library_has_the_promised_breadth():
 
 
 @pytest.mark.parametrize("clause_id,variant", CASES, ids=[f"{c}:{v}" for c, v in CASES])
-def test_every_variant_renders_in_english_and_spanish(clause_id, variant):
-    english = LIBRARY.render_clause(clause_id, variant, SAMPLES, "en")
-    spanish = LIBRARY.render_clause(clause_id, variant, SAMPLES, "es")
-    for text in (english, spanish):
-        assert text.strip() and "{{" not in text and "{%" not in text and "  " not in text and "None" not in text
-    assert english != spanish
-    assert LIBRARY.clauses[clause_id].variants[variant].text["es"] != LIBRARY.clauses[clause_id].variants[variant].text["en"]
+def test_every_variant_renders_in_every_language_with_samples_and_with_an_empty_interview(clause_id, variant):
+    texts = LIBRARY.clauses[clause_id].variants[variant].text
+    assert set(texts) == set(LANGUAGES), f"{clause_id} {variant}: languages {sorted(texts)}"
+    blanks = LIBRARY.catalogue.blank_terms()
+    rendered = {}
+    for language in LANGUAGES:
+        for terms in (SAMPLES, blanks):
+            text = LIBRARY.render_clause(clause_id, variant, terms, language)
+            assert text.strip() and "{{" not in text and "{%" not in text and "None" not in text, (language, text)
+            assert "  " not in text and " ." not in text and " ," not in text, (language, text)
+        rendered[language] = LIBRARY.render_clause(clause_id, variant, SAMPLES, language)
+    assert len(set(rendered.values())) == len(LANGUAGES), "every language has its own text"
 
 
 def test_values_are_formatted_for_the_language():
