@@ -53,6 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.request_class = Request  # submitted values without NUL, which PostgreSQL cannot store
     db.init_app(app)
     csrf.init_app(app)
+    from . import i18n
+
+    i18n.init_app(app)
 
     from .library import load_library
 
@@ -68,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .export.routes import bp as exports_bp
     from .reviews.routes import bp as reviews_bp
     from .calendar.routes import bp as calendar_bp
+    from .i18n.routes import bp as i18n_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agreements_bp)
@@ -78,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(i18n_bp)
 
     from .accounts.sessions import load_current_user
     from .cli import register_commands

@@ -110,9 +110,11 @@ def _library_with(tmp_path: Path, clause_yaml: str) -> Path:
     folder = tmp_path / "clauses"
     folder.mkdir()
     shutil.copy(ROOT / "clauses" / "_terms.yaml", folder / "_terms.yaml")
-    for words in (ROOT / "clauses" / "translations").glob("*/_terms.yaml"):  # the choices' words
-        (folder / "translations" / words.parent.name).mkdir(parents=True)
-        shutil.copy(words, folder / "translations" / words.parent.name / "_terms.yaml")
+    shutil.copy(ROOT / "clauses" / "_glossary.yaml", folder / "_glossary.yaml")
+    for language in (ROOT / "clauses" / "translations").iterdir():  # the choices' words, the glossaries
+        (folder / "translations" / language.name).mkdir(parents=True)
+        for name in ("_terms.yaml", "_glossary.yaml"):
+            shutil.copy(language / name, folder / "translations" / language.name / name)
     (folder / "50_demo.yaml").write_text(
         "section: {key: demo, order: 50, step: services, title: {en: Demo, es: Demo}}\nclauses:" + clause_yaml,
         encoding="utf-8")

@@ -7,26 +7,21 @@ empty value as the blank "[●]" a lawyer fills in, never as "None".
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 from jinja2 import pass_context
 
+from .grammar import CASES, NOMINATIVE, counted
+
 BLANK = "[●]"
 # Babel locales: British English writes "1 January 2027", the way contracts do.
 LOCALES = {"en": "en_GB", "es": "es_ES", "pl": "pl_PL", "he": "he_IL", "ru": "ru_RU", "tl": "fil_PH"}
-
-# Units per language: (one, many). Spanish and English need no more plural forms.
-UNITS = {
-    "business_days": {"en": ("business day", "business days"), "es": ("día hábil", "días hábiles")},
-    "days": {"en": ("day", "days"), "es": ("día", "días")},
-    "hours": {"en": ("hour", "hours"), "es": ("hora", "horas")},
-    "months": {"en": ("month", "months"), "es": ("mes", "meses")},
-}
-
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
@@ -83,12 +78,14 @@ def number(context, value: Any) -> str:
 
 @pass_context
 def percent(context, value: Any) -> str:
+    """99.5% / 99,5 % / 99,5% as the locale's CLDR percent pattern places the sign."""
     amount = as_decimal(value)
     if amount is None:
         return BLANK
-    text = _exactly(format_decimal, amount, locale=locale_of(_language(context)))
-    # English writes 99.5%; Spanish and most others 99,5 % with a non-breaking space.
-    return f"{text}%" if _language(context) == "en" else f"{text}\u00a0%"
+    locale = locale_of(_language(context))
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    text = _exactly(format_decimal, amount, locale=locale)
+    return re.sub(r"[#,0.]+", lambda _: text, pattern, count=1)
 
 
 @pass_context
@@ -104,13 +101,14 @@ def long_date(context, value: Any) -> str:
 
 def _duration(unit: str):
     @pass_context
-    def render(context, value: Any) -> str:
+    def render(context, value: Any, case: str = NOMINATIVE) -> str:
+        """5 business days / 5 dni roboczych; `case` ('gen') where the sentence needs the genitive."""
+        if case not in CASES:
+            raise ValueError(f"{unit}: unknown case {case!r}; one of {', '.join(CASES)}")
         amount = as_decimal(value)
-        forms = UNITS[unit].get(_language(context), UNITS[unit]["en"])
-        if amount is None:
-            return f"{BLANK} {forms[1]}"
-        shown = _exactly(format_decimal, amount, locale=locale_of(_language(context)))
-        return f"{shown} {forms[0] if amount == 1 else forms[1]}"
+        language = _language(context)
+        shown = BLANK if amount is None else _exactly(format_decimal, amount, locale=locale_of(language))
+        return counted(unit, language, amount, shown, locale_of(language), case)
 
     render.__name__ = unit
     return render

@@ -27,6 +27,8 @@ class User(Base):
     # When the owner proved they read this address (a link e-mailed to it); until then the
     # account may not accept invitations or sign.
     email_verified_at: Mapped[Optional[datetime]]
+    # The interface language the person chose ("pl"); e-mails to them use it too. None: their browser's.
+    language: Mapped[Optional[str]] = mapped_column(String(8))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
