@@ -163,4 +163,22 @@ def test_clauses_check_command_counts_clauses_variants_and_languages(runner):
     result = runner.invoke(args=["clauses", "check"])
     assert result.exit_code == 0, result.output
     variants = sum(len(c.variants) for c in LIBRARY.clauses.values())
-    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, 2 languages (en, es)" in result.output
+    # English plus every complete translation folder (clauses/translations/<language>/) counts.
+    languages = sorted(["en", *(p.name for p in (ROOT / "clauses" / "translations").iterdir() if p.is_dir())])
+    assert "pl" in languages
+    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, {len(languages)} languages ({', '.join(languages)})" \
+        in result.output
+
+
+def test_a_polish_agreement_reads_polish_clauses_with_its_defined_terms_and_counted_nouns():
+    terms = SAMPLES
+    parties = LIBRARY.render_clause("background.parties", "balanced", terms, "pl")
+    assert parties.startswith("Niniejsza Umowa zostaje zawarta pomiędzy Northwind IT Services Ltd.")
+    assert "(„Usługodawca”)" in parties and "(„Klient”)" in parties and "„Stronami”" in parties
+    invoicing = LIBRARY.render_clause("costs.invoicing", "balanced", terms, "pl")
+    assert "Usługodawca będzie wystawiał faktury miesięcznie z dołu" in invoicing
+    assert "w terminie 30 dni od dnia jej doręczenia" in invoicing
+    acceptance = LIBRARY.render_clause("timeline.acceptance", "balanced", terms, "pl")
+    assert "(Onboarding: odbioru dokonuje Klient w terminie 5 dni roboczych)" in acceptance
+    credits = LIBRARY.render_clause("sanctions.service_credits", "balanced", terms, "pl")
+    assert "w okresie pomiarowym, którym jest miesiąc kalendarzowy, Klientowi przysługuje bonifikata" in credits
