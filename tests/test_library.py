@@ -1,6 +1,7 @@
 """The clause library: size, every variant rendered in both languages, validation errors, formatting."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from authoring.library import OMIT, assemble, default_choices, load_library
 from authoring.library.formatting import BLANK
 from authoring.library.loader import LibraryError
+from authoring.library.translations import translation_folders
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library(ROOT / "clauses")
@@ -163,9 +165,8 @@ def test_clauses_check_command_counts_clauses_variants_and_languages(runner):
     result = runner.invoke(args=["clauses", "check"])
     assert result.exit_code == 0, result.output
     variants = sum(len(c.variants) for c in LIBRARY.clauses.values())
-    # English plus every complete translation folder (clauses/translations/<language>/) counts.
-    languages = sorted(["en", *(p.name for p in (ROOT / "clauses" / "translations").iterdir() if p.is_dir())])
-    assert "pl" in languages
+    # Every translation folder is a complete language: English plus each of clauses/translations/<language>/.
+    languages = sorted({"en", *translation_folders(ROOT / "clauses")})
     assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, {len(languages)} languages ({', '.join(languages)})" \
         in result.output
 
@@ -182,3 +183,22 @@ def test_a_polish_agreement_reads_polish_clauses_with_its_defined_terms_and_coun
     assert "(Onboarding: odbioru dokonuje Klient w terminie 5 dni roboczych)" in acceptance
     credits = LIBRARY.render_clause("sanctions.service_credits", "balanced", terms, "pl")
     assert "w okresie pomiarowym, którym jest miesiąc kalendarzowy, Klientowi przysługuje bonifikata" in credits
+    # With an empty interview no English word is left in any Polish clause.
+    english = re.compile(r"\b(the|and|of|Provider|Client|Party|services?|within|days?|hours?|months?|business)\b")
+    for clause in LIBRARY.clauses.values():
+        for variant in clause.variants:
+            text = LIBRARY.render_clause(clause.id, variant, LIBRARY.catalogue.blank_terms(), "pl")
+            assert not english.search(text), (clause.id, variant, text)
+
+
+def test_hebrew_agreement_reads_in_hebrew_with_its_defined_terms():
+    samples, blanks = LIBRARY.catalogue.sample_terms(), LIBRARY.catalogue.blank_terms()
+    parties = LIBRARY.render_clause("background.parties", "balanced", samples, "he")
+    assert '(להלן: "נותן השירותים")' in parties and '(להלן: "הלקוח")' in parties
+    assert "יומיים (2)" in LIBRARY.render_clause("general.termination_for_convenience", "mutual",
+                                                  {**samples, "sanctions": {**samples["sanctions"], "termination_notice_days": 2}}, "he")
+    # With an empty interview nothing but Hebrew is left (legislation keeps its own name: GDPR, EU).
+    for clause in LIBRARY.clauses.values():
+        for variant in clause.variants:
+            text = LIBRARY.render_clause(clause.id, variant, blanks, "he")
+            assert not set(re.findall(r"[A-Za-z]{2,}", text)) - {"GDPR", "EU"}, (clause.id, variant, text)
