@@ -177,6 +177,26 @@ def test_clauses_check_command_counts_clauses_variants_and_languages(runner):
         in result.output
 
 
+def test_a_polish_agreement_reads_polish_clauses_with_its_defined_terms_and_counted_nouns():
+    terms = SAMPLES
+    parties = LIBRARY.render_clause("background.parties", "balanced", terms, "pl")
+    assert parties.startswith("Niniejsza Umowa zostaje zawarta pomiędzy Northwind IT Services Ltd.")
+    assert "(„Usługodawca”)" in parties and "(„Klient”)" in parties and "„Stronami”" in parties
+    invoicing = LIBRARY.render_clause("costs.invoicing", "balanced", terms, "pl")
+    assert "Usługodawca będzie wystawiał faktury miesięcznie z dołu" in invoicing
+    assert "w terminie 30 dni od dnia jej doręczenia" in invoicing
+    acceptance = LIBRARY.render_clause("timeline.acceptance", "balanced", terms, "pl")
+    assert "(Onboarding: odbioru dokonuje Klient w terminie 5 dni roboczych)" in acceptance
+    credits = LIBRARY.render_clause("sanctions.service_credits", "balanced", terms, "pl")
+    assert "w okresie pomiarowym, którym jest miesiąc kalendarzowy, Klientowi przysługuje bonifikata" in credits
+    # With an empty interview no English word is left in any Polish clause.
+    english = re.compile(r"\b(the|and|of|Provider|Client|Party|services?|within|days?|hours?|months?|business)\b")
+    for clause in LIBRARY.clauses.values():
+        for variant in clause.variants:
+            text = LIBRARY.render_clause(clause.id, variant, LIBRARY.catalogue.blank_terms(), "pl")
+            assert not english.search(text), (clause.id, variant, text)
+
+
 def test_hebrew_agreement_reads_in_hebrew_with_its_defined_terms():
     samples, blanks = LIBRARY.catalogue.sample_terms(), LIBRARY.catalogue.blank_terms()
     parties = LIBRARY.render_clause("background.parties", "balanced", samples, "he")
