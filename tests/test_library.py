@@ -102,16 +102,19 @@ def test_optional_clauses_can_be_left_out_and_variants_chosen():
 
 GOOD_CLAUSE = """
   - id: demo.thing
-    title: {en: Thing, es: Cosa}
+    title: {en: Thing, pl: Rzecz, he: דבר, ru: Вещь, tl: Bagay, es: Cosa}
     guidance: {en: Why it matters.}
     variants:
       one:
-        label: {en: One, es: Una}
-        text: {en: "The Provider {{ parties.provider.name }}.", es: "El Proveedor {{ parties.provider.name }}."}
+        label: {en: One, pl: Jedna, he: אחת, ru: Одна, tl: Isa, es: Una}
+        text: {en: "The Provider {{ parties.provider.name }}.", pl: "Usługodawca {{ parties.provider.name }}.",
+               he: "נותן השירותים {{ parties.provider.name }}.", ru: "Исполнитель {{ parties.provider.name }}.",
+               tl: "Ang Tagapagbigay ng Serbisyo {{ parties.provider.name }}.", es: "El Proveedor {{ parties.provider.name }}."}
       two:
-        label: {en: Two, es: Dos}
-        text: {en: Two., es: Dos.}
+        label: {en: Two, pl: Dwie, he: שתיים, ru: Две, tl: Dalawa, es: Dos}
+        text: {en: Two., pl: Dwa., he: שניים., ru: Два., tl: Dalawa., es: Dos.}
 """
+SECTION = "section: {key: %s, order: %d, step: services, title: {en: Demo, es: Demo, pl: Demo, he: הדגמה, ru: Демо, tl: Demo}}\nclauses:"
 
 
 def _library_with(tmp_path: Path, clause_yaml: str) -> Path:
@@ -124,7 +127,7 @@ def _library_with(tmp_path: Path, clause_yaml: str) -> Path:
         for name in ("_terms.yaml", "_glossary.yaml"):
             shutil.copy(language / name, folder / "translations" / language.name / name)
     (folder / "50_demo.yaml").write_text(
-        "section: {key: demo, order: 50, step: services, title: {en: Demo, es: Demo}}\nclauses:" + clause_yaml,
+        SECTION % ("demo", 50) + clause_yaml,
         encoding="utf-8")
     return folder
 
@@ -137,10 +140,10 @@ def test_a_valid_small_library_loads(tmp_path):
     (GOOD_CLAUSE.replace("parties.provider.name }}.\", es", "parties.provider.nmae }}.\", es"),
      "uses 'parties.provider.nmae', which clauses/_terms.yaml does not declare"),
     (GOOD_CLAUSE.replace(", es: Dos.}", "}"), "variant 'two' text: missing language(s) es"),
-    (GOOD_CLAUSE.replace("      two:\n        label: {en: Two, es: Dos}\n        text: {en: Two., es: Dos.}\n", ""),
+    (GOOD_CLAUSE[:GOOD_CLAUSE.index("      two:")],
      "needs at least 2 variants"),
-    (GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: '{{ oops', es: Dos.}"), "variant 'two' (en)"),
-    (GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: '{{ costs.monthly_fee | money(costs.currency) | upper | nosuch }}', es: Dos.}"),
+    (GOOD_CLAUSE.replace("{en: Two.,", "{en: '{{ oops',"), "variant 'two' (en)"),
+    (GOOD_CLAUSE.replace("{en: Two.,", "{en: '{{ costs.monthly_fee | money(costs.currency) | upper | nosuch }}',"),
      "variant 'two' (en)"),
     (GOOD_CLAUSE.replace("    guidance:", "    guidnace:"), "unknown field(s) guidnace"),
 ])
@@ -153,7 +156,7 @@ def test_errors_name_the_file_the_clause_and_the_problem(tmp_path, broken, probl
 
 
 def test_templates_cannot_escape_the_sandbox(tmp_path):
-    escape = GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: \"{{ ''.__class__.__mro__ }}\", es: Dos.}")
+    escape = GOOD_CLAUSE.replace("{en: Two.,", "{en: \"{{ ''.__class__.__mro__ }}\",")
     with pytest.raises(LibraryError, match="50_demo.yaml: clause 'demo.thing' variant 'two'"):
         load_library(_library_with(tmp_path, escape))
 
@@ -161,7 +164,7 @@ def test_templates_cannot_escape_the_sandbox(tmp_path):
 def test_duplicate_clause_ids_are_refused(tmp_path):
     folder = _library_with(tmp_path, GOOD_CLAUSE)
     (folder / "60_again.yaml").write_text(
-        "section: {key: again, order: 60, step: services, title: {en: Again, es: Otra}}\nclauses:" + GOOD_CLAUSE,
+        SECTION % ("again", 60) + GOOD_CLAUSE,
         encoding="utf-8")
     with pytest.raises(LibraryError, match="60_again.yaml: clause 'demo.thing' is also defined in 50_demo.yaml"):
         load_library(folder)
@@ -221,3 +224,28 @@ def test_russian_clauses_read_as_a_russian_contract():
     assert "в течение 11 лет после его прекращения" in LIBRARY.render_clause("general.confidentiality", "mutual", terms, "ru")
     blank = LIBRARY.render_clause("general.confidentiality", "mutual", LIBRARY.catalogue.blank_terms(), "ru")
     assert f"в течение {BLANK} лет после его прекращения" in blank
+
+
+def test_a_translation_of_a_clause_the_source_lacks_is_refused(tmp_path):
+    folder = _library_with(tmp_path, GOOD_CLAUSE)
+    (folder / "translations" / "pl" / "50_demo.yaml").write_text(
+        "clauses:\n  demo.other: {title: Inna}\n", encoding="utf-8")
+    with pytest.raises(LibraryError, match=r"translations/pl/50_demo.yaml: clause 'demo.other' is not in 50_demo.yaml"):
+        load_library(folder)
+
+
+def test_a_text_that_breaks_its_glossary_is_refused_naming_file_clause_and_term(tmp_path):
+    # The Polish text calls the Provider "Wykonawca", a word the Polish glossary avoids.
+    folder = _library_with(tmp_path, GOOD_CLAUSE.replace('pl: "Usługodawca {{', 'pl: "Wykonawca {{'))
+    with pytest.raises(LibraryError) as raised:
+        load_library(folder)
+    message = str(raised.value)
+    assert "translations/pl/50_demo.yaml: clause 'demo.thing' variant 'one': uses 'Wykonawc'" in message
+    assert "the English uses 'the Provider'; this text should say 'Usługodawca'" in message
+
+
+def test_every_translated_language_keeps_a_glossary(tmp_path):
+    folder = _library_with(tmp_path, GOOD_CLAUSE)
+    (folder / "translations" / "ru" / "_glossary.yaml").unlink()
+    with pytest.raises(LibraryError, match="translations/ru/_glossary.yaml: missing"):
+        load_library(folder)
