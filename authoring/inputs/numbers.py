@@ -26,6 +26,9 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import format_decimal, get_currency_precision, get_decimal_symbol, get_group_symbol, list_currencies
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from wtforms import Field
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
@@ -58,7 +61,8 @@ class NumberStyle:
 
     @property
     def name(self) -> str:
-        return Locale.parse(locale_of(self.language)).get_language_name("en")
+        """The language's name in the interface language ("Polish" on an English page)."""
+        return Locale.parse(locale_of(self.language)).get_language_name(str(get_locale() or "en"))
 
     def example(self, value: Decimal = Decimal("250000.50"), places: int = 2) -> str:
         pattern = "#,##0" + ("." + "0" * places if places else "")
@@ -83,16 +87,25 @@ def parse_number(text: str, language: str, example: str | None = None, what: str
     """
     style = style_of(language)
     example = example or style.example()
+    whole = what == "a whole number"
+    # Whole sentences for either kind of number, so each language words "a whole number" its own way.
+    enter = (_("Enter a whole number, e.g. %(example)s.", example=example) if whole else
+             _("Enter a number, e.g. %(example)s.", example=example))
     value = text.strip(SPACES + "\t\r\n")
     if len(value) > MAX_CHARS:
-        raise NumberError(f"That is too long for a number. Enter {what}, e.g. {example}.")
+        raise NumberError(_("That is too long for a number. Enter a whole number, e.g. %(example)s.", example=example)
+                          if whole else
+                          _("That is too long for a number. Enter a number, e.g. %(example)s.", example=example))
     sign = ""
     if value[:1] in ("-", "+", "\u2212"):
         sign, value = ("" if value[0] == "+" else "-"), value[1:].lstrip(SPACES)
     if not value or any(ch not in "0123456789.," + SPACES for ch in value):
-        raise NumberError(f"Enter {what}, e.g. {example}.")
-    unclear = NumberError(f"“{text.strip()}” could be read more than one way: write it as {style.name} does, "
-                          f"e.g. {example}" + (f" (decimals after “{style.decimal}”)." if what == "a number" else "."))
+        raise NumberError(enter)
+    unclear = NumberError(
+        _("“%(text)s” could be read more than one way: write it as %(language)s does, e.g. %(example)s.",
+          text=text.strip(), language=style.name, example=example) if whole else
+        _("“%(text)s” could be read more than one way: write it as %(language)s does, e.g. %(example)s "
+          "(decimals after “%(mark)s”).", text=text.strip(), language=style.name, example=example, mark=style.decimal))
     if value.count(style.decimal) > 1:
         raise unclear
     integer, marked, fraction = value.partition(style.decimal)
@@ -106,7 +119,7 @@ def parse_number(text: str, language: str, example: str | None = None, what: str
         raise unclear
     digits = "".join(groups)
     if not digits and not fraction:
-        raise NumberError(f"Enter {what}, e.g. {example}.")
+        raise NumberError(enter)
     return Decimal(sign + (digits or "0") + ("." + fraction if fraction else ""))
 
 
@@ -186,7 +199,7 @@ class NumberField(Field):
         number = parse_number(raw, self.style.language, self.example, what)  # a NumberError is the field's error
         if self.whole:
             if number != number.to_integral_value():
-                raise NumberError(f"Enter a whole number, e.g. {self.example}.")
+                raise NumberError(_("Enter a whole number, e.g. %(example)s.", example=self.example))
             number = int(number)
         self.data = number
 
@@ -197,7 +210,7 @@ class NumberField(Field):
         try:
             self.data = int(value) if self.whole else Decimal(str(value))
         except (ValueError, TypeError, ArithmeticError):
-            raise ValueError("The stored value is not a number; enter it again.") from None
+            raise ValueError(_("The stored value is not a number; enter it again.")) from None
 
     def _value(self):
         if self.raw_data:
@@ -208,17 +221,25 @@ class NumberField(Field):
         if self.data is None:
             return
         if self.data < 0:
-            raise StopValidation("Cannot be negative.")
+            raise StopValidation(_("Cannot be negative."))
         if self.data > self.maximum:
-            raise StopValidation(self.range_message or f"At most {self.style.example(self.maximum, 0)}.")
+            raise StopValidation(self.range_message or _("At most %(maximum)s.", maximum=self.style.example(self.maximum, 0)))
         places = self.places()
         if not self.whole and _decimals(self.data) > places:
             raise ValidationError(self._places_message(places))
 
     def _places_message(self, places: int) -> str:
         if self.money:
-            currency = self.currency() or "this currency"
+            currency = self.currency()
+            if currency is None:
+                if places == 0:
+                    return _("Amounts in this currency have no decimals: enter a whole amount.")
+                return ngettext("Amounts in this currency have at most %(num)d decimal; nothing is rounded, so enter it "
+                                "exactly.", "Amounts in this currency have at most %(num)d decimals; nothing is rounded, "
+                                "so enter it exactly.", places)
             if places == 0:
-                return f"Amounts in {currency} have no decimals: enter a whole amount."
-            return f"Amounts in {currency} have at most {places} decimals; nothing is rounded, so enter it exactly."
-        return f"Use at most {places} decimals."
+                return _("Amounts in %(currency)s have no decimals: enter a whole amount.", currency=currency)
+            return ngettext("Amounts in %(currency)s have at most %(num)d decimal; nothing is rounded, so enter it "
+                            "exactly.", "Amounts in %(currency)s have at most %(num)d decimals; nothing is rounded, so "
+                            "enter it exactly.", places, currency=currency)
+        return ngettext("Use at most %(num)d decimal.", "Use at most %(num)d decimals.", places)
