@@ -69,7 +69,7 @@ class NewAgreementForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     side = SelectField(_l("Side"), choices=[SelectChoice(s, SIDE_LABELS[s]) for s in SIDES])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="editor")
+    role = SelectField(_l("Role in the agreement"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="editor")
     email = EmailField(
         _l("Only for this e-mail address (optional)"), filters=[_strip],
         validators=[Optional(), Length(max=254), Email(_l("Enter a valid e-mail address."), check_deliverability=False)],
@@ -77,7 +77,7 @@ class InviteForm(FlaskForm):
 
 
 class MemberRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES])
+    role = SelectField(_l("Role in the agreement"), choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES])
 
 
 class ConfirmForm(FlaskForm):
