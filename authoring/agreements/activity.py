@@ -333,11 +333,14 @@ def _removed(who, d, c):
 PHRASES: dict[str, Phrase] = {
     # Agreement and people
     "agreement.created": _created,
-    "agreement.shared": lambda who, d, c: _("%(who)s shared the draft with the client", who=who) + _quoted(d.get("message")),
+    "agreement.shared": lambda who, d, c: (
+        _("%(who)s shared the draft with the client", who=who) + _quoted(d.get("message"))),
     "agreement.status_changed": _status,
-    "agreement.renewed": lambda who, d, c: _("%(who)s started the renewal “%(title)s”, a new agreement", who=who, title=d.get("title")),
+    "agreement.renewed": lambda who, d, c: (
+        _("%(who)s started the renewal “%(title)s”, a new agreement", who=who, title=d.get("title"))),
     "agreement.terminated": _terminated,
-    "agreement.expired": lambda who, d, c: _("The agreement expired: its term ended on %(date)s", who=who, date=d.get("ended_on")),
+    "agreement.expired": lambda who, d, c: (
+        _("The agreement expired: its term ended on %(date)s", who=who, date=d.get("ended_on"))),
     "invitation.created": _invited,
     "invitation.revoked": _revoked,
     "member.joined": _joined,
@@ -345,37 +348,48 @@ PHRASES: dict[str, Phrase] = {
     "member.removed": _removed,
     # Drafting
     "clause.edited": _clause_edited,
-    "revision.created": lambda who, d, c: _("%(who)s saved revision %(number)s", who=who, number=d.get("number")) + _quoted(d.get("message")),
+    "revision.created": lambda who, d, c: (
+        _("%(who)s saved revision %(number)s", who=who, number=d.get("number")) + _quoted(d.get("message"))),
     "interview.saved": _interview_saved,
-    "interview.terms_replaced": lambda who, d, c: _("%(who)s replaced the terms", who=who) + _quoted(d.get("reason")),
+    "interview.terms_replaced": lambda who, d, c: (
+        _("%(who)s replaced the terms", who=who) + _quoted(d.get("reason"))),
     "health.acknowledged": _health(acknowledged=True),
     "health.acknowledgement_withdrawn": _health(acknowledged=False),
     # Negotiation
     "turn.sent": _turn,
     "proposal.created": _proposed,
     "proposal.accepted": _accepted,
-    "proposal.rejected": lambda who, d, c: _("%(who)s rejected %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal"))) + _quoted(d.get("reason")),
-    "proposal.withdrawn": lambda who, d, c: _("%(who)s withdrew %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal"))),
-    "proposal.superseded": lambda who, d, c: _("%(who)s's counter-proposal replaced %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal"))),
+    "proposal.rejected": lambda who, d, c: (
+        _("%(who)s rejected %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal")))
+        + _quoted(d.get("reason"))),
+    "proposal.withdrawn": lambda who, d, c: (
+        _("%(who)s withdrew %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal")))),
+    "proposal.superseded": lambda who, d, c: (
+        _("%(who)s's counter-proposal replaced %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal")))),
     "comment.added": _commented,
     "comment.resolved": _resolved,
     "comment.reopened": _thread_reopened,
     # Signing, amendments, reviews
     "agreement.signed": _signed,
-    "signature.refused": lambda who, d, c: _("%(who)s tried to sign with a wrong password; nothing was signed", who=who),
+    "signature.refused": lambda who, d, c: (
+        _("%(who)s tried to sign with a wrong password; nothing was signed", who=who)),
     "agreement.executed": _executed,
     "agreement.reopened": _reopened,
     "amendment.opened": _amendment_opened,
-    "amendment.abandoned": lambda who, d, c: _("%(who)s abandoned amendment %(number)s", who=who, number=d.get("number")) + _quoted(d.get("reason")),
+    "amendment.abandoned": lambda who, d, c: (
+        _("%(who)s abandoned amendment %(number)s", who=who, number=d.get("number")) + _quoted(d.get("reason"))),
     "review.recorded": _reviewed,
     # Accounts (events without an agreement)
     "account.registered": lambda who, d, c: _("%(who)s created an account", who=who),
     "account.logged_in": lambda who, d, c: _("%(who)s logged in", who=who),
     "account.logged_out": lambda who, d, c: _("%(who)s logged out", who=who),
-    "account.login_failed": lambda who, d, c: _("A log-in as %(email)s failed: wrong password", who=who, email=d.get("email")),
-    "account.login_throttled": lambda who, d, c: _("Log-ins as %(email)s were paused after too many failures", who=who, email=d.get("email")),
+    "account.login_failed": lambda who, d, c: (
+        _("A log-in as %(email)s failed: wrong password", who=who, email=d.get("email"))),
+    "account.login_throttled": lambda who, d, c: (
+        _("Log-ins as %(email)s were paused after too many failures", who=who, email=d.get("email"))),
     "account.password_changed": lambda who, d, c: _("%(who)s changed their password", who=who),
-    "account.confirmation_sent": lambda who, d, c: _("A link to confirm the e-mail address of %(who)s was sent", who=who),
+    "account.confirmation_sent": lambda who, d, c: (
+        _("A link to confirm the e-mail address of %(who)s was sent", who=who)),
     "account.email_confirmed": lambda who, d, c: _("%(who)s confirmed their e-mail address", who=who),
     "calendar.token_created": lambda who, d, c: _("%(who)s created a calendar feed link", who=who),
     "calendar.token_revoked": lambda who, d, c: _("%(who)s revoked their calendar feed link", who=who),
