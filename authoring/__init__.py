@@ -5,6 +5,9 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import Forbidden, HTTPException
@@ -22,15 +25,16 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
+# Titles and messages of the error pages, in the interface language when shown.
 ERROR_MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back and try again."),
-    403: ("Not allowed", "Your role in this agreement does not allow this. Ask one of its owners."),
-    404: ("Not found", "There is nothing here, or you are not a member of it."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    413: ("Too large", "What you sent is larger than this server accepts."),
-    500: ("Something went wrong", "We could not complete that. Nothing was half-saved; please try again."),
-    503: ("Temporarily unavailable", "The database cannot be reached or does not accept changes right now, so "
-                                     "nothing was saved. Please try again in a few minutes."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("Your role in this agreement does not allow this. Ask one of its owners.")),
+    404: (_l("Not found"), _l("There is nothing here, or you are not a member of it.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than this server accepts.")),
+    500: (_l("Something went wrong"), _l("We could not complete that. Nothing was half-saved; please try again.")),
+    503: (_l("Temporarily unavailable"), _l("The database cannot be reached or does not accept changes right now, so "
+                                            "nothing was saved. Please try again in a few minutes.")),
 }
 
 
@@ -142,13 +146,13 @@ def _end_failed_transaction() -> None:
 def _register_error_pages(app: Flask) -> None:
     def render_error(code: int, message: str | None = None, headers: dict | None = None):
         _end_failed_transaction()
-        title, default = ERROR_MESSAGES.get(code, ("Error", "Something went wrong."))
+        title, default = ERROR_MESSAGES.get(code, (_l("Error"), _l("Something went wrong.")))
         page = render_template("errors/error.html", code=code, title=title, message=message or default)
         return page, code, headers or {}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "This form has expired or was not sent from this site. Reload the page and try again.")
+        return render_error(400, _("This form has expired or was not sent from this site. Reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -158,8 +162,8 @@ def _register_error_pages(app: Flask) -> None:
         specific = error.code == 403 and error.description != Forbidden.description
         if error.code == 413:  # say how large is too large, so the person knows what to send instead
             limit = app.config["MAX_CONTENT_LENGTH"] / 2**20
-            return render_error(413, f"What you sent is larger than this server accepts ({limit:g} MiB at most). "
-                                     f"Go back and send a smaller file.")
+            return render_error(413, _("What you sent is larger than this server accepts (%(limit)s MiB at most). "
+                                       "Go back and send a smaller file.", limit=format_decimal(limit)))
         return render_error(error.code, error.description if specific else None)
 
     @app.errorhandler(Exception)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .accounts.sessions import login_required
@@ -105,21 +106,39 @@ def invitable_sides(membership: Membership) -> list[str]:
 
 def people_refusal(membership: Membership, action: str, side: str, role: str | None = None) -> str | None:
     """None when `membership` may do `action` ("invite", "revoke", "change_role", "remove") to
-    someone on `side` (inviting: as `role`); else the sentence that states the rule."""
+    someone on `side` (inviting: as `role`); else the sentence that states the rule, in the
+    interface language (whole sentences per side, so each language declines "side" its own way)."""
     if may_act_on(membership, action, side):
         return None
-    own = membership.side
+    provider = side == "provider"
     if action == "invite" and may_act_on(membership, "invite_first_owner", side):
         if side_has_owner(membership.agreement_id, side):
-            return (f"The {side} side has an owner, who invites its members. You invite members of the "
-                    f"{own} side only.")
+            return (_("The provider side has an owner, who invites its members. You invite members of the "
+                      "client side only.") if provider else
+                    _("The client side has an owner, who invites its members. You invite members of the "
+                      "provider side only."))
         if role == "owner":
             return None
-        return (f"The {side} side has no owner yet: invite its first owner (role Owner); from then on the "
-                f"{side} side invites its own members.")
+        return (_("The provider side has no owner yet: invite its first owner (role Owner); from then on the "
+                  "provider side invites its own members.") if provider else
+                _("The client side has no owner yet: invite its first owner (role Owner); from then on the "
+                  "client side invites its own members."))
     if not can(membership, "manage"):
-        return "Only an owner manages members."
-    doing = {"invite": "invite members to", "revoke": "withdraw invitations to",
-             "change_role": "change the roles of members of", "remove": "remove members of"}[action]
-    return (f"Each side governs itself: you cannot {doing} the {side} side. Owners of the {own} side manage "
-            f"the {own} side only; the {side} side's owners manage theirs.")
+        return _("Only an owner manages members.")
+    cannot = {
+        ("invite", "provider"): _("Each side governs itself: you cannot invite members to the provider side."),
+        ("invite", "client"): _("Each side governs itself: you cannot invite members to the client side."),
+        ("revoke", "provider"): _("Each side governs itself: you cannot withdraw invitations to the provider side."),
+        ("revoke", "client"): _("Each side governs itself: you cannot withdraw invitations to the client side."),
+        ("change_role", "provider"): _("Each side governs itself: you cannot change the roles of members of the "
+                                       "provider side."),
+        ("change_role", "client"): _("Each side governs itself: you cannot change the roles of members of the "
+                                     "client side."),
+        ("remove", "provider"): _("Each side governs itself: you cannot remove members of the provider side."),
+        ("remove", "client"): _("Each side governs itself: you cannot remove members of the client side."),
+    }[(action, side)]
+    # An owner refused here acts on the other side: their own is the one they manage.
+    manage = (_("Owners of the provider side manage the provider side only; the client side's owners manage theirs.")
+              if membership.side == "provider" else
+              _("Owners of the client side manage the client side only; the provider side's owners manage theirs."))
+    return f"{cannot} {manage}"

@@ -5,6 +5,17 @@ they announce, so a message exists exactly when the event does. `send_outbox` (r
 `flask --app app outbox send`) delivers what is waiting: over SMTP when SMTP_HOST is
 set, otherwise as JSON lines on the "authoring.mail" logger. Delivery is at least
 once: a message whose sending succeeded but whose marking failed is sent again.
+
+Each message speaks its recipient's language (User.language, else English), not the
+language of the person whose action sent it: a subject or body may be given as a
+function (or a lazy_gettext string) that `queue_email` calls once per recipient inside
+`in_language(recipient.language)`, e.g.
+
+    queue_email(agreement, people, "agreement.executed",
+                lambda: _("“%(title)s” is signed by both sides", title=agreement.title),
+                lambda: _("Both sides signed revision %(number)d.", number=revision.number))
+
+A plain string is sent as it is, to every recipient.
 """
 from __future__ import annotations
 
@@ -12,7 +23,7 @@ import json
 import logging
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import EmailPolicy
@@ -23,6 +34,7 @@ from sqlalchemy import select
 
 from .config import public_url
 from .extensions import db
+from .i18n import in_language
 from .models import Agreement, OutboxMessage, User, utcnow
 
 logger = logging.getLogger("authoring.mail")
@@ -44,41 +56,56 @@ def recipients(agreement: Agreement, *, sides: Iterable[str] | str | None = None
             and m.user_id != excluded]
 
 
-def queue_email(agreement: Agreement, recipients: Iterable[User], event: str, subject: str, body: str,
+# A text of a message: as it is, or composed in the recipient's language (a function, a lazy string).
+Text = str | Callable[[], str]
+
+
+def compose(text, language: str | None) -> str:
+    """`text` in `language`: a function is called and a lazy string evaluated inside `in_language`."""
+    with in_language(language):
+        return str(text() if callable(text) else text)
+
+
+def _clean_body(body: str) -> str:
+    return body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def queue_email(agreement: Agreement, recipients: Iterable[User], event: str, subject: Text, body: Text,
                 path: str = "") -> list[OutboxMessage]:
     """Add one message per distinct recipient to the session; the caller's commit writes them.
 
+    `subject` and `body` are composed in each recipient's language (see the module's notes).
     The body gets a link to the agreement (PUBLIC_URL/agreements/<id><path>) as its last line.
     """
     if agreement.id is None:
         db.session.flush()
-    subject = clean_subject(subject)
-    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     if path and not path.startswith("/"):
         path = "/" + path
     link = public_url(f"/agreements/{agreement.id}{path}")
-    text = f"{body}\n\n{link}\n" if body else f"{link}\n"
     messages, seen = [], set()
     for user in recipients:
         address = (user.email or "").strip()
         if not address or address.lower() in seen:
             continue
         seen.add(address.lower())
+        text = _clean_body(compose(body, user.language))
         message = OutboxMessage(agreement_id=agreement.id, recipient_id=user.id, to_address=address,
-                                subject=subject, body=text, event=event)
+                                subject=clean_subject(compose(subject, user.language)),
+                                body=f"{text}\n\n{link}\n" if text else f"{link}\n", event=event)
         db.session.add(message)
         messages.append(message)
     return messages
 
 
-def queue_account_email(user: User, event: str, subject: str, body: str) -> OutboxMessage:
+def queue_account_email(user: User, event: str, subject: Text, body: Text) -> OutboxMessage:
     """Add one message about `user`'s own account (no agreement) to the session; the caller commits.
 
-    The body carries its own links, made with `public_url`.
+    `subject` and `body` are composed in the user's language, as in `queue_email`; the body
+    carries its own links, made with `public_url`.
     """
-    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip() + "\n"
+    body = _clean_body(compose(body, user.language)) + "\n"
     message = OutboxMessage(agreement_id=None, recipient_id=user.id, to_address=user.email.strip(),
-                            subject=clean_subject(subject), body=body, event=event)
+                            subject=clean_subject(compose(subject, user.language)), body=body, event=event)
     db.session.add(message)
     return message
 

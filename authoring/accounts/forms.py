@@ -1,4 +1,5 @@
 """Forms for accounts. Lengths match the columns, so nothing is cut off silently."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -6,6 +7,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from ..models.user import EMAIL_MAX, NAME_MAX
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 256
+# Length fills in min and max, in the language of the page.
+LENGTH_MESSAGE = _l("Use %(min)d to %(max)d characters.")
 
 
 def _strip(value):
@@ -13,34 +16,34 @@ def _strip(value):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Full name", filters=[_strip], validators=[DataRequired("Enter your full name."), Length(max=NAME_MAX)])
+    name = StringField(_l("Full name"), filters=[_strip], validators=[DataRequired(_l("Enter your full name.")), Length(max=NAME_MAX)])
     email = EmailField(
-        "E-mail address",
+        _l("E-mail address"),
         filters=[_strip],
-        validators=[DataRequired("Enter your e-mail address."), Length(max=EMAIL_MAX),
-                    Email("Enter a valid e-mail address.", check_deliverability=False)],
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=EMAIL_MAX),
+                    Email(_l("Enter a valid e-mail address."), check_deliverability=False)],
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Choose a password."),
-                    Length(PASSWORD_MIN, PASSWORD_MAX, f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.")],
+        _l("Password"),
+        validators=[DataRequired(_l("Choose a password.")),
+                    Length(PASSWORD_MIN, PASSWORD_MAX, LENGTH_MESSAGE)],
     )
-    confirm = PasswordField("Repeat password", validators=[EqualTo("password", "The two passwords differ.")])
+    confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password", _l("The two passwords differ."))])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", filters=[_strip], validators=[DataRequired("Enter your e-mail address."), Length(max=EMAIL_MAX)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)])
     new_password = PasswordField(
-        "New password",
-        validators=[DataRequired("Choose a new password."),
-                    Length(PASSWORD_MIN, PASSWORD_MAX, f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.")],
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a new password.")),
+                    Length(PASSWORD_MIN, PASSWORD_MAX, LENGTH_MESSAGE)],
     )
-    confirm = PasswordField("Repeat new password", validators=[EqualTo("new_password", "The two passwords differ.")])
+    confirm = PasswordField(_l("Repeat new password"), validators=[EqualTo("new_password", _l("The two passwords differ."))])
 
 
 class ConfirmEmailForm(FlaskForm):

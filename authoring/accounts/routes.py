@@ -4,9 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from ..audit import record
+from ..config import LANGUAGES
 from ..extensions import db
+from ..i18n import interface_language
 from .forms import ChangePasswordForm, ConfirmEmailForm, LoginForm, RegisterForm, ResendConfirmationForm
 from .services import (
     AccountError, ConfirmationInvalid, authenticate, change_password, confirm_email, find_confirmation,
@@ -46,7 +49,10 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         # The same answer whether or not the address has an account: only its mailbox learns which.
-        register_user(form.email.data, form.name.data, form.password.data, next_path=_safe_next(""))
+        # The language this page spoke becomes the account's, so its e-mails (the first included) speak it.
+        language = interface_language()
+        register_user(form.email.data, form.name.data, form.password.data, next_path=_safe_next(""),
+                      language=language if language in LANGUAGES else None)
         session["registered_email"] = form.email.data.strip().lower()
         return redirect(url_for("accounts.check_inbox"))
     return render_template("accounts/register.html", form=form), _status()
@@ -65,7 +71,7 @@ def confirm(token):
         pending = find_confirmation(token)
         if form.validate_on_submit():
             user = confirm_email(token)
-            flash(f"Thank you, {user.name}: your e-mail address is confirmed and you are logged in.", "success")
+            flash(_("Thank you, %(name)s: your e-mail address is confirmed and you are logged in.", name=user.name), "success")
             return redirect(_safe_next(url_for("agreements.dashboard")))
     except ConfirmationInvalid as error:
         return render_template("accounts/confirm.html", error=str(error), pending=None, form=form), 410
@@ -78,14 +84,14 @@ def resend_confirmation_link():
     form = ResendConfirmationForm()
     back = _safe_path(form.next.data, url_for("agreements.dashboard"))
     if not form.validate_on_submit():
-        flash("The page had expired. Press “Send the link again” once more.", "error")
+        flash(_("The page had expired. Press “Send the link again” once more."), "error")
         return redirect(back)
     try:
         resend_confirmation(g.user, next_path=_safe_path(form.next.data, ""))
     except AccountError as error:
         flash(str(error), "error")
     else:
-        flash(f"We sent a new confirmation link to {g.user.email}.", "success")
+        flash(_("We sent a new confirmation link to %(email)s.", email=g.user.email), "success")
     return redirect(back)
 
 
@@ -108,7 +114,7 @@ def logout():
         record("account.logged_out", actor=g.user)
     end_current_session()
     db.session.commit()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -122,6 +128,6 @@ def password():
         except AccountError as error:
             form.current_password.errors.append(str(error))
         else:
-            flash("Password changed. Every other session of yours has been logged out.", "success")
+            flash(_("Password changed. Every other session of yours has been logged out."), "success")
             return redirect(url_for("agreements.dashboard"))
     return render_template("accounts/password.html", form=form), _status()

@@ -13,6 +13,8 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +22,7 @@ from ..audit import client_ip, record
 from ..config import public_url
 from ..document import token_hash
 from ..extensions import db
+from ..i18n import in_language
 from ..models import EmailConfirmation, LoginFailure, OutboxMessage, User, utcnow
 from ..notifications import queue_account_email
 from .passwords import hash_password, verify_dummy, verify_password
@@ -59,18 +62,20 @@ def find_user_by_email(email: str) -> User | None:
 
 # Registering -------------------------------------------------------------------------
 
-def register_user(email: str, name: str, password: str, next_path: str = "") -> None:
+def register_user(email: str, name: str, password: str, next_path: str = "", language: str | None = None) -> None:
     """Start an account for `email`, or tell that address's owner someone tried to; the caller learns neither.
 
     A new account is created unconfirmed and not signed in: the e-mailed link confirms
-    the address and logs in (then goes on to `next_path`). An existing account gets a
-    message instead (at most one per EMAIL_CONFIRMATION_RESEND_MINUTES) and is not changed.
+    the address and logs in (then goes on to `next_path`). Its interface language is
+    `language` (the one the registration page spoke), so its e-mails, the first one
+    included, speak it too. An existing account gets a message instead, in its own
+    language (at most one per EMAIL_CONFIRMATION_RESEND_MINUTES), and is not changed.
     """
     email = normalize_email(email)
     password_hash = hash_password(password)  # hashed in both cases, so the time taken does not tell them apart
     existing = find_user_by_email(email)
     if existing is None:
-        user = User(email=email, name=name.strip(), password_hash=password_hash)
+        user = User(email=email, name=name.strip(), password_hash=password_hash, language=language)
         db.session.add(user)
         try:
             db.session.flush()
@@ -92,17 +97,23 @@ def _tell_owner_of_attempt(user: User, next_path: str) -> None:
     if _last_message_at(user, REGISTRATION_ATTEMPT_EVENT) is not None:
         return  # one note per interval is enough; more would let anyone flood the address
     login_link = public_url(url_for("accounts.login", **({"next": next_path} if next_path else {})))
-    unconfirmed = "" if user.email_verified_at else (
-        "\n\nYour address is not confirmed yet: after you log in, the notice at the top of the page "
-        "sends you a new confirmation link.")
-    queue_account_email(
-        user, REGISTRATION_ATTEMPT_EVENT, "Someone tried to register with your e-mail address",
-        f"Hello {user.name},\n\n"
-        f"Someone tried to create a new Accord account with {user.email}, which already has an account. "
-        f"No second account was created and nothing changed on yours.\n\n"
-        f"If it was you, log in with the password you chose:\n\n{login_link}{unconfirmed}\n\n"
-        f"Passwords cannot be reset by e-mail here; if you have lost yours, ask the site's administrator.\n\n"
-        f"If it was not you, you need not do anything.")
+    with in_language(user.language):  # the account's language, not the requester's
+        paragraphs = [
+            _("Hello %(name)s,", name=user.name),
+            _("Someone tried to create a new Accord account with %(email)s, which already has an account. "
+              "No second account was created and nothing changed on yours.", email=user.email),
+            _("If it was you, log in with the password you chose:"),
+            login_link,
+        ]
+        if not user.email_verified_at:
+            paragraphs.append(_("Your address is not confirmed yet: after you log in, the notice at the top of the "
+                                "page sends you a new confirmation link."))
+        paragraphs += [
+            _("Passwords cannot be reset by e-mail here; if you have lost yours, ask the site's administrator."),
+            _("If it was not you, you need not do anything."),
+        ]
+        subject = _("Someone tried to register with your e-mail address")
+    queue_account_email(user, REGISTRATION_ATTEMPT_EVENT, subject, "\n\n".join(paragraphs))
 
 
 def _last_message_at(user: User, event: str):
@@ -124,26 +135,34 @@ def _send_confirmation(user: User, next_path: str) -> None:
     link = public_url(url_for("accounts.confirm", token=token))
     if next_path:
         link += "?" + urlencode({"next": next_path})
-    queue_account_email(
-        user, CONFIRMATION_EVENT, "Confirm your e-mail address",
-        f"Hello {user.name},\n\n"
-        f"Please confirm that {user.email} is your address: open this link and press “Confirm my address”. "
-        f"It logs you in.\n\n{link}\n\n"
-        f"The link works once, for {hours} hours. Until you confirm, you can log in and look around, "
-        f"but not accept invitations or sign agreements.\n\n"
-        f"If you did not create an account, ignore this message: without the link nothing happens.")
+    with in_language(user.language):
+        paragraphs = [
+            _("Hello %(name)s,", name=user.name),
+            _("Please confirm that %(email)s is your address: open this link and press “Confirm my address”. "
+              "It logs you in.", email=user.email),
+            link,
+            ngettext("The link works once, for %(num)d hour. Until you confirm, you can log in and look around, "
+                     "but not accept invitations or sign agreements.",
+                     "The link works once, for %(num)d hours. Until you confirm, you can log in and look around, "
+                     "but not accept invitations or sign agreements.", hours),
+            _("If you did not create an account, ignore this message: without the link nothing happens."),
+        ]
+        subject = _("Confirm your e-mail address")
+    queue_account_email(user, CONFIRMATION_EVENT, subject, "\n\n".join(paragraphs))
 
 
 def resend_confirmation(user: User, next_path: str = "") -> None:
     """E-mail `user` a fresh confirmation link, at most once every EMAIL_CONFIRMATION_RESEND_MINUTES."""
     if user.email_verified_at is not None:
-        raise ConfirmationInvalid("Your e-mail address is already confirmed.")
+        raise ConfirmationInvalid(_("Your e-mail address is already confirmed."))
     last = _last_message_at(user, CONFIRMATION_EVENT)
     if last is not None:
         wait = current_app.config["EMAIL_CONFIRMATION_RESEND_MINUTES"]
-        raise ConfirmationThrottled(
-            f"A confirmation link was sent to {user.email} at {last:%H:%M} UTC. Check your inbox and spam folder; "
-            f"you can ask for another one {wait} minutes after the last.")
+        raise ConfirmationThrottled(ngettext(
+            "A confirmation link was sent to %(email)s at %(time)s UTC. Check your inbox and spam folder; "
+            "you can ask for another one %(num)d minute after the last.",
+            "A confirmation link was sent to %(email)s at %(time)s UTC. Check your inbox and spam folder; "
+            "you can ask for another one %(num)d minutes after the last.", wait, email=user.email, time=last.strftime("%H:%M")))
     _send_confirmation(user, next_path)
     record("account.confirmation_sent", actor=user)
     db.session.commit()
@@ -153,11 +172,11 @@ def find_confirmation(token: str) -> EmailConfirmation:
     """The pending confirmation behind `token`; ConfirmationInvalid says why there is none."""
     found = db.session.scalar(select(EmailConfirmation).where(EmailConfirmation.token_hash == token_hash(token)))
     if found is None:
-        raise ConfirmationInvalid("This confirmation link is not valid. Copy the whole link from the e-mail.")
+        raise ConfirmationInvalid(_("This confirmation link is not valid. Copy the whole link from the e-mail."))
     if found.used_at is not None:
-        raise ConfirmationInvalid("This confirmation link has already been used. Log in with your password.")
+        raise ConfirmationInvalid(_("This confirmation link has already been used. Log in with your password."))
     if found.expires_at <= utcnow():
-        raise ConfirmationInvalid("This confirmation link has expired. Log in and ask for a new one.")
+        raise ConfirmationInvalid(_("This confirmation link has expired. Log in and ask for a new one."))
     return found
 
 
@@ -172,7 +191,7 @@ def confirm_email(token: str) -> User:
     ).rowcount
     if claimed != 1:
         db.session.rollback()
-        raise ConfirmationInvalid("This confirmation link has already been used. Log in with your password.")
+        raise ConfirmationInvalid(_("This confirmation link has already been used. Log in with your password."))
     user = db.session.get(User, found.user_id)
     if user.email_verified_at is None:
         user.email_verified_at = now
@@ -186,8 +205,15 @@ def unconfirmed_refusal(user: User, doing: str) -> str | None:
     """Why `user` may not do `doing` ("accept an invitation", "sign") yet; None once the address is confirmed."""
     if user.email_verified_at is not None:
         return None
-    return (f"Confirm your e-mail address before you {doing}: open the link we e-mailed to {user.email}. "
-            f"Nothing arrived? Use “Send the link again”.")
+    # Whole sentences per action, so each language words the action its own way.
+    if doing == "sign":
+        return _("Confirm your e-mail address before you sign: open the link we e-mailed to %(email)s. "
+                 "Nothing arrived? Use “Send the link again”.", email=user.email)
+    if doing == "accept an invitation":
+        return _("Confirm your e-mail address before you accept an invitation: open the link we e-mailed to "
+                 "%(email)s. Nothing arrived? Use “Send the link again”.", email=user.email)
+    return _("Confirm your e-mail address first: open the link we e-mailed to %(email)s. "
+             "Nothing arrived? Use “Send the link again”.", email=user.email)
 
 
 # Logging in --------------------------------------------------------------------------
@@ -225,9 +251,9 @@ def authenticate(email: str, password: str) -> User:
     if _throttled(email, ip):
         record("account.login_throttled", email=email)
         db.session.commit()
-        raise LoginThrottled(
-            f"Too many failed log-ins. Wait {config['LOGIN_WINDOW_MINUTES']} minutes, then try again."
-        )
+        raise LoginThrottled(ngettext(
+            "Too many failed log-ins. Wait %(num)d minute, then try again.",
+            "Too many failed log-ins. Wait %(num)d minutes, then try again.", config["LOGIN_WINDOW_MINUTES"]))
     user = find_user_by_email(email)
     if user is None:
         verify_dummy(password)
@@ -238,7 +264,7 @@ def authenticate(email: str, password: str) -> User:
         db.session.add(LoginFailure(email=email, ip=ip))
         record("account.login_failed", actor=user, email=email)
         db.session.commit()
-        raise InvalidCredentials("Wrong e-mail address or password.")
+        raise InvalidCredentials(_("Wrong e-mail address or password."))
     # Only this address's failures are forgiven: someone else's guesses from elsewhere still count.
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
     record("account.logged_in", actor=user)
@@ -250,7 +276,7 @@ def authenticate(email: str, password: str) -> User:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Set a new password; every other session of the user ends, this browser gets a new one."""
     if not verify_password(user.password_hash, current_password):
-        raise InvalidCredentials("Your current password is not correct.")
+        raise InvalidCredentials(_("Your current password is not correct."))
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     revoke_all_sessions(user)

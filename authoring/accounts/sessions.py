@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from ..audit import client_ip
 from ..document import token_hash
 from ..extensions import db
+from ..i18n import SESSION_KEY as LANGUAGE_KEY
 from ..models import User, UserSession, utcnow
 
 COOKIE_KEY = "sid"
@@ -29,7 +30,7 @@ def start_session(user: User) -> None:
             user_agent=(request.user_agent.string or "")[:255],
         )
     )
-    session.clear()
+    _clear_keeping_language()
     session.permanent = True
     session[COOKIE_KEY] = token
 
@@ -43,7 +44,16 @@ def end_current_session() -> None:
             .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+    _clear_keeping_language()
+
+
+def _clear_keeping_language() -> None:
+    """Empty the session but for the interface language chosen in this browser: logging in or out
+    starts a new session, not a new language (the "logged out" page speaks the one it spoke)."""
+    language = session.get(LANGUAGE_KEY)
     session.clear()
+    if language:
+        session[LANGUAGE_KEY] = language
 
 
 def revoke_all_sessions(user: User) -> None:

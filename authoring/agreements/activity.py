@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..config import LANGUAGES
@@ -22,12 +25,13 @@ from ..extensions import db
 from ..interview.health import CLAUSE_RULE_PREFIX, RULES_BY_ID
 from ..interview.steps import STEPS_BY_KEY, term_name
 from ..models import Agreement, AuditEvent, Comment, Invitation, Proposal, User
+from .forms import ROLE_WORDS, SIDE_NAMES as SIDE_WORDS
 from ..negotiation.changes import ChangeNames, change_names, describe
 
-STATUS_WORDS = {"draft": "drafting", "negotiating": "negotiation", "ready": "ready to sign", "signing": "signing",
-                "executed": "executed", "in_review": "in review", "terminated": "terminated", "expired": "expired"}
-ROLE_WORDS = {"owner": "owner", "editor": "editor", "reviewer": "reviewer (legal)", "signatory": "signatory",
-              "viewer": "viewer"}
+# Words inside sentences, in the interface language; stored values stay as they are.
+STATUS_WORDS = {"draft": _l("drafting"), "negotiating": _l("negotiation"), "ready": _l("ready to sign"),
+                "signing": _l("signing"), "executed": _l("executed"), "in_review": _l("in review"),
+                "terminated": _l("terminated"), "expired": _l("expired")}
 
 
 @dataclass(frozen=True)
@@ -41,24 +45,35 @@ class Context:
     invitations: dict[int, str | None] = field(default_factory=dict)  # invitation id -> e-mail it was for
 
 
+def _word(table: dict, value: Any) -> str:
+    """`value`'s word from `table`, or the value itself for one the table does not know."""
+    return str(table.get(value, value)) if isinstance(value, str) else str(value)
+
+
 def person(user: User | None, side: str | None) -> str:
     """ "Jan Kowalski (client)"; someone whose account is gone is "a former member"."""
     if user is None:
-        return "A former member"
-    return f"{user.name} ({side})" if side else user.name
+        return _("A former member")
+    return _("%(name)s (%(side)s)", name=user.name, side=_word(SIDE_WORDS, side)) if side else user.name
 
 
 def _quoted(text: Any) -> str:
+    # The words a person typed (a message, a reason), after the sentence: punctuation only, not translated.
     text = str(text or "").strip()
     return f": “{text}”" if text else ""
+
+
+def _per_side(side: Any, provider: str, client: str) -> str:
+    """The sentence for the side named; KeyError (an older event's shape) for anything else."""
+    return {"provider": provider, "client": client}[side]
 
 
 def _proposal(context: Context, number: Any) -> str:
     """ "proposal 3 (new wording for 8.2 Cap on service credits)", or "proposal 3" if unknown."""
     proposal = context.proposals.get(number) if isinstance(number, int) else None
     if proposal is None:
-        return f"proposal {number}"
-    return f"proposal {number} ({describe_proposal(proposal, context.names)})"
+        return _("proposal %(number)s", number=number)
+    return _("proposal %(number)s (%(change)s)", number=number, change=describe_proposal(proposal, context.names))
 
 
 def describe_proposal(proposal: Proposal, names: ChangeNames) -> str:
@@ -68,48 +83,72 @@ def describe_proposal(proposal: Proposal, names: ChangeNames) -> str:
 
 def proposal_sentence(proposal: Proposal, names: ChangeNames) -> str:
     """ "Jan Kowalski (client) proposed new wording for 8.2 Cap on service credits"."""
-    verb = f"countered proposal {proposal.counter_of.number} with" if proposal.counter_of else "proposed"
-    return f"{person(proposal.author, proposal.side)} {verb} {describe_proposal(proposal, names)}"
+    who, change = person(proposal.author, proposal.side), describe_proposal(proposal, names)
+    if proposal.counter_of:
+        return _("%(who)s countered proposal %(number)s with %(change)s", who=who,
+                 number=proposal.counter_of.number, change=change)
+    return _("%(who)s proposed %(change)s", who=who, change=change)
 
 
-# One sentence per action: (who, details, context) -> the rest of the sentence after "who".
+# One sentence per action: (who, details, context) -> the sentence, "who" in it.
 Phrase = Callable[[str, dict[str, Any], Context], str]
 
 
 def _created(who, d, c):
     language = LANGUAGES.get(d.get("language"), d.get("language"))
-    how = " as the renewal of the agreement before it" if d.get("renews") else (
-        " from an imported terms file" if d.get("imported_from") else "")
-    return f"{who} created the agreement “{d.get('title', '')}” in {language}{how}"
+    values = {"who": who, "title": d.get("title", ""), "language": language}
+    if d.get("renews"):
+        return _("%(who)s created the agreement “%(title)s” in %(language)s as the renewal of the agreement "
+                 "before it", **values)
+    if d.get("imported_from"):
+        return _("%(who)s created the agreement “%(title)s” in %(language)s from an imported terms file", **values)
+    return _("%(who)s created the agreement “%(title)s” in %(language)s", **values)
 
 
 def _status(who, d, c):
     status = d.get("status")
     if status == "ready":
         acknowledged = len(d.get("acknowledged") or [])
-        return f"{who} marked the agreement ready to sign" + (
-            f", with {acknowledged} health check{'s' if acknowledged != 1 else ''} acknowledged" if acknowledged else "")
+        if acknowledged:
+            return ngettext("%(who)s marked the agreement ready to sign, with %(num)d health check acknowledged",
+                            "%(who)s marked the agreement ready to sign, with %(num)d health checks acknowledged",
+                            acknowledged, who=who)
+        return _("%(who)s marked the agreement ready to sign", who=who)
     if status == "signing":
-        return "The agreement is being signed: the other side's signature is awaited"
-    reason = f" because {d['reason']}" if d.get("reason") else ""
-    return f"The agreement went back to {STATUS_WORDS.get(status, status)}{reason}"
+        return _("The agreement is being signed: the other side's signature is awaited")
+    if d.get("reason"):
+        # The reason was stored as words when it happened; it is shown as stored.
+        return _("The agreement went back to %(status)s because %(reason)s", status=_word(STATUS_WORDS, status),
+                 reason=d["reason"])
+    return _("The agreement went back to %(status)s", status=_word(STATUS_WORDS, status))
 
 
 def _executed(who, d, c):
     if d.get("amendment"):
-        effective = f", effective from {d['effective_on']}" if d.get("effective_on") else ""
-        return f"Both sides signed revision {d.get('revision')}: amendment {d['amendment']} is executed{effective}"
-    return f"Both sides signed revision {d.get('revision')}: the agreement is executed"
+        if d.get("effective_on"):
+            return _("Both sides signed revision %(revision)s: amendment %(amendment)s is executed, effective from "
+                     "%(date)s", revision=d.get("revision"), amendment=d["amendment"], date=d["effective_on"])
+        return _("Both sides signed revision %(revision)s: amendment %(amendment)s is executed",
+                 revision=d.get("revision"), amendment=d["amendment"])
+    return _("Both sides signed revision %(revision)s: the agreement is executed", revision=d.get("revision"))
 
 
 def _signed(who, d, c):
-    return (f"{who} signed revision {d.get('revision')} for the {d.get('side')} as "
-            f"{d.get('name')}, {d.get('title')}")
+    values = {"who": who, "revision": d.get("revision"), "name": d.get("name"), "title": d.get("title")}
+    return _per_side(d.get("side"),
+                     _("%(who)s signed revision %(revision)s for the provider as %(name)s, %(title)s", **values),
+                     _("%(who)s signed revision %(revision)s for the client as %(name)s, %(title)s", **values))
 
 
 def _turn(who, d, c):
-    what = f"sent revision {d['revision']}" if d.get("revision") else "sent their side's proposals"
-    return f"{who} {what} to the {d.get('to')}{_quoted(d.get('message'))}"
+    if d.get("revision"):
+        sentence = _per_side(d.get("to"),
+                             _("%(who)s sent revision %(revision)s to the provider", who=who, revision=d["revision"]),
+                             _("%(who)s sent revision %(revision)s to the client", who=who, revision=d["revision"]))
+    else:
+        sentence = _per_side(d.get("to"), _("%(who)s sent their side's proposals to the provider", who=who),
+                             _("%(who)s sent their side's proposals to the client", who=who))
+    return sentence + _quoted(d.get("message"))
 
 
 def _proposed(who, d, c):
@@ -119,140 +158,241 @@ def _proposed(who, d, c):
     elif d.get("kind"):
         change = describe(d["kind"], str(d.get("target", "")), None, c.names)
     else:
-        change = "a change"
-    verb = f"countered proposal {d['counter_of']} with" if d.get("counter_of") else "proposed"
-    return f"{who} {verb} {change} (proposal {d.get('proposal')})"
+        change = _("a change")
+    if d.get("counter_of"):
+        return _("%(who)s countered proposal %(counter)s with %(change)s (proposal %(number)s)", who=who,
+                 counter=d["counter_of"], change=change, number=d.get("proposal"))
+    return _("%(who)s proposed %(change)s (proposal %(number)s)", who=who, change=change, number=d.get("proposal"))
 
 
 def _accepted(who, d, c):
-    merged = ", merged with changes made since it was proposed" if d.get("merged") else ""
-    return f"{who} accepted {_proposal(c, d.get('proposal'))}{merged}"
+    proposal = _proposal(c, d.get("proposal"))
+    if d.get("merged"):
+        return _("%(who)s accepted %(proposal)s, merged with changes made since it was proposed", who=who,
+                 proposal=proposal)
+    return _("%(who)s accepted %(proposal)s", who=who, proposal=proposal)
 
 
 def _where(c: Context, key: Any) -> str:
-    return c.names.clause(key) if key else "the agreement as a whole"
+    return c.names.clause(key) if key else _("the agreement as a whole")
 
 
 def _commented(who, d, c):
     if d.get("thread"):
-        return f"{who} replied to a comment on {_where(c, c.threads.get(d['thread']))}"
-    return f"{who} commented on {_where(c, d.get('clause'))}"
+        return _("%(who)s replied to a comment on %(where)s", who=who, where=_where(c, c.threads.get(d["thread"])))
+    return _("%(who)s commented on %(where)s", who=who, where=_where(c, d.get("clause")))
 
 
-def _thread(verb: str) -> Phrase:
-    return lambda who, d, c: f"{who} {verb} a comment thread on {_where(c, c.threads.get(d.get('thread')))}"
+def _resolved(who, d, c):
+    return _("%(who)s resolved a comment thread on %(where)s", who=who, where=_where(c, c.threads.get(d.get("thread"))))
+
+
+def _thread_reopened(who, d, c):
+    return _("%(who)s reopened a comment thread on %(where)s", who=who, where=_where(c, c.threads.get(d.get("thread"))))
 
 
 def _interview_saved(who, d, c):
     step = STEPS_BY_KEY.get(d.get("step"))
+    title = str(step.title) if step else d.get("step")
     changed = [c.names.clause(key) for key in d.get("clauses_changed") or []]
-    listed = "; ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-    return (f"{who} saved the interview step “{step.title if step else d.get('step')}”"
-            + (f", which changed {listed}" if changed else ""))
+    if not changed:
+        return _("%(who)s saved the interview step “%(step)s”", who=who, step=title)
+    listed = "; ".join(changed[:3])
+    if len(changed) > 3:
+        listed = ngettext("%(list)s and %(num)d more", "%(list)s and %(num)d more", len(changed) - 3, list=listed)
+    return _("%(who)s saved the interview step “%(step)s”, which changed %(clauses)s", who=who, step=title,
+             clauses=listed)
 
 
-def _rule(rule_id: Any, c: Context) -> str:
-    rule = RULES_BY_ID.get(rule_id)
-    if rule is None and isinstance(rule_id, str) and rule_id.startswith(CLAUSE_RULE_PREFIX):
-        return f"that {c.names.clause(rule_id[len(CLAUSE_RULE_PREFIX):])} states the terms"
-    return f"“{rule.title}”" if rule else f"“{rule_id}”"
+def _health(acknowledged: bool) -> Phrase:
+    def phrase(who, d, c):
+        rule_id = d.get("rule")
+        rule = RULES_BY_ID.get(rule_id)
+        if rule is None and isinstance(rule_id, str) and rule_id.startswith(CLAUSE_RULE_PREFIX):
+            clause = c.names.clause(rule_id[len(CLAUSE_RULE_PREFIX):])
+            if acknowledged:
+                return _("%(who)s acknowledged the health check that %(clause)s states the terms", who=who,
+                         clause=clause) + _quoted(d.get("reason"))
+            return _("%(who)s withdrew the acknowledgement of the health check that %(clause)s states the terms",
+                     who=who, clause=clause)
+        title = str(rule.title) if rule else rule_id
+        if acknowledged:
+            return _("%(who)s acknowledged the health check “%(rule)s”", who=who, rule=title) + _quoted(d.get("reason"))
+        return _("%(who)s withdrew the acknowledgement of the health check “%(rule)s”", who=who, rule=title)
+    return phrase
 
 
 def _invited(who, d, c):
-    whom = d.get("email") or "anyone holding the link"
-    return f"{who} invited {whom} to join the {d.get('side')} side as {ROLE_WORDS.get(d.get('role'), d.get('role'))}"
+    role = _word(ROLE_WORDS, d.get("role"))
+    if d.get("email"):
+        return _per_side(d.get("side"),
+                         _("%(who)s invited %(email)s to join the provider side as %(role)s", who=who,
+                           email=d["email"], role=role),
+                         _("%(who)s invited %(email)s to join the client side as %(role)s", who=who,
+                           email=d["email"], role=role))
+    return _per_side(d.get("side"),
+                     _("%(who)s invited anyone holding the link to join the provider side as %(role)s", who=who,
+                       role=role),
+                     _("%(who)s invited anyone holding the link to join the client side as %(role)s", who=who,
+                       role=role))
 
 
 def _revoked(who, d, c):
     email = c.invitations.get(d.get("invitation"))
-    return f"{who} revoked the invitation" + (f" for {email}" if email else "")
+    if email:
+        return _("%(who)s revoked the invitation for %(email)s", who=who, email=email)
+    return _("%(who)s revoked the invitation", who=who)
 
 
 def _reviewed(who, d, c):
-    missed = " (held late)" if d.get("missed") else ""
     actions = d.get("actions") or 0
-    return (f"{who} recorded review {d.get('review')}, held on {d.get('held_on')}{missed}, with {actions} "
-            f"action{'s' if actions != 1 else ''}" + (f"; next review {d['next_review']}" if d.get("next_review") else ""))
+    values = {"who": who, "review": d.get("review"), "date": d.get("held_on"), "next": d.get("next_review")}
+    if d.get("missed") and d.get("next_review"):
+        return ngettext("%(who)s recorded review %(review)s, held on %(date)s (held late), with %(num)d action; "
+                        "next review %(next)s",
+                        "%(who)s recorded review %(review)s, held on %(date)s (held late), with %(num)d actions; "
+                        "next review %(next)s", actions, **values)
+    if d.get("missed"):
+        return ngettext("%(who)s recorded review %(review)s, held on %(date)s (held late), with %(num)d action",
+                        "%(who)s recorded review %(review)s, held on %(date)s (held late), with %(num)d actions",
+                        actions, **values)
+    if d.get("next_review"):
+        return ngettext("%(who)s recorded review %(review)s, held on %(date)s, with %(num)d action; "
+                        "next review %(next)s",
+                        "%(who)s recorded review %(review)s, held on %(date)s, with %(num)d actions; "
+                        "next review %(next)s", actions, **values)
+    return ngettext("%(who)s recorded review %(review)s, held on %(date)s, with %(num)d action",
+                    "%(who)s recorded review %(review)s, held on %(date)s, with %(num)d actions", actions, **values)
 
 
 def _terminated(who, d, c):
-    under = f" under {c.names.clause(d['clause'])}" if d.get("clause") else ""
-    return f"{who} recorded the termination of the agreement on {d.get('on')}{under}{_quoted(d.get('reason'))}"
+    if d.get("clause"):
+        sentence = _("%(who)s recorded the termination of the agreement on %(date)s under %(clause)s", who=who,
+                     date=d.get("on"), clause=c.names.clause(d["clause"]))
+    else:
+        sentence = _("%(who)s recorded the termination of the agreement on %(date)s", who=who, date=d.get("on"))
+    return sentence + _quoted(d.get("reason"))
 
 
 def _amendment_opened(who, d, c):
-    effective = f", to take effect on {d['effective_on']}" if d.get("effective_on") else ""
-    review = f" after review {d['review']}" if d.get("review") else ""
-    return f"{who} opened amendment {d.get('number')}{review}{effective}{_quoted(d.get('reason'))}"
+    values = {"who": who, "number": d.get("number"), "review": d.get("review"), "date": d.get("effective_on")}
+    if d.get("review") and d.get("effective_on"):
+        sentence = _("%(who)s opened amendment %(number)s after review %(review)s, to take effect on %(date)s",
+                     **values)
+    elif d.get("review"):
+        sentence = _("%(who)s opened amendment %(number)s after review %(review)s", **values)
+    elif d.get("effective_on"):
+        sentence = _("%(who)s opened amendment %(number)s, to take effect on %(date)s", **values)
+    else:
+        sentence = _("%(who)s opened amendment %(number)s", **values)
+    return sentence + _quoted(d.get("reason"))
 
 
 def _reopened(who, d, c):
     voided = d.get("signatures_voided") or 0
-    what = f", voiding {voided} signature{'s' if voided != 1 else ''}" if voided else ""
-    return f"{who} reopened the agreement for changes{what}{_quoted(d.get('reason'))}"
+    if voided:
+        sentence = ngettext("%(who)s reopened the agreement for changes, voiding %(num)d signature",
+                            "%(who)s reopened the agreement for changes, voiding %(num)d signatures", voided, who=who)
+    else:
+        sentence = _("%(who)s reopened the agreement for changes", who=who)
+    return sentence + _quoted(d.get("reason"))
 
 
 def _clause_edited(who, d, c):
-    merged = ", merged with a change made meanwhile" if d.get("merged") else ""
+    clause = c.names.clause(d.get("clause", ""))
+    parts = [_("%(who)s edited %(clause)s, merged with a change made meanwhile", who=who, clause=clause)
+             if d.get("merged") else _("%(who)s edited %(clause)s", who=who, clause=clause)]
     changed = d.get("terms_changed") or {}
-    terms = ("; the new wording set " + ", ".join(f"“{term_name(path)}” to {value}" for path, value in changed.items())
-             if isinstance(changed, dict) and changed else "")
+    if isinstance(changed, dict) and changed:
+        settings = ", ".join(_("“%(term)s” to %(value)s", term=term_name(path), value=value)
+                                for path, value in changed.items())
+        parts.append(_("the new wording set %(settings)s", settings=settings))
     dropped = d.get("no_longer_states") or []
-    unstated = ("; it no longer states " + ", ".join(f"“{term_name(path)}”" for path in dropped)
-                if isinstance(dropped, list) and dropped else "")
-    return f"{who} edited {c.names.clause(d.get('clause', ''))}{merged}{terms}{unstated}"
+    if isinstance(dropped, list) and dropped:
+        terms = ", ".join(f"“{term_name(path)}”" for path in dropped)
+        parts.append(_("it no longer states %(terms)s", terms=terms))
+    return "; ".join(parts)
+
+
+def _joined(who, d, c):
+    role = _word(ROLE_WORDS, d.get("role"))
+    return _per_side(d.get("side"), _("%(who)s joined the provider side as %(role)s", who=who, role=role),
+                     _("%(who)s joined the client side as %(role)s", who=who, role=role))
+
+
+def _role_changed(who, d, c):
+    return _("%(who)s changed %(member)s's role from %(old)s to %(new)s", who=who, member=d.get("member"),
+             old=_word(ROLE_WORDS, d.get("old")), new=_word(ROLE_WORDS, d.get("new")))
+
+
+def _removed(who, d, c):
+    return _("%(who)s removed %(member)s (%(side)s %(role)s) from the agreement", who=who, member=d.get("member"),
+             side=_word(SIDE_WORDS, d.get("side")), role=_word(ROLE_WORDS, d.get("role")))
 
 
 PHRASES: dict[str, Phrase] = {
     # Agreement and people
     "agreement.created": _created,
-    "agreement.shared": lambda who, d, c: f"{who} shared the draft with the client{_quoted(d.get('message'))}",
+    "agreement.shared": lambda who, d, c: (
+        _("%(who)s shared the draft with the client", who=who) + _quoted(d.get("message"))),
     "agreement.status_changed": _status,
-    "agreement.renewed": lambda who, d, c: f"{who} started the renewal “{d.get('title', '')}”, a new agreement",
+    "agreement.renewed": lambda who, d, c: (
+        _("%(who)s started the renewal “%(title)s”, a new agreement", who=who, title=d.get("title"))),
     "agreement.terminated": _terminated,
-    "agreement.expired": lambda who, d, c: f"The agreement expired: its term ended on {d.get('ended_on')}",
+    "agreement.expired": lambda who, d, c: (
+        _("The agreement expired: its term ended on %(date)s", who=who, date=d.get("ended_on"))),
     "invitation.created": _invited,
     "invitation.revoked": _revoked,
-    "member.joined": lambda who, d, c: f"{who} joined the {d.get('side')} side as {ROLE_WORDS.get(d.get('role'), d.get('role'))}",
-    "member.role_changed": lambda who, d, c: (f"{who} changed {d.get('member')}'s role from "
-                                              f"{ROLE_WORDS.get(d.get('old'), d.get('old'))} to {ROLE_WORDS.get(d.get('new'), d.get('new'))}"),
-    "member.removed": lambda who, d, c: f"{who} removed {d.get('member')} ({d.get('side')} {d.get('role')}) from the agreement",
+    "member.joined": _joined,
+    "member.role_changed": _role_changed,
+    "member.removed": _removed,
     # Drafting
     "clause.edited": _clause_edited,
-    "revision.created": lambda who, d, c: f"{who} saved revision {d.get('number')}{_quoted(d.get('message'))}",
+    "revision.created": lambda who, d, c: (
+        _("%(who)s saved revision %(number)s", who=who, number=d.get("number")) + _quoted(d.get("message"))),
     "interview.saved": _interview_saved,
-    "interview.terms_replaced": lambda who, d, c: f"{who} replaced the terms{_quoted(d.get('reason'))}",
-    "health.acknowledged": lambda who, d, c: f"{who} acknowledged the health check {_rule(d.get('rule'), c)}{_quoted(d.get('reason'))}",
-    "health.acknowledgement_withdrawn": lambda who, d, c: f"{who} withdrew the acknowledgement of the health check {_rule(d.get('rule'), c)}",
+    "interview.terms_replaced": lambda who, d, c: (
+        _("%(who)s replaced the terms", who=who) + _quoted(d.get("reason"))),
+    "health.acknowledged": _health(acknowledged=True),
+    "health.acknowledgement_withdrawn": _health(acknowledged=False),
     # Negotiation
     "turn.sent": _turn,
     "proposal.created": _proposed,
     "proposal.accepted": _accepted,
-    "proposal.rejected": lambda who, d, c: f"{who} rejected {_proposal(c, d.get('proposal'))}{_quoted(d.get('reason'))}",
-    "proposal.withdrawn": lambda who, d, c: f"{who} withdrew {_proposal(c, d.get('proposal'))}",
-    "proposal.superseded": lambda who, d, c: f"{who}'s counter-proposal replaced {_proposal(c, d.get('proposal'))}",
+    "proposal.rejected": lambda who, d, c: (
+        _("%(who)s rejected %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal")))
+        + _quoted(d.get("reason"))),
+    "proposal.withdrawn": lambda who, d, c: (
+        _("%(who)s withdrew %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal")))),
+    "proposal.superseded": lambda who, d, c: (
+        _("%(who)s's counter-proposal replaced %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal")))),
     "comment.added": _commented,
-    "comment.resolved": _thread("resolved"),
-    "comment.reopened": _thread("reopened"),
+    "comment.resolved": _resolved,
+    "comment.reopened": _thread_reopened,
     # Signing, amendments, reviews
     "agreement.signed": _signed,
-    "signature.refused": lambda who, d, c: f"{who} tried to sign with a wrong password; nothing was signed",
+    "signature.refused": lambda who, d, c: (
+        _("%(who)s tried to sign with a wrong password; nothing was signed", who=who)),
     "agreement.executed": _executed,
     "agreement.reopened": _reopened,
     "amendment.opened": _amendment_opened,
-    "amendment.abandoned": lambda who, d, c: f"{who} abandoned amendment {d.get('number')}{_quoted(d.get('reason'))}",
+    "amendment.abandoned": lambda who, d, c: (
+        _("%(who)s abandoned amendment %(number)s", who=who, number=d.get("number")) + _quoted(d.get("reason"))),
     "review.recorded": _reviewed,
     # Accounts (events without an agreement)
-    "account.registered": lambda who, d, c: f"{who} created an account",
-    "account.logged_in": lambda who, d, c: f"{who} logged in",
-    "account.logged_out": lambda who, d, c: f"{who} logged out",
-    "account.login_failed": lambda who, d, c: f"A log-in as {d.get('email')} failed: wrong password",
-    "account.login_throttled": lambda who, d, c: f"Log-ins as {d.get('email')} were paused after too many failures",
-    "account.password_changed": lambda who, d, c: f"{who} changed their password",
-    "account.confirmation_sent": lambda who, d, c: f"A link to confirm the e-mail address of {who} was sent",
-    "account.email_confirmed": lambda who, d, c: f"{who} confirmed their e-mail address",
-    "calendar.token_created": lambda who, d, c: f"{who} created a calendar feed link",
-    "calendar.token_revoked": lambda who, d, c: f"{who} revoked their calendar feed link",
+    "account.registered": lambda who, d, c: _("%(who)s created an account", who=who),
+    "account.logged_in": lambda who, d, c: _("%(who)s logged in", who=who),
+    "account.logged_out": lambda who, d, c: _("%(who)s logged out", who=who),
+    "account.login_failed": lambda who, d, c: (
+        _("A log-in as %(email)s failed: wrong password", who=who, email=d.get("email"))),
+    "account.login_throttled": lambda who, d, c: (
+        _("Log-ins as %(email)s were paused after too many failures", who=who, email=d.get("email"))),
+    "account.password_changed": lambda who, d, c: _("%(who)s changed their password", who=who),
+    "account.confirmation_sent": lambda who, d, c: (
+        _("A link to confirm the e-mail address of %(who)s was sent", who=who)),
+    "account.email_confirmed": lambda who, d, c: _("%(who)s confirmed their e-mail address", who=who),
+    "calendar.token_created": lambda who, d, c: _("%(who)s created a calendar feed link", who=who),
+    "calendar.token_revoked": lambda who, d, c: _("%(who)s revoked their calendar feed link", who=who),
 }
 
 # Details no reader needs: internal counters and references the sentence already resolves.
@@ -271,7 +411,7 @@ def _fallback(who: str, action: str, details: dict[str, Any]) -> str:
 def event_sentence(event: AuditEvent, context: Context) -> str:
     """The event as one sentence, ending with a full stop."""
     details = event.details or {}
-    who = person(event.actor, context.sides.get(event.actor_id)) if event.actor_id else "The system"
+    who = person(event.actor, context.sides.get(event.actor_id)) if event.actor_id else _("The system")
     phrase = PHRASES.get(event.action)
     try:
         sentence = phrase(who, details, context) if phrase else _fallback(who, event.action, details)

@@ -1,4 +1,5 @@
-"""Forms for agreement workspaces and their members."""
+"""Forms for agreement workspaces and their members, and the words for sides, roles and statuses."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -7,48 +8,76 @@ from ..config import LANGUAGES
 from ..models import ROLES, SIDES
 from ..models.agreement import ORG_NAME_MAX, TITLE_MAX
 
+# Labels shown to people; the stored values ("owner", "client", "in_review") stay as they are.
 ROLE_LABELS = {
-    "owner": "Owner — manages members and the agreement",
-    "editor": "Editor — edits the draft",
-    "reviewer": "Reviewer (legal) — comments and proposes, never signs",
-    "signatory": "Signatory — signs for their side",
-    "viewer": "Viewer — reads only",
+    "owner": _l("Owner — manages members and the agreement"),
+    "editor": _l("Editor — edits the draft"),
+    "reviewer": _l("Reviewer (legal) — comments and proposes, never signs"),
+    "signatory": _l("Signatory — signs for their side"),
+    "viewer": _l("Viewer — reads only"),
 }
-SIDE_LABELS = {"provider": "Provider side", "client": "Client side"}
+# A role as a table cell or a select option shows it.
+ROLE_NAMES = {
+    "owner": _l("owner"),
+    "editor": _l("editor"),
+    "reviewer": _l("reviewer"),
+    "signatory": _l("signatory"),
+    "viewer": _l("viewer"),
+}
+# A role inside a sentence ("Hal Helper is now owner.").
+ROLE_WORDS = {**ROLE_NAMES, "reviewer": _l("reviewer (legal)")}
+SIDE_LABELS = {"provider": _l("Provider side"), "client": _l("Client side")}
+# A side as one word, in a table cell or inside a sentence ("Jan Kowalski (client)").
+SIDE_NAMES = {"provider": _l("provider"), "client": _l("client")}
+STATUS_LABELS = {
+    "draft": _l("draft"),
+    "negotiating": _l("negotiating"),
+    "ready": _l("ready"),
+    "signing": _l("signing"),
+    "executed": _l("executed"),
+    "in_review": _l("in review"),
+    "terminated": _l("terminated"),
+    "expired": _l("expired"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status as people read it, in the interface language (an unknown one as words)."""
+    return str(STATUS_LABELS.get(status) or status.replace("_", " "))
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-START_SIDES = {"provider": "The provider — we deliver the service", "client": "The client — we receive the service"}
+START_SIDES = {"provider": _l("The provider — we deliver the service"), "client": _l("The client — we receive the service")}
 
 
 class NewAgreementForm(FlaskForm):
-    side = SelectField("Your side", choices=[SelectChoice(s, label) for s, label in START_SIDES.items()], default="provider")
-    title = StringField("Title", filters=[_strip], validators=[DataRequired("Give the agreement a title."), Length(max=TITLE_MAX)])
-    language = SelectField("Language of the agreement", choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default="en")
+    side = SelectField(_l("Your side"), choices=[SelectChoice(s, label) for s, label in START_SIDES.items()], default="provider")
+    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(_l("Give the agreement a title.")), Length(max=TITLE_MAX)])
+    language = SelectField(_l("Language of the agreement"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default="en")
     provider_name = StringField(
-        "Provider organisation", filters=[_strip],
-        validators=[DataRequired("Name the organisation providing the service."), Length(max=ORG_NAME_MAX)],
+        _l("Provider organisation"), filters=[_strip],
+        validators=[DataRequired(_l("Name the organisation providing the service.")), Length(max=ORG_NAME_MAX)],
     )
     client_name = StringField(
-        "Client organisation", filters=[_strip],
-        validators=[DataRequired("Name the client organisation."), Length(max=ORG_NAME_MAX)],
+        _l("Client organisation"), filters=[_strip],
+        validators=[DataRequired(_l("Name the client organisation.")), Length(max=ORG_NAME_MAX)],
     )
 
 
 class InviteForm(FlaskForm):
-    side = SelectField("Side", choices=[SelectChoice(s, SIDE_LABELS[s]) for s in SIDES])
-    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="editor")
+    side = SelectField(_l("Side"), choices=[SelectChoice(s, SIDE_LABELS[s]) for s in SIDES])
+    role = SelectField(_l("Role in the agreement"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="editor")
     email = EmailField(
-        "Only for this e-mail address (optional)", filters=[_strip],
-        validators=[Optional(), Length(max=254), Email("Enter a valid e-mail address.", check_deliverability=False)],
+        _l("Only for this e-mail address (optional)"), filters=[_strip],
+        validators=[Optional(), Length(max=254), Email(_l("Enter a valid e-mail address."), check_deliverability=False)],
     )
 
 
 class MemberRoleForm(FlaskForm):
-    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
+    role = SelectField(_l("Role in the agreement"), choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES])
 
 
 class ConfirmForm(FlaskForm):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, select
 
 from ..extensions import db
@@ -25,11 +27,11 @@ from ..reviews.reminders import REVIEW_NOTICE
 PER_PAGE = 25
 SEARCH_MAX = 200
 SORT_LABELS = {
-    "review": "Next review",
-    "title": "Title",
-    "effective": "Effective date",
-    "ends": "End date",
-    "renewal": "Renewal window",
+    "review": _l("Next review"),
+    "title": _l("Title"),
+    "effective": _l("Effective date"),
+    "ends": _l("End date"),
+    "renewal": _l("Renewal window"),
 }
 DEFAULT_SORT = "review"
 # A closed agreement has no review to hold, whatever date it last had scheduled.
@@ -87,34 +89,35 @@ def parse_register_query(args: Mapping[str, Sequence[str]]) -> tuple[RegisterQue
     search = unicodedata.normalize("NFC", "".join(c for c in first("q") if unicodedata.category(c) != "Cc")).strip()
     if len(search) > SEARCH_MAX:
         search = search[:SEARCH_MAX]
-        problems.append(f"The search was shortened to its first {SEARCH_MAX} characters.")
+        problems.append(_("The search was shortened to its first %(num)d characters.", num=SEARCH_MAX))
 
     statuses = []
     for value in args.get("status") or []:
         if value in STATUSES:
             statuses.append(value)
         elif value:
-            problems.append(f"“{value[:40]}” is not a status; it was ignored. Choose among the statuses listed.")
+            problems.append(_("“%(value)s” is not a status; it was ignored. Choose among the statuses listed.",
+                               value=value[:40]))
     ordered = tuple(status for status in STATUSES if status in statuses)
 
     attention_value = first("attention").lower()
     attention = attention_value in _TRUE
     if not attention and attention_value not in _FALSE:
-        problems.append("“Needs my attention” takes yes or no; showing every agreement.")
+        problems.append(_("“Needs my attention” takes yes or no; showing every agreement."))
 
     sort = first("sort") or DEFAULT_SORT
     if sort not in SORT_LABELS:
-        problems.append(f"The register cannot be sorted by “{sort[:40]}”; it is sorted by next review date.")
+        problems.append(_("The register cannot be sorted by “%(sort)s”; it is sorted by next review date.", sort=sort[:40]))
         sort = DEFAULT_SORT
     direction = first("dir") or "asc"
     if direction not in ("asc", "desc"):
-        problems.append("The order is ascending or descending; showing ascending.")
+        problems.append(_("The order is ascending or descending; showing ascending."))
         direction = "asc"
 
     page_value = first("page") or "1"
     page = int(page_value) if _PAGE_RE.fullmatch(page_value) else 0
     if page < 1:
-        problems.append(f"“{page_value[:40]}” is not a page number; showing the first page.")
+        problems.append(_("“%(value)s” is not a page number; showing the first page.", value=page_value[:40]))
         page = 1
     return RegisterQuery(search, ordered, attention, sort, direction == "desc", page), problems
 

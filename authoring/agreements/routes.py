@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from ..access import agreement_route, can, invitable_sides, may_act_on
@@ -13,7 +14,10 @@ from .activity import event_sentences
 from ..negotiation.status import negotiation_state
 from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
-from .forms import ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, ROLE_LABELS, SIDE_LABELS
+from .forms import (
+    ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm,
+    status_label,
+)
 from .register import SORT_LABELS, agreement_register, parse_register_query
 from .services import (
     NotYourSide, WorkspaceError, accept_invitation, activity, change_role, create_agreement, create_invitation,
@@ -25,7 +29,13 @@ bp = Blueprint("agreements", __name__)
 
 @bp.app_context_processor
 def _labels():
-    return {"ROLE_LABELS": ROLE_LABELS, "SIDE_LABELS": SIDE_LABELS, "LANGUAGES": LANGUAGES, "can": can}
+    return {"ROLE_LABELS": ROLE_LABELS, "SIDE_LABELS": SIDE_LABELS, "ROLE_NAMES": ROLE_NAMES, "ROLE_WORDS": ROLE_WORDS,
+            "SIDE_NAMES": SIDE_NAMES,
+            "LANGUAGES": LANGUAGES, "can": can}
+
+
+# A global, not a context variable, so macros imported without context (status_badge) see it too.
+bp.add_app_template_global(status_label, "status_label")
 
 
 @bp.route("/")
@@ -42,7 +52,8 @@ def dashboard():
     query, notices = parse_register_query(request.args.to_dict(flat=False))
     page = agreement_register(g.user.id, query, today=utcnow().date())
     if page.query.page != page.requested_page:
-        notices.append(f"There is no page {page.requested_page}; showing page {page.query.page} of {page.pages}.")
+        notices.append(_("There is no page %(asked)d; showing page %(page)d of %(pages)d.",
+                         asked=page.requested_page, page=page.query.page, pages=page.pages))
     return render_template("agreements/dashboard.html", page=page, notices=notices, statuses=STATUSES,
                            sort_labels=SORT_LABELS)
 
@@ -56,7 +67,7 @@ def new():
             g.user, title=form.title.data, language=form.language.data,
             provider_name=form.provider_name.data, client_name=form.client_name.data, side=form.side.data,
         )
-        flash("Agreement created. Invite the other side from Members.", "success")
+        flash(_("Agreement created. Invite the other side from Members."), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id))
     return render_template("agreements/new.html", form=form), 422 if request.method == "POST" else 200
 
@@ -82,7 +93,8 @@ def _members_page(agreement, membership, invite_form, status=200, error=None):
     sides = invitable_sides(membership) if can(membership, "manage") else []
     first_owner_only = [side for side in sides if not may_act_on(membership, "invite", side)]
     invite_form.side.choices = [
-        SelectChoice(side, SIDE_LABELS[side] + (" — its first owner only" if side in first_owner_only else ""))
+        SelectChoice(side, _("%(side)s — its first owner only", side=SIDE_LABELS[side]) if side in first_owner_only
+                     else SIDE_LABELS[side])
         for side in sides]
     return render_template(
         "agreements/members.html", agreement=agreement, membership=membership,
@@ -134,7 +146,7 @@ def revoke(agreement, membership, invitation_id):
     except WorkspaceError as error:
         flash(str(error), "error")
     else:
-        flash("Invitation withdrawn; its link no longer works.", "success")
+        flash(_("Invitation withdrawn; its link no longer works."), "success")
     return redirect(url_for("agreements.members", agreement_id=agreement.id))
 
 
@@ -143,7 +155,7 @@ def revoke(agreement, membership, invitation_id):
 def set_role(agreement, membership, membership_id):
     form = MemberRoleForm()
     if not form.validate_on_submit():
-        flash("Choose one of the listed roles.", "error")
+        flash(_("Choose one of the listed roles."), "error")
     else:
         try:
             changed = change_role(agreement, g.user, membership_id, form.role.data)
@@ -154,7 +166,7 @@ def set_role(agreement, membership, membership_id):
         except WorkspaceError as error:
             flash(str(error), "error")
         else:
-            flash(f"{changed.user.name} is now {changed.role}.", "success")
+            flash(_("%(name)s is now %(role)s.", name=changed.user.name, role=ROLE_WORDS.get(changed.role, changed.role)), "success")
     return redirect(url_for("agreements.members", agreement_id=agreement.id))
 
 
@@ -172,7 +184,7 @@ def remove(agreement, membership, membership_id):
     except WorkspaceError as error:
         flash(str(error), "error")
     else:
-        flash("Member removed.", "success")
+        flash(_("Member removed."), "success")
     if membership_id == membership.id:
         return redirect(url_for("agreements.dashboard"))
     return redirect(url_for("agreements.members", agreement_id=agreement.id))
@@ -204,6 +216,10 @@ def invitation(token):
                 joined = accept_invitation(token, g.user)
             except WorkspaceError as error:
                 return render_template("agreements/invitation.html", error=str(error), invitation=found, form=form), 409
-            flash(f"You joined “{joined.agreement.title}” as {joined.role} on the {joined.side} side.", "success")
+            message = (_("You joined “%(title)s” as %(role)s on the provider side.", title=joined.agreement.title,
+                         role=ROLE_WORDS[joined.role]) if joined.side == "provider" else
+                       _("You joined “%(title)s” as %(role)s on the client side.", title=joined.agreement.title,
+                         role=ROLE_WORDS[joined.role]))
+            flash(message, "success")
             return redirect(url_for("agreements.show", agreement_id=joined.agreement_id))
     return render_template("agreements/invitation.html", error=None, invitation=found, form=form)

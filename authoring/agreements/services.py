@@ -8,6 +8,7 @@ from typing import Any
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,7 +34,7 @@ class NotYourSide(WorkspaceError):
 def _check_people_rule(agreement: Agreement, actor: User, action: str, side: str, role: str | None = None) -> None:
     """NotYourSide unless `actor`'s membership may do `action` to someone on `side` (rules in access.py)."""
     membership = membership_of(actor.id, agreement.id)
-    refusal = "Only a member of this agreement manages its members." if membership is None else \
+    refusal = _("Only a member of this agreement manages its members.") if membership is None else \
         people_refusal(membership, action, side, role)
     if refusal:
         db.session.rollback()
@@ -128,21 +129,23 @@ def create_invitation(agreement: Agreement, inviter: User, *, side: str, role: s
     return invitation, token
 
 
-_REFUSALS = {
-    "accepted": "This invitation has already been used. Ask the agreement's owner for a new link.",
-    "revoked": "This invitation was withdrawn by the agreement's owner.",
-    "expired": "This invitation has expired. Ask the agreement's owner for a new link.",
-}
+def _refusal(state: str) -> str:
+    """Why an invitation in `state` cannot be used, in the interface language."""
+    return {
+        "accepted": _("This invitation has already been used. Ask the agreement's owner for a new link."),
+        "revoked": _("This invitation was withdrawn by the agreement's owner."),
+        "expired": _("This invitation has expired. Ask the agreement's owner for a new link."),
+    }[state]
 
 
 def find_invitation(token: str) -> Invitation:
     """The pending invitation for `token`, or WorkspaceError saying why it cannot be used."""
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
     if invitation is None:
-        raise WorkspaceError("This invitation link is not valid. Check that you copied all of it.")
+        raise WorkspaceError(_("This invitation link is not valid. Check that you copied all of it."))
     state = invitation.state(utcnow())
     if state != "pending":
-        raise WorkspaceError(_REFUSALS[state])
+        raise WorkspaceError(_refusal(state))
     return invitation
 
 
@@ -154,12 +157,11 @@ def accept_invitation(token: str, user: User) -> Membership:
         raise WorkspaceError(refusal)
     if invitation.email and invitation.email != user.email:
         raise WorkspaceError(
-            f"This invitation is for {invitation.email}. Log in with that address to accept it."
-        )
+            _("This invitation is for %(email)s. Log in with that address to accept it.", email=invitation.email))
     if db.session.scalar(
         select(Membership).where(Membership.agreement_id == invitation.agreement_id, Membership.user_id == user.id)
     ):
-        raise WorkspaceError("You are already a member of this agreement.")
+        raise WorkspaceError(_("You are already a member of this agreement."))
     _inviter_still_may(invitation)
     now = utcnow()
     # The conditional UPDATE is the single-use check: of two racing accepts, one changes no row.
@@ -170,7 +172,7 @@ def accept_invitation(token: str, user: User) -> Membership:
     ).rowcount
     if claimed != 1:
         db.session.rollback()
-        raise WorkspaceError(_REFUSALS["accepted"])
+        raise WorkspaceError(_refusal("accepted"))
     membership = Membership(agreement_id=invitation.agreement_id, user_id=user.id, side=invitation.side, role=invitation.role)
     db.session.add(membership)
     record("member.joined", actor=user, agreement=invitation.agreement, invitation=invitation.id, side=invitation.side, role=invitation.role)
@@ -185,14 +187,20 @@ def _inviter_still_may(invitation: Invitation) -> None:
     itself are held to the same rule."""
     inviter = membership_of(invitation.created_by_id, invitation.agreement_id) if invitation.created_by_id else None
     if inviter is None:
-        raise WorkspaceError("The person who created this invitation is no longer a member of the agreement. "
-                             "Ask an owner of your side for a new link.")
+        raise WorkspaceError(_("The person who created this invitation is no longer a member of the agreement. "
+                               "Ask an owner of your side for a new link."))
     if people_refusal(inviter, "invite", invitation.side, invitation.role) is not None:
         if may_act_on(inviter, "invite_first_owner", invitation.side) and invitation.role == "owner":
-            raise WorkspaceError(f"This invitation is no longer valid: the {invitation.side} side now has an owner, "
-                                 f"who invites its members. Ask them for a new link.")
-        raise WorkspaceError("This invitation is no longer valid: its author may no longer invite to the "
-                             f"{invitation.side} side. Ask an owner of that side for a new link.")
+            raise WorkspaceError(
+                _("This invitation is no longer valid: the provider side now has an owner, who invites its members. "
+                  "Ask them for a new link.") if invitation.side == "provider" else
+                _("This invitation is no longer valid: the client side now has an owner, who invites its members. "
+                  "Ask them for a new link."))
+        raise WorkspaceError(
+            _("This invitation is no longer valid: its author may no longer invite to the provider side. "
+              "Ask an owner of that side for a new link.") if invitation.side == "provider" else
+            _("This invitation is no longer valid: its author may no longer invite to the client side. "
+              "Ask an owner of that side for a new link."))
 
 
 def pending_invitations(agreement: Agreement, membership: Membership | None = None) -> list[Invitation]:
@@ -217,7 +225,7 @@ def revoke_invitation(agreement: Agreement, actor: User, invitation_id: int) -> 
     if invitation.created_by_id != actor.id:
         _check_people_rule(agreement, actor, "revoke", invitation.side)
     if invitation.state(utcnow()) != "pending":
-        raise WorkspaceError("Only a pending invitation can be withdrawn.")
+        raise WorkspaceError(_("Only a pending invitation can be withdrawn."))
     invitation.revoked_at = utcnow()
     record("invitation.revoked", actor=actor, agreement=agreement, invitation=invitation.id)
     db.session.commit()
@@ -247,8 +255,10 @@ def change_role(agreement: Agreement, actor: User, membership_id: int, role: str
     if membership.role == role:
         return membership
     if membership.role == "owner" and _owner_count(agreement, membership.side) == 1:
-        raise WorkspaceError(f"The {membership.side} side needs at least one owner. Make someone else on your "
-                             f"side an owner first.")
+        raise WorkspaceError(
+            _("The provider side needs at least one owner. Make someone else on your side an owner first.")
+            if membership.side == "provider" else
+            _("The client side needs at least one owner. Make someone else on your side an owner first."))
     old_role, membership.role = membership.role, role
     record("member.role_changed", actor=actor, agreement=agreement, member=membership.user.email, old=old_role, new=role)
     db.session.commit()
@@ -261,8 +271,10 @@ def remove_member(agreement: Agreement, actor: User, membership_id: int) -> None
     membership = _member(agreement, membership_id)
     _check_people_rule(agreement, actor, "remove", membership.side)
     if membership.role == "owner" and _owner_count(agreement, membership.side) == 1:
-        raise WorkspaceError(f"The {membership.side} side's last owner cannot be removed. Make someone else "
-                             f"on your side an owner first.")
+        raise WorkspaceError(
+            _("The provider side's last owner cannot be removed. Make someone else on your side an owner first.")
+            if membership.side == "provider" else
+            _("The client side's last owner cannot be removed. Make someone else on your side an owner first."))
     record("member.removed", actor=actor, agreement=agreement, member=membership.user.email, side=membership.side, role=membership.role)
     db.session.delete(membership)
     db.session.commit()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from ..accounts.sessions import login_required
@@ -21,7 +22,7 @@ def settings():
         action = request.form.get("action")
         if action == "revoke":
             revoke_calendar_token(g.user)
-            flash("Your calendar feed is off: its address no longer works.", "success")
+            flash(_("Your calendar feed is off: its address no longer works."), "success")
         elif action == "create":
             token = new_calendar_token(g.user)
         else:

@@ -6,6 +6,8 @@ import json
 import re
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
@@ -24,7 +26,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class UploadForm(FlaskForm):
-    file = FileField("File", validators=[FileRequired("Choose a file first.")])
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file first."))])
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:
@@ -108,7 +110,8 @@ def import_page():
         except TermsFileInvalid as error:
             errors = error.errors
         else:
-            flash(f"Imported “{agreement.title}” as a new draft. Invite the other side when it is ready.", "success")
+            flash(_("Imported “%(title)s” as a new draft. Invite the other side when it is ready.", title=agreement.title),
+                  "success")
             return redirect(url_for("agreements.show", agreement_id=agreement.id))
     status = 422 if form.is_submitted() else 200
     return render_template("exports/import.html", form=form, errors=errors), status

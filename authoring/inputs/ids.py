@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 from wtforms import IntegerField
 from wtforms.widgets import HiddenInput
@@ -58,7 +59,7 @@ class IdField(IntegerField):
             return
         self.data = parse_id(valuelist[0])
         if self.data is None:
-            raise ValueError("This form refers to something that does not exist. Reload the page and try again.")
+            raise ValueError(_("This form refers to something that does not exist. Reload the page and try again."))
 
     def post_validate(self, form, validation_stopped):
         # A hidden field shows no error of its own: say it where the form's errors are shown.
