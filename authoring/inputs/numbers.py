@@ -25,11 +25,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel import Locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from babel.numbers import format_decimal, get_currency_precision, get_decimal_symbol, get_group_symbol, list_currencies
 from wtforms import Field
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
+from ..i18n import interface_language
 from ..library.formatting import locale_of
 
 SPACES = " \u00a0\u202f\u2009"
@@ -58,7 +61,8 @@ class NumberStyle:
 
     @property
     def name(self) -> str:
-        return Locale.parse(locale_of(self.language)).get_language_name("en")
+        """The language's name in the interface language ("Polish", "polaco")."""
+        return Locale.parse(locale_of(self.language)).get_language_name(_reader_locale())
 
     def example(self, value: Decimal = Decimal("250000.50"), places: int = 2) -> str:
         pattern = "#,##0" + ("." + "0" * places if places else "")
@@ -70,29 +74,44 @@ class NumberStyle:
         return text.replace(".", self.decimal)
 
 
+def _reader_locale() -> str:
+    return locale_of(interface_language())
+
+
 def style_of(language: str) -> NumberStyle:
     locale = locale_of(language)
     group = get_group_symbol(locale)
     return NumberStyle(language, get_decimal_symbol(locale), " " if group in SPACES or group.isspace() else group)
 
 
-def parse_number(text: str, language: str, example: str | None = None, what: str = "a number") -> Decimal:
+def parse_number(text: str, language: str, example: str | None = None, whole: bool = False) -> Decimal:
     """`text` as a Decimal, read as `language` writes numbers; NumberError says why not.
 
-    `example` (how the field's value is written) and `what` ("a whole number") go into the messages.
+    `example` (how the field's value is written) goes into the messages, which ask for a
+    whole number when `whole`. The numbers follow the agreement's language; the messages
+    are in the interface language of whoever typed them.
     """
     style = style_of(language)
     example = example or style.example()
     value = text.strip(SPACES + "\t\r\n")
+    enter = (_("Enter a whole number, e.g. %(example)s.", example=example) if whole
+             else _("Enter a number, e.g. %(example)s.", example=example))
     if len(value) > MAX_CHARS:
-        raise NumberError(f"That is too long for a number. Enter {what}, e.g. {example}.")
+        raise NumberError(_("That is too long for a number. Enter a whole number, e.g. %(example)s.", example=example)
+                          if whole else
+                          _("That is too long for a number. Enter a number, e.g. %(example)s.", example=example))
     sign = ""
     if value[:1] in ("-", "+", "\u2212"):
         sign, value = ("" if value[0] == "+" else "-"), value[1:].lstrip(SPACES)
     if not value or any(ch not in "0123456789.," + SPACES for ch in value):
-        raise NumberError(f"Enter {what}, e.g. {example}.")
-    unclear = NumberError(f"“{text.strip()}” could be read more than one way: write it as {style.name} does, "
-                          f"e.g. {example}" + (f" (decimals after “{style.decimal}”)." if what == "a number" else "."))
+        raise NumberError(enter)
+    if whole:
+        unclear = NumberError(_("“%(typed)s” could be read more than one way: write it as %(language)s does, e.g. "
+                                "%(example)s.", typed=text.strip(), language=style.name, example=example))
+    else:
+        unclear = NumberError(_("“%(typed)s” could be read more than one way: write it as %(language)s does, e.g. "
+                                "%(example)s (decimals after “%(mark)s”).", typed=text.strip(), language=style.name,
+                                example=example, mark=style.decimal))
     if value.count(style.decimal) > 1:
         raise unclear
     integer, marked, fraction = value.partition(style.decimal)
@@ -106,7 +125,7 @@ def parse_number(text: str, language: str, example: str | None = None, what: str
         raise unclear
     digits = "".join(groups)
     if not digits and not fraction:
-        raise NumberError(f"Enter {what}, e.g. {example}.")
+        raise NumberError(enter)
     return Decimal(sign + (digits or "0") + ("." + fraction if fraction else ""))
 
 
@@ -182,11 +201,10 @@ class NumberField(Field):
         raw = valuelist[0]
         if not isinstance(raw, str) or not raw.strip(SPACES + "\t\r\n"):
             return
-        what = "a whole number" if self.whole else "a number"
-        number = parse_number(raw, self.style.language, self.example, what)  # a NumberError is the field's error
+        number = parse_number(raw, self.style.language, self.example, self.whole)  # a NumberError is the field's error
         if self.whole:
             if number != number.to_integral_value():
-                raise NumberError(f"Enter a whole number, e.g. {self.example}.")
+                raise NumberError(_("Enter a whole number, e.g. %(example)s.", example=self.example))
             number = int(number)
         self.data = number
 
@@ -197,7 +215,7 @@ class NumberField(Field):
         try:
             self.data = int(value) if self.whole else Decimal(str(value))
         except (ValueError, TypeError, ArithmeticError):
-            raise ValueError("The stored value is not a number; enter it again.") from None
+            raise ValueError(_("The stored value is not a number; enter it again.")) from None
 
     def _value(self):
         if self.raw_data:
@@ -208,17 +226,25 @@ class NumberField(Field):
         if self.data is None:
             return
         if self.data < 0:
-            raise StopValidation("Cannot be negative.")
+            raise StopValidation(_("Cannot be negative."))
         if self.data > self.maximum:
-            raise StopValidation(self.range_message or f"At most {self.style.example(self.maximum, 0)}.")
+            raise StopValidation(str(self.range_message or _("At most %(maximum)s.",
+                                                             maximum=self.style.example(self.maximum, 0))))
         places = self.places()
         if not self.whole and _decimals(self.data) > places:
             raise ValidationError(self._places_message(places))
 
     def _places_message(self, places: int) -> str:
         if self.money:
-            currency = self.currency() or "this currency"
+            currency = self.currency()
             if places == 0:
-                return f"Amounts in {currency} have no decimals: enter a whole amount."
-            return f"Amounts in {currency} have at most {places} decimals; nothing is rounded, so enter it exactly."
-        return f"Use at most {places} decimals."
+                return (_("Amounts in %(currency)s have no decimals: enter a whole amount.", currency=currency) if currency
+                        else _("Amounts in this currency have no decimals: enter a whole amount."))
+            if currency:
+                return ngettext("Amounts in %(currency)s have at most %(num)d decimal; nothing is rounded, so enter it "
+                                "exactly.", "Amounts in %(currency)s have at most %(num)d decimals; nothing is rounded, "
+                                "so enter it exactly.", places, currency=currency)
+            return ngettext("Amounts in this currency have at most %(num)d decimal; nothing is rounded, so enter it "
+                            "exactly.", "Amounts in this currency have at most %(num)d decimals; nothing is rounded, "
+                            "so enter it exactly.", places)
+        return ngettext("Use at most %(num)d decimal.", "Use at most %(num)d decimals.", places)
