@@ -104,7 +104,7 @@ def _render_step(agreement, membership, step, form, document, base, status=200, 
         guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field, countered=countered,
         who_signs=who_signs(agreement, membership.side, document.terms) if step.key == "background" else None,
         names=change_names(document, library(), agreement.language) if countered else None, blank_row=blank_row,
-        unsaved_notice=UNSAVED,
+        unsaved_notice=str(UNSAVED),  # a str, so the attribute is escaped (a lazy string counts as markup)
     ), status
 
 
@@ -188,7 +188,7 @@ def save(agreement, membership, step_key):
     if action.startswith(("add:", "remove:")):
         _change_rows(form, action)
         return _render_step(agreement, membership, step, form, document, base,
-                            notice=UNSAVED, countered=countered)
+                            notice=str(UNSAVED), countered=countered)
 
     if not form.validate():
         return _render_step(agreement, membership, step, form, document, base, status=422, countered=countered)
