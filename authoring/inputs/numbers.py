@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel import Locale
+from babel.numbers import format_decimal, get_currency_precision, get_decimal_symbol, get_group_symbol, list_currencies
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from babel.numbers import format_decimal, get_currency_precision, get_decimal_symbol, get_group_symbol, list_currencies
 from wtforms import Field
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
@@ -75,6 +75,7 @@ class NumberStyle:
 
 
 def _reader_locale() -> str:
+    """The locale of the person reading a message: numbers follow the agreement, words follow the reader."""
     return locale_of(interface_language())
 
 
