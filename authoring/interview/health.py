@@ -10,18 +10,21 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from ..document import Document, sha256_hex
 from ..document.terms import with_term
 from ..library import ClauseLibrary
 from ..library.binding import BindingConflict, clause_bound, library_bound, rebind, render_slot
 from ..library.formatting import as_decimal, is_blank
-from .steps import STAGES, get, term_name
+from .steps import STAGES, get, stage_word, term_name
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    title: str
+    title: str  # lazy, or produced in the reader's language
     step: str
     check: Callable[[dict[str, Any]], Iterator[str]] | None
     clause_key: str | None = None  # a rule about one clause's text: fixed by rewording that clause
@@ -51,26 +54,27 @@ def response_within_resolution(terms):
     for row in _rows(terms, "services.priorities"):
         response, resolution = as_decimal(row.get("response_hours")), as_decimal(row.get("resolution_hours"))
         if response is not None and resolution is not None and response > resolution:
-            yield (f"Priority {row.get('level') or '?'}: the response time ({response} h) is longer than "
-                   f"the resolution time ({resolution} h).")
+            yield _("Priority %(level)s: the response time (%(response)s h) is longer than "
+                    "the resolution time (%(resolution)s h).", level=row.get('level') or '?', response=response,
+                    resolution=resolution)
 
 
 def service_levels_have_targets(terms):
     for row in _rows(terms, "services.priorities"):
         if as_decimal(row.get("response_hours")) is None or as_decimal(row.get("resolution_hours")) is None:
-            yield f"Priority {row.get('level') or '?'} needs both a response and a resolution time."
+            yield _("Priority %(level)s needs both a response and a resolution time.", level=row.get('level') or '?')
 
 
 def availability_is_realistic(terms):
     target = as_decimal(get(terms, "services.availability_percent"))
     if target is not None and target >= 100:
-        yield "An availability target of 100% cannot be delivered; agree a realistic one (for example 99.5%)."
+        yield _("An availability target of 100% cannot be delivered; agree a realistic one (for example 99.5%).")
 
 
 def term_dates_in_order(terms):
     start, end = _date(get(terms, "timeline.effective_date")), _date(get(terms, "timeline.end_date"))
     if start and end and end <= start:
-        yield "The end date must come after the effective date."
+        yield _("The end date must come after the effective date.")
 
 
 def milestones_inside_term(terms):
@@ -78,9 +82,10 @@ def milestones_inside_term(terms):
     for row in _rows(terms, "timeline.milestones"):
         due = _date(row.get("due_date"))
         if due is None:
-            yield f"Milestone “{row.get('name') or '?'}” has no due date."
+            yield _("Milestone “%(name)s” has no due date.", name=row.get('name') or '?')
         elif (start and due < start) or (end and due > end):
-            yield f"Milestone “{row.get('name') or '?'}” is due on {due.isoformat()}, outside the term."
+            yield _("Milestone “%(name)s” is due on %(date)s, outside the term.", name=row.get('name') or '?',
+                    date=due.isoformat())
 
 
 def milestones_in_order(terms):
@@ -88,7 +93,8 @@ def milestones_in_order(terms):
     for row in _rows(terms, "timeline.milestones"):
         due = _date(row.get("due_date"))
         if due and previous and due < previous[1]:
-            yield f"Milestone “{row.get('name') or '?'}” is due before “{previous[0]}”, which comes earlier in the list."
+            yield _("Milestone “%(name)s” is due before “%(earlier)s”, which comes earlier in the list.",
+                    name=row.get('name') or '?', earlier=previous[0])
         if due:
             previous = (row.get("name") or "?", due)
 
@@ -96,10 +102,10 @@ def milestones_in_order(terms):
 def acceptance_has_feedback_window(terms):
     for row in _rows(terms, "timeline.milestones"):
         if not is_blank(row.get("accepted_by")) and as_decimal(row.get("acceptance_days")) is None:
-            yield f"Milestone “{row.get('name') or '?'}” is accepted by a party but has no acceptance period."
+            yield _("Milestone “%(name)s” is accepted by a party but has no acceptance period.", name=row.get('name') or '?')
     if any(row.get("accepted_by") == "client" for row in _rows(terms, "timeline.milestones")) \
             and as_decimal(get(terms, "client.feedback_days")) is None:
-        yield "The client accepts milestones but has no feedback window in its responsibilities."
+        yield _("The client accepts milestones but has no feedback window in its responsibilities.")
 
 
 def renewal_notice_shorter_than_term(terms):
@@ -108,7 +114,8 @@ def renewal_notice_shorter_than_term(terms):
     if start and end and notice is not None:
         days = (end - start).days + 1  # the agreement is in force *until* the end date, inclusive
         if notice >= days:
-            yield f"The renewal notice period ({notice} days) is not shorter than the term ({days} days)."
+            yield _("The renewal notice period (%(notice)s days) is not shorter than the term (%(days)s days).",
+                    notice=notice, days=days)
 
 
 def payment_schedule_adds_up(terms):
@@ -118,21 +125,23 @@ def payment_schedule_adds_up(terms):
     percents = [as_decimal(r.get("percent")) for r in rows if as_decimal(r.get("percent")) is not None]
     amounts = [as_decimal(r.get("amount")) for r in rows if as_decimal(r.get("amount")) is not None]
     if percents and not amounts and sum(percents) != 100:
-        yield f"The payment schedule adds up to {sum(percents)}%, not 100%."
+        yield _("The payment schedule adds up to %(total)s%%, not 100%%.", total=sum(percents))
     elif amounts and not percents:
         value = as_decimal(get(terms, "costs.contract_value"))
         if value is None:
-            yield "The payment schedule is in amounts, but there is no contract value to check them against."
+            yield _("The payment schedule is in amounts, but there is no contract value to check them against.")
         elif sum(amounts) != value:
-            yield f"The payment schedule adds up to {sum(amounts)}, not the contract value {value}."
+            yield _("The payment schedule adds up to %(total)s, not the contract value %(value)s.", total=sum(amounts),
+                    value=value)
     elif percents and amounts:
-        yield "The payment schedule mixes percentages and amounts; use one or the other."
+        yield _("The payment schedule mixes percentages and amounts; use one or the other.")
     names = {r.get("name") for r in _rows(terms, "timeline.milestones")}
     for row in rows:
         if row.get("trigger") == "milestone" and (is_blank(row.get("milestone")) or row.get("milestone") not in names):
-            yield f"Instalment “{row.get('label') or '?'}” is due on milestone “{row.get('milestone') or ''}”, which is not in the timeline."
+            yield _("Instalment “%(label)s” is due on milestone “%(milestone)s”, which is not in the timeline.",
+                    label=row.get('label') or '?', milestone=row.get('milestone') or '')
         if row.get("trigger") == "date" and _date(row.get("date")) is None:
-            yield f"Instalment “{row.get('label') or '?'}” is due on a date, but has none."
+            yield _("Instalment “%(label)s” is due on a date, but has none.", label=row.get('label') or '?')
 
 
 def money_has_currency(terms):
@@ -140,13 +149,14 @@ def money_has_currency(terms):
     money += [r.get("price") for r in _rows(terms, "costs.rates")]
     money += [r.get("amount") for r in _rows(terms, "costs.payment_schedule")]
     if any(as_decimal(m) is not None for m in money) and is_blank(get(terms, "costs.currency")):
-        yield "Amounts of money are given without a currency."
+        yield _("Amounts of money are given without a currency.")
 
 
 def within_budget(terms):
     ceiling, value = as_decimal(get(terms, "background.budget_ceiling")), as_decimal(get(terms, "costs.contract_value"))
     if ceiling is not None and value is not None and value > ceiling:
-        yield f"The contract value ({value}) is above the client's budget ceiling ({ceiling})."
+        yield _("The contract value (%(value)s) is above the client's budget ceiling (%(ceiling)s).", value=value,
+                ceiling=ceiling)
 
 
 def every_service_level_has_a_credit(terms):
@@ -154,19 +164,22 @@ def every_service_level_has_a_credit(terms):
     for row in _rows(terms, "services.priorities"):
         credit = credits.get(row.get("level"))
         if credit is None or (as_decimal(credit.get("credit_percent")) is None and not credit.get("no_credit")):
-            yield f"Priority {row.get('level') or '?'} has neither a service credit nor an explicit “no credit”."
+            yield _("Priority %(level)s has neither a service credit nor an explicit “no credit”.",
+                    level=row.get('level') or '?')
 
 
 def credit_cap_within_limits(terms):
     cap, liability = as_decimal(get(terms, "sanctions.credit_cap_percent")), as_decimal(get(terms, "sanctions.liability_cap_percent"))
     if cap is not None and cap > 100:
-        yield f"The service credit cap ({cap}%) is above 100% of the monthly fee."
+        yield _("The service credit cap (%(cap)s%%) is above 100%% of the monthly fee.", cap=cap)
     if cap is not None and liability is not None and cap > liability:
-        yield f"The service credit cap ({cap}%) is above the liability cap ({liability}%)."
+        yield _("The service credit cap (%(cap)s%%) is above the liability cap (%(liability)s%%).", cap=cap,
+                liability=liability)
     for row in _rows(terms, "sanctions.credits"):
         credit = as_decimal(row.get("credit_percent"))
         if cap is not None and credit is not None and credit > cap:
-            yield f"The credit for {row.get('priority') or '?'} ({credit}%) is above the credit cap ({cap}%)."
+            yield _("The credit for %(priority)s (%(credit)s%%) is above the credit cap (%(cap)s%%).",
+                    priority=row.get('priority') or '?', credit=credit, cap=cap)
 
 
 def escalation_grows(terms):
@@ -174,8 +187,9 @@ def escalation_grows(terms):
     for row in _rows(terms, "escalation.levels"):
         hours = as_decimal(row.get("response_hours"))
         if hours is not None and previous is not None and hours < previous[1]:
-            yield (f"Escalation level “{row.get('name') or '?'}” must answer within {hours} h, faster than the "
-                   f"level before it ({previous[1]} h); response times should grow with the level.")
+            yield _("Escalation level “%(name)s” must answer within %(hours)s h, faster than the level before it "
+                    "(%(previous)s h); response times should grow with the level.", name=row.get('name') or '?',
+                    hours=hours, previous=previous[1])
         if hours is not None:
             previous = (row.get("name"), hours)
 
@@ -184,31 +198,32 @@ def contacts_for_every_stage(terms):
     for stage in STAGES:
         for side in ("provider", "client"):
             if is_blank(get(terms, f"parties.{side}.contacts.{stage}.name")):
-                yield f"The {side} has no {stage} contact."
+                yield (_("The provider has no %(stage)s contact.", stage=stage_word(stage)) if side == "provider"
+                       else _("The client has no %(stage)s contact.", stage=stage_word(stage)))
 
 
 def review_cadence_set(terms):
     if is_blank(get(terms, "change.review_cadence")):
-        yield "No periodic review cadence is set; the agreement is a living document and needs one."
+        yield _("No periodic review cadence is set; the agreement is a living document and needs one.")
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("response_within_resolution", "Response before resolution", "services", response_within_resolution),
-    Rule("service_levels_have_targets", "Every priority has targets", "services", service_levels_have_targets),
-    Rule("availability_realistic", "Availability target is realistic", "services", availability_is_realistic),
-    Rule("term_dates_in_order", "The term ends after it starts", "timelines", term_dates_in_order),
-    Rule("milestones_inside_term", "Milestones fall inside the term", "timelines", milestones_inside_term),
-    Rule("milestones_in_order", "Milestones are in order", "timelines", milestones_in_order),
-    Rule("acceptance_feedback_window", "Acceptance has a feedback window", "timelines", acceptance_has_feedback_window),
-    Rule("renewal_notice_shorter", "Renewal notice is shorter than the term", "timelines", renewal_notice_shorter_than_term),
-    Rule("payment_schedule_adds_up", "The payment schedule adds up", "costs", payment_schedule_adds_up),
-    Rule("money_has_currency", "Money has a currency", "costs", money_has_currency),
-    Rule("within_budget", "The price is within the client's budget", "costs", within_budget),
-    Rule("credits_for_every_level", "Every service level has a credit or “no credit”", "sanctions", every_service_level_has_a_credit),
-    Rule("credit_cap_within_limits", "Credit cap within 100% and the liability cap", "sanctions", credit_cap_within_limits),
-    Rule("escalation_grows", "Escalation response times grow with the level", "escalation", escalation_grows),
-    Rule("contacts_for_every_stage", "Each stage has a contact on both sides", "background", contacts_for_every_stage),
-    Rule("review_cadence_set", "A review cadence is set", "change", review_cadence_set),
+    Rule("response_within_resolution", _l("Response before resolution"), "services", response_within_resolution),
+    Rule("service_levels_have_targets", _l("Every priority has targets"), "services", service_levels_have_targets),
+    Rule("availability_realistic", _l("Availability target is realistic"), "services", availability_is_realistic),
+    Rule("term_dates_in_order", _l("The term ends after it starts"), "timelines", term_dates_in_order),
+    Rule("milestones_inside_term", _l("Milestones fall inside the term"), "timelines", milestones_inside_term),
+    Rule("milestones_in_order", _l("Milestones are in order"), "timelines", milestones_in_order),
+    Rule("acceptance_feedback_window", _l("Acceptance has a feedback window"), "timelines", acceptance_has_feedback_window),
+    Rule("renewal_notice_shorter", _l("Renewal notice is shorter than the term"), "timelines", renewal_notice_shorter_than_term),
+    Rule("payment_schedule_adds_up", _l("The payment schedule adds up"), "costs", payment_schedule_adds_up),
+    Rule("money_has_currency", _l("Money has a currency"), "costs", money_has_currency),
+    Rule("within_budget", _l("The price is within the client's budget"), "costs", within_budget),
+    Rule("credits_for_every_level", _l("Every service level has a credit or “no credit”"), "sanctions", every_service_level_has_a_credit),
+    Rule("credit_cap_within_limits", _l("Credit cap within 100% and the liability cap"), "sanctions", credit_cap_within_limits),
+    Rule("escalation_grows", _l("Escalation response times grow with the level"), "escalation", escalation_grows),
+    Rule("contacts_for_every_stage", _l("Each stage has a contact on both sides"), "background", contacts_for_every_stage),
+    Rule("review_cadence_set", _l("A review cadence is set"), "change", review_cadence_set),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 
@@ -252,21 +267,25 @@ def clause_findings(library: ClauseLibrary, document: Document, language: str) -
                 try:
                     read = rebind(library, library_words, clause.text, terms, language)
                 except BindingConflict as conflict:
-                    messages.append(f"{number} {clause.title}: {conflict}")
+                    messages.append(_("%(number)s %(title)s: %(problem)s", number=number, title=clause.title,
+                                      problem=conflict))
                     read = None
                 if read is not None:
                     for path, value in read.changes.items():
                         said = render_slot(library, slots[path], with_term(terms, path, value), language)
-                        messages.append(f"{number} {clause.title} says {said}, the terms say "
-                                        f"{render_slot(library, slots[path], terms, language)}.")
+                        messages.append(_("%(number)s %(title)s says %(said)s, the terms say %(terms)s.",
+                                          number=number, title=clause.title, said=said,
+                                          terms=render_slot(library, slots[path], terms, language)))
                     unstated = sorted({slot.term for slot in read.dropped})
             elif clause_bound(library, clause, terms, language).text != clause.text:
-                messages.append(f"{number} {clause.title}: the text is not what its terms render; reword it.")
+                messages.append(_("%(number)s %(title)s: the text is not what its terms render; reword it.",
+                                  number=number, title=clause.title))
             for path in unstated:
-                messages.append(f"{number} {clause.title} no longer states “{term_name(path)}” (the terms say "
-                                f"{render_slot(library, slots[path], terms, language)}).")
+                messages.append(_("%(number)s %(title)s no longer states “%(term)s” (the terms say %(terms)s).",
+                                  number=number, title=clause.title, term=term_name(path),
+                                  terms=render_slot(library, slots[path], terms, language)))
             if messages:
-                rule = Rule(clause_rule_id(clause.key), f"{number} {clause.title}: its text and the terms", "review", None,
-                            clause_key=clause.key)
+                rule = Rule(clause_rule_id(clause.key), _("%(number)s %(title)s: its text and the terms", number=number,
+                                                          title=clause.title), "review", None, clause_key=clause.key)
                 findings.extend(Finding(rule, message) for message in messages)
     return findings

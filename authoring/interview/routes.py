@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..access import agreement_route
 from ..agreements.forms import ConfirmForm
+from ..i18n import interface_language
 from ..inputs.ids import parse_id
 from ..library import OMIT
+from ..library.loader import localized
 from ..models.health import REASON_MAX
 from ..negotiation.changes import InvalidChange, apply_change, change_names
 from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_number
@@ -25,12 +30,12 @@ from .steps import STEPS, STEPS_BY_KEY, form_data, get, neighbours, step_status
 bp = Blueprint("interview", __name__)
 
 ROW_PLACEHOLDER = "__ROW__"  # static/app.js puts the new row's index here
-UNSAVED = "Not saved yet: save the step to keep your changes."
+UNSAVED = _l("Not saved yet: save the step to keep your changes.")
 
 
 class AcknowledgeForm(FlaskForm):
-    reason = TextAreaField("Why the agreement may go ahead anyway", filters=[lambda v: v.strip() if v else v],
-                           validators=[DataRequired("Give the reason; it is kept in the activity log."),
+    reason = TextAreaField(_l("Why the agreement may go ahead anyway"), filters=[lambda v: v.strip() if v else v],
+                           validators=[DataRequired(_l("Give the reason; it is kept in the activity log.")),
                                        Length(max=REASON_MAX)])
 
 
@@ -45,13 +50,16 @@ def _form_class(step, with_choices: bool, proposing: bool = False):
     extra = {"reason": forms.proposal_reason()} if proposing else {}
     if clauses:
         fields = {}
+        # The library's labels and titles in the reader's language where it has them, else English.
+        language = interface_language()
         for clause in clauses:
-            options = [SelectChoice(v.name, v.label["en"]) for v in clause.variants.values()]
+            options = [SelectChoice(v.name, localized(v.label, language)) for v in clause.variants.values()]
             if clause.optional:
-                options.append(SelectChoice(OMIT, "Leave this clause out"))
-            fields[_choice_field(clause.id)] = SelectField(f"Clause: {clause.localized_title('en')}", choices=options)
+                options.append(SelectChoice(OMIT, _("Leave this clause out")))
+            fields[_choice_field(clause.id)] = SelectField(_("Clause: %(title)s", title=clause.localized_title(language)),
+                                                           choices=options)
         choices_form = type("ClauseChoicesForm", (Form,), fields)
-        extra["clauses"] = FormField(choices_form, "Clauses")
+        extra["clauses"] = FormField(choices_form, _("Clauses"))
     if not extra:
         return step.form
     return type(step.form.__name__, (step.form,), extra)
@@ -96,7 +104,7 @@ def _render_step(agreement, membership, step, form, document, base, status=200, 
         guidance={c.id: c for c in step_clauses(step)}, choice_field=_choice_field, countered=countered,
         who_signs=who_signs(agreement, membership.side, document.terms) if step.key == "background" else None,
         names=change_names(document, library(), agreement.language) if countered else None, blank_row=blank_row,
-        unsaved_notice=UNSAVED,
+        unsaved_notice=str(UNSAVED),  # a str, so the attribute is escaped (a lazy string counts as markup)
     ), status
 
 
@@ -134,7 +142,7 @@ def counter(agreement, membership, number):
     _draft, document = draft_of(agreement)
     step = _step_for(proposal, membership.side)
     if step is None or not can_edit_step(agreement, membership, step):
-        flash("This proposal cannot be countered from your side of the interview: accept or reject it.", "error")
+        flash(_("This proposal cannot be countered from your side of the interview: accept or reject it."), "error")
         return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     proposed = apply_change(library(), agreement.language, document, proposal.kind, proposal.target, proposal.value)
     with_choices = can_choose_clauses(agreement, membership, step)
@@ -180,7 +188,7 @@ def save(agreement, membership, step_key):
     if action.startswith(("add:", "remove:")):
         _change_rows(form, action)
         return _render_step(agreement, membership, step, form, document, base,
-                            notice=UNSAVED, countered=countered)
+                            notice=str(UNSAVED), countered=countered)
 
     if not form.validate():
         return _render_step(agreement, membership, step, form, document, base, status=422, countered=countered)
@@ -203,10 +211,11 @@ def save(agreement, membership, step_key):
                             notice_error=True, countered=countered)
     if agreement.shared:
         numbers = ", ".join(str(p.number) for p in proposals)
-        flash(f"Proposal{'s' if len(proposals) > 1 else ''} {numbers} sent to the other side." if proposals
-              else "Nothing changed, so nothing was proposed.", "success")
+        flash(ngettext("Proposal %(numbers)s sent to the other side.", "Proposals %(numbers)s sent to the other side.",
+                       len(proposals), numbers=numbers) if proposals
+              else _("Nothing changed, so nothing was proposed."), "success")
     else:
-        flash(f"“{step.title}” saved.", "success")
+        flash(_("“%(title)s” saved.", title=step.title), "success")
     previous, following = neighbours(step)
     target = {"next": following, "back": previous}.get(action) or step
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key=target.key))
@@ -249,7 +258,7 @@ def acknowledge_rule(agreement, membership, rule_id):
         _draft, document = draft_of(agreement)
         return _review_page(agreement, membership, document, ack_form=form, ack_rule=rule_id, status=422)
     acknowledge(agreement, g.user, rule_id, form.reason.data)
-    flash(f"“{rule.title}” acknowledged.", "success")
+    flash(_("“%(title)s” acknowledged.", title=rule.title), "success")
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review", _anchor="health"))
 
 
@@ -263,7 +272,7 @@ def withdraw_rule(agreement, membership, rule_id):
     if not ConfirmForm().validate():
         abort(400)
     withdraw_acknowledgement(agreement, g.user, rule_id)
-    flash(f"Acknowledgement of “{rule.title}” withdrawn.", "success")
+    flash(_("Acknowledgement of “%(title)s” withdrawn.", title=rule.title), "success")
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review", _anchor="health"))
 
 
@@ -277,6 +286,6 @@ def ready(agreement, membership):
     except NotReady as error:
         _draft, document = draft_of(agreement)
         return _review_page(agreement, membership, document, problems=error.reasons, status=409)
-    flash("The agreement is ready to sign.", "success")
+    flash(_("The agreement is ready to sign."), "success")
     return redirect(url_for("interview.step", agreement_id=agreement.id, step_key="review"))
 

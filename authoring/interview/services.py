@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..access import can
@@ -19,10 +21,12 @@ from ..document import Document
 from ..document.canonical import content_hash
 from ..document.names import named_signatory, same_name
 from ..extensions import db
+from ..i18n import DEFAULT, in_language
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
 from ..document.terms import changed_terms
 from ..models import Agreement, Draft, HealthAcknowledgement, Membership, Proposal, User, utcnow
 from ..reviews.amendments import amendment_blockers
+from ..reviews.wording import status_word
 from ..revisions.services import draft_of, write_draft
 from .health import CLAUSE_RULE_PREFIX, RULES_BY_ID, Finding, Rule, check_health, clause_findings
 from .steps import STEPS, Step, apply_form, step_status, step_terms
@@ -37,7 +41,7 @@ class StepConflict(Exception):
 
 class NotReady(Exception):
     def __init__(self, reasons: list[str]):
-        super().__init__("The agreement is not ready to sign yet.")
+        super().__init__(_("The agreement is not ready to sign yet."))
         self.reasons = reasons
 
 
@@ -85,8 +89,8 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
     """
     draft, document = draft_of(agreement, for_update=True)
     if base_token(step, document, membership.side) != base:
-        raise StepConflict("Someone else saved this step after you opened it. Your answers are still in the "
-                           "form below: check them against the agreement, then save again.")
+        raise StepConflict(_("Someone else saved this step after you opened it. Your answers are still in the "
+                             "form below: check them against the agreement, then save again."))
     terms = library().catalogue.complete(apply_form(step, library().catalogue, document.terms, data, membership.side))
     chosen = current_choices(document)
     for clause_id, variant in (choices or {}).items():
@@ -102,7 +106,9 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
     changed_clauses = sorted(c.key for c in updated.clauses() if before.get(c.key) != c)
     record("interview.saved", actor=user, agreement=agreement, step=step.key, side=membership.side,
            draft_version=draft.version, clauses_changed=changed_clauses)
-    back_from_ready(agreement, user, f"the step “{step.title}” changed after the agreement was marked ready")
+    with in_language(DEFAULT):  # the audit log is in English, whoever saved
+        why = f"the step “{step.title}” changed after the agreement was marked ready"
+    back_from_ready(agreement, user, why)
     db.session.commit()
     return []
 
@@ -115,7 +121,8 @@ def _propose_step(agreement, user, membership, document, terms, chosen, counter_
     changes += [("clause_variant", clause_id, variant, before.get(clause_id, OMIT))
                 for clause_id, variant in chosen.items() if before.get(clause_id, OMIT) != variant]
     if counter_of is not None and not any((k, t) == (counter_of.kind, counter_of.target) for k, t, _n, _o in changes):
-        raise StepConflict(f"Your counter-proposal must change what proposal {counter_of.number} changes.")
+        raise StepConflict(_("Your counter-proposal must change what proposal %(number)s changes.",
+                             number=counter_of.number))
     proposals = []
     for kind, target, value, base_value in changes:
         countered = counter_of if counter_of is not None and (kind, target) == (counter_of.kind, counter_of.target) else None
@@ -170,8 +177,9 @@ class Readiness:
 
     @property
     def reasons(self) -> list[str]:
-        missing = [f"Step “{s.title}”: {', '.join(self.status[s.key])}" for s in STEPS[:-1] if self.status[s.key]]
-        return missing + [f"{f.rule.title}: {f.message}" for f in self.blocking]
+        missing = [_("Step “%(title)s”: %(missing)s", title=s.title, missing=", ".join(self.status[s.key]))
+                   for s in STEPS[:-1] if self.status[s.key]]
+        return missing + [_("%(rule)s: %(problem)s", rule=f.rule.title, problem=f.message) for f in self.blocking]
 
 
 def readiness(agreement: Agreement, document: Document) -> Readiness:
@@ -192,7 +200,7 @@ def health_rule(agreement: Agreement, rule_id: str) -> Rule:
         if finding.rule.id == rule_id:
             return finding.rule
     if rule_id.startswith(CLAUSE_RULE_PREFIX) and rule_id in acknowledgements(agreement):
-        return Rule(rule_id, "A clause: its text and the terms", "review", None)
+        return Rule(rule_id, _("A clause: its text and the terms"), "review", None)
     raise KeyError(rule_id)
 
 
@@ -228,13 +236,14 @@ def mark_ready(agreement: Agreement, user: User) -> None:
     fixed or acknowledged."""
     _draft, document = draft_of(agreement, for_update=True)
     if agreement.status not in ("draft", "negotiating"):
-        raise NotReady([f"The agreement is {agreement.status}: only a draft or a negotiated agreement becomes ready."])
+        raise NotReady([_("The agreement is %(status)s: only a draft or a negotiated agreement becomes ready.",
+                          status=status_word(agreement.status))])
     state = readiness(agreement, document)
     reasons = list(state.reasons) + amendment_blockers(agreement, document)
     still_open = open_proposal_count(agreement)
     if still_open:
-        reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open: answer or withdraw "
-                       f"{'them' if still_open > 1 else 'it'} first.")
+        reasons.append(ngettext("%(num)d proposal is still open: answer or withdraw it first.",
+                                "%(num)d proposals are still open: answer or withdraw them first.", still_open))
     if reasons:
         db.session.rollback()
         raise NotReady(reasons)

@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
+
 from ..document.terms import term_label
 from ..inputs.numbers import MAX_AMOUNT, MAX_QUANTITY, NumberField
 from ..library.catalogue import Catalogue, TermSpec
@@ -19,6 +24,17 @@ from ..library.formatting import is_blank
 from . import forms
 
 STAGES = ("negotiation", "delivery", "billing", "escalation")
+
+
+def stage_word(stage: str) -> str:
+    """A stage as a word inside a sentence ("billing" -> "billing"), in the interface language."""
+    return {"negotiation": _("negotiation"), "delivery": _("delivery"), "billing": _("billing"),
+            "escalation": _("escalation")}.get(stage, stage)
+
+
+def side_word(side: str) -> str:
+    """"Provider" or "Client", capitalised, in the interface language."""
+    return _("Provider") if side == "provider" else _("Client")
 DECIMAL_TYPES = frozenset({"money", "decimal", "percent", "hours"})
 INTEGER_TYPES = frozenset({"integer", "business_days", "days", "months"})
 
@@ -27,7 +43,7 @@ INTEGER_TYPES = frozenset({"integer", "business_days", "days", "months"})
 class Step:
     key: str
     number: int
-    title: str
+    title: str  # lazy: shown in the interface language of whoever reads it
     summary: str
     form: type | None
     # form field -> term path; "{side}" stands for the editing member's side.
@@ -139,34 +155,34 @@ def _need(terms: dict[str, Any], labels: dict[str, str]) -> list[str]:
 def _background_missing(terms):
     missing = []
     for side in ("provider", "client"):
-        who = "Provider" if side == "provider" else "Client"
-        missing += _need(terms, {f"parties.{side}.name": f"{who}: legal name",
-                                 f"parties.{side}.address": f"{who}: address",
-                                 f"parties.{side}.registration": f"{who}: registration number"})
+        who = side_word(side)
+        missing += _need(terms, {f"parties.{side}.name": _("%(party)s: legal name", party=who),
+                                 f"parties.{side}.address": _("%(party)s: address", party=who),
+                                 f"parties.{side}.registration": _("%(party)s: registration number", party=who)})
         for stage in STAGES:
             if _blank(terms, f"parties.{side}.contacts.{stage}.name") or _blank(terms, f"parties.{side}.contacts.{stage}.email"):
-                missing.append(f"{who}: {stage} contact (name and e-mail)")
-    return missing + _need(terms, {"background.objectives": "Objectives"})
+                missing.append(_("%(party)s: %(stage)s contact (name and e-mail)", party=who, stage=stage_word(stage)))
+    return missing + _need(terms, {"background.objectives": _("Objectives")})
 
 
 def _services_missing(terms):
-    missing = [] if get(terms, "services.catalogue") else ["At least one service in the catalogue"]
-    missing += [] if get(terms, "services.priorities") else ["At least one priority level"]
-    return missing + _need(terms, {"services.availability_percent": "Availability target",
-                                   "services.support_hours": "Support hours", "services.time_zone": "Time zone"})
+    missing = [] if get(terms, "services.catalogue") else [_("At least one service in the catalogue")]
+    missing += [] if get(terms, "services.priorities") else [_("At least one priority level")]
+    return missing + _need(terms, {"services.availability_percent": _("Availability target"),
+                                   "services.support_hours": _("Support hours"), "services.time_zone": _("Time zone")})
 
 
 def _costs_missing(terms):
-    missing = _need(terms, {"costs.currency": "Currency", "costs.pricing_model": "Pricing model",
-                            "costs.invoicing": "Invoicing", "costs.payment_due_days": "Payment due days"})
-    return missing + ([] if get(terms, "costs.payment_schedule") else ["A payment schedule"])
+    missing = _need(terms, {"costs.currency": _("Currency"), "costs.pricing_model": _("Pricing model"),
+                            "costs.invoicing": _("Invoicing"), "costs.payment_due_days": _("Payment due days")})
+    return missing + ([] if get(terms, "costs.payment_schedule") else [_("A payment schedule")])
 
 
 def _escalation_missing(terms):
-    missing = [] if get(terms, "escalation.levels") else ["At least one escalation level"]
-    return missing + _need(terms, {"escalation.negotiation_days": "Negotiation period",
-                                   "escalation.final_forum": "Arbitration or courts",
-                                   "escalation.governing_law": "Governing law"})
+    missing = [] if get(terms, "escalation.levels") else [_("At least one escalation level")]
+    return missing + _need(terms, {"escalation.negotiation_days": _("Negotiation period"),
+                                   "escalation.final_forum": _("Arbitration or courts"),
+                                   "escalation.governing_law": _("Governing law")})
 
 
 def _party_fields() -> dict[str, str]:
@@ -181,30 +197,30 @@ def _group(group: str, form: type, extra: dict[str, str] | None = None) -> dict[
 
 
 STEPS: tuple[Step, ...] = (
-    Step("background", 1, "Background", "Both parties, their contacts per stage, objectives and constraints.",
+    Step("background", 1, _l("Background"), _l("Both parties, their contacts per stage, objectives and constraints."),
          forms.BackgroundForm, _party_fields(), _background_missing),
-    Step("services", 2, "Services", "Catalogue, scope, standards, priorities and service levels.",
+    Step("services", 2, _l("Services"), _l("Catalogue, scope, standards, priorities and service levels."),
          forms.ServicesForm, _group("services", forms.ServicesForm), _services_missing),
-    Step("timelines", 3, "Timelines", "Term, renewal and milestones with acceptance.",
+    Step("timelines", 3, _l("Timelines"), _l("Term, renewal and milestones with acceptance."),
          forms.TimelinesForm, _group("timeline", forms.TimelinesForm),
-         lambda t: _need(t, {"timeline.effective_date": "Effective date", "timeline.end_date": "End date"})),
-    Step("costs", 4, "Costs", "Pricing, rate card, payment schedule, invoicing and late payment.",
+         lambda t: _need(t, {"timeline.effective_date": _("Effective date"), "timeline.end_date": _("End date")})),
+    Step("costs", 4, _l("Costs"), _l("Pricing, rate card, payment schedule, invoicing and late payment."),
          forms.CostsForm, _group("costs", forms.CostsForm), _costs_missing),
-    Step("client", 5, "Client responsibilities", "What the client provides: feedback, access, people, payment.",
+    Step("client", 5, _l("Client responsibilities"), _l("What the client provides: feedback, access, people, payment."),
          forms.ClientForm, _group("client", forms.ClientForm),
-         lambda t: _need(t, {"client.feedback_days": "Feedback window", "client.point_of_contact": "Point of contact"})),
-    Step("escalation", 6, "Escalation", "Escalation levels, dispute resolution, governing law.",
+         lambda t: _need(t, {"client.feedback_days": _("Feedback window"), "client.point_of_contact": _("Point of contact")})),
+    Step("escalation", 6, _l("Escalation"), _l("Escalation levels, dispute resolution, governing law."),
          forms.EscalationForm, _group("escalation", forms.EscalationForm), _escalation_missing),
-    Step("sanctions", 7, "Sanctions", "Service credits, caps, penalties, cure and liability.",
+    Step("sanctions", 7, _l("Sanctions"), _l("Service credits, caps, penalties, cure and liability."),
          forms.SanctionsForm, _group("sanctions", forms.SanctionsForm),
-         lambda t: _need(t, {"sanctions.credit_cap_percent": "Credit cap", "sanctions.cure_days": "Cure period",
-                             "sanctions.liability_cap_percent": "Liability cap"})),
-    Step("change", 8, "Change control and review", "Change requests, periodic review, reporting, renewal review.",
+         lambda t: _need(t, {"sanctions.credit_cap_percent": _("Credit cap"), "sanctions.cure_days": _("Cure period"),
+                             "sanctions.liability_cap_percent": _("Liability cap")})),
+    Step("change", 8, _l("Change control and review"), _l("Change requests, periodic review, reporting, renewal review."),
          forms.ChangeForm,
          _group("change", forms.ChangeForm, {"confidentiality_years": "general.confidentiality_years"}),
-         lambda t: _need(t, {"change.requesters": "Who may request changes", "change.impact_days": "Impact assessment",
-                             "change.review_cadence": "Review cadence", "change.report_frequency": "Report frequency"})),
-    Step("review", 9, "Review", "The assembled agreement and its health checks.", None),
+         lambda t: _need(t, {"change.requesters": _("Who may request changes"), "change.impact_days": _("Impact assessment"),
+                             "change.review_cadence": _("Review cadence"), "change.report_frequency": _("Report frequency")})),
+    Step("review", 9, _l("Review"), _l("The assembled agreement and its health checks."), None),
 )
 STEPS_BY_KEY = {step.key: step for step in STEPS}
 
@@ -213,7 +229,7 @@ def _label(unbound) -> str | None:
     label = unbound.kwargs.get("label")
     if label is None and unbound.field_class.__name__ == "FormField":
         label = unbound.args[1] if len(unbound.args) > 1 else None
-    elif label is None and unbound.args and isinstance(unbound.args[0], str):
+    elif label is None and unbound.args and isinstance(unbound.args[0], (str, LazyString)):
         label = unbound.args[0]
     return label
 
@@ -246,9 +262,10 @@ def term_field_label(path: str) -> str | None:
     if found is None:
         return None
     chain, side = found
-    labels = [_label(unbound) or part.replace("_", " ") for unbound, part in zip(chain, path.split(".")[-len(chain):])]
+    labels = [str(_label(unbound) or part.replace("_", " "))
+              for unbound, part in zip(chain, path.split(".")[-len(chain):])]
     if side:  # "Your organisation" says nothing in a sentence about either side
-        labels[0] = side.capitalize()
+        labels[0] = side_word(side)
     return " › ".join(labels)
 
 
@@ -261,7 +278,7 @@ def step_status(terms: dict[str, Any]) -> dict[str, list[str]]:
     """What each step still misses (an empty list: complete). The review step needs all others."""
     status = {step.key: step.missing(terms) for step in STEPS if step.form is not None}
     incomplete = [STEPS_BY_KEY[key].title for key, missing in status.items() if missing]
-    status["review"] = [f"Complete the step “{title}”" for title in incomplete]
+    status["review"] = [_("Complete the step “%(title)s”", title=title) for title in incomplete]
     return status
 
 
@@ -285,12 +302,12 @@ def term_value_problem(path: str, value: Any) -> str | None:
         maximum = options.get("maximum")
         maximum = Decimal(maximum) if maximum is not None else (MAX_AMOUNT if options.get("money") else MAX_QUANTITY)
         if number < 0:
-            return "Cannot be negative."
+            return _("Cannot be negative.")
         if number > maximum:
-            return options.get("range_message") or f"At most {maximum}."
+            return str(options.get("range_message") or _("At most %(maximum)s.", maximum=maximum))
         return None
     for validator in options.get("validators") or []:
         if isinstance(validator, forms.Length) and isinstance(value, str) and validator.max not in (None, -1) \
                 and len(value) > validator.max:
-            return f"At most {validator.max} characters."
+            return ngettext("At most %(num)d character.", "At most %(num)d characters.", validator.max)
     return None

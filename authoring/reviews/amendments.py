@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..access import can
@@ -21,9 +22,10 @@ from ..agreements.services import lock_agreement
 from ..audit import record
 from ..extensions import db
 from ..models import Agreement, Amendment, Membership, Proposal, Review, Revision, Signature, User, utcnow
-from ..notifications import queue_email, recipients
+from ..notifications import recipients
 from ..redline import redline_between
 from ..revisions.services import draft_of, executed_document, revision_document, write_draft
+from .wording import email_each, status_word
 
 
 class AmendmentError(Exception):
@@ -41,7 +43,8 @@ class Version:
 
     @property
     def name(self) -> str:
-        return f"Amendment {self.number}" if self.number else "Original"
+        """"Original" or "Amendment 2", in the interface language."""
+        return _("Amendment %(number)s", number=self.number) if self.number else _("Original")
 
 
 def open_amendment_of(agreement: Agreement) -> Amendment | None:
@@ -60,7 +63,7 @@ def amendment_blockers(agreement: Agreement, document) -> list[str]:
     """Why an open amendment cannot be readied or signed: it must change something."""
     amendment = open_amendment_of(agreement)
     if amendment is not None and document.sha256() == amendment.base_revision.hash:
-        return [f"Amendment {amendment.number} changes nothing yet: propose a change, or abandon it."]
+        return [_("Amendment %(number)s changes nothing yet: propose a change, or abandon it.", number=amendment.number)]
     return []
 
 
@@ -84,14 +87,15 @@ def open_amendment(agreement: Agreement, user: User, membership: Membership, *, 
                    effective_on: date | None, review: Review | None = None) -> Amendment:
     """Start negotiating a change to the executed agreement."""
     if not can(membership, "manage"):
-        raise AmendmentError("Only an owner opens an amendment.")
+        raise AmendmentError(_("Only an owner opens an amendment."))
     lock_agreement(agreement.id)
     if agreement.status != "executed":
         db.session.rollback()
-        raise AmendmentError(f"The agreement is {agreement.status}: only an executed agreement is amended.")
+        raise AmendmentError(_("The agreement is %(status)s: only an executed agreement is amended.",
+                               status=status_word(agreement.status)))
     if effective_on is not None and effective_on < utcnow().date():
         db.session.rollback()
-        raise AmendmentError("An amendment takes effect from today or a later date.")
+        raise AmendmentError(_("An amendment takes effect from today or a later date."))
     number = (db.session.scalar(select(func.max(Amendment.number)).where(Amendment.agreement_id == agreement.id)) or 0) + 1
     amendment = Amendment(agreement_id=agreement.id, number=number, reason=reason, effective_on=effective_on,
                           review_id=review.id if review else None, base_revision_id=agreement.executed_revision_id,
@@ -103,10 +107,10 @@ def open_amendment(agreement: Agreement, user: User, membership: Membership, *, 
     agreement.shared_at = agreement.shared_at or utcnow()
     record("amendment.opened", actor=user, agreement=agreement, number=number, reason=reason,
            effective_on=effective_on.isoformat() if effective_on else None, review=review.number if review else None)
-    queue_email(agreement, recipients(agreement, exclude=user), "amendment.opened",
-                f"Amendment {number} to “{agreement.title}” opened",
-                f"{user.name} opened amendment {number}: {reason}\nPropose changes on the agreement's pages; "
-                f"it is signed like the original.", path="/negotiation")
+    email_each(agreement, recipients(agreement, exclude=user), "amendment.opened", lambda: (
+        _("Amendment %(number)s to “%(title)s” opened", number=number, title=agreement.title),
+        _("%(name)s opened amendment %(number)s: %(reason)s", name=user.name, number=number, reason=reason) + "\n"
+        + _("Propose changes on the agreement's pages; it is signed like the original.")), path="/negotiation")
     db.session.commit()
     return amendment
 
@@ -115,12 +119,12 @@ def abandon_amendment(agreement: Agreement, user: User, membership: Membership, 
     """An owner gives up the open amendment: the text goes back to the executed version, the
     round's signatures are void, open proposals are withdrawn; the agreement stays as executed."""
     if not can(membership, "manage"):
-        raise AmendmentError("Only an owner abandons an amendment.")
+        raise AmendmentError(_("Only an owner abandons an amendment."))
     draft, _document = draft_of(agreement, for_update=True)
     amendment = open_amendment_of(agreement)
     if amendment is None:
         db.session.rollback()
-        raise AmendmentError("No amendment is being negotiated.")
+        raise AmendmentError(_("No amendment is being negotiated."))
     now = utcnow()
     for signature in db.session.scalars(select(Signature).where(
             Signature.agreement_id == agreement.id, Signature.amendment_number == amendment.number,
@@ -135,9 +139,10 @@ def abandon_amendment(agreement: Agreement, user: User, membership: Membership, 
     agreement.status, agreement.turn = "executed", None
     amendment.status = "abandoned"
     record("amendment.abandoned", actor=user, agreement=agreement, number=amendment.number, reason=reason)
-    queue_email(agreement, recipients(agreement, exclude=user), "amendment.abandoned",
-                f"Amendment {amendment.number} to “{agreement.title}” abandoned",
-                f"{user.name} abandoned amendment {amendment.number}: {reason}\nThe agreement stays as executed.")
+    email_each(agreement, recipients(agreement, exclude=user), "amendment.abandoned", lambda: (
+        _("Amendment %(number)s to “%(title)s” abandoned", number=amendment.number, title=agreement.title),
+        _("%(name)s abandoned amendment %(number)s: %(reason)s", name=user.name, number=amendment.number,
+          reason=reason) + "\n" + _("The agreement stays as executed.")))
     db.session.commit()
     return amendment
 

@@ -1,6 +1,8 @@
 """The review form: when, who, how each service level did, what was decided, who does what by when."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
@@ -18,35 +20,35 @@ def _strip(value):
 
 class AchievedForm(Form):
     service_level = HiddenField()
-    achieved = NumberField("Achieved")  # as the agreement's language writes numbers (form meta)
-    period = StringField("Period", filters=[_strip], validators=[Length(max=40)])
+    achieved = NumberField(_l("Achieved"))  # as the agreement's language writes numbers (form meta)
+    period = StringField(_l("Period"), filters=[_strip], validators=[Length(max=40)])
 
 
 class ActionForm(Form):
-    action = StringField("Action", filters=[_strip], validators=[Length(max=500)])
-    owner = StringField("Owner", filters=[_strip], validators=[Length(max=200)])
-    due_on = DateField("Due", validators=[Optional()])
+    action = StringField(_l("Action"), filters=[_strip], validators=[Length(max=500)])
+    owner = StringField(_l("Owner"), filters=[_strip], validators=[Length(max=200)])
+    due_on = DateField(_l("Due"), validators=[Optional()])
 
     def validate_action(self, field) -> None:
         if (self.owner.data or self.due_on.data) and not field.data:
-            raise ValidationError("Say what is to be done.")
+            raise ValidationError(_("Say what is to be done."))
 
     def validate_owner(self, field) -> None:
         if self.action.data and not field.data:
-            raise ValidationError("Name who does it.")
+            raise ValidationError(_("Name who does it."))
 
 
 class ReviewForm(FlaskForm):
-    held_on = DateField("Held on", validators=[DataRequired("Give the date the review was held.")])
-    provider_participants = TextAreaField("Provider's participants (one per line)", filters=[_strip],
-                                          validators=[DataRequired("Name who took part for the provider."), Length(max=LONG)])
-    client_participants = TextAreaField("Client's participants (one per line)", filters=[_strip],
-                                        validators=[DataRequired("Name who took part for the client."), Length(max=LONG)])
+    held_on = DateField(_l("Held on"), validators=[DataRequired(_l("Give the date the review was held."))])
+    provider_participants = TextAreaField(_l("Provider's participants (one per line)"), filters=[_strip],
+                                          validators=[DataRequired(_l("Name who took part for the provider.")), Length(max=LONG)])
+    client_participants = TextAreaField(_l("Client's participants (one per line)"), filters=[_strip],
+                                        validators=[DataRequired(_l("Name who took part for the client.")), Length(max=LONG)])
     achieved = FieldList(FormField(AchievedForm))
-    measurements = FileField("…or a CSV of measurements (service_level, target, achieved, unit, period)")
-    effectiveness = TextAreaField("How effective was the service?", filters=[_strip], validators=[Length(max=LONG)])
-    client_issues = TextAreaField("Issues with the client's responsibilities", filters=[_strip], validators=[Length(max=LONG)])
-    decisions = TextAreaField("Decisions", filters=[_strip], validators=[Length(max=LONG)])
+    measurements = FileField(_l("…or a CSV of measurements (service_level, target, achieved, unit, period)"))
+    effectiveness = TextAreaField(_l("How effective was the service?"), filters=[_strip], validators=[Length(max=LONG)])
+    client_issues = TextAreaField(_l("Issues with the client's responsibilities"), filters=[_strip], validators=[Length(max=LONG)])
+    decisions = TextAreaField(_l("Decisions"), filters=[_strip], validators=[Length(max=LONG)])
     actions = FieldList(FormField(ActionForm), min_entries=ACTION_ROWS, max_entries=ACTION_ROWS)
 
     def people(self) -> dict[str, list[str]]:
@@ -60,19 +62,19 @@ class ReviewForm(FlaskForm):
 
 
 class TerminationForm(FlaskForm):
-    terminated_on = DateField("Terminated with effect from", validators=[DataRequired("Give the date the agreement ends.")])
-    clause = SelectField("Under clause", choices=[])
-    reason = TextAreaField("Reason", filters=[_strip], validators=[
-        DataRequired("Say why the agreement is terminated."), Length(max=LONG)])
+    terminated_on = DateField(_l("Terminated with effect from"), validators=[DataRequired(_l("Give the date the agreement ends."))])
+    clause = SelectField(_l("Under clause"), choices=[])
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[
+        DataRequired(_l("Say why the agreement is terminated.")), Length(max=LONG)])
 
 
 class AmendmentForm(FlaskForm):
-    reason = TextAreaField("What must change, and why", filters=[_strip], validators=[
-        DataRequired("Say what the amendment is for; the other side reads it."), Length(max=LONG)])
-    effective_on = DateField("Effective from (optional; default: the day it is signed)", validators=[Optional()])
+    reason = TextAreaField(_l("What must change, and why"), filters=[_strip], validators=[
+        DataRequired(_l("Say what the amendment is for; the other side reads it.")), Length(max=LONG)])
+    effective_on = DateField(_l("Effective from (optional; default: the day it is signed)"), validators=[Optional()])
     review = HiddenField()
 
 
 class AbandonForm(FlaskForm):
-    reason = TextAreaField("Why the amendment is abandoned", filters=[_strip], validators=[
-        DataRequired("Say why; the other side reads it."), Length(max=LONG)])
+    reason = TextAreaField(_l("Why the amendment is abandoned"), filters=[_strip], validators=[
+        DataRequired(_l("Say why; the other side reads it.")), Length(max=LONG)])

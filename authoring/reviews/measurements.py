@@ -38,6 +38,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NoReturn
 
+from flask import has_app_context
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 MAX_BYTES = 1_000_000
 MAX_ROWS = 5_000
 COLUMNS = ("service_level", "target", "achieved", "unit", "period")
@@ -79,12 +84,12 @@ class MeasurementsInvalid(Exception):
 def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measurement]:
     """The measurements in a CSV file (see the module docstring), or MeasurementsInvalid."""
     if len(raw) > MAX_BYTES:
-        _fail(0, "", f"the file is larger than {MAX_BYTES:,} bytes")
+        _fail(0, "", _("the file is larger than %(bytes)s bytes", bytes=_count(MAX_BYTES)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        _fail(line, "", "the file is not UTF-8 text; save it as \"CSV UTF-8\"")
+        _fail(line, "", _("the file is not UTF-8 text; save it as \"CSV UTF-8\""))
     if not text.strip():
         _fail(0, "", "the file is empty")
 
@@ -103,14 +108,14 @@ def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measure
             continue
         data_rows += 1
         if data_rows > MAX_ROWS:
-            _fail(line, "", f"the file has more than {MAX_ROWS:,} rows of measurements")
+            _fail(line, "", _("the file has more than %(rows)s rows of measurements", rows=_count(MAX_ROWS)))
         measurement = _measurement(line, cells, positions, levels, errors)
         if measurement is not None:
             measurements.append(measurement)
     if errors:
         raise MeasurementsInvalid(errors)
     if not measurements:
-        _fail(0, "", "the file has a header but no rows of measurements")
+        _fail(0, "", _("the file has a header but no rows of measurements"))
     return measurements
 
 
@@ -122,21 +127,25 @@ def _measurement(
     found = len(errors)
     extra = [cell for cell in cells[len(positions):] if cell.strip()]
     if extra:
-        errors.append((line, "", f"has {len(cells)} values but the header names {len(positions)} columns"))
+        errors.append((line, "", ngettext("has %(values)d values but the header names %(num)d column",
+                                         "has %(values)d values but the header names %(num)d columns", len(positions),
+                                         values=len(cells))))
     value = {name: cells[index].strip() if index < len(cells) else "" for name, index in positions.items()}
 
     level = levels.match(value["service_level"])
     if not value["service_level"]:
-        errors.append((line, "service_level", "is missing"))
+        errors.append((line, "service_level", _("is missing")))
     elif level is None:
         shown = _shown(value["service_level"])
-        errors.append((line, "service_level", f"{shown} is not a service level of this agreement ({levels.listed()})"))
+        errors.append((line, "service_level", _("%(value)s is not a service level of this agreement (%(expected)s)", value=shown,
+                                                  expected=levels.listed())))
 
     unit = value["unit"].lower()
     if not unit:
-        errors.append((line, "unit", "is missing"))
+        errors.append((line, "unit", _("is missing")))
     elif unit not in UNITS:
-        errors.append((line, "unit", f"{_shown(value['unit'])} is not one of {', '.join(UNITS)}"))
+        errors.append((line, "unit", _("%(value)s is not one of %(units)s", value=_shown(value['unit']),
+                                           units=", ".join(UNITS))))
 
     numbers = {}
     for name in ("target", "achieved"):
@@ -144,9 +153,9 @@ def _measurement(
 
     period = value["period"]
     if not period:
-        errors.append((line, "period", "is missing"))
+        errors.append((line, "period", _("is missing")))
     elif len(period) > MAX_PERIOD_CHARS:
-        errors.append((line, "period", f"is longer than {MAX_PERIOD_CHARS} characters"))
+        errors.append((line, "period", _("is longer than %(num)d characters", num=MAX_PERIOD_CHARS)))
 
     if len(errors) > found:
         return None
@@ -157,17 +166,17 @@ def _measurement(
 
 def _number(line: int, column: str, text: str, unit: str, errors: list[tuple[int, str, str]]) -> Decimal | None:
     if not text:
-        errors.append((line, column, "is missing"))
+        errors.append((line, column, _("is missing")))
         return None
     if text.startswith("-") and _NUMBER.fullmatch(text[1:]):
-        errors.append((line, column, f"{_shown(text)} is negative; it must be 0 or more"))
+        errors.append((line, column, _("%(value)s is negative; it must be 0 or more", value=_shown(text))))
         return None
     if not _NUMBER.fullmatch(text):
-        errors.append((line, column, f"{_shown(text)} is not a number"))
+        errors.append((line, column, _("%(value)s is not a number", value=_shown(text))))
         return None
     number = Decimal(text.replace(",", "."))
     if unit == "percent" and number > 100:
-        errors.append((line, column, f"{_shown(text)} is more than 100 percent"))
+        errors.append((line, column, _("%(value)s is more than 100 percent", value=_shown(text))))
         return None
     return number
 
@@ -189,9 +198,9 @@ class _LevelNames:
 
     def listed(self) -> str:
         if not self.known:
-            return "the agreement defines none"
+            return _("the agreement defines none")
         names = ", ".join(self.known[:10])
-        return f"expected {names}" + (", ..." if len(self.known) > 10 else "")
+        return _("expected %(names)s", names=names + (", ..." if len(self.known) > 10 else ""))
 
 
 def _normal(text: str) -> str:
@@ -230,7 +239,7 @@ def _rows(text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            _fail(line, "", f"cannot be read as CSV ({error}); check the quotes on this line")
+            _fail(line, "", _("cannot be read as CSV (%(error)s); check the quotes on this line", error=error))
         if not seen_header and not any(cell.strip() for cell in cells):
             continue
         seen_header = True
@@ -247,20 +256,22 @@ def _header_positions(line: int, header: list[str]) -> dict[str, int]:
     unknown: list[str] = []
     for index, name in enumerate(names):
         if not name:
-            errors.append((line, "", f"column {index + 1} has no name"))
+            errors.append((line, "", _("column %(number)d has no name", number=index + 1)))
         elif name in positions:
-            errors.append((line, name, "appears more than once"))
+            errors.append((line, name, _("appears more than once")))
         elif name in COLUMNS:
             positions[name] = index
         else:
             unknown.append(header[index].strip())
     if unknown:
         listed = ", ".join(_shown(name) for name in unknown)
-        errors.append((line, "", f"unexpected column{'s' if len(unknown) > 1 else ''} {listed}; "
-                       f"the columns are {', '.join(COLUMNS)}"))
+        errors.append((line, "", ngettext("unexpected column %(listed)s; the columns are %(columns)s",
+                                          "unexpected columns %(listed)s; the columns are %(columns)s", len(unknown),
+                                          listed=listed, columns=", ".join(COLUMNS))))
     missing = [name for name in COLUMNS if name not in positions]
     if missing:
-        errors.append((line, "", f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"))
+        errors.append((line, "", ngettext("missing column %(names)s", "missing columns %(names)s", len(missing),
+                                             names=", ".join(missing))))
     if errors:
         raise MeasurementsInvalid(errors)
     return positions
@@ -277,11 +288,19 @@ def _shown(text: str) -> str:
     return repr(text)
 
 
+def _count(number: int) -> str:
+    """A count as the reader's language groups its digits ("1,000,000", "1 000 000")."""
+    return format_decimal(number) if has_app_context() else f"{number:,}"
+
+
 def _describe(line: int, column: str, message: str) -> str:
-    where = f"line {line}" if line else ""
+    if line and column:
+        return _("line %(line)d, %(column)s: %(message)s", line=line, column=column, message=message)
+    if line:
+        return _("line %(line)d: %(message)s", line=line, message=message)
     if column:
-        where = f"{where}, {column}" if where else column
-    return f"{where}: {message}" if where else message
+        return _("%(column)s: %(message)s", column=column, message=message)
+    return message
 
 
 def _fail(line: int, column: str, message: str) -> NoReturn:

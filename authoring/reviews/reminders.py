@@ -12,15 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..audit import record
 from ..document.terms import term_date, term_value
 from ..extensions import db
 from ..models import Agreement, ReminderSent
-from ..notifications import queue_email, recipients
+from ..notifications import recipients
 from ..revisions.services import executed_document
 from .services import ENDED_STATUSES
+from .wording import email_each
 
 REVIEW_NOTICE = timedelta(days=14)
 MILESTONE_NOTICE = timedelta(days=7)
@@ -31,6 +33,7 @@ _REMIND_LOCK = 0x72656D64  # "remd"
 @dataclass(frozen=True)
 class Due:
     subject: str  # unique per agreement and thing: the idempotency key
+    # Lazy: each recipient reads the e-mail in their own language.
     title: str
     body: str
     path: str = ""
@@ -41,25 +44,31 @@ def due_items(agreement: Agreement, terms: dict, today: date) -> list[Due]:
     items = []
     review = agreement.next_review_on
     if review is not None and today <= review <= today + REVIEW_NOTICE:
-        items.append(Due(f"review:{review.isoformat()}", f"Review of “{agreement.title}” due on {review.isoformat()}",
-                         f"The periodic review is due on {review.isoformat()}. Agree a date with the other side and "
-                         f"record the review when it is held.", "/reviews"))
+        items.append(Due(f"review:{review.isoformat()}",
+                         _l("Review of “%(title)s” due on %(date)s", title=agreement.title, date=review.isoformat()),
+                         _l("The periodic review is due on %(date)s. Agree a date with the other side and record the "
+                            "review when it is held.", date=review.isoformat()), "/reviews"))
     opens, end = agreement.renewal_opens_on, agreement.ends_on
     if opens is not None and end is not None and opens <= today <= end:
-        items.append(Due(f"renewal:{opens.isoformat()}", f"Renewal window open for “{agreement.title}”",
-                         f"The agreement ends on {end.isoformat()}; its renewal window opened on {opens.isoformat()}. "
-                         f"Decide whether to renew it."))
+        items.append(Due(f"renewal:{opens.isoformat()}", _l("Renewal window open for “%(title)s”", title=agreement.title),
+                         _l("The agreement ends on %(end)s; its renewal window opened on %(opens)s. Decide whether to "
+                            "renew it.", end=end.isoformat(), opens=opens.isoformat())))
     for milestone in term_value(terms, "timeline.milestones") or []:
         due = term_date({"m": milestone}, "m.due_date")
-        name = str(milestone.get("name") or "").strip() or "a milestone"
+        typed = str(milestone.get("name") or "").strip()
+        key, name = typed or "a milestone", typed or _l("a milestone")
         if due is None:
             continue
         if today <= due <= today + MILESTONE_NOTICE:
-            items.append(Due(f"milestone:{name}:{due.isoformat()}", f"Milestone “{name}” due on {due.isoformat()}",
-                             f"The milestone “{name}” of “{agreement.title}” is due on {due.isoformat()}."))
+            items.append(Due(f"milestone:{key}:{due.isoformat()}",
+                             _l("Milestone “%(name)s” due on %(date)s", name=name, date=due.isoformat()),
+                             _l("The milestone “%(name)s” of “%(title)s” is due on %(date)s.", name=name,
+                                title=agreement.title, date=due.isoformat())))
         elif due < today:
-            items.append(Due(f"milestone-overdue:{name}:{due.isoformat()}", f"Milestone “{name}” is overdue",
-                             f"The milestone “{name}” of “{agreement.title}” was due on {due.isoformat()}."))
+            items.append(Due(f"milestone-overdue:{key}:{due.isoformat()}",
+                             _l("Milestone “%(name)s” is overdue", name=name),
+                             _l("The milestone “%(name)s” of “%(title)s” was due on %(date)s.", name=name,
+                                title=agreement.title, date=due.isoformat())))
     return items
 
 
@@ -93,7 +102,7 @@ def remind(today: date) -> int:
             for person in fresh:
                 db.session.add(ReminderSent(agreement_id=agreement.id, subject=item.subject, user_id=person.id,
                                             run_on=today))
-            queue_email(agreement, fresh, "reminder", item.title, item.body, path=item.path)
+            email_each(agreement, fresh, "reminder", lambda item=item: (str(item.title), str(item.body)), path=item.path)
             queued += len(fresh)
     db.session.commit()
     return queued

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..access import can
@@ -26,6 +27,7 @@ from ..models.agreement import TITLE_MAX
 from .schedule import add_months
 from ..revisions.services import executed_document
 from .services import ReviewError
+from .wording import status_word
 
 RENEWABLE_STATUSES = ("executed", "expired")
 
@@ -49,7 +51,7 @@ def renewed_terms(terms: dict[str, Any]) -> dict[str, Any]:
     """The terms with the term moved to follow the old one, and every dated row moved with it."""
     start, end = term_date(terms, "timeline.effective_date"), term_date(terms, "timeline.end_date")
     if start is None or end is None:
-        raise ReviewError("The executed terms have no effective and end date to renew from.")
+        raise ReviewError(_("The executed terms have no effective and end date to renew from."))
     new_start = end + timedelta(days=1)
     shift = _months_between(start, new_start)
     renewal_months = term_value(terms, "timeline.renewal_term_months")
@@ -61,22 +63,23 @@ def renewed_terms(terms: dict[str, Any]) -> dict[str, Any]:
         renewed["timeline"]["end_date"] = (add_months(new_start, length) - timedelta(days=1)).isoformat()
         shift_dated_rows(renewed, shift)
     except (ValueError, OverflowError):
-        raise ReviewError("The renewed term would end past the last date a calendar can hold.") from None
+        raise ReviewError(_("The renewed term would end past the last date a calendar can hold.")) from None
     return renewed
 
 
 def renew(agreement: Agreement, user: User, membership: Membership) -> Agreement:
     """Create the renewal draft (all or nothing) and return it."""
     if not can(membership, "manage") or membership.side != "provider":
-        raise ReviewError("The provider's owner renews the agreement; the renewal is then negotiated as usual.")
+        raise ReviewError(_("The provider's owner renews the agreement; the renewal is then negotiated as usual."))
     lock_agreement(agreement.id)
     if agreement.status not in RENEWABLE_STATUSES:
         db.session.rollback()
-        raise ReviewError(f"The agreement is {agreement.status}: an executed or expired agreement is renewed.")
+        raise ReviewError(_("The agreement is %(status)s: an executed or expired agreement is renewed.",
+                            status=status_word(agreement.status)))
     existing = db.session.scalar(select(Agreement).where(Agreement.predecessor_id == agreement.id))
     if existing is not None:
         db.session.rollback()
-        raise ReviewError(f"It was already renewed as “{existing.title}”.")
+        raise ReviewError(_("It was already renewed as “%(title)s”.", title=existing.title))
     document = executed_document(agreement)
     terms = renewed_terms(document.terms)
     year = term_date(terms, "timeline.effective_date").year

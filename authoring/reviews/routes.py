@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from .dates import timeline_data
 from .forms import AbandonForm, AmendmentForm, ReviewForm, TerminationForm
 from .measurements import MAX_BYTES, MeasurementsInvalid, read_measurements
 from .renewal import RENEWABLE_STATUSES, renew
+from .wording import status_word
 from .services import (
     Achieved, ReviewError, executed_document, in_force, record_review, results_from, review_by_number, reviews_of,
     targets_of, terminate,
@@ -33,7 +35,7 @@ def index(agreement, membership):
 def _termination_form(document, form=None) -> TerminationForm:
     """The termination form, its clause choices from `document` (the executed text, if any)."""
     form = form or TerminationForm()
-    form.clause.choices = [("", "— not under a particular clause —")]
+    form.clause.choices = [("", _("— not under a particular clause —"))]
     if document is not None:
         form.clause.choices += [(c.key, f"{n}  {c.title}") for _s, _section, clauses in document.numbered()
                                 for n, c in clauses]
@@ -59,7 +61,7 @@ def _index(agreement, membership, termination=None, amendment=None, abandon=None
                            renew_form=FlaskForm(), abandon_form=abandon or AbandonForm(), today=today,
                            amendment_form=amendment or AmendmentForm(), versions=versions_of(agreement),
                            open_amendment=open_amendment_of(agreement), in_force=in_force(agreement),
-                           renewable=agreement.status in RENEWABLE_STATUSES), status
+                           renewable=agreement.status in RENEWABLE_STATUSES, status_word=status_word), status
 
 
 @bp.post("/agreements/<int:agreement_id>/terminate")
@@ -73,7 +75,7 @@ def terminate_agreement(agreement, membership):
         except ReviewError as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Termination recorded with effect from {form.terminated_on.data.isoformat()}.", "success")
+            flash(_("Termination recorded with effect from %(date)s.", date=form.terminated_on.data.isoformat()), "success")
             return redirect(url_for("reviews.index", agreement_id=agreement.id))
     return _index(agreement, membership, form, status=422)
 
@@ -90,7 +92,8 @@ def _form_for(agreement, targets) -> ReviewForm:
 @agreement_route("edit")
 def new(agreement, membership):
     if not in_force(agreement):
-        flash(f"Reviews are held on an agreement in force; this one is {agreement.status}.", "error")
+        flash(_("Reviews are held on an agreement in force; this one is %(status)s.", status=status_word(agreement.status)),
+              "error")
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
     targets = targets_of(executed_document(agreement).terms)
     form = _form_for(agreement, targets)
@@ -114,9 +117,9 @@ def new(agreement, membership):
         except ReviewError as error:
             errors = [str(error)]
         else:
-            flash(f"Review {review.number} recorded."
-                  + (f" Next review: {agreement.next_review_on.isoformat()}." if agreement.next_review_on else ""),
-                  "success")
+            flash(_("Review %(number)s recorded. Next review: %(date)s.", number=review.number,
+                    date=agreement.next_review_on.isoformat()) if agreement.next_review_on
+                  else _("Review %(number)s recorded.", number=review.number), "success")
             return redirect(url_for("reviews.show", agreement_id=agreement.id, number=review.number))
     status = 422 if form.is_submitted() else 200
     return render_template("reviews/new.html", agreement=agreement, membership=membership, form=form,
@@ -147,7 +150,8 @@ def open_amendment_page(agreement, membership):
         except AmendmentError as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Amendment {amendment.number} opened: propose the changes, then both sides sign it.", "success")
+            flash(_("Amendment %(number)s opened: propose the changes, then both sides sign it.",
+                    number=amendment.number), "success")
             return redirect(url_for("agreements.show", agreement_id=agreement.id))
     return _index(agreement, membership, amendment=form, status=422)
 
@@ -163,7 +167,8 @@ def renew_agreement(agreement, membership):
     except ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
-    flash(f"Renewal drafted as “{successor.title}”: check the new dates, then share it with the other side.", "success")
+    flash(_("Renewal drafted as “%(title)s”: check the new dates, then share it with the other side.",
+            title=successor.title), "success")
     return redirect(url_for("agreements.show", agreement_id=successor.id))
 
 
@@ -177,6 +182,6 @@ def abandon_amendment_page(agreement, membership):
         except AmendmentError as error:
             flash(str(error), "error")
         else:
-            flash(f"Amendment {amendment.number} abandoned: the agreement stays as executed.", "success")
+            flash(_("Amendment %(number)s abandoned: the agreement stays as executed.", number=amendment.number), "success")
         return redirect(url_for("reviews.index", agreement_id=agreement.id))
     return _index(agreement, membership, abandon=form, status=422)

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..agreements.services import lock_agreement
@@ -22,10 +24,11 @@ from ..document.terms import term_date, term_value
 from ..extensions import db
 from ..models import Agreement, Review, User, utcnow
 from ..models.base import MAX_ID
-from ..notifications import queue_email, recipients
+from ..notifications import recipients
 from ..revisions.services import executed_document as executed_text
 from .measurements import Measurement
 from .schedule import CADENCE_MONTHS, next_review, renewal_window, review_dates
+from .wording import email_each, status_word
 
 ENDED_STATUSES = ("terminated", "expired")
 
@@ -62,7 +65,7 @@ def _decimal(value: Any) -> Decimal | None:
 def executed_document(agreement: Agreement) -> Document:
     """The text as executed (an amendment being negotiated does not count until it is signed)."""
     if agreement.executed_revision_id is None:
-        raise ReviewError("Only an executed agreement is reviewed.")
+        raise ReviewError(_("Only an executed agreement is reviewed."))
     return executed_text(agreement)
 
 
@@ -172,14 +175,15 @@ def record_review(agreement: Agreement, user: User, *, held_on: date, participan
     lock_agreement(agreement.id)
     if not in_force(agreement):
         db.session.rollback()
-        raise ReviewError(f"The agreement is {agreement.status}: reviews are held on an agreement in force.")
+        raise ReviewError(_("The agreement is %(status)s: reviews are held on an agreement in force.",
+                            status=status_word(agreement.status)))
     if held_on > utcnow().date():
         db.session.rollback()
-        raise ReviewError("A review is recorded once it was held: the date cannot be in the future.")
+        raise ReviewError(_("A review is recorded once it was held: the date cannot be in the future."))
     if agreement.effective_on is not None and held_on < agreement.effective_on:
         db.session.rollback()
-        raise ReviewError(f"A review is held during the agreement's term, which began on "
-                          f"{agreement.effective_on.isoformat()}: check the date.")
+        raise ReviewError(_("A review is held during the agreement's term, which began on %(date)s: check the date.",
+                            date=agreement.effective_on.isoformat()))
     number = (db.session.scalar(select(func.max(Review.number)).where(Review.agreement_id == agreement.id)) or 0) + 1
     terms = executed_terms(agreement)
     review = Review(agreement_id=agreement.id, number=number, held_on=held_on, due_on=scheduled_review(terms, held_on),
@@ -192,13 +196,20 @@ def record_review(agreement: Agreement, user: User, *, held_on: date, participan
     record("review.recorded", actor=user, agreement=agreement, review=number, held_on=held_on.isoformat(),
            missed=missed, actions=len(actions),
            next_review=agreement.next_review_on.isoformat() if agreement.next_review_on else None)
-    queue_email(agreement, recipients(agreement, exclude=user), "review.recorded",
-                f"Review {number} of “{agreement.title}” recorded",
-                f"{user.name} recorded the review held on {held_on.isoformat()}: "
-                f"{len(results) - len(missed)} of {len(results)} service levels met"
-                + (f" (missed: {', '.join(missed)})" if missed else "") + f"; {len(actions)} action(s)."
-                + (f"\nNext review: {agreement.next_review_on.isoformat()}." if agreement.next_review_on else ""),
-                path=f"/reviews/{number}")
+
+    def compose() -> tuple[str, str]:
+        met = ngettext("%(met)s of %(num)d service level met", "%(met)s of %(num)d service levels met", len(results),
+                       met=len(results) - len(missed))
+        if missed:
+            met = _("%(met)s (missed: %(missed)s)", met=met, missed=", ".join(missed))
+        body = ngettext("%(name)s recorded the review held on %(date)s: %(met)s; %(num)d action.",
+                        "%(name)s recorded the review held on %(date)s: %(met)s; %(num)d actions.", len(actions),
+                        name=user.name, date=held_on.isoformat(), met=met)
+        if agreement.next_review_on:
+            body += "\n" + _("Next review: %(date)s.", date=agreement.next_review_on.isoformat())
+        return _("Review %(number)s of “%(title)s” recorded", number=number, title=agreement.title), body
+
+    email_each(agreement, recipients(agreement, exclude=user), "review.recorded", compose, path=f"/reviews/{number}")
     db.session.commit()
     return review
 
@@ -208,22 +219,32 @@ def terminate(agreement: Agreement, user: User, *, on: date, reason: str, clause
     lock_agreement(agreement.id)
     if not in_force(agreement):
         db.session.rollback()
-        raise ReviewError(f"The agreement is {agreement.status}: only an agreement in force is terminated.")
+        raise ReviewError(_("The agreement is %(status)s: only an agreement in force is terminated.",
+                            status=status_word(agreement.status)))
     if agreement.effective_on is not None and on < agreement.effective_on:
         db.session.rollback()
-        raise ReviewError(f"An agreement cannot end before it took effect ({agreement.effective_on.isoformat()}).")
-    under = ""
+        raise ReviewError(_("An agreement cannot end before it took effect (%(date)s).",
+                            date=agreement.effective_on.isoformat()))
+    under = None
     if clause_key is not None:
         titles = {c.key: c.title for c in executed_text(agreement).clauses()}
         if clause_key not in titles:
             db.session.rollback()
-            raise ReviewError("Choose a clause of the executed agreement.")
-        under = f" under “{titles[clause_key]}”"
+            raise ReviewError(_("Choose a clause of the executed agreement."))
+        under = titles[clause_key]
     agreement.status = "terminated"
     agreement.terminated_on, agreement.termination_reason, agreement.termination_clause = on, reason, clause_key
     agreement.next_review_on = agreement.renewal_opens_on = None
     record("agreement.terminated", actor=user, agreement=agreement, on=on.isoformat(), reason=reason, clause=clause_key)
-    queue_email(agreement, recipients(agreement, exclude=user), "agreement.terminated",
-                f"“{agreement.title}” is terminated", f"{user.name} recorded the termination of the agreement "
-                f"on {on.isoformat()}{under}: {reason}")
+
+    def compose() -> tuple[str, str]:
+        if under is None:
+            body = _("%(name)s recorded the termination of the agreement on %(date)s: %(reason)s", name=user.name,
+                     date=on.isoformat(), reason=reason)
+        else:
+            body = _("%(name)s recorded the termination of the agreement on %(date)s under “%(clause)s”: %(reason)s",
+                     name=user.name, date=on.isoformat(), clause=under, reason=reason)
+        return _("“%(title)s” is terminated", title=agreement.title), body
+
+    email_each(agreement, recipients(agreement, exclude=user), "agreement.terminated", compose)
     db.session.commit()
