@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from ..access import agreement_route
 from ..agreements.activity import describe_proposal, proposal_sentence
 from ..document.words import word_diff
+from ..export.labels import labels_for
 from ..document.terms import display_value
 from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
@@ -17,6 +18,7 @@ from ..interview.steps import term_name
 from ..library.binding import terms_stated
 from .changes import InvalidChange, change_names, current_value, describe
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
+from .labels import TEMPLATE_GLOBALS
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
 from .redlines import revision_redline
 from .services import (
@@ -33,7 +35,7 @@ def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
         describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
-        display_value=display_value, term_name=term_name,
+        display_value=display_value, term_name=term_name, document_labels=labels_for, **TEMPLATE_GLOBALS,
     )
 
 
