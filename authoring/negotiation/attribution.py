@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from ..redline import Redline
+from .labels import side_name
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,20 @@ class Change:
 
     @property
     def label(self) -> str:
-        made = f"proposal {self.proposal_number} by {self.author}" if self.proposal_number else f"edited by {self.author}"
-        side = f" ({self.side})" if self.side else ""
-        accepted = f", accepted by {self.accepted_by}" if self.accepted_by and self.accepted_by != self.author else ""
-        return f"{made[0].upper()}{made[1:]}{side}{accepted}"
+        """ "Proposal 3 by Ivan (client), accepted by Anna", in the current language (whole sentences, so
+        each language orders them). A direct edit has no proposal and nobody who accepted it."""
+        values = {"number": self.proposal_number, "author": self.author, "side": side_name(self.side),
+                  "accepted_by": self.accepted_by}
+        accepted = bool(self.accepted_by and self.accepted_by != self.author)
+        if not self.proposal_number:
+            return _("Edited by %(author)s (%(side)s)", **values) if self.side else _("Edited by %(author)s", **values)
+        if self.side and accepted:
+            return _("Proposal %(number)s by %(author)s (%(side)s), accepted by %(accepted_by)s", **values)
+        if self.side:
+            return _("Proposal %(number)s by %(author)s (%(side)s)", **values)
+        if accepted:
+            return _("Proposal %(number)s by %(author)s, accepted by %(accepted_by)s", **values)
+        return _("Proposal %(number)s by %(author)s", **values)
 
 
 def _related(path: str, used: str) -> bool:

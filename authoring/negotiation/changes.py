@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..document import ClauseInstance, Document, DocumentError
 from ..document.terms import display_value, term_value, with_term
 from ..interview.steps import term_name, term_value_problem
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
 from ..library.assembly import reword
 from ..library.binding import BindingConflict, Rebinding
+from .labels import quoted_terms
 
 
 class InvalidChange(ValueError):
@@ -52,7 +55,7 @@ class ChangeNames:
         if key in self.clauses:
             return self.clauses[key]
         title = former.get("title") if isinstance(former, dict) else None
-        return f"the clause “{title}”" if title else f"the clause “{key.rsplit('.', 1)[-1].replace('_', ' ')}”"
+        return _("the clause “%(title)s”", title=title or key.rsplit(".", 1)[-1].replace("_", " "))
 
 
 def change_names(document: Document, library: ClauseLibrary | None = None, language: str = "en") -> ChangeNames:
@@ -64,7 +67,8 @@ def change_names(document: Document, library: ClauseLibrary | None = None, langu
             clauses[clause.key] = f"{clause_number} {clause.title}"
     if library is not None:
         for clause in library.clauses.values():
-            clauses.setdefault(clause.id, f"the clause “{clause.localized_title(language)}”")
+            if clause.id not in clauses:
+                clauses[clause.id] = _("the clause “%(title)s”", title=clause.localized_title(language))
             for name, variant in clause.variants.items():
                 variants[(clause.id, name)] = variant.label.get(language) or variant.label.get("en") or name
     return ChangeNames(clauses, sections, variants)
@@ -77,23 +81,30 @@ def _short(value: Any) -> str | None:
 
 def describe(kind: str, target: str, value: Any, names: ChangeNames | None = None, base_value: Any = None) -> str:
     """What a change does, as the object of "proposed" ("new wording for 8.2 Cap on service credits"):
-    for lists, e-mails and the Activity page."""
+    for lists, e-mails and the Activity page, in the current language (a noun phrase a translator
+    words to fit "proposes …")."""
     names = names or ChangeNames()
     if kind == "term":
         old, new = _short(base_value), _short(value)
-        values = f" from {old} to {new}" if old and new and base_value is not None else (f" to {new}" if new else "")
-        return f"changing “{term_name(target)}”{values}"
+        if old and new and base_value is not None:
+            return _("changing “%(term)s” from %(old)s to %(new)s", term=term_name(target), old=old, new=new)
+        if new:
+            return _("changing “%(term)s” to %(new)s", term=term_name(target), new=new)
+        return _("changing “%(term)s”", term=term_name(target))
     if kind == "clause_text":
-        return f"new wording for {names.clause(target)}"
+        return _("new wording for %(clause)s", clause=names.clause(target))
     if kind == "clause_variant":
         if value == OMIT:
-            return f"leaving out {names.clause(target)}"
-        return f"the “{names.variants.get((target, value), value)}” version of {names.clause(target)}"
+            return _("leaving out %(clause)s", clause=names.clause(target))
+        return _("the “%(variant)s” version of %(clause)s", variant=names.variants.get((target, value), value),
+                 clause=names.clause(target))
     if kind == "clause_add":
         value = value or {}
         where = names.sections.get(value.get("section"))
-        return f"a new clause “{value.get('title', target)}”" + (f" in {where}" if where else "")
-    return f"removing {names.clause(target, base_value)}"
+        if where:
+            return _("a new clause “%(title)s” in %(section)s", title=value.get("title", target), section=where)
+        return _("a new clause “%(title)s”", title=value.get("title", target))
+    return _("removing %(clause)s", clause=names.clause(target, base_value))
 
 
 def reword_clause(library: ClauseLibrary, language: str, document: Document, key: str,
@@ -109,20 +120,30 @@ def reword_clause(library: ClauseLibrary, language: str, document: Document, key
     for path, value in rebinding.changes.items():
         problem = term_value_problem(path, value)
         if problem:
-            raise InvalidChange(f"The new text sets {term_name(path)} to {value}: {problem}")
+            raise InvalidChange(_("The new text sets %(term)s to %(value)s: %(problem)s", term=term_name(path),
+                                  value=value, problem=problem))
     return updated, rebinding
 
 
-def binding_summary(rebinding: Rebinding | None) -> str:
-    """What rewording a clause did to the terms, as the end of a sentence ('' when nothing)."""
+def binding_summary(rebinding: Rebinding | None) -> list[str]:
+    """What rewording a clause did to the terms, one clause of a sentence each (none when nothing)."""
     if rebinding is None:
-        return ""
-    said = [f"{term_name(path)} is now {value} wherever it appears" for path, value in rebinding.changes.items()]
+        return []
+    said = [_("%(term)s is now %(value)s wherever it appears", term=term_name(path), value=value)
+            for path, value in rebinding.changes.items()]
     unstated = sorted({slot.term for slot in rebinding.dropped} - set(rebinding.changes))
     if unstated:
-        said.append("the clause no longer states " + ", ".join(f"“{term_name(p)}”" for p in unstated)
-                    + " - both sides confirm this before signing (Interview › Review)")
-    return "; " + "; ".join(said) if said else ""
+        said.append(_("the clause no longer states %(terms)s - both sides confirm this before signing "
+                      "(Interview › Review)", terms=quoted_terms(unstated)))
+    return said
+
+
+def clause_saved(title: str, rebinding: Rebinding | None, merged: bool) -> str:
+    """The message after saving a clause's text: saved, what that did to the terms, whether it was merged."""
+    summary = "; ".join([_("“%(title)s” saved", title=title), *binding_summary(rebinding)])
+    if merged:
+        return _("%(summary)s, merged with a change made meanwhile: check the result.", summary=summary)
+    return summary + "."
 
 
 def apply_change(library: ClauseLibrary, language: str, document: Document, kind: str, target: str,
@@ -137,7 +158,8 @@ def apply_change(library: ClauseLibrary, language: str, document: Document, kind
         if kind == "clause_variant":
             clause = library.clauses.get(target)
             if clause is None or (value != OMIT and value not in clause.variants):
-                raise InvalidChange(f"There is no variant {value!r} of clause {target!r}.")
+                raise InvalidChange(_("There is no variant %(variant)s of clause %(clause)s.", variant=repr(value),
+                                      clause=repr(target)))
             choices = current_choices(document)
             choices[target] = value
             return assemble(library, document.terms, language, choices, previous=document)
@@ -152,7 +174,7 @@ def apply_change(library: ClauseLibrary, language: str, document: Document, kind
                 return assemble(library, document.terms, language, choices, previous=document)
             return document.without_clause(target)
     except KeyError as missing:
-        raise InvalidChange(f"There is no clause {missing.args[0]!r} in the draft.") from None
+        raise InvalidChange(_("There is no clause %(clause)s in the draft.", clause=repr(missing.args[0]))) from None
     except DocumentError as error:
         raise InvalidChange(str(error)) from None
-    raise InvalidChange(f"Unknown kind of change {kind!r}.")
+    raise InvalidChange(_("Unknown kind of change %(kind)s.", kind=repr(kind)))

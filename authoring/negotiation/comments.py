@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..access import can
@@ -10,9 +11,9 @@ from ..agreements.services import lock_agreement
 from ..audit import record
 from ..extensions import db
 from ..models import Agreement, Comment, Membership, User, utcnow
-from ..notifications import queue_email, recipients
+from ..notifications import recipients
 from ..revisions.services import draft_of
-from .services import NegotiationError, NotAllowed
+from .services import NegotiationError, NotAllowed, queue_in_their_language
 
 
 @dataclass
@@ -54,7 +55,7 @@ def add_comment(agreement: Agreement, user: User, membership: Membership, body: 
                 clause_key: str | None = None, thread: Comment | None = None) -> Comment:
     """Start a thread (on a clause or the agreement) or reply to one; tells the people involved."""
     if not can(membership, "comment"):
-        raise NotAllowed("Your role may read the agreement but not comment.")
+        raise NotAllowed(_("Your role may read the agreement but not comment."))
     _draft, document = draft_of(agreement, for_update=True)
     if thread is not None:
         clause_key = thread.clause_key
@@ -62,17 +63,25 @@ def add_comment(agreement: Agreement, user: User, membership: Membership, body: 
         try:
             document.clause(clause_key)
         except KeyError:
-            raise NegotiationError(f"There is no clause {clause_key!r} in the draft.") from None
+            raise NegotiationError(_("There is no clause %(clause)s in the draft.", clause=repr(clause_key))) from None
     comment = Comment(agreement_id=agreement.id, clause_key=clause_key, thread_id=thread.id if thread else None,
                       author_id=user.id, side=membership.side, body=body)
     db.session.add(comment)
     db.session.flush()
     record("comment.added", actor=user, agreement=agreement, comment=comment.id, clause=clause_key,
            thread=thread.id if thread else None)
-    where = f"“{document.clause(clause_key).title}”" if clause_key in {c.key for c in document.clauses()} else "the agreement"
-    queue_email(agreement, recipients(agreement, roles=("owner", "editor", "reviewer", "signatory"), exclude=user),
-                "comment.added", f"New comment on {where} of “{agreement.title}”", f"{user.name} wrote:\n\n{body}",
-                path=f"/clauses/{clause_key}" if clause_key else "/negotiation")
+    clause_title = document.clause(clause_key).title if clause_key in {c.key for c in document.clauses()} else None
+
+    def compose() -> tuple[str, str]:
+        if clause_title is not None:
+            subject = _("New comment on “%(clause)s” of “%(title)s”", clause=clause_title, title=agreement.title)
+        else:
+            subject = _("New comment on the agreement “%(title)s”", title=agreement.title)
+        return subject, _("%(name)s wrote:", name=user.name) + "\n\n" + body
+
+    queue_in_their_language(agreement, recipients(agreement, roles=("owner", "editor", "reviewer", "signatory"),
+                                                  exclude=user),
+                            "comment.added", compose, path=f"/clauses/{clause_key}" if clause_key else "/negotiation")
     db.session.commit()
     return comment
 
@@ -80,7 +89,7 @@ def add_comment(agreement: Agreement, user: User, membership: Membership, body: 
 def set_resolved(agreement: Agreement, user: User, membership: Membership, thread: Comment, resolved: bool) -> None:
     """Resolve or reopen a thread (anyone who may comment)."""
     if not can(membership, "comment"):
-        raise NotAllowed("Your role may read the agreement but not resolve comments.")
+        raise NotAllowed(_("Your role may read the agreement but not resolve comments."))
     lock_agreement(agreement.id)
     db.session.refresh(thread)
     if (thread.resolved_at is not None) == resolved:

@@ -1,4 +1,5 @@
 """Forms of the negotiation: share, send, respond, comment, add or remove a clause."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -17,34 +18,39 @@ def _strip(value):
 class MessageForm(FlaskForm):
     """Share the draft, or send it to the other side: a revision with a message."""
 
-    message = StringField("Message to the other side (kept in the history)", filters=[_strip],
-                          validators=[DataRequired("Say in a few words what this round holds."), Length(max=MESSAGE_MAX)])
+    message = StringField(_l("Message to the other side (kept in the history)"), filters=[_strip],
+                          validators=[DataRequired(_l("Say in a few words what this round holds.")),
+                                      Length(max=MESSAGE_MAX)])
 
 
-def _too_long(what: str, maximum: int) -> Length:
-    return Length(max=maximum, message=f"{what} holds at most %(max)d characters; this one has %(length)d. "
-                                       "Shorten it and send it again.")
+# Whole sentences (WTForms fills in %(max)d and %(length)d), so each language words them its own way.
+REASON_TOO_LONG = _l("A reason holds at most %(max)d characters; this one has %(length)d. Shorten it and send it again.")
+COMMENT_TOO_LONG = _l("A comment holds at most %(max)d characters; this one has %(length)d. Shorten it and send it again.")
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField("Why you reject it", filters=[_strip],
-                           validators=[DataRequired("Give the other side your reason."), _too_long("A reason", REASON_MAX)])
+    reason = TextAreaField(_l("Why you reject it"), filters=[_strip],
+                           validators=[DataRequired(_l("Give the other side your reason.")),
+                                       Length(max=REASON_MAX, message=REASON_TOO_LONG)])
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", filters=[_strip],
-                         validators=[DataRequired("Write something first."), _too_long("A comment", COMMENT_MAX)])
+    body = TextAreaField(_l("Comment"), filters=[_strip],
+                         validators=[DataRequired(_l("Write something first.")), Length(max=COMMENT_MAX, message=COMMENT_TOO_LONG)])
     clause_key = HiddenField()
     thread = IdField(validators=[Optional()])
 
 
 class NewClauseForm(FlaskForm):
-    section = SelectField("Section")
-    title = StringField("Title", filters=[_strip], validators=[DataRequired("Give the clause a title."), Length(max=TITLE_MAX)])
+    section = SelectField(_l("Section"))
+    title = StringField(_l("Title"), filters=[_strip],
+                        validators=[DataRequired(_l("Give the clause a title.")), Length(max=TITLE_MAX)])
     # Not stripped: what a party typed is what they proposed.
-    text = TextAreaField("Text", filters=[unix_newlines], validators=[InputRequired("A clause needs text."), Length(max=TEXT_MAX)])
-    reason = TextAreaField("Reason (optional)", filters=[_strip], validators=[Length(max=REASON_MAX)])
+    text = TextAreaField(_l("Text"), filters=[unix_newlines],
+                         validators=[InputRequired(_l("A clause needs text.")), Length(max=TEXT_MAX)])
+    reason = TextAreaField(_l("Reason (optional)"), filters=[_strip], validators=[Length(max=REASON_MAX)])
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason (optional)", filters=[_strip], validators=[_too_long("A reason", REASON_MAX)])
+    reason = TextAreaField(_l("Reason (optional)"), filters=[_strip],
+                           validators=[Length(max=REASON_MAX, message=REASON_TOO_LONG)])

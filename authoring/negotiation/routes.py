@@ -5,10 +5,12 @@ import re
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..access import agreement_route
 from ..agreements.activity import describe_proposal, proposal_sentence
 from ..document.words import word_diff
+from ..export.labels import labels_for
 from ..document.terms import display_value
 from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
@@ -17,6 +19,7 @@ from ..interview.steps import term_name
 from ..library.binding import terms_stated
 from .changes import InvalidChange, change_names, current_value, describe
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
+from .labels import TEMPLATE_GLOBALS
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
 from .redlines import revision_redline
 from .services import (
@@ -33,7 +36,7 @@ def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
         describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
-        display_value=display_value, term_name=term_name,
+        display_value=display_value, term_name=term_name, document_labels=labels_for, **TEMPLATE_GLOBALS,
     )
 
 
@@ -116,7 +119,7 @@ def share_draft(agreement, membership):
         share(agreement, g.user, membership, form.message.data)
     except NegotiationError as error:
         return _refused(agreement, membership, error)
-    flash(f"Shared with {agreement.client_name} — it is their move.", "success")
+    flash(_("Shared with %(client)s — it is their move.", client=agreement.client_name), "success")
     return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
 
 
@@ -130,9 +133,19 @@ def send(agreement, membership):
         revision = send_to_other_side(agreement, g.user, membership, form.message.data)
     except NegotiationError as error:
         return _refused(agreement, membership, error)
-    sent = f"Revision {revision.number} sent" if revision else "Your proposals were sent (the text itself is unchanged)"
-    flash(f"{sent}. Waiting for the {agreement.turn}.", "success")
+    flash(_sent_message(revision, agreement.turn), "success")
     return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
+
+
+def _sent_message(revision, turn: str) -> str:
+    """What sending a round says: which revision (or only proposals) went, and whose move it is now."""
+    if revision is not None and turn == "client":
+        return _("Revision %(number)s sent. Waiting for the client.", number=revision.number)
+    if revision is not None:
+        return _("Revision %(number)s sent. Waiting for the provider.", number=revision.number)
+    if turn == "client":
+        return _("Your proposals were sent (the text itself is unchanged). Waiting for the client.")
+    return _("Your proposals were sent (the text itself is unchanged). Waiting for the provider.")
 
 
 @bp.get("/agreements/<int:agreement_id>/clauses/<key>")
@@ -174,8 +187,10 @@ def accept_proposal(agreement, membership, number):
         merged = accept(agreement, g.user, membership, proposal)
     except NegotiationError as error:
         return _refused(agreement, membership, error)
-    flash(f"Proposal {number} accepted" + (", merged with changes made since it was proposed." if merged else "."),
-          "success")
+    if merged:
+        flash(_("Proposal %(number)s accepted, merged with changes made since it was proposed.", number=number), "success")
+    else:
+        flash(_("Proposal %(number)s accepted.", number=number), "success")
     return _back(agreement)
 
 
@@ -191,7 +206,7 @@ def reject_proposal(agreement, membership, number):
         reject(agreement, g.user, membership, proposal, form.reason.data)
     except NegotiationError as error:
         return _refused(agreement, membership, error)
-    flash(f"Proposal {number} rejected.", "success")
+    flash(_("Proposal %(number)s rejected.", number=number), "success")
     return _back(agreement)
 
 
@@ -205,7 +220,7 @@ def withdraw_proposal(agreement, membership, number):
         withdraw(agreement, g.user, proposal)
     except NegotiationError as error:
         return _refused(agreement, membership, error)
-    flash(f"Proposal {number} withdrawn.", "success")
+    flash(_("Proposal %(number)s withdrawn.", number=number), "success")
     return _back(agreement)
 
 
@@ -218,7 +233,7 @@ def counter(agreement, membership, number):
         return redirect(url_for("revisions.edit_clause", agreement_id=agreement.id, key=proposal.target, counter=number))
     if proposal.kind in ("term", "clause_variant"):
         return redirect(url_for("interview.counter", agreement_id=agreement.id, number=number))
-    flash("Adding or removing a clause is accepted or rejected; there is nothing to counter.", "error")
+    flash(_("Adding or removing a clause is accepted or rejected; there is nothing to counter."), "error")
     return _back(agreement)
 
 
@@ -245,8 +260,8 @@ def new_clause(agreement, membership):
         except (NegotiationError, InvalidChange) as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Proposal {proposal.number} made: {describe('clause_add', key, value, change_names(document))}.",
-                  "success")
+            flash(_("Proposal %(number)s made: %(change)s.", number=proposal.number,
+                    change=describe("clause_add", key, value, change_names(document))), "success")
             return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     return render_template("negotiation/new_clause.html", agreement=agreement, membership=membership,
                            form=form), 422 if request.method == "POST" else 200
@@ -268,7 +283,7 @@ def remove_clause(agreement, membership, key):
         proposal, _rebased = propose(agreement, g.user, membership, "clause_remove", key, None, base, form.reason.data)
     except (NegotiationError, InvalidChange) as error:
         return _refused(agreement, membership, error)
-    flash(f"Proposal {proposal.number} made: remove this clause.", "success")
+    flash(_("Proposal %(number)s made: remove this clause.", number=proposal.number), "success")
     return redirect(url_for("negotiation.clause", agreement_id=agreement.id, key=key))
 
 
@@ -291,7 +306,7 @@ def comment(agreement, membership):
         add_comment(agreement, g.user, membership, form.body.data, form.clause_key.data or None, thread)
     except NegotiationError as error:
         return _refused(agreement, membership, error)
-    flash("Comment posted.", "success")
+    flash(_("Comment posted."), "success")
     return _back(agreement)
 
 
@@ -304,7 +319,7 @@ def resolve(agreement, membership, thread_id, action):
     if not ReasonForm().validate_on_submit():
         abort(400)
     set_resolved(agreement, g.user, membership, thread, action == "resolve")
-    flash("Thread resolved." if action == "resolve" else "Thread reopened.", "success")
+    flash(_("Thread resolved.") if action == "resolve" else _("Thread reopened."), "success")
     return _back(agreement)
 
 
@@ -313,7 +328,8 @@ def resolve(agreement, membership, thread_id, action):
 def redline(agreement, membership):
     revisions = revisions_of(agreement)
     if len(revisions) < 2:
-        flash("A redline compares two revisions; there is only one so far." if revisions else "No revision yet.", "error")
+        flash(_("A redline compares two revisions; there is only one so far.") if revisions else _("No revision yet."),
+              "error")
         return redirect(url_for("revisions.history", agreement_id=agreement.id))
     by_number = {r.number: r for r in revisions}
     newest = revisions[0].number

@@ -1,4 +1,5 @@
 """Forms for editing the draft and cutting revisions."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -16,18 +17,19 @@ def unix_newlines(value):
 
 class ClauseTextForm(FlaskForm):
     # Not stripped: what a party typed is what they agreed to.
-    text = TextAreaField("Clause text", filters=[unix_newlines], validators=[InputRequired("A clause needs text."), Length(max=TEXT_MAX)])
+    text = TextAreaField(_l("Clause text"), filters=[unix_newlines],
+                         validators=[InputRequired(_l("A clause needs text.")), Length(max=TEXT_MAX)])
     # What the edit was based on: the draft's version and the clause's text then.
     base_version = IdField(validators=[InputRequired()])
     base_text = HiddenField(filters=[unix_newlines], validators=[Length(max=TEXT_MAX)])
-    reason = TextAreaField("Why (shown to the other side; optional)",
+    reason = TextAreaField(_l("Why (shown to the other side; optional)"),
                            filters=[lambda v: v.strip() if isinstance(v, str) else v], validators=[Length(max=REASON_MAX)])
     counter_of = IdField(validators=[Optional()])
 
 
 class CutRevisionForm(FlaskForm):
     message = StringField(
-        "What changed (shown in the history)",
+        _l("What changed (shown in the history)"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[DataRequired("Say in a few words what changed."), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Say in a few words what changed.")), Length(max=MESSAGE_MAX)],
     )

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..access import agreement_route, can
 from ..inputs.ids import parse_id
-from ..negotiation.changes import InvalidChange, binding_summary
+from ..negotiation.changes import InvalidChange, clause_saved
 from ..negotiation.services import (
     NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose_wording, wording_proposed,
 )
@@ -29,7 +30,7 @@ def edit_clause(agreement, membership, key):
     """
     proposing = agreement.shared
     if not proposing and not (can(membership, "edit") and membership.side == "provider"):
-        abort(403, description="Until the draft is shared, the provider's editors write it.")
+        abort(403, description=_("Until the draft is shared, the provider's editors write it."))
     draft, document = draft_of(agreement)
     try:
         clause = document.clause(key)
@@ -55,11 +56,11 @@ def edit_clause(agreement, membership, key):
             if proposing:
                 proposals, merged = propose_wording(agreement, g.user, membership, key, form.text.data,
                                                     form.base_text.data, form.reason.data, countered)
-                done = wording_proposed(proposals)
+                done = wording_proposed(proposals, merged)
             else:
                 merged, rebinding = edit_clause_text(agreement, g.user, key, form.text.data, form.base_version.data,
                                                      form.base_text.data)
-                done = f"“{clause.title}” saved" + binding_summary(rebinding)
+                done = clause_saved(clause.title, rebinding, merged)
         except DraftConflict as error:
             conflict = error.current_text
         except ProposalConflict as error:
@@ -69,7 +70,7 @@ def edit_clause(agreement, membership, key):
         except (NegotiationError, InvalidChange, DraftLocked) as error:
             form.form_errors.append(str(error))
         else:
-            flash(done + (", merged with a change made meanwhile: check the result." if merged else "."), "success")
+            flash(done, "success")
             if proposing:
                 return redirect(url_for("negotiation.clause", agreement_id=agreement.id, key=key))
             return redirect(url_for("agreements.show", agreement_id=agreement.id, _anchor=f"clause-{key}"))
@@ -111,7 +112,7 @@ def cut(agreement, membership):
     except NothingToRevise as error:
         form.message.errors.append(str(error))
     else:
-        flash(f"Revision {revision.number} saved.", "success")
+        flash(_("Revision %(number)s saved.", number=revision.number), "success")
         return redirect(url_for("revisions.history", agreement_id=agreement.id))
     return _history_page(agreement, membership, form, status=422)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..agreements.services import back_from_ready, lock_agreement
@@ -11,6 +12,7 @@ from ..document.merge import MergeConflict, merge_text
 from ..library.binding import Rebinding
 from ..extensions import db
 from ..models import Agreement, Draft, Proposal, Revision, User, utcnow
+from ..negotiation.labels import agreement_status_label
 from ..redline import redline_between
 from .store import load_document, store_document
 
@@ -21,7 +23,7 @@ class DraftConflict(Exception):
     """My change and a newer one overlap; carries the newer text so the person can redo theirs."""
 
     def __init__(self, current_text: str, current_version: int):
-        super().__init__("The clause was changed by someone else while you were editing, in the same words.")
+        super().__init__(_("The clause was changed by someone else while you were editing, in the same words."))
         self.current_text = current_text
         self.current_version = current_version
 
@@ -42,9 +44,14 @@ class DraftLocked(Exception):
     """The agreement is being signed or is executed: its text cannot change."""
 
     def __init__(self, status: str):
-        super().__init__(f"The agreement is {status}: its text can no longer change. "
-                         + ("An owner can reopen it for changes, which voids the signature given so far."
-                            if status == "signing" else "A change needs an amendment."))
+        label = agreement_status_label(status)
+        if status == "signing":
+            message = _("The agreement is %(status)s: its text can no longer change. An owner can reopen it for "
+                        "changes, which voids the signature given so far.", status=label)
+        else:
+            message = _("The agreement is %(status)s: its text can no longer change. A change needs an amendment.",
+                        status=label)
+        super().__init__(message)
         self.status = status
 
 
@@ -135,7 +142,7 @@ def cut_revision(agreement: Agreement, author: User, message: str, side: str | N
     parent = latest_revision(agreement)
     digest = document.sha256()
     if parent is not None and parent.hash == digest:
-        raise NothingToRevise(f"Nothing changed since revision {parent.number}.")
+        raise NothingToRevise(_("Nothing changed since revision %(number)s.", number=parent.number))
     revision = Revision(
         agreement_id=agreement.id,
         number=(parent.number + 1) if parent else 1,
@@ -167,9 +174,9 @@ def save_revision(agreement: Agreement, author: User, side: str, message: str) -
     members carry over) neither edits nor snapshots it.
     """
     if agreement.shared:
-        raise NotYourDraft("The draft is shared: a revision is cut by sending the draft to the other side.")
+        raise NotYourDraft(_("The draft is shared: a revision is cut by sending the draft to the other side."))
     if side != "provider":
-        raise NotYourDraft("Until the draft is shared, the provider drafts it and saves its revisions.")
+        raise NotYourDraft(_("Until the draft is shared, the provider drafts it and saves its revisions."))
     return cut_revision(agreement, author, message, side=side)
 
 

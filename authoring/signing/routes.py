@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _, ngettext
 
 from ..access import agreement_route, can
 from ..revisions.services import latest_revision
 from .forms import ReopenForm, SignForm
 from .seal import signature_intact
-from .services import SIDE_WORDS, SigningError, consent_text, reopen, same_name, sign, signing_state
+from .services import SigningError, consent_text, reopen, same_name, sign, signing_state
 
 bp = Blueprint("signing", __name__)
 
@@ -27,7 +28,7 @@ def _page(agreement, membership, form=None, reopen_form=None, error=None, status
         reopen_form=reopen_form or ReopenForm(), error=error, can_sign=can(membership, "sign"),
         consent=consent_text(organisation, state.revision_number, state.revision_hash),
         intact={s.id: signature_intact(s) for s in state.signatures}, latest=latest_revision(agreement),
-        named=named, named_is_me=bool(named and same_name(named[0], g.user.name)), side_words=SIDE_WORDS,
+        named=named, named_is_me=bool(named and same_name(named[0], g.user.name)),
     ), status
 
 
@@ -43,7 +44,7 @@ def submit(agreement, membership):
     form = SignForm()
     if not form.validate_on_submit():
         if form.shown_hash.errors:  # a hidden field: its error would show nowhere else
-            form.form_errors.append("The page did not say which text you are signing. Reload it and sign again.")
+            form.form_errors.append(_("The page did not say which text you are signing. Reload it and sign again."))
         return _page(agreement, membership, form, status=422)
     try:
         signature = sign(agreement, g.user, membership, password=form.password.data, full_name=form.full_name.data,
@@ -52,10 +53,11 @@ def submit(agreement, membership):
         form.password.data = ""
         return _page(agreement, membership, form, error=str(error), status=error.status)
     if agreement.status == "executed":
-        flash(f"Signed. Both sides have signed revision {signature.revision_number}: the agreement is executed.", "success")
+        flash(_("Signed. Both sides have signed revision %(number)s: the agreement is executed.",
+                number=signature.revision_number), "success")
     else:
-        flash(f"Signed revision {signature.revision_number} for {signature.organisation.rstrip('.')}. "
-              f"The other side's signatory has been asked to sign.", "success")
+        flash(_("Signed revision %(number)s for %(organisation)s. The other side's signatory has been asked to sign.",
+                number=signature.revision_number, organisation=signature.organisation.rstrip(".")), "success")
     return redirect(url_for("signing.page", agreement_id=agreement.id))
 
 
@@ -69,6 +71,9 @@ def reopen_for_changes(agreement, membership):
         voided = reopen(agreement, g.user, membership, form.reason.data)
     except SigningError as error:
         return _page(agreement, membership, error=str(error), status=error.status)
-    flash("Reopened for changes." + (f" {voided} signature{'s' if voided > 1 else ''} voided." if voided else ""),
-          "success")
+    if voided:
+        flash(ngettext("Reopened for changes. %(num)d signature voided.", "Reopened for changes. %(num)d signatures voided.",
+                       voided), "success")
+    else:
+        flash(_("Reopened for changes."), "success")
     return redirect(url_for("signing.page", agreement_id=agreement.id))

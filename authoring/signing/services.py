@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import has_request_context, request
+from flask_babel import format_date, gettext as _, ngettext
 from sqlalchemy import func, select
 
 from ..access import can
@@ -25,7 +26,9 @@ from ..document.names import named_signatory, same_name
 from ..extensions import db
 from ..interview.services import open_proposal_count, readiness
 from ..models import Agreement, AuditEvent, Invitation, Membership, Revision, Signature, User, utcnow
-from ..notifications import queue_email, recipients
+from ..negotiation.labels import agreement_status_label
+from ..negotiation.services import queue_in_their_language
+from ..notifications import recipients
 from ..reviews.amendments import Version, amendment_blockers, finish_amendment, signing_round, versions_of
 from ..reviews.services import schedule_after_execution
 from ..revisions.services import cut_revision, draft_of, latest_revision, revision_document
@@ -38,12 +41,6 @@ USER_AGENT_MAX = 512
 MAX_PASSWORD_FAILURES = 5
 PASSWORD_WINDOW = timedelta(minutes=15)
 
-CONSENT_TEXT = (
-    "I agree to sign this agreement electronically. I understand that my electronic signature - my full name "
-    "and title as typed, confirmed with my password - is legally binding on {organisation} as a handwritten "
-    "signature would be; that I am signing revision {number} of the agreement, identified by the SHA-256 "
-    "hash {hash}; and that I can download the signed document and its certificate of completion at any time."
-)
 
 
 class SigningError(Exception):
@@ -82,7 +79,12 @@ class SigningState:
 
 
 def consent_text(organisation: str, number: int, digest: str) -> str:
-    return CONSENT_TEXT.format(organisation=organisation, number=number, hash=digest)
+    """What the signer consents to, in the language they read it in (the sealed record keeps it as shown)."""
+    return _("I agree to sign this agreement electronically. I understand that my electronic signature - my full "
+             "name and title as typed, confirmed with my password - is legally binding on %(organisation)s as a "
+             "handwritten signature would be; that I am signing revision %(number)s of the agreement, identified by "
+             "the SHA-256 hash %(hash)s; and that I can download the signed document and its certificate of "
+             "completion at any time.", organisation=organisation, number=number, hash=digest)
 
 
 def signatures_of(agreement: Agreement) -> list[Signature]:
@@ -95,16 +97,17 @@ def signatures_of(agreement: Agreement) -> list[Signature]:
 def _blocking(agreement: Agreement, document) -> list[str]:
     """Why the agreement cannot be signed now: status, interview, health checks, open proposals."""
     if agreement.status == "executed":
-        return ["The agreement is executed: nothing more to sign. A change needs an amendment."]
+        return [_("The agreement is executed: nothing more to sign. A change needs an amendment.")]
     if agreement.status not in SIGNABLE_STATUSES:
-        reasons = [f"The agreement is {agreement.status}. An owner marks it ready to sign once the interview is "
-                   f"complete, every proposal is answered and the checks pass (Interview › Review)."]
+        reasons = [_("The agreement is %(status)s. An owner marks it ready to sign once the interview is complete, "
+                     "every proposal is answered and the checks pass (Interview › Review).",
+                     status=agreement_status_label(agreement.status))]
     else:
         reasons = list(readiness(agreement, document).reasons)
     reasons += amendment_blockers(agreement, document)
     still_open = open_proposal_count(agreement)
     if still_open:
-        reasons.append(f"{still_open} proposal{'s are' if still_open > 1 else ' is'} still open.")
+        reasons.append(ngettext("%(num)d proposal is still open.", "%(num)d proposals are still open.", still_open))
     return reasons
 
 
@@ -127,20 +130,22 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
     `shown_hash` is the revision hash the signing page showed: a text changed since is refused.
     """
     if not can(membership, "sign"):
-        raise SigningError("Only a signatory signs for their side.")
+        raise SigningError(_("Only a signatory signs for their side."))
     refusal = unconfirmed_refusal(user, "sign")
     if refusal:
         raise EmailNotConfirmed(refusal)
     if _recent_refusals(user) >= MAX_PASSWORD_FAILURES:
-        raise SignatureRefused(f"Too many wrong passwords. Wait {PASSWORD_WINDOW.seconds // 60} minutes, then try again.")
+        minutes = PASSWORD_WINDOW.seconds // 60
+        raise SignatureRefused(ngettext("Too many wrong passwords. Wait %(num)d minute, then try again.",
+                                        "Too many wrong passwords. Wait %(num)d minutes, then try again.", minutes))
     if not verify_password(user.password_hash, password):
         record("signature.refused", actor=user, agreement=agreement, reason="wrong password")
         db.session.commit()
-        raise SignatureRefused("The password is not correct. Re-enter the password you sign in with.")
+        raise SignatureRefused(_("The password is not correct. Re-enter the password you sign in with."))
     if not full_name.strip() or not job_title.strip():
-        raise SignatureRefused("Type your full name and your title as they should appear on the agreement.")
+        raise SignatureRefused(_("Type your full name and your title as they should appear on the agreement."))
     if not consent:
-        raise SignatureRefused("Tick the box to agree to sign electronically; without it nothing is signed.")
+        raise SignatureRefused(_("Tick the box to agree to sign electronically; without it nothing is signed."))
 
     draft, document = draft_of(agreement, for_update=True)
     blocking = _blocking(agreement, document)
@@ -150,18 +155,22 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
     earlier = signatures_of(agreement)
     if any(s.side == membership.side and not s.void for s in earlier):
         db.session.rollback()
-        raise SigningError(f"{SIDE_WORDS[membership.side].capitalize()} has already signed this revision.")
+        raise SigningError(_("The provider has already signed this revision.") if membership.side == "provider"
+                           else _("The client has already signed this revision."))
     digest = document.sha256()
     if digest != shown_hash:
         db.session.rollback()
-        raise SigningError("The text changed since you opened this page. Read the agreement again, then sign.")
+        raise SigningError(_("The text changed since you opened this page. Read the agreement again, then sign."))
     # The terms name real people: only the person they name signs for that side.
     named = named_signatory(document.terms, membership.side)
     if named is not None and not same_name(named[0], full_name):
         db.session.rollback()
+        values = {"named": named[0], "name": full_name.strip()}
         raise SignatureRefused(
-            f"The terms name {named[0]} as {SIDE_WORDS[membership.side]}'s signatory; you are {full_name.strip()}. "
-            f"Ask an owner to change the signatory in Interview › Background.")
+            _("The terms name %(named)s as the provider's signatory; you are %(name)s. Ask an owner to change the "
+              "signatory in Interview › Background.", **values) if membership.side == "provider" else
+            _("The terms name %(named)s as the client's signatory; you are %(name)s. Ask an owner to change the "
+              "signatory in Interview › Background.", **values))
     revision = latest_revision(agreement)
     if revision is None or revision.hash != digest:
         revision = cut_revision(agreement, user, "The text for signature", membership.side, commit=False)
@@ -194,10 +203,13 @@ def sign(agreement: Agreement, user: User, membership: Membership, *, password: 
         agreement.status = "signing"
         agreement.turn = other
         record("agreement.status_changed", actor=user, agreement=agreement, status="signing")
-        queue_email(agreement, recipients(agreement, sides=other, roles="signatory"), "signing.requested",
-                    f"{organisation} signed “{agreement.title}”: your signature is awaited",
-                    f"{signature.full_name} ({signature.job_title}) signed revision {revision.number} for "
-                    f"{organisation}. Read it and sign for your side.", path="/sign")
+        queue_in_their_language(agreement, recipients(agreement, sides=other, roles="signatory"), "signing.requested",
+                                lambda: (
+            _("%(organisation)s signed “%(title)s”: your signature is awaited", organisation=organisation,
+              title=agreement.title),
+            _("%(name)s (%(job_title)s) signed revision %(number)s for %(organisation)s. Read it and sign for your side.",
+              name=signature.full_name, job_title=signature.job_title, number=revision.number,
+              organisation=organisation)), path="/sign")
     db.session.commit()
     return signature
 
@@ -232,18 +244,24 @@ def _execute(agreement: Agreement, user: User, revision: Revision) -> None:
         agreement.executed_at = utcnow().replace(microsecond=0)  # the original's; an amendment keeps its own
     agreement.executed_revision_id = revision.id
     schedule_after_execution(agreement, revision_document(revision))
-    what = f"Amendment {amendment.number}" if amendment else "The agreement"
     record("agreement.executed", actor=user, agreement=agreement, revision=revision.number, hash=revision.hash,
            amendment=amendment.number if amendment else None,
            effective_on=amendment.effective_on.isoformat() if amendment else None,
            # Printed in the signed document, which is verified by rendering it again: kept, so a
            # later change of PUBLIC_URL (or another development host) does not change the file.
            verify_url=public_url("/verify"))
-    queue_email(agreement, recipients(agreement), "agreement.executed",
-                f"{what} of “{agreement.title}” is signed by both sides",
-                f"Both sides signed revision {revision.number}. {what} is executed"
-                + (f", effective from {amendment.effective_on.isoformat()}" if amendment else "")
-                + "; the signed document and its certificate of completion can be downloaded.", path="/sign")
+    def compose() -> tuple[str, str]:
+        values = {"title": agreement.title, "number": revision.number}
+        if amendment is None:
+            return (_("The agreement “%(title)s” is signed by both sides", **values),
+                    _("Both sides signed revision %(number)s. The agreement is executed; the signed document and its "
+                      "certificate of completion can be downloaded.", **values))
+        values.update(amendment=amendment.number, date=format_date(amendment.effective_on))
+        return (_("Amendment %(amendment)s of “%(title)s” is signed by both sides", **values),
+                _("Both sides signed revision %(number)s. Amendment %(amendment)s is executed, effective from "
+                  "%(date)s; the signed document and its certificate of completion can be downloaded.", **values))
+
+    queue_in_their_language(agreement, recipients(agreement), "agreement.executed", compose, path="/sign")
 
 
 def _void(signature: Signature, reason: str) -> None:
@@ -256,11 +274,12 @@ def reopen(agreement: Agreement, user: User, membership: Membership, reason: str
     """An owner takes a ready or half-signed agreement back to negotiation; returns how many
     signatures that voided. Nothing executed can be reopened (that is an amendment)."""
     if not can(membership, "manage"):
-        raise SigningError("Only an owner reopens the agreement for changes.")
+        raise SigningError(_("Only an owner reopens the agreement for changes."))
     lock_agreement(agreement.id)
     if agreement.status not in SIGNABLE_STATUSES:
         db.session.rollback()
-        raise SigningError(f"The agreement is {agreement.status}; only a ready or half-signed agreement is reopened.")
+        raise SigningError(_("The agreement is %(status)s; only a ready or half-signed agreement is reopened.",
+                             status=agreement_status_label(agreement.status)))
     voided = 0
     for signature in signatures_of(agreement):
         if not signature.void:
@@ -269,11 +288,14 @@ def reopen(agreement: Agreement, user: User, membership: Membership, reason: str
     agreement.status = "negotiating" if agreement.shared else "draft"
     record("agreement.reopened", actor=user, agreement=agreement, reason=reason, signatures_voided=voided,
            status=agreement.status)
-    queue_email(agreement, recipients(agreement, exclude=user), "agreement.reopened",
-                f"“{agreement.title}” was reopened for changes",
-                f"{user.name} reopened the agreement for changes: {reason}"
-                + (f"\nThe {voided} signature{'s' if voided > 1 else ''} given so far {'are' if voided > 1 else 'is'} void."
-                   if voided else ""))
+    def compose() -> tuple[str, str]:
+        body = _("%(name)s reopened the agreement for changes: %(reason)s", name=user.name, reason=reason)
+        if voided:
+            body += "\n" + ngettext("The %(num)d signature given so far is void.",
+                                     "The %(num)d signatures given so far are void.", voided)
+        return _("“%(title)s” was reopened for changes", title=agreement.title), body
+
+    queue_in_their_language(agreement, recipients(agreement, exclude=user), "agreement.reopened", compose)
     db.session.commit()
     return voided
 
