@@ -1,9 +1,9 @@
 """Forms for accounts. Lengths match the columns, so nothing is cut off silently."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..i18n.forms import Form
 from ..models.user import EMAIL_MAX, NAME_MAX
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 256
@@ -15,7 +15,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(_l("Full name"), filters=[_strip], validators=[DataRequired(_l("Enter your full name.")), Length(max=NAME_MAX)])
     email = EmailField(
         _l("E-mail address"),
@@ -31,12 +31,12 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password", _l("The two passwords differ."))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), filters=[_strip], validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=EMAIL_MAX)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)])
     new_password = PasswordField(
         _l("New password"),
@@ -46,10 +46,10 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat new password"), validators=[EqualTo("new_password", _l("The two passwords differ."))])
 
 
-class ConfirmEmailForm(FlaskForm):
+class ConfirmEmailForm(Form):
     """The button that uses a confirmation link: a POST, so mail scanners opening the link use nothing."""
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(Form):
     # Where the new link should lead after confirming (checked like ?next= on use).
     next = HiddenField()

@@ -1,10 +1,10 @@
 """Forms for agreement workspaces and their members, and the words for sides, roles and statuses."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..config import LANGUAGES
+from ..i18n.forms import Form
 from ..models import ROLES, SIDES
 from ..models.agreement import ORG_NAME_MAX, TITLE_MAX
 
@@ -53,7 +53,7 @@ def _strip(value):
 START_SIDES = {"provider": _l("The provider — we deliver the service"), "client": _l("The client — we receive the service")}
 
 
-class NewAgreementForm(FlaskForm):
+class NewAgreementForm(Form):
     side = SelectField(_l("Your side"), choices=[SelectChoice(s, label) for s, label in START_SIDES.items()], default="provider")
     title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(_l("Give the agreement a title.")), Length(max=TITLE_MAX)])
     language = SelectField(_l("Language of the agreement"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], default="en")
@@ -67,7 +67,7 @@ class NewAgreementForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     side = SelectField(_l("Side"), choices=[SelectChoice(s, SIDE_LABELS[s]) for s in SIDES])
     role = SelectField(_l("Role in the agreement"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="editor")
     email = EmailField(
@@ -76,9 +76,9 @@ class InviteForm(FlaskForm):
     )
 
 
-class MemberRoleForm(FlaskForm):
+class MemberRoleForm(Form):
     role = SelectField(_l("Role in the agreement"), choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button-only form: carries the CSRF token for a state-changing POST."""

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from ..accounts.sessions import login_required
 from ..calendar_feed import ical
 from ..config import public_url
+from ..i18n.forms import Form
 from .services import calendar_events, new_calendar_token, revoke_calendar_token, user_by_calendar_token
 
 bp = Blueprint("calendar", __name__)
@@ -16,7 +16,7 @@ bp = Blueprint("calendar", __name__)
 @bp.route("/account/calendar", methods=["GET", "POST"])
 @login_required
 def settings():
-    form = FlaskForm()
+    form = Form()
     token = None
     if form.validate_on_submit():
         action = request.form.get("action")

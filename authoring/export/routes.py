@@ -8,11 +8,11 @@ import re
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..access import agreement_route
 from ..accounts.sessions import login_required
+from ..i18n.forms import Form
 from ..signing.verify import MAX_UPLOAD_BYTES, verify_file
 from .documents import executed_docx, redline_docx_between, revision_docx, revision_terms_json
 from .gather import NotExportable
@@ -25,7 +25,7 @@ bp = Blueprint("exports", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file first."))])
 
 

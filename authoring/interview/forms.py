@@ -13,13 +13,13 @@ from decimal import Decimal
 from babel.numbers import list_currencies
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, EmailField, FieldList, Form, FormField, SelectChoice, SelectField, StringField,
+    BooleanField, DateField, EmailField, FieldList, FormField, SelectChoice, SelectField, StringField,
     TextAreaField,
 )
 from wtforms.validators import Email, Length, Optional, ValidationError
 
+from ..i18n.forms import Form, RowForm
 from ..inputs.numbers import NumberField
 
 from ..models.negotiation import REASON_MAX
@@ -74,13 +74,13 @@ def proposal_reason() -> TextAreaField:
                          filters=[_strip], validators=[Optional(), Length(max=REASON_MAX)])
 
 
-class TextRow(Form):
+class TextRow(RowForm):
     value = text(_l("Item"), SHORT)
 
 
 # 1. Background ------------------------------------------------------------------------
 
-class ContactForm(Form):
+class ContactForm(RowForm):
     name = text(_l("Name"))
     role = text(_l("Role"))
     email = EmailField(_l("E-mail"), filters=[_strip], validators=[
@@ -88,14 +88,14 @@ class ContactForm(Form):
     phone = text(_l("Phone"), 40)
 
 
-class ContactsForm(Form):
+class ContactsForm(RowForm):
     negotiation = FormField(ContactForm, _l("Negotiation"))
     delivery = FormField(ContactForm, _l("Delivery"))
     billing = FormField(ContactForm, _l("Billing"))
     escalation = FormField(ContactForm, _l("Escalation"))
 
 
-class PartyForm(Form):
+class PartyForm(RowForm):
     name = text(_l("Legal name"))
     address = text(_l("Registered address"), 400)
     registration = text(_l("Registration number"))
@@ -104,7 +104,7 @@ class PartyForm(Form):
     contacts = FormField(ContactsForm, _l("Contacts per stage"))
 
 
-class SharedBackgroundForm(Form):
+class SharedBackgroundForm(RowForm):
     objectives = long_text(_l("Objectives: what the client wants to achieve"))
     context = long_text(_l("The problem or context"))
     budget_ceiling = money(_l("Budget ceiling"))
@@ -112,14 +112,14 @@ class SharedBackgroundForm(Form):
     third_parties = long_text(_l("Third parties affected (for example the client's own customers)"))
 
 
-class BackgroundForm(FlaskForm):
+class BackgroundForm(Form):
     party = FormField(PartyForm, _l("Your organisation"))
     background = FormField(SharedBackgroundForm, _l("Background"))
 
 
 # 2. Services --------------------------------------------------------------------------
 
-class CatalogueRow(Form):
+class CatalogueRow(RowForm):
     code = text(_l("Code"), 40)
     name = text(_l("Service"))
     description = text(_l("Description"), 1000)
@@ -127,14 +127,14 @@ class CatalogueRow(Form):
     included_quantity = decimal(_l("Included quantity"))
 
 
-class PriorityRow(Form):
+class PriorityRow(RowForm):
     level = text(_l("Priority"), 20)
     definition = text(_l("Definition"), 1000)
     response_hours = decimal(_l("Response (hours)"))
     resolution_hours = decimal(_l("Restore / resolve (hours)"))
 
 
-class ServicesForm(FlaskForm):
+class ServicesForm(Form):
     catalogue = rows(CatalogueRow, _l("Service catalogue"))
     in_scope = rows(TextRow, _l("In scope"))
     out_of_scope = rows(TextRow, _l("Out of scope"))
@@ -148,7 +148,7 @@ class ServicesForm(FlaskForm):
 
 # 3. Timelines -------------------------------------------------------------------------
 
-class MilestoneRow(Form):
+class MilestoneRow(RowForm):
     name = text(_l("Milestone"))
     deliverable = text(_l("Deliverable"), 1000)
     due_date = DateField(_l("Due date"), validators=[Optional()])
@@ -156,7 +156,7 @@ class MilestoneRow(Form):
     accepted_by = choice(_l("Accepted by"), {"client": _l("Client"), "provider": _l("Provider")})
 
 
-class TimelinesForm(FlaskForm):
+class TimelinesForm(Form):
     effective_date = DateField(_l("Effective date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
     auto_renew = BooleanField(_l("Renews automatically unless a Party gives notice"))
@@ -171,7 +171,7 @@ class TimelinesForm(FlaskForm):
 
 # 4. Costs -----------------------------------------------------------------------------
 
-class RateRow(Form):
+class RateRow(RowForm):
     code = text(_l("Task code"), 40)
     description = text(_l("Description"), 1000)
     unit = text(_l("Unit"), 40)
@@ -179,7 +179,7 @@ class RateRow(Form):
     out_of_hours_multiplier = decimal(_l("Out-of-hours multiplier"), 10)
 
 
-class InstalmentRow(Form):
+class InstalmentRow(RowForm):
     label = text(_l("Instalment"))
     percent = percent(_l("% of the contract value"))
     amount = money(_l("or amount"))
@@ -193,7 +193,7 @@ class InstalmentRow(Form):
             raise ValidationError(_("Give a percentage or an amount, not both."))
 
 
-class CostsForm(FlaskForm):
+class CostsForm(Form):
     currency = text(_l("Currency (ISO code, e.g. EUR)"), 3)
     pricing_model = choice(_l("Pricing model"), {"fixed": _l("Fixed price"), "time_and_materials": _l("Time and materials"),
                                              "retainer": _l("Monthly retainer")})
@@ -218,7 +218,7 @@ class CostsForm(FlaskForm):
 
 # 5. Client responsibilities -----------------------------------------------------------
 
-class ClientForm(FlaskForm):
+class ClientForm(Form):
     feedback_days = whole(_l("Feedback and approvals within (business days)"), 90)
     access_date = DateField(_l("Access to systems and data by"), validators=[Optional()])
     point_of_contact = text(_l("The client's point of contact"))
@@ -229,7 +229,7 @@ class ClientForm(FlaskForm):
 
 # 6. Escalation ------------------------------------------------------------------------
 
-class EscalationRow(Form):
+class EscalationRow(RowForm):
     name = text(_l("Level"), 60)
     trigger = text(_l("Trigger"), 1000)
     provider_contact = text(_l("Provider contact"))
@@ -237,7 +237,7 @@ class EscalationRow(Form):
     response_hours = decimal(_l("Response (hours)"))
 
 
-class EscalationForm(FlaskForm):
+class EscalationForm(Form):
     levels = rows(EscalationRow, _l("Escalation levels"))
     negotiation_days = whole(_l("Negotiate in good faith for (days)"), 365)
     mediation = BooleanField(_l("Then mediation"))
@@ -249,7 +249,7 @@ class EscalationForm(FlaskForm):
 
 # 7. Sanctions -------------------------------------------------------------------------
 
-class CreditRow(Form):
+class CreditRow(RowForm):
     priority = text(_l("Service level (priority)"), 20)
     threshold_percent = percent(_l("Met in at least (%)"))
     credit_percent = percent(_l("Credit (% of the monthly fee)"))
@@ -260,7 +260,7 @@ class CreditRow(Form):
             raise ValidationError(_("Either a credit or “no credit”, not both."))
 
 
-class SanctionsForm(FlaskForm):
+class SanctionsForm(Form):
     credits = rows(CreditRow, _l("Service credits"))
     credit_cap_percent = percent(_l("Credits capped at (% of the monthly fee)"))
     late_penalty_percent_per_week = percent(_l("Late delivery penalty (% a week)"))
@@ -272,7 +272,7 @@ class SanctionsForm(FlaskForm):
 
 # 8. Change control and review ---------------------------------------------------------
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     requesters = choice(_l("Who may request a change"), {"either_party": _l("Either Party"), "client_only": _l("The client only")})
     impact_days = whole(_l("Impact assessment within (business days)"), 90)
     amendment_threshold_percent = percent(_l("Changes above this % of the contract value need a new agreement"))

@@ -5,13 +5,13 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
-from wtforms import Form, FormField, SelectChoice, SelectField, TextAreaField
+from wtforms import FormField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..access import agreement_route
 from ..agreements.forms import ConfirmForm
 from ..i18n import interface_language
+from ..i18n.forms import Form, RowForm
 from ..inputs.ids import parse_id
 from ..library import OMIT
 from ..library.loader import localized
@@ -33,7 +33,7 @@ ROW_PLACEHOLDER = "__ROW__"  # static/app.js puts the new row's index here
 UNSAVED = _l("Not saved yet: save the step to keep your changes.")
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     reason = TextAreaField(_l("Why the agreement may go ahead anyway"), filters=[lambda v: v.strip() if v else v],
                            validators=[DataRequired(_l("Give the reason; it is kept in the activity log.")),
                                        Length(max=REASON_MAX)])
@@ -58,7 +58,7 @@ def _form_class(step, with_choices: bool, proposing: bool = False):
                 options.append(SelectChoice(OMIT, _("Leave this clause out")))
             fields[_choice_field(clause.id)] = SelectField(_("Clause: %(title)s", title=clause.localized_title(language)),
                                                            choices=options)
-        choices_form = type("ClauseChoicesForm", (Form,), fields)
+        choices_form = type("ClauseChoicesForm", (RowForm,), fields)
         extra["clauses"] = FormField(choices_form, _("Clauses"))
     if not extra:
         return step.form

@@ -1,10 +1,10 @@
 """Forms of the negotiation: share, send, respond, comment, add or remove a clause."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..document.model import TEXT_MAX, TITLE_MAX
+from ..i18n.forms import Form
 from ..inputs.ids import IdField
 from ..models.negotiation import COMMENT_MAX, REASON_MAX
 from ..revisions.forms import unix_newlines
@@ -15,7 +15,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     """Share the draft, or send it to the other side: a revision with a message."""
 
     message = StringField(_l("Message to the other side (kept in the history)"), filters=[_strip],
@@ -28,20 +28,20 @@ REASON_TOO_LONG = _l("A reason holds at most %(max)d characters; this one has %(
 COMMENT_TOO_LONG = _l("A comment holds at most %(max)d characters; this one has %(length)d. Shorten it and send it again.")
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Why you reject it"), filters=[_strip],
                            validators=[DataRequired(_l("Give the other side your reason.")),
                                        Length(max=REASON_MAX, message=REASON_TOO_LONG)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Comment"), filters=[_strip],
                          validators=[DataRequired(_l("Write something first.")), Length(max=COMMENT_MAX, message=COMMENT_TOO_LONG)])
     clause_key = HiddenField()
     thread = IdField(validators=[Optional()])
 
 
-class NewClauseForm(FlaskForm):
+class NewClauseForm(Form):
     section = SelectField(_l("Section"))
     title = StringField(_l("Title"), filters=[_strip],
                         validators=[DataRequired(_l("Give the clause a title.")), Length(max=TITLE_MAX)])
@@ -51,6 +51,6 @@ class NewClauseForm(FlaskForm):
     reason = TextAreaField(_l("Reason (optional)"), filters=[_strip], validators=[Length(max=REASON_MAX)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason (optional)"), filters=[_strip],
                            validators=[Length(max=REASON_MAX, message=REASON_TOO_LONG)])

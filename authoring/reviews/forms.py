@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..i18n.forms import Form, RowForm
 from ..inputs.numbers import NumberField
 
 LONG = 5000
@@ -18,13 +18,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class AchievedForm(Form):
+class AchievedForm(RowForm):
     service_level = HiddenField()
     achieved = NumberField(_l("Achieved"))  # as the agreement's language writes numbers (form meta)
     period = StringField(_l("Period"), filters=[_strip], validators=[Length(max=40)])
 
 
-class ActionForm(Form):
+class ActionForm(RowForm):
     action = StringField(_l("Action"), filters=[_strip], validators=[Length(max=500)])
     owner = StringField(_l("Owner"), filters=[_strip], validators=[Length(max=200)])
     due_on = DateField(_l("Due"), validators=[Optional()])
@@ -38,7 +38,7 @@ class ActionForm(Form):
             raise ValidationError(_("Name who does it."))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     held_on = DateField(_l("Held on"), validators=[DataRequired(_l("Give the date the review was held."))])
     provider_participants = TextAreaField(_l("Provider's participants (one per line)"), filters=[_strip],
                                           validators=[DataRequired(_l("Name who took part for the provider.")), Length(max=LONG)])
@@ -61,20 +61,20 @@ class ReviewForm(FlaskForm):
                 for row in self.actions if row.action.data]
 
 
-class TerminationForm(FlaskForm):
+class TerminationForm(Form):
     terminated_on = DateField(_l("Terminated with effect from"), validators=[DataRequired(_l("Give the date the agreement ends."))])
     clause = SelectField(_l("Under clause"), choices=[])
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[
         DataRequired(_l("Say why the agreement is terminated.")), Length(max=LONG)])
 
 
-class AmendmentForm(FlaskForm):
+class AmendmentForm(Form):
     reason = TextAreaField(_l("What must change, and why"), filters=[_strip], validators=[
         DataRequired(_l("Say what the amendment is for; the other side reads it.")), Length(max=LONG)])
     effective_on = DateField(_l("Effective from (optional; default: the day it is signed)"), validators=[Optional()])
     review = HiddenField()
 
 
-class AbandonForm(FlaskForm):
+class AbandonForm(Form):
     reason = TextAreaField(_l("Why the amendment is abandoned"), filters=[_strip], validators=[
         DataRequired(_l("Say why; the other side reads it.")), Length(max=LONG)])

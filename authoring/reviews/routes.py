@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..access import agreement_route
+from ..i18n.forms import Form
 from ..inputs.ids import parse_id
 from ..extensions import db
 from ..models import Agreement, utcnow
@@ -58,7 +58,7 @@ def _index(agreement, membership, termination=None, amendment=None, abandon=None
                            timeline=timeline, termination=_termination_form(executed, termination),
                            predecessor=next((a for a in linked if a.id == agreement.predecessor_id), None),
                            successor=next((a for a in linked if a.predecessor_id == agreement.id), None),
-                           renew_form=FlaskForm(), abandon_form=abandon or AbandonForm(), today=today,
+                           renew_form=Form(), abandon_form=abandon or AbandonForm(), today=today,
                            amendment_form=amendment or AmendmentForm(), versions=versions_of(agreement),
                            open_amendment=open_amendment_of(agreement), in_force=in_force(agreement),
                            renewable=agreement.status in RENEWABLE_STATUSES, status_word=status_word), status
@@ -159,7 +159,7 @@ def open_amendment_page(agreement, membership):
 @bp.post("/agreements/<int:agreement_id>/renew")
 @agreement_route("manage")
 def renew_agreement(agreement, membership):
-    form = FlaskForm()
+    form = Form()
     if not form.validate_on_submit():
         abort(400)
     try:

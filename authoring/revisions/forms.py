@@ -1,10 +1,10 @@
 """Forms for editing the draft and cutting revisions."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..document.model import TEXT_MAX
+from ..i18n.forms import Form
 from ..inputs.ids import IdField
 from ..models.negotiation import REASON_MAX
 from .services import MESSAGE_MAX
@@ -15,7 +15,7 @@ def unix_newlines(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class ClauseTextForm(FlaskForm):
+class ClauseTextForm(Form):
     # Not stripped: what a party typed is what they agreed to.
     text = TextAreaField(_l("Clause text"), filters=[unix_newlines],
                          validators=[InputRequired(_l("A clause needs text.")), Length(max=TEXT_MAX)])
@@ -27,7 +27,7 @@ class ClauseTextForm(FlaskForm):
     counter_of = IdField(validators=[Optional()])
 
 
-class CutRevisionForm(FlaskForm):
+class CutRevisionForm(Form):
     message = StringField(
         _l("What changed (shown in the history)"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],

@@ -2,10 +2,10 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..i18n.forms import Form
 from ..models.signature import NAME_MAX, TITLE_MAX
 
 
@@ -24,7 +24,7 @@ def _printable(_form, field) -> None:
         raise ValidationError(_l("Remove the invisible control characters from what you typed."))
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     full_name = StringField(_l("Your full name"), filters=[_strip], validators=[
         DataRequired(_l("Type your full name as it should appear on the agreement.")), Length(max=NAME_MAX), _printable])
     job_title = StringField(_l("Your title"), filters=[_strip], validators=[
@@ -39,6 +39,6 @@ class SignForm(FlaskForm):
     shown_hash = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField(_l("Why the agreement must change"), filters=[_strip], validators=[
         DataRequired(_l("Say what must change; the other side reads it.")), Length(max=2000)])
