@@ -37,7 +37,7 @@ def _method_map():
 def extracted_messages() -> dict[str, set[str]]:
     """msgid -> the files using it, read from the code as pybabel extract does (babel.cfg)."""
     found: dict[str, set[str]] = {}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
     for filename, _line, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map=_method_map(), keywords=keywords,
             options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}):
