@@ -8,10 +8,12 @@ direction (`dir="auto"`, `lang`, `<bdi>`), which every such block must carry any
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 import pytest
+from babel.dates import get_month_names
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
@@ -21,6 +23,7 @@ from authoring import create_app
 from authoring.config import LANGUAGES
 from authoring.demo import DEMO_PASSWORD, create_demo
 from authoring.extensions import db
+from authoring.library import load_library
 from authoring.models import User
 from conftest import base_config, demo_urls, post_form
 
@@ -80,6 +83,9 @@ def test_every_message_has_a_translation_in_every_catalogue(language):
 # Words that are the same in every language: the product's name, formats, standards, units.
 UNTRANSLATED = {"Accord", "SHA", "DOCX", "JSON", "PDF", "SVG", "ICS", "UTC", "URL", "IP", "ID", "CSV", "ISO", "IEC",
                 "EUR", "PLN", "USD", "GBP", "ILS", "RUB", "PHP", "HMAC"}
+# Month names are the pseudo-locale's own, from CLDR like every date on a page.
+UNTRANSLATED |= {form for width in ("abbreviated", "wide") for name in get_month_names(width, locale="eo").values()
+                 for form in (name.strip("."), name.strip(".").capitalize())}
 # Data carries its own direction or language; scripts, code and form values are not interface text.
 DATA = ("//*[@dir='auto'] | //*[@lang][not(self::html)] | //bdi | //script | //style | //textarea | //code"
         " | //pre | //option")
@@ -95,12 +101,35 @@ def untranslated_words(page: str) -> list[str]:
     texts += tree.xpath("//@title | //@aria-label | //@placeholder | //@alt | //input[@type='submit']/@value")
     words = []
     for text in texts:
-        outside = re.sub(r"⟦[^⟧]*⟧", " ", text)
+        outside = text
+        while True:  # innermost first: a message may hold another ("⟦⟦Costs⟧, row 2⟧")
+            unwrapped = re.sub(r"⟦[^⟦⟧]*⟧", " ", outside)
+            if unwrapped == outside:
+                break
+            outside = unwrapped
+        for data in library_texts():
+            outside = outside.replace(data, " ")
+        outside = re.sub(r"\b[0-9a-f]{8,}\b", " ", outside)  # hashes
         outside = re.sub(r"\S+@\S+\.\w+", " ", outside)  # e-mail addresses
         for word in re.findall(r"[A-Za-z][A-Za-z'’-]*", outside):
-            if word not in UNTRANSLATED:
+            if word.rstrip("-") not in UNTRANSLATED:
                 words.append(word)
     return words
+
+
+@functools.cache
+def library_texts() -> tuple[str, ...]:
+    """The clause library's titles, labels and playbooks in every language: data, longest first."""
+    library = load_library(ROOT / "clauses")
+    texts = set()
+    for section in library.sections:
+        texts.update(section.title.values())
+        for clause in section.clauses:
+            texts.update(clause.title.values())
+            texts.update(clause.guidance.values())
+            for variant in clause.variants.values():
+                texts.update(variant.label.values())
+    return tuple(sorted(texts, key=len, reverse=True))
 
 
 @pytest.fixture

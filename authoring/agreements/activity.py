@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import current_app
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -57,10 +58,14 @@ def person(user: User | None, side: str | None) -> str:
     return _("%(name)s (%(side)s)", name=user.name, side=_word(SIDE_WORDS, side)) if side else user.name
 
 
-def _quoted(text: Any) -> str:
-    # The words a person typed (a message, a reason), after the sentence: punctuation only, not translated.
+def _quoted(text: Any) -> Markup | str:
+    """The words a person typed (a message, a reason) after the sentence, isolated as data (<bdi>).
+
+    Returned as Markup, so `sentence + _quoted(...)` escapes the sentence and keeps the element:
+    the quote reads in its own direction inside a sentence in the interface language.
+    """
     text = str(text or "").strip()
-    return f": “{text}”" if text else ""
+    return Markup(": “<bdi>%s</bdi>”") % text if text else ""
 
 
 def _per_side(side: Any, provider: str, client: str) -> str:
