@@ -17,6 +17,10 @@ Decisions:
   edge with an arrow pointing outwards (class "clamped"); its label keeps its true date and the
   legend explains the arrow. Nothing is dropped.
 - A mark dated today is "upcoming". Today outside the axis gets no line, only its legend entry.
+- The words (legend, "Today", the description's counts by the language's plural rules) are
+  gettext messages in the current language; the reviews page renders the timeline inside
+  `in_language(agreement language)`, so they speak the agreement's language. `labels`
+  overrides single words.
 - Time runs left to right in every language; each text gets its own `direction` from its first
   strong character, so a Hebrew label reads right to left inside a left-to-right chart.
 - Text widths are estimated, not measured (the server has no font): generously, on DejaVu Sans
@@ -31,6 +35,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from lxml import etree
 from markupsafe import Markup
 
@@ -38,24 +44,36 @@ from ..document.direction import text_direction
 
 KINDS = ("milestone", "payment", "review", "amendment", "signature")
 
-DEFAULT_LABELS = {
-    "title": "Agreement timeline",
-    "no_dates": "No dates yet",
-    "today": "Today",
-    "term": "Term",
-    "renewal_window": "Renewal window",
-    "past": "Past",
-    "upcoming": "Upcoming",
-    "outside": "Outside the term, shown at its edge",
-    "next": "next",
-    # legend words, then the description's count words ("1 milestone", "3 milestones")
-    "milestone": "Milestone", "payment": "Payment", "review": "Review",
-    "amendment": "Amendment", "signature": "Signature", "other": "Other",
-    "milestone_one": "milestone", "payment_one": "payment", "review_one": "review",
-    "amendment_one": "amendment", "signature_one": "signature", "other_one": "other date",
-    "milestones": "milestones", "payments": "payments", "reviews": "reviews",
-    "amendments": "amendments", "signatures": "signatures", "others": "other dates",
-}
+def default_labels() -> dict[str, str]:
+    """The timeline's words in the current language (render inside `in_language`)."""
+    return {
+        "title": _("Agreement timeline"),
+        "no_dates": _("No dates yet"),
+        "today": pgettext("timeline", "Today"),
+        "renewal_window": pgettext("timeline", "Renewal window"),
+        "past": pgettext("timeline", "Past"),
+        "upcoming": pgettext("timeline", "Upcoming"),
+        "outside": _("Outside the term, shown at its edge"),
+        "next": pgettext("timeline: the next date to come", "next"),
+        # legend words
+        "milestone": pgettext("timeline", "Milestone"), "payment": pgettext("timeline", "Payment"),
+        "review": pgettext("timeline", "Review"), "amendment": pgettext("timeline", "Amendment"),
+        "signature": pgettext("timeline", "Signature"), "other": pgettext("timeline", "Other"),
+    }
+
+
+def _count(kind: str, n: int) -> str:
+    """'1 milestone', '5 milestones' by the language's plural rules (Polish: 2 kamienie, 5 kamieni)."""
+    counts = {
+        "milestone": lambda: ngettext("%(num)d milestone", "%(num)d milestones", n),
+        "payment": lambda: ngettext("%(num)d payment", "%(num)d payments", n),
+        "review": lambda: ngettext("%(num)d review", "%(num)d reviews", n),
+        "amendment": lambda: ngettext("%(num)d amendment", "%(num)d amendments", n),
+        "signature": lambda: ngettext("%(num)d signature", "%(num)d signatures", n),
+        "other": lambda: ngettext("%(num)d other date", "%(num)d other dates", n),
+    }
+    return counts[kind]()
+
 
 # Symbols drawn around (0, 0); the shape alone tells the kind.
 SHAPES = {
@@ -100,7 +118,7 @@ class TimelineData:
     marks: tuple[Mark, ...]
     renewal_window: tuple[date, date] | None
     today: date
-    labels: dict[str, str] = field(default_factory=dict)   # keys of DEFAULT_LABELS
+    labels: dict[str, str] = field(default_factory=dict)   # keys of default_labels(), to override its words
 
 
 def estimate_text_width(text: str, font_size: float, bold: bool = False) -> float:
@@ -126,7 +144,7 @@ def timeline_svg(data: TimelineData, width: int = 960) -> Markup:
     """The timeline of `data` as an `<svg>` element, `width` user units wide and scaling to fit."""
     if width < 320:
         raise ValueError("a timeline needs a width of at least 320")
-    labels = {**DEFAULT_LABELS, **{k: _clean(v) for k, v in data.labels.items()}}
+    labels = {**default_labels(), **{k: _clean(v) for k, v in data.labels.items()}}
     # ids depend on the content only, so equal timelines render equal and differ from others
     canonical = (data.start, data.end, sorted((m.day, m.kind, m.label) for m in data.marks),
                  data.renewal_window, data.today, sorted(data.labels.items()), width)
@@ -348,10 +366,10 @@ class _Drawing:
         data, labels = self.data, self.labels
         parts = []
         if data.start or data.end:
-            span = f"{data.start.isoformat() if data.start else '…'} – {data.end.isoformat() if data.end else '…'}"
-            parts.append(f"{labels['term']} {span}")
+            parts.append(self.term_text(data.start.isoformat() if data.start else "…",
+                                        data.end.isoformat() if data.end else "…"))
         counts = [(kind, sum(_kind(m) == kind for m in data.marks)) for kind in (*KINDS, "other")]
-        words = [f"{n} {labels[kind + '_one'] if n == 1 else labels[kind + 's']}" for kind, n in counts if n]
+        words = [self.count(kind, n) for kind, n in counts if n]
         if words:
             parts.append(", ".join(words))
         if data.renewal_window:
@@ -362,6 +380,16 @@ class _Drawing:
         if upcoming:
             parts.append(f"{labels['next']}: {upcoming[0].text} {upcoming[0].mark.day.isoformat()}")
         return "; ".join(parts)
+
+    def term_text(self, start: str, end: str) -> str:
+        """'Term 2027-01-01 – 2028-12-31' (a "term" word in the data wins over the catalogue's sentence)."""
+        word = self.labels.get("term")
+        return f"{word} {start} – {end}" if word else _("Term %(start)s – %(end)s", start=start, end=end)
+
+    def count(self, kind: str, n: int) -> str:
+        """'3 milestones'; words given in the data ("payment_one", "payments") win over the catalogue's."""
+        word = self.labels.get(kind + "_one") if n == 1 else self.labels.get(kind + "s")
+        return f"{n} {word}" if word else _count(kind, n)
 
     def defs(self, svg) -> None:
         defs = _el(svg, "defs")
@@ -459,7 +487,7 @@ class _Drawing:
             items += [(("symbol", kinds[0], "past", INK), labels["past"]),
                       (("symbol", kinds[0], "upcoming", INK), labels["upcoming"])]
         if data.start or data.end:
-            items.append((("term",), f"{labels['term']} {data.start or '…'} – {data.end or '…'}"))
+            items.append((("term",), self.term_text(str(data.start or "…"), str(data.end or "…"))))
         if data.renewal_window:
             opens, ends = data.renewal_window
             items.append((("renewal",), f"{labels['renewal_window']} {opens} – {ends}"))
