@@ -14,6 +14,7 @@ import unicodedata
 _MAY_BE_RTL = re.compile("[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefe"
                          "\U00010800-\U00010fff\U0001e800-\U0001efff]")
 _RTL, _LTR, _NEUTRAL = "R", "L", "N"
+LRM, RLM = "\u200e", "\u200f"
 
 
 def text_direction(text: str, default: str = "ltr") -> str:
@@ -25,6 +26,23 @@ def text_direction(text: str, default: str = "ltr") -> str:
         if kind == "L":
             return "ltr"
     return default
+
+
+def kept_in_order(text: str, context: str) -> str:
+    """`text` (a name, an address) made safe to place inside a sentence running `context` ("rtl"/"ltr").
+
+    An English name ending in a full stop inside a Hebrew sentence would show its stop at
+    the wrong end (".Globex S.A"); a mark of the text's own direction after it keeps the
+    stop with the name. Text already running `context`, or ending in a letter of its own
+    direction, is returned as it is.
+    """
+    own = text_direction(text, context)
+    if own == context or not text:
+        return text
+    last = unicodedata.bidirectional(text[-1])
+    if (own == "ltr" and last == "L") or (own == "rtl" and last in ("R", "AL")):
+        return text
+    return text + (LRM if own == "ltr" else RLM)
 
 
 def has_rtl(text: str) -> bool:

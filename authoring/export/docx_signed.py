@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
+from ..document.direction import kept_in_order
 from ..ooxml.blocks import BlockWriter, Span
 from .labels import VERIFY_COMMAND, utc_text, with_fields
 from .records import Execution, ExportInfo, SignatureRecord
@@ -25,8 +26,9 @@ def executed_hash_line() -> str:
     return _("Executed text SHA-256: %(value)s")
 
 
-def _side(side: str, name: str) -> str:
+def _side(side: str, name: str, body: BlockWriter) -> str:
     """'Provider: Northwind Ltd.' with the side named as the agreement's language names it."""
+    name = kept_in_order(name, "rtl" if body.rtl else "ltr")
     if side == "provider":
         return _("Provider: %(name)s", name=name)
     if side == "client":
@@ -43,7 +45,7 @@ def add_signature_page(body: BlockWriter, execution: Execution) -> None:
 
 
 def _signature(body: BlockWriter, signature: SignatureRecord) -> None:
-    body.paragraph(_side(signature.side, signature.organisation), style="Heading 3")
+    body.paragraph(_side(signature.side, signature.organisation, body), style="Heading 3")
     if not signature.valid:
         body.paragraph(Span(_("VOID — signed an earlier revision"), bold=True, color=VOID_COLOUR))
     _labelled(body, _("Name: %(value)s"), signature.name)
@@ -98,12 +100,12 @@ def _signatories(body: BlockWriter, execution: Execution) -> None:
                 "joined_at": utc_text(signature.joined_at) if signature.joined_at else NOT_RECORDED}
         if signature.joined_via == "invitation":
             how = _("invited by %(inviter)s on %(invited_at)s; accepted the invitation on %(joined_at)s",
-                    inviter=signature.invited_by or NOT_RECORDED, **when)
+                    inviter=kept_in_order(signature.invited_by or NOT_RECORDED, "rtl" if body.rtl else "ltr"), **when)
         elif signature.joined_via == "creator":
             how = _("created the agreement on %(joined_at)s", joined_at=when["joined_at"])
         else:
             how = _("a member since %(joined_at)s; no invitation on record", joined_at=when["joined_at"])
-        _labelled(body, _side(signature.side, f"{signature.name} <{signature.email}>") + ": " + VALUE, how)
+        _labelled(body, _side(signature.side, f"{signature.name} <{signature.email}>", body) + ": " + VALUE, how)
 
 
 def _labelled(body: BlockWriter, line: str, value: str | Span) -> None:
@@ -113,6 +115,8 @@ def _labelled(body: BlockWriter, line: str, value: str | Span) -> None:
     and the value into one left-to-right run; a right-to-left mark after the colon keeps
     the label, the colon and the value in reading order.
     """
+    if isinstance(value, str):
+        value = kept_in_order(value, "rtl" if body.rtl else "ltr")
     spans: list[str | Span] = []
     for piece in with_fields(line, value=value):
         if isinstance(piece, str):

@@ -26,7 +26,9 @@ class NotExportable(Exception):
 
 
 def _person(user: User | None) -> str:
-    return f"{user.name} <{user.email}>" if user is not None else pgettext("certificate: who acted", "a former member")
+    if user is None:
+        return pgettext("certificate: who acted", "a former member")
+    return f"{user.name} <{user.email}>"
 
 
 def export_info(agreement: Agreement, revision: Revision) -> ExportInfo:

@@ -26,12 +26,13 @@ from datetime import datetime
 import docx
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
 from ..config import RTL_LANGUAGES
 from ..document.words import word_diff
-from ..i18n import in_language
+from ..document.direction import kept_in_order
+from ..i18n import direction, in_language
 from ..ooxml.bidi import direct_paragraph, mark_section_rtl
 from ..ooxml.comments import add_comment, anchor_comment
 from ..ooxml.package import docx_bytes, set_properties
@@ -125,9 +126,15 @@ def _redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: 
 
 # The legend -----------------------------------------------------------------------------
 
+def _kept(name: str) -> str:
+    """A name to place in a sentence of the document's language, its punctuation kept with it."""
+    locale = get_locale()
+    return kept_in_order(name, direction(str(locale)) if locale else "ltr")
+
+
 def _revision_line(older: bool, info: ExportInfo) -> str:
     values = {"number": info.revision_number, "created_at": utc_text(info.revision_created_at),
-              "author": info.revision_author, "hash": info.revision_hash}
+              "author": _kept(info.revision_author), "hash": info.revision_hash}
     if older and info.revision_author:
         return _("Older: revision %(number)s, %(created_at)s, %(author)s, SHA-256 %(hash)s.", **values)
     if older:
@@ -140,7 +147,8 @@ def _revision_line(older: bool, info: ExportInfo) -> str:
 def _write_legend(sheet: _Sheet, redline: Redline, old: ExportInfo, new: ExportInfo) -> None:
     """Who the parties are, which two revisions, what changed and who answers for it."""
     sheet.paragraph(None, _("Provider: %(provider)s; client: %(client)s; status: %(status)s",
-                            provider=new.provider_name, client=new.client_name, status=status_word(new.status)))
+                            provider=_kept(new.provider_name), client=_kept(new.client_name),
+                            status=status_word(new.status)))
     sheet.paragraph(None, _revision_line(True, old))
     sheet.paragraph(None, _revision_line(False, new))
     counts = redline.counts()
@@ -169,21 +177,21 @@ def _who_changed_what(redline: Redline, fallback: str) -> dict[str, list[str]]:
 
 def _labels(attributions: Iterable, fallback: str) -> list[str]:
     return list(dict.fromkeys(_change_label(change) for change in attributions)) or [
-        _("Edited by %(author)s", author=fallback)]
+        _("Edited by %(author)s", author=_kept(fallback))]
 
 
 def _change_label(change) -> str:
     """'Proposal 2 by Irina (provider), accepted by Anna' - who answers for a change, in the document's language."""
     if change.proposal_number:
-        label = _("Proposal %(number)s by %(author)s", number=change.proposal_number, author=change.author)
+        label = _("Proposal %(number)s by %(author)s", number=change.proposal_number, author=_kept(change.author))
     else:
-        label = _("Edited by %(author)s", author=change.author)
+        label = _("Edited by %(author)s", author=_kept(change.author))
     if change.side:
         sides = {"provider": pgettext("redline: the side a change came from", "provider"),
                  "client": pgettext("redline: the side a change came from", "client")}
         label = _("%(change)s (%(side)s)", change=label, side=sides.get(change.side, change.side))
     if change.accepted_by and change.accepted_by != change.author:
-        label = _("%(change)s, accepted by %(person)s", change=label, person=change.accepted_by)
+        label = _("%(change)s, accepted by %(person)s", change=label, person=_kept(change.accepted_by))
     return label
 
 
