@@ -35,6 +35,47 @@ DEMO_USERS = [
 DEMO_TITLE = "Managed IT support for Globex Logistics"
 DEMO_TITLE_ES = "Soporte informático gestionado para Globex Logística"
 DEMO_TITLE_EXECUTED = "Cloud backup service for Globex Logistics"
+# One complete agreement in each further language; the Hebrew one executed and reviewed.
+DEMO_TITLES = {
+    "pl": "Obsługa informatyczna dla Globex Logistyka",
+    "ru": "Управляемая ИТ-поддержка для «Глобекс Логистика»",
+    "tl": "Pinamamahalaang suporta sa IT para sa Globex Logistics",
+    "he": "שירות גיבוי בענן לגלובקס לוגיסטיקה",
+}
+FIRST_DRAFT = {
+    "pl": "Pierwszy projekt: wywiad uzupełniony w całości",
+    "ru": "Первая редакция: все шаги опроса заполнены",
+    "tl": "Unang borador: nasagot ang bawat hakbang ng panayam",
+}
+# What the people of the executed agreements write, in its language.
+EXECUTED_TEXTS = {
+    "en": {
+        "share": "Backup service: draft for your review",
+        "addition": " Backups of the Tel Aviv office are labelled in Hebrew: גיבוי יומי מוצפן.",
+        "reason": "Our Tel Aviv office must read the labels.",
+        "sent": "One addition on backup labels", "accepted": "Accepted the Hebrew labels",
+        "effectiveness": "Backups ran every night; one P1 restore was answered late.",
+        "client_issues": "Test restores need the client's approval within two business days; one took five.",
+        "decisions": "Raise the availability target to 99.7 % once the second data centre is live.",
+        "action": "Second data centre live", "period": "first quarter",
+        "amendment": "Review 1: availability target up to 99.7 % with the second data centre.",
+        "agreed": "Agreed at review 1.",
+        "provider_title": "Chief Operating Officer", "client_title": "Chief Financial Officer",
+    },
+    "he": {
+        "share": "שירות גיבוי: טיוטה לעיונכם",
+        "addition": " גיבויי משרד תל אביב מסומנים בעברית ובאנגלית (Daily encrypted backup).",
+        "reason": "משרד תל אביב צריך לקרוא את התוויות.",
+        "sent": "תוספת אחת בנושא תוויות הגיבוי", "accepted": "התוספת בנושא התוויות התקבלה",
+        "effectiveness": "הגיבויים רצו מדי לילה; לשחזור אחד בעדיפות P1 ניתן מענה באיחור.",
+        "client_issues": "שחזורי ניסיון טעונים אישור הלקוח בתוך 2 ימי עסקים; אחד מהם ארך 5 ימים.",
+        "decisions": "להעלות את יעד הזמינות ל-99.7% לאחר שמרכז הנתונים השני יעלה לאוויר.",
+        "action": "מרכז הנתונים השני פעיל", "period": "הרבעון הראשון",
+        "amendment": "סקירה 1: יעד הזמינות עולה ל-99.7% עם מרכז הנתונים השני.",
+        "agreed": "סוכם בסקירה 1.",
+        "provider_title": "סמנכ\"ל תפעול", "client_title": "סמנכ\"לית כספים",
+    },
+}
 
 
 def create_demo() -> bool:
@@ -49,7 +90,7 @@ def create_demo() -> bool:
         db.session.add(users[email])
     db.session.flush()
     provider = users["provider@example.com"]
-    english = _demo_agreement(users, DEMO_TITLE, "en", "Northwind IT Services Ltd.", "Globex Logistics S.A.")
+    english = _demo_agreement(users, DEMO_TITLE, "en")
     cut_revision(english, provider, "First draft: every interview step answered")
     draft, document = draft_of(english)
     key = "services.standards" if any(c.key == "services.standards" for c in document.clauses()) else next(document.clauses()).key
@@ -62,9 +103,12 @@ def create_demo() -> bool:
     )
     cut_revision(english, provider, "Named the service management standard; support languages")
     _negotiate(english, users, key)
-    spanish = _demo_agreement(users, DEMO_TITLE_ES, "es", "Northwind Servicios TI, S.L.", "Globex Logística, S.A.")
+    spanish = _demo_agreement(users, DEMO_TITLE_ES, "es")
     cut_revision(spanish, provider, "Primer borrador: entrevista completa")
-    _executed(users)
+    for language, message in FIRST_DRAFT.items():
+        cut_revision(_demo_agreement(users, DEMO_TITLES[language], language), provider, message)
+    _executed(users, "en", DEMO_TITLE_EXECUTED)
+    _executed(users, "he", DEMO_TITLES["he"])
     return True
 
 
@@ -79,31 +123,31 @@ def _under_way(terms: dict, today: date) -> dict:
     return moved
 
 
-def _executed(users):
+def _executed(users, language: str, title: str):
     """A third agreement under way: negotiated over two revisions, signed by both sides, reviewed
     once, and amended after that review - so every export and the whole life cycle can be tried."""
     provider, client = users["provider@example.com"], users["client@example.com"]
     director, signer = users["director@example.com"], users["signer@example.com"]
-    agreement = _demo_agreement(users, DEMO_TITLE_EXECUTED, "en", "Northwind IT Services Ltd.", "Globex Logistics S.A.")
+    words = EXECUTED_TEXTS[language]
+    agreement = _demo_agreement(users, title, language)
     _join(agreement, provider, director, "provider", "signatory")
     today = utcnow().date()
-    terms = _under_way(demo_terms("en", DEMO_TITLE_EXECUTED), today)
+    terms = _under_way(demo_terms(language, title), today)
     # The terms name the people who sign: only they can.
-    terms["parties"]["provider"].update(signatory_name=director.name, signatory_title="Chief Operating Officer")
-    terms["parties"]["client"].update(signatory_name=signer.name, signatory_title="Chief Financial Officer")
+    terms["parties"]["provider"].update(signatory_name=director.name, signatory_title=words["provider_title"])
+    terms["parties"]["client"].update(signatory_name=signer.name, signatory_title=words["client_title"])
     set_terms(agreement, provider, terms, "demo data: a term under way")
     member = {user.id: membership_of(user.id, agreement.id) for user in (provider, client, director, signer)}
-    share(agreement, provider, member[provider.id], "Backup service: draft for your review")
+    share(agreement, provider, member[provider.id], words["share"])
     _draft, document = draft_of(agreement)
     key = "general.confidentiality" if any(c.key == "general.confidentiality" for c in document.clauses()) \
         else next(document.clauses()).key
     text = document.clause(key).text
     proposal, _ = propose(agreement, client, member[client.id], "clause_text", key,
-                          text + " Backups of the Tel Aviv office are labelled in Hebrew: גיבוי יומי מוצפן.",
-                          text, "Our Tel Aviv office must read the labels.")
-    send_to_other_side(agreement, client, member[client.id], "One addition on backup labels")
+                          text + words["addition"], text, words["reason"])
+    send_to_other_side(agreement, client, member[client.id], words["sent"])
     accept(agreement, provider, member[provider.id], proposal)
-    send_to_other_side(agreement, provider, member[provider.id], "Accepted the Hebrew labels")
+    send_to_other_side(agreement, provider, member[provider.id], words["accepted"])
     mark_ready(agreement, provider)
     _both_sign(agreement, member, director, signer)
 
@@ -112,22 +156,20 @@ def _executed(users):
     held = min(first + timedelta(days=2), today)
     targets = targets_of(executed_terms(agreement))
     achieved = [Achieved(t.service_level, Decimal("99.82") if t.unit == "percent" else
-                         (t.target * Decimal("1.5") if t.service_level == "P1 response" else t.target), "first quarter")
+                         (t.target * Decimal("1.5") if t.service_level == "P1 response" else t.target), words["period"])
                 for t in targets]
     review = record_review(
         agreement, provider, held_on=held,
         participants={"provider": [provider.name, director.name], "client": [client.name, signer.name]},
         results=results_from(targets, achieved),
-        effectiveness="Backups ran every night; one P1 restore was answered late.",
-        client_issues="Test restores need the client's approval within two business days; one took five.",
-        decisions="Raise the availability target to 99.7 % once the second data centre is live.",
-        actions=[{"action": "Second data centre live", "owner": director.name,
+        effectiveness=words["effectiveness"], client_issues=words["client_issues"], decisions=words["decisions"],
+        actions=[{"action": words["action"], "owner": director.name,
                   "due_on": (today + timedelta(days=30)).isoformat()}])
     # ...which the parties then amended.
     amendment = open_amendment(agreement, provider, member[provider.id], review=review, effective_on=None,
-                               reason="Review 1: availability target up to 99.7 % with the second data centre.")
+                               reason=words["amendment"])
     proposal, _ = propose(agreement, provider, member[provider.id], "term", "services.availability_percent", "99.7",
-                          "99.5", "Agreed at review 1.")
+                          "99.5", words["agreed"])
     accept(agreement, client, member[client.id], proposal)
     mark_ready(agreement, provider)
     _both_sign(agreement, member, director, signer)
@@ -165,16 +207,18 @@ def _negotiate(agreement, users, key):
             "Our payment run is monthly.")
 
 
-def _demo_agreement(users, title, language, provider_name, client_name):
+def _demo_agreement(users, title, language):
     provider = users["provider@example.com"]
+    terms = demo_terms(language, title)
     agreement = create_agreement(provider, title=title, language=language,
-                                 provider_name=provider_name, client_name=client_name)
+                                 provider_name=terms["parties"]["provider"]["name"],
+                                 client_name=terms["parties"]["client"]["name"])
     # As people would: the provider's owner invites the client's first owner, who invites their own side.
     client = users["client@example.com"]
     _join(agreement, provider, client, "client", "owner")
     _join(agreement, client, users["legal@example.com"], "client", "reviewer")
     _join(agreement, client, users["signer@example.com"], "client", "signatory")
-    set_terms(agreement, provider, demo_terms(language, title), "demo data")
+    set_terms(agreement, provider, terms, "demo data")
     return agreement
 
 

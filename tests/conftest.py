@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from werkzeug.serving import make_server
 
 from authoring import create_app
@@ -377,3 +377,31 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+STEPS = ("background", "services", "timelines", "costs", "client", "escalation", "sanctions", "change", "review")
+
+
+def demo_urls(app) -> list[str]:
+    """Every page of the demo data a provider-side owner sees: each agreement's tabs, steps and redline."""
+    from authoring.models import Agreement, Revision
+    from authoring.revisions.services import draft_of
+
+    with app.app_context():
+        agreements = db.session.scalars(select(Agreement).order_by(Agreement.id)).all()
+        urls = []
+        for agreement in agreements:
+            base = f"/agreements/{agreement.id}"
+            latest = db.session.scalar(select(Revision.number).where(Revision.agreement_id == agreement.id)
+                                       .order_by(Revision.number.desc()).limit(1))
+            urls += [base, f"{base}/members", f"{base}/activity", f"{base}/negotiation", f"{base}/revisions",
+                     f"{base}/sign", f"{base}/reviews", f"{base}/clauses/new"]
+            urls += [f"{base}/interview/{step}" for step in STEPS]
+            if latest and latest > 1:
+                urls += [f"{base}/redline?from=1&to={latest}", f"{base}/revisions/{latest}"]
+        first = agreements[0]
+        key = next(draft_of(first)[1].clauses()).key
+        urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",
+                 "/agreements", "/agreements/new", "/import", "/verify", "/account/password", "/account/calendar",
+                 "/language"]
+    return urls

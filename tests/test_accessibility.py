@@ -14,14 +14,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from authoring import create_app
 from authoring.demo import DEMO_PASSWORD, create_demo
 from authoring.extensions import db
-from authoring.models import Agreement, Revision
-from authoring.revisions.services import draft_of
-from conftest import base_config
+from conftest import base_config, demo_urls
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +26,6 @@ AXE_VERSION = "4.10.3"
 AXE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-STEPS = ("background", "services", "timelines", "costs", "client", "escalation", "sanctions", "change", "review")
 
 
 def _axe_source() -> str:
@@ -58,22 +54,8 @@ def _demo_urls(config: dict) -> list[str]:
     app = create_app(base_config(**config))
     with app.app_context():
         assert create_demo()
-        agreements = db.session.scalars(select(Agreement).order_by(Agreement.id)).all()
-        urls = []
-        for agreement in agreements:
-            base = f"/agreements/{agreement.id}"
-            latest = db.session.scalar(select(Revision.number).where(Revision.agreement_id == agreement.id)
-                                       .order_by(Revision.number.desc()).limit(1))
-            urls += [base, f"{base}/members", f"{base}/activity", f"{base}/negotiation", f"{base}/revisions",
-                     f"{base}/sign", f"{base}/reviews", f"{base}/clauses/new"]
-            urls += [f"{base}/interview/{step}" for step in STEPS]
-            if latest and latest > 1:
-                urls += [f"{base}/redline?from=1&to={latest}", f"{base}/revisions/{latest}"]
-        first = agreements[0]
-        key = next(draft_of(first)[1].clauses()).key
-        urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",
-                 "/agreements", "/agreements/new", "/import", "/verify", "/account/password", "/account/calendar"]
-        db.dispose(app)
+    urls = demo_urls(app)
+    db.dispose(app)
     return urls
 
 

@@ -1,14 +1,17 @@
 """The clause library: size, every variant rendered in both languages, validation errors, formatting."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from authoring.config import LANGUAGES
 from authoring.library import OMIT, assemble, default_choices, load_library
 from authoring.library.formatting import BLANK
 from authoring.library.loader import LibraryError
+from authoring.library.translations import translation_folders
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library(ROOT / "clauses")
@@ -27,13 +30,18 @@ def test_library_has_the_promised_breadth():
 
 
 @pytest.mark.parametrize("clause_id,variant", CASES, ids=[f"{c}:{v}" for c, v in CASES])
-def test_every_variant_renders_in_english_and_spanish(clause_id, variant):
-    english = LIBRARY.render_clause(clause_id, variant, SAMPLES, "en")
-    spanish = LIBRARY.render_clause(clause_id, variant, SAMPLES, "es")
-    for text in (english, spanish):
-        assert text.strip() and "{{" not in text and "{%" not in text and "  " not in text and "None" not in text
-    assert english != spanish
-    assert LIBRARY.clauses[clause_id].variants[variant].text["es"] != LIBRARY.clauses[clause_id].variants[variant].text["en"]
+def test_every_variant_renders_in_every_language_with_samples_and_with_an_empty_interview(clause_id, variant):
+    texts = LIBRARY.clauses[clause_id].variants[variant].text
+    assert set(texts) == set(LANGUAGES), f"{clause_id} {variant}: languages {sorted(texts)}"
+    blanks = LIBRARY.catalogue.blank_terms()
+    rendered = {}
+    for language in LANGUAGES:
+        for terms in (SAMPLES, blanks):
+            text = LIBRARY.render_clause(clause_id, variant, terms, language)
+            assert text.strip() and "{{" not in text and "{%" not in text and "None" not in text, (language, text)
+            assert "  " not in text and " ." not in text and " ," not in text, (language, text)
+        rendered[language] = LIBRARY.render_clause(clause_id, variant, SAMPLES, language)
+    assert len(set(rendered.values())) == len(LANGUAGES), "every language has its own text"
 
 
 def test_values_are_formatted_for_the_language():
@@ -94,16 +102,19 @@ def test_optional_clauses_can_be_left_out_and_variants_chosen():
 
 GOOD_CLAUSE = """
   - id: demo.thing
-    title: {en: Thing, es: Cosa}
+    title: {en: Thing, pl: Rzecz, he: דבר, ru: Вещь, tl: Bagay, es: Cosa}
     guidance: {en: Why it matters.}
     variants:
       one:
-        label: {en: One, es: Una}
-        text: {en: "The Provider {{ parties.provider.name }}.", es: "El Proveedor {{ parties.provider.name }}."}
+        label: {en: One, pl: Jedna, he: אחת, ru: Одна, tl: Isa, es: Una}
+        text: {en: "The Provider {{ parties.provider.name }}.", pl: "Usługodawca {{ parties.provider.name }}.",
+               he: "נותן השירותים {{ parties.provider.name }}.", ru: "Исполнитель {{ parties.provider.name }}.",
+               tl: "Ang Tagapagbigay ng Serbisyo {{ parties.provider.name }}.", es: "El Proveedor {{ parties.provider.name }}."}
       two:
-        label: {en: Two, es: Dos}
-        text: {en: Two., es: Dos.}
+        label: {en: Two, pl: Dwie, he: שתיים, ru: Две, tl: Dalawa, es: Dos}
+        text: {en: Two., pl: Dwa., he: שניים., ru: Два., tl: Dalawa., es: Dos.}
 """
+SECTION = "section: {key: %s, order: %d, step: services, title: {en: Demo, es: Demo, pl: Demo, he: הדגמה, ru: Демо, tl: Demo}}\nclauses:"
 
 
 def _library_with(tmp_path: Path, clause_yaml: str) -> Path:
@@ -116,7 +127,7 @@ def _library_with(tmp_path: Path, clause_yaml: str) -> Path:
         for name in ("_terms.yaml", "_glossary.yaml"):
             shutil.copy(language / name, folder / "translations" / language.name / name)
     (folder / "50_demo.yaml").write_text(
-        "section: {key: demo, order: 50, step: services, title: {en: Demo, es: Demo}}\nclauses:" + clause_yaml,
+        SECTION % ("demo", 50) + clause_yaml,
         encoding="utf-8")
     return folder
 
@@ -129,10 +140,10 @@ def test_a_valid_small_library_loads(tmp_path):
     (GOOD_CLAUSE.replace("parties.provider.name }}.\", es", "parties.provider.nmae }}.\", es"),
      "uses 'parties.provider.nmae', which clauses/_terms.yaml does not declare"),
     (GOOD_CLAUSE.replace(", es: Dos.}", "}"), "variant 'two' text: missing language(s) es"),
-    (GOOD_CLAUSE.replace("      two:\n        label: {en: Two, es: Dos}\n        text: {en: Two., es: Dos.}\n", ""),
+    (GOOD_CLAUSE[:GOOD_CLAUSE.index("      two:")],
      "needs at least 2 variants"),
-    (GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: '{{ oops', es: Dos.}"), "variant 'two' (en)"),
-    (GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: '{{ costs.monthly_fee | money(costs.currency) | upper | nosuch }}', es: Dos.}"),
+    (GOOD_CLAUSE.replace("{en: Two.,", "{en: '{{ oops',"), "variant 'two' (en)"),
+    (GOOD_CLAUSE.replace("{en: Two.,", "{en: '{{ costs.monthly_fee | money(costs.currency) | upper | nosuch }}',"),
      "variant 'two' (en)"),
     (GOOD_CLAUSE.replace("    guidance:", "    guidnace:"), "unknown field(s) guidnace"),
 ])
@@ -145,7 +156,7 @@ def test_errors_name_the_file_the_clause_and_the_problem(tmp_path, broken, probl
 
 
 def test_templates_cannot_escape_the_sandbox(tmp_path):
-    escape = GOOD_CLAUSE.replace("{en: Two., es: Dos.}", "{en: \"{{ ''.__class__.__mro__ }}\", es: Dos.}")
+    escape = GOOD_CLAUSE.replace("{en: Two.,", "{en: \"{{ ''.__class__.__mro__ }}\",")
     with pytest.raises(LibraryError, match="50_demo.yaml: clause 'demo.thing' variant 'two'"):
         load_library(_library_with(tmp_path, escape))
 
@@ -153,7 +164,7 @@ def test_templates_cannot_escape_the_sandbox(tmp_path):
 def test_duplicate_clause_ids_are_refused(tmp_path):
     folder = _library_with(tmp_path, GOOD_CLAUSE)
     (folder / "60_again.yaml").write_text(
-        "section: {key: again, order: 60, step: services, title: {en: Again, es: Otra}}\nclauses:" + GOOD_CLAUSE,
+        SECTION % ("again", 60) + GOOD_CLAUSE,
         encoding="utf-8")
     with pytest.raises(LibraryError, match="60_again.yaml: clause 'demo.thing' is also defined in 50_demo.yaml"):
         load_library(folder)
@@ -163,4 +174,78 @@ def test_clauses_check_command_counts_clauses_variants_and_languages(runner):
     result = runner.invoke(args=["clauses", "check"])
     assert result.exit_code == 0, result.output
     variants = sum(len(c.variants) for c in LIBRARY.clauses.values())
-    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, 2 languages (en, es)" in result.output
+    # Every translation folder is a complete language: English plus each of clauses/translations/<language>/.
+    languages = sorted({"en", *translation_folders(ROOT / "clauses")})
+    assert f"{len(LIBRARY.clauses)} clauses, {variants} variants, {len(languages)} languages ({', '.join(languages)})" \
+        in result.output
+
+
+def test_a_polish_agreement_reads_polish_clauses_with_its_defined_terms_and_counted_nouns():
+    terms = SAMPLES
+    parties = LIBRARY.render_clause("background.parties", "balanced", terms, "pl")
+    assert parties.startswith("Niniejsza Umowa zostaje zawarta pomiędzy Northwind IT Services Ltd.")
+    assert "(„Usługodawca”)" in parties and "(„Klient”)" in parties and "„Stronami”" in parties
+    invoicing = LIBRARY.render_clause("costs.invoicing", "balanced", terms, "pl")
+    assert "Usługodawca będzie wystawiał faktury miesięcznie z dołu" in invoicing
+    assert "w terminie 30 dni od dnia jej doręczenia" in invoicing
+    acceptance = LIBRARY.render_clause("timeline.acceptance", "balanced", terms, "pl")
+    assert "(Onboarding: odbioru dokonuje Klient w terminie 5 dni roboczych)" in acceptance
+    credits = LIBRARY.render_clause("sanctions.service_credits", "balanced", terms, "pl")
+    assert "w okresie pomiarowym, którym jest miesiąc kalendarzowy, Klientowi przysługuje bonifikata" in credits
+    # With an empty interview no English word is left in any Polish clause.
+    english = re.compile(r"\b(the|and|of|Provider|Client|Party|services?|within|days?|hours?|months?|business)\b")
+    for clause in LIBRARY.clauses.values():
+        for variant in clause.variants:
+            text = LIBRARY.render_clause(clause.id, variant, LIBRARY.catalogue.blank_terms(), "pl")
+            assert not english.search(text), (clause.id, variant, text)
+
+
+def test_hebrew_agreement_reads_in_hebrew_with_its_defined_terms():
+    samples, blanks = LIBRARY.catalogue.sample_terms(), LIBRARY.catalogue.blank_terms()
+    parties = LIBRARY.render_clause("background.parties", "balanced", samples, "he")
+    assert '(להלן: "נותן השירותים")' in parties and '(להלן: "הלקוח")' in parties
+    assert "יומיים (2)" in LIBRARY.render_clause("general.termination_for_convenience", "mutual",
+                                                  {**samples, "sanctions": {**samples["sanctions"], "termination_notice_days": 2}}, "he")
+    # With an empty interview nothing but Hebrew is left (legislation keeps its own name: GDPR, EU).
+    for clause in LIBRARY.clauses.values():
+        for variant in clause.variants:
+            text = LIBRARY.render_clause(clause.id, variant, blanks, "he")
+            assert not set(re.findall(r"[A-Za-z]{2,}", text)) - {"GDPR", "EU"}, (clause.id, variant, text)
+
+
+def test_russian_clauses_read_as_a_russian_contract():
+    """Defined terms, choice words and counted nouns agree in Russian sentences."""
+    invoicing = LIBRARY.render_clause("costs.invoicing", "balanced", SAMPLES, "ru")
+    assert invoicing.startswith("Исполнитель выставляет счета на оплату вознаграждения ежемесячно по итогам истекшего месяца")
+    assert "в течение 30 дней с даты его получения" in invoicing
+    terms = {**SAMPLES, "general": {"confidentiality_years": 21}}
+    assert "в течение 21 года после его прекращения" in LIBRARY.render_clause("general.confidentiality", "mutual", terms, "ru")
+    terms = {**SAMPLES, "general": {"confidentiality_years": 11}}
+    assert "в течение 11 лет после его прекращения" in LIBRARY.render_clause("general.confidentiality", "mutual", terms, "ru")
+    blank = LIBRARY.render_clause("general.confidentiality", "mutual", LIBRARY.catalogue.blank_terms(), "ru")
+    assert f"в течение {BLANK} лет после его прекращения" in blank
+
+
+def test_a_translation_of_a_clause_the_source_lacks_is_refused(tmp_path):
+    folder = _library_with(tmp_path, GOOD_CLAUSE)
+    (folder / "translations" / "pl" / "50_demo.yaml").write_text(
+        "clauses:\n  demo.other: {title: Inna}\n", encoding="utf-8")
+    with pytest.raises(LibraryError, match=r"translations/pl/50_demo.yaml: clause 'demo.other' is not in 50_demo.yaml"):
+        load_library(folder)
+
+
+def test_a_text_that_breaks_its_glossary_is_refused_naming_file_clause_and_term(tmp_path):
+    # The Polish text calls the Provider "Wykonawca", a word the Polish glossary avoids.
+    folder = _library_with(tmp_path, GOOD_CLAUSE.replace('pl: "Usługodawca {{', 'pl: "Wykonawca {{'))
+    with pytest.raises(LibraryError) as raised:
+        load_library(folder)
+    message = str(raised.value)
+    assert "translations/pl/50_demo.yaml: clause 'demo.thing' variant 'one': uses 'Wykonawc'" in message
+    assert "the English uses 'the Provider'; this text should say 'Usługodawca'" in message
+
+
+def test_every_translated_language_keeps_a_glossary(tmp_path):
+    folder = _library_with(tmp_path, GOOD_CLAUSE)
+    (folder / "translations" / "ru" / "_glossary.yaml").unlink()
+    with pytest.raises(LibraryError, match="translations/ru/_glossary.yaml: missing"):
+        load_library(folder)

@@ -84,6 +84,20 @@ def test_values_are_read_in_the_agreement_language(language, before, after, valu
     assert rebinding.changes == {CAP_TERM: value} and after in updated.clause(CAP).text
 
 
+def test_a_count_in_the_genitive_stays_bound_and_is_read_back_in_russian():
+    document = assembled("ru")
+    slots = [(c.key, slot, words) for c in document.clauses()
+             for slot, words in (s for s in clause_bound(LIBRARY, c, document.terms, "ru").segments if not isinstance(s, str))
+             if slot.format and slot.format.endswith(":gen")]
+    assert slots, "the Russian library asks for the genitive somewhere"
+    key, slot, words = next((k, s, w) for k, s, w in slots if s.term == "costs.payment_due_days")
+    assert words == "30 дней"
+    text = document.clause(key).text
+    updated, rebinding = reword(LIBRARY, document, key, text.replace("в течение 30 дней", "в течение 21 дня", 1), "ru")
+    assert rebinding.changes == {"costs.payment_due_days": 21}
+    assert "в течение 21 дня" in updated.clause(key).text  # genitive singular after 21, as Russian writes it
+
+
 def test_a_date_and_an_amount_written_differently_change_their_terms():
     document = assembled()
     dated = next(c for c in document.clauses() if "1 January 2027" in c.text)

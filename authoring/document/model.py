@@ -20,7 +20,9 @@ KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
 TERM_PATH_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,63}(\.[a-z_][a-z0-9_]{0,63}){0,7}$")
 # How a slot writes its term: the library's formatting filters, "option" for a choice's words,
 # None for the value as it is (text).
-SLOT_FORMATS = frozenset({"money", "number", "percent", "date", "business_days", "days", "hours", "months", "option"})
+COUNTED = ("business_days", "days", "hours", "months")
+# A counted noun may be asked for in the genitive ("days:gen": Polish and Russian sentences need it).
+SLOT_FORMATS = frozenset({"money", "number", "percent", "date", *COUNTED, *(f"{unit}:gen" for unit in COUNTED), "option"})
 TITLE_MAX = 300
 TEXT_MAX = 100_000
 PARTS_MAX = 2_000

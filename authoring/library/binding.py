@@ -30,9 +30,11 @@ from babel.numbers import NumberFormatError, parse_decimal
 from jinja2 import nodes
 
 from ..document import ClauseInstance, TermSlot
+from ..document.model import COUNTED
 from ..document.terms import term_value, with_term
 from ..document.words import DELETE, EQUAL, INSERT, token_diff, tokenize
 from .formatting import locale_of
+from .grammar import GENITIVE
 from .loader import DEFAULT_LANGUAGE, TEMPLATE_GLOBALS, ClauseLibrary
 
 # Private-use characters mark where a slot's output starts and ends in an instrumented render.
@@ -95,6 +97,9 @@ def _slot_of(node: nodes.Node, own: set[str]) -> TermSlot | None:
         return TermSlot(path) if path else None
     if isinstance(node, nodes.Filter) and node.name in BINDABLE_FILTERS and not node.kwargs and node.node is not None:
         path = _path(node.node, own)
+        if node.name in COUNTED and len(node.args) == 1 and isinstance(node.args[0], nodes.Const) \
+                and node.args[0].value == GENITIVE:  # days('gen'): the slot's format carries the case
+            return TermSlot(path, f"{node.name}:{GENITIVE}") if path and not node.dyn_args and not node.dyn_kwargs else None
         args = [_path(arg, own) for arg in node.args]
         if path and all(args) and not node.dyn_args and not node.dyn_kwargs:
             return TermSlot(path, node.name, tuple(args))
@@ -158,8 +163,9 @@ def render_slot(library: ClauseLibrary, slot: TermSlot, terms: dict[str, Any], l
     if slot.format == "option":
         source = f"{{{{ option({slot.term!r}) }}}}"
     elif slot.format:
-        args = f"({', '.join(slot.args)})" if slot.args else ""
-        source = f"{{{{ {slot.term} | {slot.format}{args} }}}}"
+        name, _, case = slot.format.partition(":")
+        args = f"({', '.join(slot.args)})" if slot.args else (f"({case!r})" if case else "")
+        source = f"{{{{ {slot.term} | {name}{args} }}}}"
     else:
         source = f"{{{{ {slot.term} }}}}"
     try:

@@ -17,13 +17,14 @@ import yaml
 from jinja2 import StrictUndefined, TemplateError, nodes, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..config import LANGUAGES
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .glossary import glossary_problems, load_glossaries
 from .formatting import BLANK, FILTERS, finalize, is_blank
 from .translations import TRANSLATIONS, TranslationError, choice_words, merge_section, read_yaml, translation_folders
 
 DEFAULT_LANGUAGE = "en"
-REQUIRED_LANGUAGES = ("en", "es")  # every clause, end to end, in each
+REQUIRED_LANGUAGES = tuple(LANGUAGES)  # every clause, end to end, in each of the six
 MIN_VARIANTS = 2
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 TEMPLATE_GLOBALS = frozenset({"lang", "option", "loop", "true", "false", "none"})
