@@ -93,7 +93,8 @@ def test_the_cli_exports_a_hebrew_redline_with_a_right_to_left_section(app, exec
     assert_direction_by_content(body)
     seen = lines(body)
     assert seen[0] == "השוואת שינויים: גרסה 1 ← גרסה 2"
-    assert any(line.startswith("נותן השירותים: Northwind IT Services Ltd.; הלקוח: ") for line in seen)
+    # A direction mark after each English name keeps its full stop with it in the Hebrew sentence.
+    assert any(line.startswith("נותן השירותים: Northwind IT Services Ltd.\u200e; הלקוח: ") for line in seen)
 
 
 @pytest.mark.parametrize("language, words", [
@@ -121,7 +122,8 @@ def test_a_polish_agreements_calendar_feed_and_timeline_speak_polish(app, execut
     page = client.post("/account/calendar", data={"csrf_token": csrf(client), "action": "create"})
     path = re.search(r'data-testid="feed-url">https?://[^/<]+([^<]+)<', page.get_data(as_text=True)).group(1)
     raw = app.test_client().get(path).get_data()
-    events = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    events = [event for event in icalendar.Calendar.from_ical(raw).walk("VEVENT")
+              if str(event["UID"]).startswith(f"agreement-{executed}-")]  # the client's other agreements aside
     summaries = {str(event["SUMMARY"]) for event in events}
     assert "Kamień milowy: Onboarding" in summaries
     assert f"Przegląd: {DEMO_TITLE_EXECUTED}" in summaries and f"Koniec umowy: {DEMO_TITLE_EXECUTED}" in summaries
@@ -136,6 +138,7 @@ def test_a_polish_agreements_calendar_feed_and_timeline_speak_polish(app, execut
     assert desc.startswith("Okres obowiązywania ") and "Dziś " in desc
     assert re.search(r"\d+ (kamień milowy|kamienie milowe|kamieni milowych)", desc)
     assert svg.find("{http://www.w3.org/2000/svg}title").text == "Oś czasu umowy"
+    assert svg.get("lang") == "pl"  # the words are the agreement's language, whatever the page's
     assert '<html lang="en"' in reviews  # the interface stays in the reader's language
 
 

@@ -328,7 +328,7 @@ def test_labels_are_in_the_agreement_language_with_english_for_unknown_ones(lang
     ("pl", ["Strona z podpisami", "Usługodawca: " + PROVIDER, "Imię i nazwisko: Maria Santos",
             "Stanowisko: Managing Director", "Podpisano elektronicznie", "Certyfikat zawarcia umowy",
             "Jak zweryfikować"]),
-    ("he", ["עמוד החתימות", "נותן השירותים: " + PROVIDER, "שם:\u200f Maria Santos", "תפקיד:\u200f Managing Director",
+    ("he", ["עמוד החתימות", "נותן השירותים: " + PROVIDER + "\u200e",  # the mark keeps "Ltd." together "שם:\u200f Maria Santos", "תפקיד:\u200f Managing Director",
             "נחתם באופן אלקטרוני", "תעודת השלמה", "כיצד לאמת"]),
 ])
 def test_the_signed_document_speaks_the_agreement_language(language, words):

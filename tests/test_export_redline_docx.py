@@ -302,7 +302,9 @@ def test_a_hebrew_agreement_redline_is_right_to_left_where_its_text_is():
     assert paragraph_text(paragraphs[0]) == "השוואת שינויים: גרסה 1 ← גרסה 2"
     assert paragraph_text(paragraphs[1]) == "Umowa serwisowa / Service agreement"  # the title, left to right
     assert paragraphs[1].find("w:pPr/w:bidi", NS) is None
-    assert paragraph_text(paragraphs[2]).startswith("נותן השירותים: Zakład Usług Łódź sp. z o.o.; הלקוח: ")
+    # A direction mark after each name ending in a full stop keeps the stop with the name.
+    assert paragraph_text(paragraphs[2]) == ("נותן השירותים: Zakład Usług Łódź sp. z o.o.\u200e; "
+                                             "הלקוח: Compañía Ibérica S.A.\u200e; סטטוס: במשא ומתן")
     assert "תנאים ששונו" in headings(body)
     # w:bidi precedes the paragraph mark's revision, as the schema orders them
     added = clause_paragraphs(body, "4.1  מסירת הודעות")[1].find(w("pPr"))

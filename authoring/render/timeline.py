@@ -140,8 +140,12 @@ def estimate_text_width(text: str, font_size: float, bold: bool = False) -> floa
     return em * font_size * (1.1 if bold else 1.0)
 
 
-def timeline_svg(data: TimelineData, width: int = 960) -> Markup:
-    """The timeline of `data` as an `<svg>` element, `width` user units wide and scaling to fit."""
+def timeline_svg(data: TimelineData, width: int = 960, language: str | None = None) -> Markup:
+    """The timeline of `data` as an `<svg>` element, `width` user units wide and scaling to fit.
+
+    `language` (e.g. the agreement's, "pl") is the language of its words, stated as `lang`
+    on the element so a page in another language tells readers and tools which it is.
+    """
     if width < 320:
         raise ValueError("a timeline needs a width of at least 320")
     labels = {**default_labels(), **{k: _clean(v) for k, v in data.labels.items()}}
@@ -150,9 +154,10 @@ def timeline_svg(data: TimelineData, width: int = 960) -> Markup:
                  data.renewal_window, data.today, sorted(data.labels.items()), width)
     uid = "tl-" + hashlib.sha1(repr(canonical).encode()).hexdigest()[:10]
     axis = _axis_for(data, width)
-    if axis is None:
-        return _no_dates_svg(data, labels, width, uid)
-    return _Drawing(data, labels, axis, width, uid).svg()
+    svg = _no_dates_svg(data, labels, width, uid) if axis is None else _Drawing(data, labels, axis, width, uid).svg()
+    if language:
+        svg.set("lang", language)
+    return _markup(svg)
 
 
 @dataclass(frozen=True)
@@ -249,7 +254,7 @@ def _no_dates_svg(data: TimelineData, labels: dict[str, str], width: int, uid: s
     _el(svg, "line", class_="axis empty", x1=MARGIN_X, y1=30, x2=width - MARGIN_X, y2=30,
         stroke=MUTED, stroke_width="1", stroke_dasharray="4 4")
     _text(svg, labels["no_dates"], width / 2, 24, LABEL_FONT, "no-dates", fill=MUTED)
-    return _markup(svg)
+    return svg
 
 
 def _kind(mark: Mark) -> str:
@@ -306,7 +311,7 @@ def _month_ticks(axis: _Axis, step: int) -> list[date]:
 def _fits(ticks: list[tuple[float, str, float]]) -> bool:
     """Whether centred labels at (x, text, font size) keep TICK_GAP apart."""
     ticks = sorted(ticks)
-    widths = [estimate_text_width(text, size) for _, text, size in ticks]
+    widths = [estimate_text_width(text, size) for _x, text, size in ticks]
     return all(b[0] - a[0] >= (wa + wb) / 2 + TICK_GAP
                for a, b, wa, wb in zip(ticks, ticks[1:], widths, widths[1:]))
 
@@ -360,7 +365,7 @@ class _Drawing:
         self.today(svg)
         self.marks(svg)
         self.legend(svg, legend)
-        return _markup(svg)
+        return svg
 
     def description(self) -> str:
         data, labels = self.data, self.labels
@@ -422,7 +427,7 @@ class _Drawing:
         y = self.axis_y
         for x in minor:
             _el(group, "line", class_="tick minor", x1=x, y1=y + 8, x2=x, y2=y + 12, stroke_width="1")
-        for x, _, size in major:
+        for x, _label, size in major:
             _el(group, "line", class_="tick", x1=x, y1=y + 8, x2=x, y2=y + 16 - (size < TICK_FONT) * 3,
                 stroke_width="1")
         texts = _el(svg, "g", class_="tick-labels")
@@ -499,7 +504,7 @@ class _Drawing:
     def legend_layout(self, items) -> list[tuple[float, int, float]]:
         """(x, row, text width) for each legend item, wrapping at the right margin."""
         x, row, out = float(MARGIN_X), 0, []
-        for _, text in items:
+        for _swatch, text in items:
             w = estimate_text_width(text, LEGEND_FONT)
             if x > MARGIN_X and x + 24 + w > self.width - EDGE:
                 x, row = float(MARGIN_X), row + 1
@@ -508,7 +513,7 @@ class _Drawing:
         return out
 
     def legend_rows(self, items) -> int:
-        return max(row for _, row, _ in self.legend_layout(items)) + 1
+        return max(row for _x, row, _width in self.legend_layout(items)) + 1
 
     def legend(self, svg, items) -> None:
         group = _el(svg, "g", class_="legend")

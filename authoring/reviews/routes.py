@@ -51,7 +51,7 @@ def _index(agreement, membership, termination=None, amendment=None, abandon=None
     terms = executed.terms if executed is not None else draft_of(agreement)[1].terms
     today = utcnow().date()
     with in_language(agreement.language):  # the agreement's dates, in the agreement's words
-        timeline = timeline_svg(timeline_data(agreement, terms, reviews, today))
+        timeline = timeline_svg(timeline_data(agreement, terms, reviews, today), language=agreement.language)
     linked = db.session.scalars(select(Agreement).where(
         (Agreement.id == agreement.predecessor_id) | (Agreement.predecessor_id == agreement.id))).all()
     return render_template("reviews/index.html", agreement=agreement, membership=membership, reviews=reviews,
