@@ -18,6 +18,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from authoring.demo import DEMO_PASSWORD, DEMO_TITLE_EXECUTED, create_demo
+from authoring.document.direction import kept_in_order, rtl_pieces
 from authoring.extensions import db
 from authoring.models import Agreement
 
@@ -58,6 +59,28 @@ def assert_direction_by_content(body) -> None:
         first = next((c for c in text_of(p) if c.isalpha()), None)
         starts_ltr = first is not None and unicodedata.bidirectional(first) == "L"
         assert bool(p.xpath("./w:pPr/w:bidi", namespaces=NS)) == (not starts_ltr), text_of(p)
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("בתוך 14 ימים.", [("בתוך", True), (" 14 ", False), ("ימים", True), (".", False)]),
+    ("שָׁלוֹם world", [("שָׁלוֹם", True), (" world", False)]),  # the points stay with their letters
+    ("(ראו סעיף 4.2)", [("(", False), ("ראו סעיף", True), (" 4.2)", False)]),
+    ("זמינות של 99.9% ל-SLA", [("זמינות של", True), (" 99.9% ", False), ("ל", True), ("-SLA", False)]),
+    ("English only, 12.5%.", [("English only, 12.5%.", False)]),
+    ("", []),
+])
+def test_right_to_left_stretches_leave_numbers_and_latin_words_out(text, pieces):
+    assert rtl_pieces(text) == pieces
+
+
+@pytest.mark.parametrize("text, context, kept", [
+    ("Globex Logistics S.A.", "rtl", "Globex Logistics S.A.\u200e"),
+    ("Maria Santos", "rtl", "Maria Santos"),  # ends in a letter: nothing to keep
+    ("גלובקס בע״מ.", "ltr", "גלובקס בע״מ.\u200f"),
+    ("Globex Logistics S.A.", "ltr", "Globex Logistics S.A."),
+])
+def test_a_name_inside_a_sentence_running_the_other_way_keeps_its_punctuation(text, context, kept):
+    assert kept_in_order(text, context) == kept
 
 
 def test_a_hebrew_agreements_signed_docx_runs_by_content_with_hebrew_words(app, executed, login):

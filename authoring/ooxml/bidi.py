@@ -16,12 +16,13 @@ draw it with the complex-script font. So each mark goes exactly where the text n
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from copy import deepcopy
 
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..document.direction import rtl_flags, text_direction
+from ..document.direction import rtl_spans, text_direction
 
 _P, _PPR, _R, _RPR = qn("w:p"), qn("w:pPr"), qn("w:r"), qn("w:rPr")
 _T, _DEL_TEXT, _BIDI, _RTL = qn("w:t"), qn("w:delText"), qn("w:bidi"), qn("w:rtl")
@@ -35,25 +36,33 @@ def direct_paragraph(p: etree._Element, default: str = "ltr") -> str:
     character. Returns the paragraph's direction. Runs are cut where the text changes
     direction; each piece keeps the run's properties.
     """
-    nodes = [node for node in p.iter(*_TEXT_TAGS)]
+    nodes = list(p.iter(*_TEXT_TAGS))
     text = "".join(node.text or "" for node in nodes)
     direction = text_direction(text, default)
     if direction == "rtl":
         mark_paragraph_bidi(p)
-    flags = rtl_flags(text)
-    if not any(flags):
+    spans = rtl_spans(text)
+    if not spans:
         return direction
     offsets, at = {}, 0
     for node in nodes:
         offsets[node] = at
         at += len(node.text or "")
+    cuts = sorted({edge for span in spans for edge in span})
+    starts = [start for start, _end in spans]
+    ends = [end for _start, end in spans]
+
+    def is_rtl(position: int) -> bool:
+        index = bisect_right(starts, position) - 1
+        return index >= 0 and position < ends[index]
+
     for run in list(p.iter(_R)):
         if any(child.tag in _TEXT_TAGS for child in run):
-            _split_run(run, flags, offsets)
+            _split_run(run, offsets, cuts, is_rtl)
     return direction
 
 
-def _split_run(run: etree._Element, flags: list[bool], offsets: dict) -> None:
+def _split_run(run: etree._Element, offsets: dict, cuts: list[int], is_rtl) -> None:
     """Replace `run` by runs of one direction each, the right-to-left ones marked `w:rtl`."""
     groups: list[tuple[bool, list[etree._Element]]] = []
     for child in run:
@@ -66,17 +75,15 @@ def _split_run(run: etree._Element, flags: list[bool], offsets: dict) -> None:
                 groups.append((False, [child]))
             continue
         text, start = child.text or "", offsets[child]
-        piece_start = 0
-        for index in range(1, len(text) + 1):
-            if index == len(text) or flags[start + index] != flags[start + piece_start]:
-                piece = child.makeelement(child.tag, child.attrib)
-                piece.text = text[piece_start:index]
-                rtl = flags[start + piece_start]
-                if groups and groups[-1][0] == rtl:
-                    groups[-1][1].append(piece)
-                else:
-                    groups.append((rtl, [piece]))
-                piece_start = index
+        inside = [cut - start for cut in cuts[bisect_right(cuts, start):bisect_left(cuts, start + len(text))]]
+        for piece_start, piece_end in zip([0, *inside], [*inside, len(text)]):
+            piece = child.makeelement(child.tag, child.attrib)
+            piece.text = text[piece_start:piece_end]
+            rtl = is_rtl(start + piece_start)
+            if groups and groups[-1][0] == rtl:
+                groups[-1][1].append(piece)
+            else:
+                groups.append((rtl, [piece]))
     if len(groups) == 1 and len(groups[0][1]) == sum(1 for c in run if c.tag != _RPR):
         # One direction throughout: keep the run as it is, marked when right-to-left.
         if groups[0][0]:
