@@ -16,6 +16,7 @@ MAX_LINE_OCTETS = 75
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # RFC 5545 CONTROL, less HTAB; line breaks are handled first
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]")
 
 
@@ -29,6 +30,7 @@ class CalendarEvent:
     description: str = ""
     url: str = ""
     category: str = ""
+    language: str = ""  # of the summary and description, e.g. "pl" (RFC 5545 LANGUAGE parameter)
 
 
 def ical(events: Iterable[CalendarEvent], *, name: str, stamp: datetime) -> bytes:
@@ -92,6 +94,8 @@ def fold(line: str) -> bytes:
 
 
 def _vevent(event: CalendarEvent, dtstamp: str) -> list[str]:
+    # A language tag (RFC 5646) is letters, digits and hyphens; anything else is left out, not escaped.
+    language = f";LANGUAGE={event.language}" if _LANGUAGE_TAG.fullmatch(event.language) else ""
     try:
         next_day = event.day + timedelta(days=1)
     except OverflowError:
@@ -102,10 +106,10 @@ def _vevent(event: CalendarEvent, dtstamp: str) -> list[str]:
         f"DTSTAMP:{dtstamp}",
         f"DTSTART;VALUE=DATE:{_date_value(event.day)}",
         f"DTEND;VALUE=DATE:{_date_value(next_day)}",
-        f"SUMMARY:{escape_text(event.summary)}",
+        f"SUMMARY{language}:{escape_text(event.summary)}",
     ]
     if event.description:
-        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+        lines.append(f"DESCRIPTION{language}:{escape_text(event.description)}")
     if event.url:
         if _URL_FORBIDDEN.search(event.url):
             raise ValueError(f"the event {event.uid!r} has a URL with characters a URI cannot hold: {event.url!r}")

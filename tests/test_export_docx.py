@@ -1,7 +1,9 @@
 """The agreement as a Word document (authoring.export.docx): clean and signed.
 
 Pure tests: `Document`, `ExportInfo`, `Execution` and `Table` built by hand; the bytes
-read back with python-docx and xpath over `w:body`, asserting what a reader sees.
+read back with python-docx and xpath over `w:body`, asserting what a reader sees. The
+document's own words come from the app's gettext catalogues, so each test runs inside an
+app context (no database is touched).
 """
 from __future__ import annotations
 
@@ -10,14 +12,18 @@ import zipfile
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+import unicodedata
+
 import docx
 import pytest
 from docx.text.paragraph import Paragraph
 
+from authoring import create_app
 from authoring.document import ClauseInstance, Document, Section
 from authoring.export.docx import agreement_docx
 from authoring.export.records import CertificateEvent, Execution, ExportInfo, RevisionSummary, SignatureRecord
 from authoring.render.tables import Table
+from conftest import base_config
 
 HE_RESPONSE = "הספק יגיב לכל תקלה בתוך 4 שעות עבודה."
 RU_PAYMENT = "Заказчик оплачивает счёт в течение 14 рабочих дней."
@@ -34,6 +40,17 @@ PARTIES = {
     "provider": {"name": PROVIDER, "address": "1 Harbour Street, 80-001 Gdańsk", "registration": "KRS 0000123456"},
     "client": {"name": CLIENT, "address": "   ", "registration": "KRS 0000654321"},
 }
+
+
+@pytest.fixture(scope="module")
+def documents_app(tmp_path_factory):
+    return create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('docx')}/unused.sqlite3"))
+
+
+@pytest.fixture(autouse=True)
+def app_context(documents_app):
+    with documents_app.app_context():
+        yield
 
 
 def clause(key: str, title: str, text: str) -> ClauseInstance:
@@ -240,39 +257,87 @@ def test_document_properties_carry_the_identifier_the_verify_command_reads():
     assert PROVIDER in properties.subject and CLIENT in properties.subject
 
 
+def rtl_runs(p) -> list[str]:
+    return ["".join(run.xpath(".//w:t/text()")) for run in p.xpath(".//w:r[w:rPr/w:rtl]")]
+
+
 def test_english_document_marks_only_the_hebrew_paragraph_right_to_left():
     word = read(export())
     body = word.element.body
     assert [text_of(p) for p in body.xpath(".//w:p[w:pPr/w:bidi]")] == [HE_RESPONSE]
     [hebrew] = body.xpath(".//w:p[w:pPr/w:bidi]")
-    assert all(run.xpath("./w:rPr/w:rtl") for run in hebrew.xpath("./w:r"))
+    # Only the Hebrew stretches are right-to-left runs: "4" stays a number written left to right.
+    assert rtl_runs(hebrew) == ["הספק יגיב לכל תקלה בתוך", "שעות עבודה"]
+    assert text_of(hebrew) == HE_RESPONSE
+    assert body.xpath(".//w:r[w:rPr/w:rtl]") == hebrew.xpath(".//w:r[w:rPr/w:rtl]")
     assert not body.xpath("./w:sectPr/w:bidi") and not body.xpath(".//w:bidiVisual")
 
 
-def test_hebrew_document_is_right_to_left_throughout():
+def test_hebrew_document_gives_each_paragraph_the_direction_of_its_text():
     word = read(export(language="he"))
     body = word.element.body
-    paragraphs = body.xpath(".//w:p")
-    assert paragraphs and all(p.xpath("./w:pPr/w:bidi") for p in paragraphs)  # table cells included
+    paragraphs = body.xpath(".//w:p")  # table cells included
+    for p in paragraphs:
+        # A paragraph whose first letter is Latin (an English party name) or Cyrillic runs left
+        # to right; Hebrew ones, and those with no letter (a number, a page break), right to left.
+        first = next((c for c in text_of(p) if c.isalpha()), None)
+        starts_ltr = first is not None and unicodedata.bidirectional(first) == "L"
+        assert bool(p.xpath("./w:pPr/w:bidi")) == (not starts_ltr), text_of(p)
+    assert any(p.xpath("./w:pPr/w:bidi") for p in paragraphs) and not all(p.xpath("./w:pPr/w:bidi") for p in paragraphs)
     assert body.xpath("./w:sectPr/w:bidi")
     assert len(body.xpath("./w:tbl/w:tblPr/w:bidiVisual")) == len(body.xpath("./w:tbl")) == 2
+    assert not body.xpath(".//w:p[w:pPr/w:bidi][starts-with(normalize-space(.), 'Northwind')]")
     section = word.sections[0]
-    for story in (section.header._element, section.footer._element):
-        assert all(p.xpath("./w:pPr/w:bidi") for p in story.xpath("./w:p"))
     assert title_page(word)[1] == "בין"
-    assert [p.text for p in section.footer.paragraphs] == ["עמוד 1 מתוך 1"]
+    [footer] = section.footer._element.xpath("./w:p")
+    assert Paragraph(footer, None).text == "עמוד 1 מתוך 1" and footer.xpath("./w:pPr/w:bidi")
+    assert rtl_runs(footer) == ["עמוד", "מתוך"]  # the page numbers are fields, not right-to-left runs
     assert body_paragraphs_of(word, "2.2  Term") == [PL_TERM]  # the parties' words are never translated
+    assert section.header.paragraphs[0].text == "Website maintenance agreement · גרסה 3"
 
 
-@pytest.mark.parametrize("language, between, footer", [
-    ("es", "entre", "Página 1 de 1"), ("pl", "pomiędzy", "Strona 1 z 1"), ("ru", "между", "Страница 1 из 1"),
-    ("tl", "sa pagitan ng", "Pahina 1 ng 1"), ("xx", "between", "Page 1 of 1"),
+def test_a_hebrew_sentence_keeps_numbers_and_latin_words_in_their_own_runs():
+    sentence = "זמן התגובה ל-SLA הוא 99.9% בתוך 1.5 שעות (ראו סעיף 4.2)."
+    document = Document(sections=(Section("s", "שירותים", (clause("s.a", "זמינות", sentence),)),))
+    word = read(agreement_docx(document, export_info(language="he"), []))
+    [p] = [p for p in word.element.body.xpath("./w:p") if text_of(p) == sentence]
+    assert p.xpath("./w:pPr/w:bidi")
+    runs = [("".join(r.xpath(".//w:t/text()")), bool(r.xpath("./w:rPr/w:rtl"))) for r in p.xpath("./w:r")]
+    assert "".join(text for text, _ in runs) == sentence
+    assert [text for text, rtl in runs if rtl] == ["זמן התגובה ל", "הוא", "בתוך", "שעות (ראו סעיף"]
+    assert all(not rtl for text, rtl in runs if any(c.isdigit() or c.isascii() and c.isalpha() for c in text))
+    assert blocks(word)[blocks(word).index("1  שירותים") + 1] == "1.1  זמינות"
+
+
+@pytest.mark.parametrize("language, between, footer, contents", [
+    ("es", "entre", "Página 1 de 1", "Índice"), ("pl", "pomiędzy", "Strona 1 z 1", "Spis treści"),
+    ("ru", "между", "Страница 1 из 1", "Содержание"), ("tl", "sa pagitan ng", "Pahina 1 ng 1", "Nilalaman"),
+    ("he", "בין", "עמוד 1 מתוך 1", "תוכן העניינים"), ("xx", "between", "Page 1 of 1", "Contents"),
 ])
-def test_labels_are_in_the_agreement_language_with_english_for_unknown_ones(language, between, footer):
+def test_labels_are_in_the_agreement_language_with_english_for_unknown_ones(language, between, footer, contents):
     word = read(export(language=language))
     assert title_page(word)[1] == between
     assert [p.text for p in word.sections[0].footer.paragraphs] == [footer]
+    assert contents in blocks(word)
     assert body_paragraphs_of(word, "2.1  Due date") == [RU_PAYMENT]
+
+
+@pytest.mark.parametrize("language, words", [
+    ("ru", ["Страница подписей", "Исполнитель: " + PROVIDER, "ФИО: Maria Santos", "Должность: Managing Director",
+            "Подписано электронной подписью", "Сертификат о заключении", "Как проверить"]),
+    ("pl", ["Strona z podpisami", "Usługodawca: " + PROVIDER, "Imię i nazwisko: Maria Santos",
+            "Stanowisko: Managing Director", "Podpisano elektronicznie", "Certyfikat zawarcia umowy",
+            "Jak zweryfikować"]),
+    ("he", ["עמוד החתימות", "נותן השירותים: " + PROVIDER + "\u200e",  # the mark keeps "Ltd." together "שם:\u200f Maria Santos", "תפקיד:\u200f Managing Director",
+            "נחתם באופן אלקטרוני", "תעודת השלמה", "כיצד לאמת"]),
+])
+def test_the_signed_document_speaks_the_agreement_language(language, words):
+    word = read(export(language=language, execution_record=execution()))
+    seen = blocks(word)
+    assert all(line in seen for line in words), [line for line in words if line not in seen]
+    assert "Signature page" not in seen and "How to verify" not in seen
+    footer = [p.text for p in word.sections[0].footer.paragraphs]
+    assert footer[1].endswith(HASH) and not footer[1].startswith("Executed text")
 
 
 def test_same_inputs_give_identical_bytes_and_a_new_revision_hash_changes_them():

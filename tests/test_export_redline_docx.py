@@ -1,25 +1,30 @@
 """The redline as a Word document with real tracked changes (authoring.export.redline_docx).
 
-Pure tests over two `Document`s: no app, no database. The files are read back as XML,
-and Word's Accept All / Reject All are applied by tests/docx_review.py: accepting must
-give exactly the newer revision's clauses, rejecting exactly the older one's.
+Pure tests over two `Document`s: no database. The files are read back as XML, and Word's
+Accept All / Reject All are applied by tests/docx_review.py: accepting must give exactly
+the newer revision's clauses, rejecting exactly the older one's. The redline's own words
+come from the app's gettext catalogues, so the module runs inside an app context.
 """
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
 import docx
+import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
+from authoring import create_app
 from authoring.document import ClauseInstance, Document, Section
 from authoring.export.records import ExportInfo
 from authoring.export.redline_docx import ClauseComment, redline_docx
 from authoring.negotiation.attribution import Change
 from authoring.ooxml.tracked import DELETE, EQUAL, INSERT, add_run, ooxml_date, split_lines
 from authoring.redline import redline_between
+from conftest import base_config
 from docx_review import NS, accept_all, body_of, clause_texts, headings, paragraph_text, part, reject_all, style_of, w
 
 HE_RESPONSE = "הספק יגיב לכל תקלה בתוך 4 שעות עבודה."
@@ -38,6 +43,14 @@ CREATED = datetime(2025, 3, 4, 16, 30, 5, tzinfo=timezone.utc)
 ZOFIA_AT = datetime(2025, 3, 2, 9, 15, tzinfo=timezone.utc)
 IRINA_AT = datetime(2025, 3, 3, 10, 0, 59, tzinfo=timezone(timedelta(hours=3)))  # 07:00:59 UTC
 DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_context(tmp_path_factory):
+    """One app context for the module (hypothesis runs its examples inside a single test call)."""
+    app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('redline')}/unused.sqlite3"))
+    with app.app_context():
+        yield
 
 
 def clause(key: str, text: str, title: str | None = None) -> ClauseInstance:
@@ -253,21 +266,61 @@ def test_deleted_text_is_only_in_deltext():
     assert "עבודה" in written  # equal text stays plain
 
 
+def rtl_runs(p) -> list[str]:
+    """The text of each right-to-left run (`w:rtl`) of a paragraph, inserted and deleted text included."""
+    return ["".join(r.xpath("./w:t/text() | ./w:delText/text()", namespaces=NS))
+            for r in p.iter(w("r")) if r.find("w:rPr/w:rtl", NS) is not None]
+
+
 def test_hebrew_clause_paragraphs_run_right_to_left():
     body = body_of(export())
-    hebrew = clause_paragraphs(body, "1.1  Response")
-    assert all(p.find("w:pPr/w:bidi", NS) is not None for p in hebrew)
-    assert all(r.find("w:rPr/w:rtl", NS) is not None for p in hebrew for r in p.iter(w("r")))
+    heading, text = clause_paragraphs(body, "1.1  Response")
+    assert heading.find("w:pPr/w:bidi", NS) is None  # "1.1  Response": its first letter is Latin
+    assert text.find("w:pPr/w:bidi", NS) is not None
+    # The Hebrew stretches are right-to-left runs; "4" deleted and "2" inserted stay numbers.
+    assert rtl_runs(text) == ["הספק יגיב לכל תקלה בתוך", "שעות עבודה"]
+    assert texts([text], "delText") == ["4"] and texts(text.findall(w("ins")), "t") == ["2"]
     assert all(p.find("w:pPr/w:bidi", NS) is None for p in clause_paragraphs(body, "2.1  Due"))
+    assert body.find("w:sectPr/w:bidi", NS) is None
 
 
-def test_a_hebrew_agreement_runs_right_to_left_throughout():
-    body = body_of(export(language="he"))
-    paragraphs = [p for p in body.iter(w("p")) if p.getparent() is body]
-    assert paragraphs and all(p.find("w:pPr/w:bidi", NS) is not None for p in paragraphs)
+HE_NOTICE = "הודעות יימסרו בכתב לכתובת הרשומה של הצד השני."
+
+
+def test_a_hebrew_agreement_redline_is_right_to_left_where_its_text_is():
+    new = newer()
+    new = Document(terms=new.terms, sections=(*new.sections, Section("notices", "הודעות", (
+        clause("notices.he", HE_NOTICE, "מסירת הודעות"),))))
+    body = body_of(redline_docx(redline_of(older(), new), info(1), info(2, "he")))
+    assert body.find("w:sectPr/w:bidi", NS) is not None  # the section runs right to left
+    paragraphs = [p for p in body.iter(w("p"))]
+    for p in paragraphs:
+        text = paragraph_text(p) + "".join(texts([p], "delText"))
+        first = next((c for c in text if c.isalpha()), None)
+        starts_ltr = first is not None and unicodedata.bidirectional(first) == "L"
+        assert (p.find("w:pPr/w:bidi", NS) is None) == starts_ltr, text
+    assert paragraph_text(paragraphs[0]) == "השוואת שינויים: גרסה 1 ← גרסה 2"
+    assert paragraph_text(paragraphs[1]) == "Umowa serwisowa / Service agreement"  # the title, left to right
+    assert paragraphs[1].find("w:pPr/w:bidi", NS) is None
+    # A direction mark after each name ending in a full stop keeps the stop with the name.
+    assert paragraph_text(paragraphs[2]) == ("נותן השירותים: Zakład Usług Łódź sp. z o.o.\u200e; "
+                                             "הלקוח: Compañía Ibérica S.A.\u200e; סטטוס: במשא ומתן")
+    assert "תנאים ששונו" in headings(body)
     # w:bidi precedes the paragraph mark's revision, as the schema orders them
-    added = clause_paragraphs(body, "2.2  Late")[0].find(w("pPr"))
-    assert [child.tag for child in added] == [w("pStyle"), w("bidi"), w("rPr")]
+    added = clause_paragraphs(body, "4.1  מסירת הודעות")[1].find(w("pPr"))
+    assert [child.tag for child in added] == [w("bidi"), w("rPr")]
+    (table,) = body.findall(w("tbl"))
+    assert table.find("w:tblPr/w:bidiVisual", NS) is not None
+    assert [paragraph_text(cell) for cell in table.find(w("tr")).iter(w("tc"))] == [
+        "תנאי", "גרסה 1", "גרסה 2", "שונה על ידי"]
+
+
+def test_a_hebrew_comment_in_an_english_agreement_reads_right_to_left():
+    comments = [ClauseComment("payment.due", "נועה כהן", CREATED, "למה 30 יום?\nWhy not 21?")]
+    stored = part(export(comments=comments), "word/comments.xml")
+    hebrew, english = stored.iter(w("p"))
+    assert hebrew.find("w:pPr/w:bidi", NS) is not None and rtl_runs(hebrew) == ["למה", "יום"]  # "30" and the final "?" are not
+    assert english.find("w:pPr/w:bidi", NS) is None
 
 
 def test_comments_are_real_anchored_word_comments():

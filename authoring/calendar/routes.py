@@ -8,7 +8,7 @@ from ..accounts.sessions import login_required
 from ..calendar_feed import ical
 from ..config import public_url
 from ..i18n.forms import Form
-from .services import calendar_events, new_calendar_token, revoke_calendar_token, user_by_calendar_token
+from .services import calendar_events, calendar_name, new_calendar_token, revoke_calendar_token, user_by_calendar_token
 
 bp = Blueprint("calendar", __name__)
 
@@ -39,7 +39,7 @@ def feed(token):
     if user is None:
         abort(404)
     events, stamp = calendar_events(user)
-    response = Response(ical(events, name=f"Agreements of {user.name}", stamp=stamp),
+    response = Response(ical(events, name=calendar_name(user), stamp=stamp),
                         mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="agreements.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"

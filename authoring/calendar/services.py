@@ -4,6 +4,8 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from ..audit import record
@@ -12,6 +14,7 @@ from ..config import public_url
 from ..document import sha256_hex, token_hash
 from ..document.terms import term_date, term_value
 from ..extensions import db
+from ..i18n import in_language
 from ..models import Agreement, Membership, User
 from ..reviews.schedule import CADENCE_MONTHS, review_dates_shown
 from ..reviews.services import ENDED_STATUSES
@@ -43,33 +46,50 @@ def user_by_calendar_token(token: str) -> User | None:
 
 
 def _events_of(agreement: Agreement, terms: dict) -> list[CalendarEvent]:
+    """The agreement's dates as events, titled and described in the agreement's language."""
+    with in_language(agreement.language):
+        return _events_in_language(agreement, terms)
+
+
+def _events_in_language(agreement: Agreement, terms: dict) -> list[CalendarEvent]:
     base = public_url(f"/agreements/{agreement.id}")
-    where = f"“{agreement.title}” ({agreement.provider_name} ⇄ {agreement.client_name})"
+    where = _("“%(title)s” (%(provider)s ⇄ %(client)s)", title=agreement.title, provider=agreement.provider_name,
+              client=agreement.client_name)
     events = []
 
     def add(kind: str, day, summary: str, description: str, path: str = "", key: str = "") -> None:
         if day >= LAST_DAY:  # an all-day event ends the next day, which must still be a date
             return
         uid = f"agreement-{agreement.id}-{kind}-{day.isoformat()}{'-' + sha256_hex(key.encode())[:8] if key else ''}@accord"
-        events.append(CalendarEvent(uid, day, summary, description, base + path, kind))
+        events.append(CalendarEvent(uid, day, summary, description, base + path, kind, agreement.language))
 
     for index, milestone in enumerate(term_value(terms, "timeline.milestones") or []):
         due = term_date({"m": milestone}, "m.due_date")
-        name = str(milestone.get("name") or "").strip() or "Milestone"
+        name = str(milestone.get("name") or "").strip() or pgettext("calendar", "Milestone")
         if due is not None:
             # The row's place keeps two milestones of one name and date apart.
-            add("milestone", due, f"Milestone: {name}", f"{name} is due under {where}.", key=f"{index}:{name}")
+            add("milestone", due, _("Milestone: %(name)s", name=name),
+                _("%(name)s is due under %(agreement)s.", name=name, agreement=where), key=f"{index}:{name}")
     effective, end = term_date(terms, "timeline.effective_date"), term_date(terms, "timeline.end_date")
     cadence = term_value(terms, "change.review_cadence")
     if effective is not None and cadence in CADENCE_MONTHS:
         for day in review_dates_shown(effective, cadence, end):
-            add("review", day, f"Review: {agreement.title}", f"Periodic review of {where}.", "/reviews")
+            add("review", day, _("Review: %(title)s", title=agreement.title),
+                _("Periodic review of %(agreement)s.", agreement=where), "/reviews")
     if agreement.renewal_opens_on is not None:
-        add("renewal", agreement.renewal_opens_on, f"Renewal window opens: {agreement.title}",
-            f"Decide whether to renew {where}; it ends on {end.isoformat() if end else '—'}.")
+        add("renewal", agreement.renewal_opens_on, _("Renewal window opens: %(title)s", title=agreement.title),
+            _("Decide whether to renew %(agreement)s; it ends on %(end)s.", agreement=where,
+              end=end.isoformat() if end else "—"))
     if end is not None:
-        add("end", end, f"Agreement ends: {agreement.title}", f"The term of {where} ends.")
+        add("end", end, _("Agreement ends: %(title)s", title=agreement.title),
+            _("The term of %(agreement)s ends.", agreement=where))
     return events
+
+
+def calendar_name(user: User) -> str:
+    """The feed's name as calendar programs show it, in its owner's interface language."""
+    with in_language(user.language):
+        return _("Agreements of %(name)s", name=user.name)
 
 
 def calendar_events(user: User) -> tuple[list[CalendarEvent], datetime]:

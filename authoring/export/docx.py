@@ -17,31 +17,42 @@ import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.shared import Emu
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from lxml import etree
 
 from ..config import RTL_LANGUAGES
 from ..document import Document
+from ..i18n import in_language
+from ..ooxml.bidi import mark_section_rtl
 from ..ooxml.blocks import BlockWriter, Span
 from ..ooxml.fields import Field
 from ..ooxml.package import docx_bytes, set_properties
 from ..render.tables import Table, tables_by_section
-from .docx_signed import add_certificate, add_signature_page
-from .labels import LOCALES, labels_for, utc_text
+from .docx_signed import add_certificate, add_signature_page, executed_hash_line
+from .labels import LOCALES, utc_text, with_fields
 from .records import Execution, ExportInfo
 
 STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading", "Caption", "Header",
           "Footer", "Table Grid")
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 SHORT_HASH = 12
-# sectPr children that come after w:bidi (ECMA-376 Part 1, 17.6.17).
-_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
 def agreement_docx(document: Document, info: ExportInfo, tables: list[Table], *,
                    execution: Execution | None = None) -> bytes:
-    """The agreement at `info`'s revision as .docx bytes; signed (signature page, certificate) with `execution`."""
+    """The agreement at `info`'s revision as .docx bytes; signed (signature page, certificate) with `execution`.
+
+    The document's own words (front page, contents, header and footer, signature page,
+    certificate) are in the agreement's language, through the app's gettext catalogues:
+    call it inside an app context (a request, a CLI command), else they are English.
+    """
+    with in_language(info.language):
+        return _agreement_docx(document, info, tables, execution)
+
+
+def _agreement_docx(document: Document, info: ExportInfo, tables: list[Table], execution: Execution | None) -> bytes:
     word = docx.Document()
-    labels = labels_for(info.language)
     rtl = info.language in RTL_LANGUAGES
     section = word.sections[0]
     styles = {name: word.styles[name].style_id for name in STYLES}
@@ -49,35 +60,36 @@ def agreement_docx(document: Document, info: ExportInfo, tables: list[Table], *,
 
     sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
     body = BlockWriter(word.element.body, styles, rtl=rtl, text_width=text_width, before=sect_pr)
-    _title_page(body, document, info, labels)
-    _contents(body, labels)
+    _title_page(body, document, info)
+    _contents(body)
     _agreement_text(body, document, tables)
     if execution is not None:
         body.page_break()
-        add_signature_page(body, execution, labels)
+        add_signature_page(body, execution)
         body.page_break()
-        add_certificate(body, info, execution, labels)
+        add_certificate(body, info, execution)
 
-    _header_and_footer(word, body, info, execution, labels)
+    _header_and_footer(word, body, info, execution)
     if rtl:
-        _mark_section_rtl(sect_pr)
-    _set_proofing_language(word, info.language)
-    _set_properties(word, info, labels)
+        mark_section_rtl(sect_pr)
+    set_proofing_language(word, info.language)
+    _set_properties(word, info)
     return docx_bytes(word, info.revision_created_at)
 
 
 # The pages ---------------------------------------------------------------------------
 
-def _title_page(body: BlockWriter, document: Document, info: ExportInfo, labels: dict[str, str]) -> None:
+def _title_page(body: BlockWriter, document: Document, info: ExportInfo) -> None:
     """Title, "between" the parties with their address and registration, the revision; then a new page."""
     body.paragraph(info.title, style="Title", align="center")
-    body.paragraph(labels["between"], align="center")
+    # The words between the parties' names, each on a line of its own (Hebrew: בין ... לבין).
+    body.paragraph(pgettext("title page: between the provider and the client", "between"), align="center")
     _party(body, info.provider_name, _party_terms(document, "provider"))
-    body.paragraph(labels["and"], align="center")
+    body.paragraph(pgettext("title page: between the provider and the client", "and"), align="center")
     _party(body, info.client_name, _party_terms(document, "client"))
-    body.paragraph(f"{labels['revision']} {info.revision_number} · {utc_text(info.revision_created_at)}",
-                   style="Subtitle", align="center")
-    body.paragraph(f"{labels['revision_hash']} ", Span(info.revision_hash[:SHORT_HASH], mono=True), align="center")
+    body.paragraph(_("Revision %(number)s · %(created_at)s", number=info.revision_number,
+                     created_at=utc_text(info.revision_created_at)), style="Subtitle", align="center")
+    body.paragraph("SHA-256 ", Span(info.revision_hash[:SHORT_HASH], mono=True), align="center")
     body.page_break()
 
 
@@ -95,10 +107,12 @@ def _party_terms(document: Document, side: str) -> dict[str, Any]:
     return party if isinstance(party, dict) else {}
 
 
-def _contents(body: BlockWriter, labels: dict[str, str]) -> None:
+def _contents(body: BlockWriter) -> None:
     """A real TOC field over headings 1-2; Word fills it in when the reader updates fields."""
-    body.paragraph(labels["contents"], style="TOC Heading")
-    body.paragraph(Field(TOC_INSTRUCTION, labels["update_contents"]))
+    body.paragraph(pgettext("table of contents of a document", "Contents"), style="TOC Heading")
+    body.paragraph(Field(TOC_INSTRUCTION, _("To see the contents, update this field: in Word, right-click here and "
+                                            "choose Update Field (F9); in LibreOffice, choose Tools > Update > "
+                                            "Update All.")))
     body.page_break()
 
 
@@ -124,18 +138,20 @@ def _table(body: BlockWriter, table: Table) -> None:
 
 # Around the pages -----------------------------------------------------------------------
 
-def _header_and_footer(word: WordDocument, body: BlockWriter, info: ExportInfo, execution: Execution | None,
-                       labels: dict[str, str]) -> None:
+def _header_and_footer(word: WordDocument, body: BlockWriter, info: ExportInfo, execution: Execution | None) -> None:
     """Header: title · revision. Footer: Page X of Y, and when signed the executed text's hash."""
     section = word.sections[0]
     header = _emptied(section.header._element, body)
-    header.paragraph(f"{info.title} · {labels['revision']} {info.revision_number}", style="Header")
+    header.paragraph(_("%(title)s · Revision %(number)s", title=info.title, number=info.revision_number),
+                     style="Header")
     footer = _emptied(section.footer._element, body)
-    footer.paragraph(f"{labels['page']} ", Field("PAGE", "1"), f" {labels['of']} ", Field("NUMPAGES", "1"),
+    # The sentence is translated whole (Tagalog: "Pahina X ng Y"); its placeholders become fields.
+    footer.paragraph(*with_fields(_("Page %(page)s of %(pages)s"), page=Field("PAGE", "1"),
+                                  pages=Field("NUMPAGES", "1")),
                      style="Footer", align="center")
     if execution is not None:
-        footer.paragraph(Span(f"{labels['executed_hash']}: ", size=16),
-                         Span(execution.executed_hash, mono=True, size=16), style="Footer", align="center")
+        footer.paragraph(*with_fields(executed_hash_line(), value=Span(execution.executed_hash, mono=True, size=16),
+                                      text=lambda piece: Span(piece, size=16)), style="Footer", align="center")
 
 
 def _emptied(story: etree._Element, body: BlockWriter) -> BlockWriter:
@@ -146,17 +162,7 @@ def _emptied(story: etree._Element, body: BlockWriter) -> BlockWriter:
     return BlockWriter(story, body.styles, rtl=body.rtl, text_width=body.text_width)
 
 
-def _mark_section_rtl(sect_pr: etree._Element) -> None:
-    """`w:bidi` on the section: page numbers, columns and gutter run right to left."""
-    bidi = sect_pr.makeelement(qn("w:bidi"), {})
-    successor = next((sect_pr.find(qn(tag)) for tag in _AFTER_SECTION_BIDI if sect_pr.find(qn(tag)) is not None), None)
-    if successor is not None:
-        successor.addprevious(bidi)
-    else:
-        sect_pr.append(bidi)
-
-
-def _set_proofing_language(word: WordDocument, language: str) -> None:
+def set_proofing_language(word: WordDocument, language: str) -> None:
     """Default run language, so Word spell-checks (and LibreOffice hyphenates) in the right language."""
     locale = LOCALES.get(language)
     lang = word.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
@@ -166,10 +172,11 @@ def _set_proofing_language(word: WordDocument, language: str) -> None:
     word.core_properties.language = locale
 
 
-def _set_properties(word: WordDocument, info: ExportInfo, labels: dict[str, str]) -> None:
+def _set_properties(word: WordDocument, info: ExportInfo) -> None:
     """File > Info: title, parties, author, revision; the identifier the verify command reads."""
     set_properties(word, title=info.title,
-                   subject=f"{labels['between']} {info.provider_name} {labels['and']} {info.client_name}",
+                   subject=_("between %(provider)s and %(client)s", provider=info.provider_name,
+                             client=info.client_name),
                    author=info.provider_name, when=info.revision_created_at, revision=info.revision_number)
     word.core_properties.content_status = info.status
     word.core_properties.identifier = (f"urn:accord:agreement:{info.agreement_id}:revision:{info.revision_number}"

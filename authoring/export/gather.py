@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from ..config import configured_public_url
 from ..document import Document
 from ..document.json_patch import json_patch
 from ..extensions import db
+from ..i18n import in_language
 from ..models import Agreement, Amendment, AuditEvent, Comment, Revision, Signature, User
 from ..models.user import name_of
 from ..render.tables import Table, agreement_tables
 from ..reviews.amendments import Version, versions_of
 from ..revisions.services import revision_document, revisions_of
+from .labels import status_word
 from .records import AmendmentRecord, CertificateEvent, ExportInfo, Execution, RevisionSummary, SignatureRecord
 from .redline_docx import ClauseComment
 
@@ -22,7 +26,9 @@ class NotExportable(Exception):
 
 
 def _person(user: User | None) -> str:
-    return f"{user.name} <{user.email}>" if user is not None else "a former member"
+    if user is None:
+        return pgettext("certificate: who acted", "a former member")
+    return f"{user.name} <{user.email}>"
 
 
 def export_info(agreement: Agreement, revision: Revision) -> ExportInfo:
@@ -107,31 +113,69 @@ def clause_comments(agreement: Agreement) -> list[ClauseComment]:
             for c in rows]
 
 
-_EVENT_WORDS = {
-    "agreement.created": "Created the agreement",
-    "agreement.shared": "Shared the draft with the client",
-    "agreement.executed": "Both sides signed: the agreement is executed",
-    "amendment.opened": "Opened the amendment",
-    "agreement.reopened": "Reopened the agreement for changes",
-    "turn.sent": "Sent the draft to the other side",
-    "comment.added": "Commented",
-}
+def _event_words() -> dict[str, str]:
+    """What an audited action means, in the current language. The English is what certificates
+    said before they were translated, so an English certificate re-renders byte for byte."""
+    return {
+        "agreement.created": _("Created the agreement"),
+        "agreement.shared": _("Shared the draft with the client"),
+        "agreement.executed": _("Both sides signed: the agreement is executed"),
+        "amendment.opened": _("Opened the amendment"),
+        "agreement.reopened": _("Reopened the agreement for changes"),
+        "turn.sent": _("Sent the draft to the other side"),
+        "comment.added": _("Commented"),
+        "comment.resolved": _("Comment: resolved"),
+        "comment.reopened": _("Comment: reopened"),
+        "member.joined": _("Member: joined"),
+        "member.removed": _("Member: removed"),
+        "member.role_changed": _("Member: role changed"),
+        "invitation.created": _("Invitation: created"),
+        "invitation.revoked": _("Invitation: revoked"),
+        "clause.edited": _("Clause: edited"),
+        "interview.saved": _("Interview: saved"),
+        "interview.terms_replaced": _("Interview: terms replaced"),
+        "health.acknowledged": _("Health: acknowledged"),
+        "health.acknowledgement_withdrawn": _("Health: acknowledgement withdrawn"),
+        "signature.refused": _("Signature: refused"),
+        "amendment.abandoned": _("Amendment: abandoned"),
+    }
+
+
+def _proposal_words() -> dict[str, str]:
+    return {
+        "created": _("Proposal %(number)s: created"),
+        "accepted": _("Proposal %(number)s: accepted"),
+        "rejected": _("Proposal %(number)s: rejected"),
+        "withdrawn": _("Proposal %(number)s: withdrawn"),
+        "superseded": _("Proposal %(number)s: superseded"),
+    }
 
 
 def _describe(event: AuditEvent) -> str:
+    """One line of the certificate's events, in the current language (the agreement's)."""
     d = event.details or {}
     action = event.action
     if action == "revision.created":
-        return f"Saved revision {d.get('number')} (SHA-256 {str(d.get('hash', ''))[:16]}…)"
+        return _("Saved revision %(number)s (SHA-256 %(hash)s…)", number=d.get("number"),
+                 hash=str(d.get("hash", ""))[:16])
     if action.startswith("proposal."):
-        return f"Proposal {d.get('proposal', '')}: {action.split('.', 1)[1].replace('_', ' ')}"
+        outcome = action.split(".", 1)[1]
+        sentence = _proposal_words().get(outcome)
+        if sentence is None:
+            return f"Proposal {d.get('proposal', '')}: {outcome.replace('_', ' ')}"
+        return sentence % {"number": d.get("proposal", "")}
     if action == "agreement.signed":
+        values = {"revision": d.get("revision"), "name": d.get("name"), "title": d.get("title")}
+        if d.get("side") == "provider":
+            return _("Signed revision %(revision)s for the provider as %(name)s, %(title)s", **values)
+        if d.get("side") == "client":
+            return _("Signed revision %(revision)s for the client as %(name)s, %(title)s", **values)
         return f"Signed revision {d.get('revision')} for the {d.get('side')} as {d.get('name')}, {d.get('title')}"
     if action == "agreement.executed" and d.get("amendment"):
-        return f"Both sides signed: amendment {d['amendment']} is executed"
+        return _("Both sides signed: amendment %(number)s is executed", number=d["amendment"])
     if action == "agreement.status_changed":
-        return f"Status: {d.get('status')}"
-    return _EVENT_WORDS.get(action, action.replace(".", ": ").replace("_", " ").capitalize())
+        return _("Status: %(status)s", status=status_word(str(d.get("status"))))
+    return _event_words().get(action, action.replace(".", ": ").replace("_", " ").capitalize())
 
 
 def _verify_url(executed: AuditEvent | None) -> str:
@@ -147,8 +191,14 @@ def execution_of(agreement: Agreement, version: Version) -> Execution:
     """The signature page and certificate of completion of one executed version.
 
     The events run from the round's start - the first share for the original, the
-    opening of the amendment for an amendment - to its execution.
+    opening of the amendment for an amendment - to its execution, described in the
+    agreement's language.
     """
+    with in_language(agreement.language):
+        return _execution_of(agreement, version)
+
+
+def _execution_of(agreement: Agreement, version: Version) -> Execution:
     revision = version.revision
     events = list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.agreement_id == agreement.id).order_by(AuditEvent.id)))
@@ -165,7 +215,8 @@ def execution_of(agreement: Agreement, version: Version) -> Execution:
         executed_at=version.executed_at,
         executed_hash=revision.hash,
         signatures=tuple(s for s in signature_records(agreement, revision) if s.valid),
-        events=tuple(CertificateEvent(at=e.at, person=_person(users.get(e.actor_id)) if e.actor_id else "system",
+        events=tuple(CertificateEvent(at=e.at, person=_person(users.get(e.actor_id)) if e.actor_id
+                                      else pgettext("certificate: who acted", "system"),
                                       ip=e.ip, description=_describe(e)) for e in shown),
         revisions=tuple(RevisionSummary(number=r.number, hash=r.hash, created_at=r.created_at,
                                         author=name_of(r.author), message=r.message)

@@ -4,8 +4,8 @@ python-docx's `add_paragraph(text)` goes through its run-text setter, which look
 at every character for tabs and line breaks; for a long agreement that setter is
 half the export time. `BlockWriter` makes the same `w:p`/`w:r`/`w:t` elements
 directly. Text is kept exactly as given, with xml:space="preserve" on every `w:t`,
-and each paragraph is made right-to-left (`bidi.mark_paragraph_rtl`) when the
-whole story is, or when its own text starts in a right-to-left script.
+and each paragraph takes its direction from its own text (`bidi.direct_paragraph`):
+right-to-left when its first strong character is, the story's direction when it has none.
 """
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ..document.direction import text_direction
-from .bidi import mark_paragraph_rtl
+from .bidi import direct_paragraph, mark_paragraph_bidi
 from .fields import Field
 from .text import xml_safe
 
@@ -92,9 +90,11 @@ def _set_text(element: etree._Element, text: str) -> None:
 class BlockWriter:
     """Appends paragraphs and tables, in order, to one story: the body, a header or a footer.
 
-    In the body, blocks go before the final `w:sectPr` (`before`). `rtl` makes every
-    paragraph and table right-to-left; otherwise a paragraph is right-to-left when its
-    own text is (a Hebrew clause inside an English agreement).
+    In the body, blocks go before the final `w:sectPr` (`before`). Each paragraph runs the
+    way its own text does (a Hebrew clause inside an English agreement is right-to-left, an
+    English party name inside a Hebrew one left-to-right); `rtl` is the story's direction,
+    for paragraphs without a strong character (a number, a page break) and for the order
+    of table columns.
     """
 
     def __init__(self, story: etree._Element, styles: dict[str, str], *, rtl: bool, text_width: int,
@@ -126,15 +126,12 @@ class BlockWriter:
                 etree.SubElement(properties, _KEEP_NEXT)
             if align:
                 etree.SubElement(properties, _JC, {_VAL: align})
-        text = ""
         for span in spans:
             if isinstance(span, Field):
                 span.add_to(p)
             else:
                 add_run(p, span)
-                text += span if isinstance(span, str) else span.text
-        if self.rtl or text_direction(text) == "rtl":
-            mark_paragraph_rtl(Paragraph(p, None))
+        direct_paragraph(p, "rtl" if self.rtl else "ltr")
         return p
 
     def lines(self, text: str, *, style: str | None = None, into: etree._Element | None = None) -> None:
@@ -146,7 +143,7 @@ class BlockWriter:
         p = self._block(_P)
         etree.SubElement(etree.SubElement(p, _R), _BR, {_TYPE: "page"})
         if self.rtl:
-            mark_paragraph_rtl(Paragraph(p, None))
+            mark_paragraph_bidi(p)
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], *, style: str = "Table Grid",
               weights: Sequence[int] | None = None) -> etree._Element:

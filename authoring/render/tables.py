@@ -1,5 +1,6 @@
 """The agreement's tables (rate card, payment schedule, milestones, service levels, credits,
-escalation, contacts), built from the terms in the agreement's language.
+escalation, contacts), built from the terms in the agreement's language: their titles and
+column headers are gettext messages rendered inside `in_language(agreement language)`.
 
 Each table belongs to a section of the document and is shown after that section's
 clauses. HTML and DOCX render the same `Table` objects, so they cannot disagree.
@@ -9,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import pgettext
+
+from ..i18n import in_language
 from ..library import ClauseLibrary
 from ..library.formatting import BLANK, is_blank
 
@@ -22,63 +26,87 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-# key, section, title (en, es), columns: (header en, header es, template over the row `r`)
-SPECS: tuple[tuple[str, str, tuple[str, str], tuple[tuple[str, str, str], ...], str], ...] = (
-    ("contacts", "background", ("Contacts", "Contactos"), (
-        ("Stage", "Fase", "{{ r.stage }}"),
-        ("Provider", "Proveedor", "{{ r.provider.name }} · {{ r.provider.role }} · {{ r.provider.email }} · {{ r.provider.phone }}"),
-        ("Client", "Cliente", "{{ r.client.name }} · {{ r.client.role }} · {{ r.client.email }} · {{ r.client.phone }}"),
-    ), "contacts"),
-    ("catalogue", "services", ("Service catalogue", "Catálogo de servicios"), (
-        ("Code", "Código", "{{ r.code }}"), ("Service", "Servicio", "{{ r.name }}"),
-        ("Description", "Descripción", "{{ r.description }}"), ("Unit", "Unidad", "{{ r.unit }}"),
-        ("Included", "Incluido", "{{ r.included_quantity | number }}"),
-    ), "services.catalogue"),
-    ("service_levels", "service_levels", ("Service levels", "Niveles de servicio"), (
-        ("Priority", "Prioridad", "{{ r.level }}"), ("Definition", "Definición", "{{ r.definition }}"),
-        ("Response", "Respuesta", "{{ r.response_hours | hours }}"),
-        ("Restore / resolve", "Restablecimiento / resolución", "{{ r.resolution_hours | hours }}"),
-    ), "services.priorities"),
-    ("milestones", "timeline", ("Milestones", "Hitos"), (
-        ("Milestone", "Hito", "{{ r.name }}"), ("Deliverable", "Entregable", "{{ r.deliverable }}"),
-        ("Due", "Fecha", "{{ r.due_date | date }}"),
-        ("Acceptance", "Aceptación", "{{ r.acceptance_days | business_days }}, {{ option('timeline.milestones[].accepted_by', r.accepted_by) }}"),
-    ), "timeline.milestones"),
-    ("rate_card", "costs", ("Rate card", "Tarifas"), (
-        ("Task code", "Código", "{{ r.code }}"), ("Description", "Descripción", "{{ r.description }}"),
-        ("Unit", "Unidad", "{{ r.unit }}"), ("Price", "Precio", "{{ r.price | money(costs.currency) }}"),
-        ("Out of hours", "Fuera de horario", "× {{ r.out_of_hours_multiplier | number }}"),
-    ), "costs.rates"),
-    ("payment_schedule", "costs", ("Payment schedule", "Calendario de pagos"), (
-        ("Instalment", "Plazo", "{{ r.label }}"),
-        ("Share", "Importe", "{% if r.percent %}{{ r.percent | percent }}{% else %}{{ r.amount | money(costs.currency) }}{% endif %}"),
-        ("Due", "Vencimiento", "{{ option('costs.payment_schedule[].trigger', r.trigger) }}{% if r.trigger == 'milestone' %}: {{ r.milestone }}{% elif r.trigger == 'date' %}: {{ r.date | date }}{% endif %}"),
-    ), "costs.payment_schedule"),
-    ("escalation_levels", "escalation", ("Escalation levels", "Niveles de escalada"), (
-        ("Level", "Nivel", "{{ r.name }}"), ("Trigger", "Desencadenante", "{{ r.trigger }}"),
-        ("Provider", "Proveedor", "{{ r.provider_contact }}"), ("Client", "Cliente", "{{ r.client_contact }}"),
-        ("Response", "Respuesta", "{{ r.response_hours | hours }}"),
-    ), "escalation.levels"),
-    ("service_credits", "sanctions", ("Service credits", "Créditos de servicio"), (
-        ("Service level", "Nivel de servicio", "{{ r.priority }}"),
-        ("Met in at least", "Cumplido al menos en", "{{ r.threshold_percent | percent }}"),
-        ("Credit (of the monthly fee)", "Crédito (sobre la cuota mensual)",
-         "{% if r.no_credit %}{{ '—' }}{% else %}{{ r.credit_percent | percent }}{% endif %}"),
-    ), "sanctions.credits"),
-)
-STAGE_WORDS = {"negotiation": ("Negotiation", "Negociación"), "delivery": ("Delivery", "Prestación"),
-               "billing": ("Billing", "Facturación"), "escalation": ("Escalation", "Escalada")}
 
 
-def _rows_at(terms: dict[str, Any], path: str, spanish: bool) -> list[Any]:
+def _specs() -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...], str], ...]:
+    """(key, section, title, columns: (header, template over the row `r`), path of the rows), in the current language.
+
+    A function, not a constant: titles and headers are translated when called, so inside
+    `in_language(agreement language)` they come in the agreement's language.
+    """
+    return (
+        ("contacts", "background", pgettext("agreement table", "Contacts"), (
+            (pgettext("agreement table", "Stage"), "{{ r.stage }}"),
+            (pgettext("agreement table", "Provider"),
+             "{{ r.provider.name }} · {{ r.provider.role }} · {{ r.provider.email }} · {{ r.provider.phone }}"),
+            (pgettext("agreement table", "Client"),
+             "{{ r.client.name }} · {{ r.client.role }} · {{ r.client.email }} · {{ r.client.phone }}"),
+        ), "contacts"),
+        ("catalogue", "services", pgettext("agreement table", "Service catalogue"), (
+            (pgettext("agreement table", "Code"), "{{ r.code }}"),
+            (pgettext("agreement table", "Service"), "{{ r.name }}"),
+            (pgettext("agreement table", "Description"), "{{ r.description }}"),
+            (pgettext("agreement table", "Unit"), "{{ r.unit }}"),
+            (pgettext("agreement table", "Included"), "{{ r.included_quantity | number }}"),
+        ), "services.catalogue"),
+        ("service_levels", "service_levels", pgettext("agreement table", "Service levels"), (
+            (pgettext("agreement table", "Priority"), "{{ r.level }}"),
+            (pgettext("agreement table", "Definition"), "{{ r.definition }}"),
+            (pgettext("agreement table", "Response"), "{{ r.response_hours | hours }}"),
+            (pgettext("agreement table", "Restore / resolve"), "{{ r.resolution_hours | hours }}"),
+        ), "services.priorities"),
+        ("milestones", "timeline", pgettext("agreement table", "Milestones"), (
+            (pgettext("agreement table", "Milestone"), "{{ r.name }}"),
+            (pgettext("agreement table", "Deliverable"), "{{ r.deliverable }}"),
+            (pgettext("agreement table", "Due"), "{{ r.due_date | date }}"),
+            (pgettext("agreement table", "Acceptance"),
+             "{{ r.acceptance_days | business_days }}, {{ option('timeline.milestones[].accepted_by', r.accepted_by) }}"),
+        ), "timeline.milestones"),
+        ("rate_card", "costs", pgettext("agreement table", "Rate card"), (
+            (pgettext("agreement table", "Task code"), "{{ r.code }}"),
+            (pgettext("agreement table", "Description"), "{{ r.description }}"),
+            (pgettext("agreement table", "Unit"), "{{ r.unit }}"),
+            (pgettext("agreement table", "Price"), "{{ r.price | money(costs.currency) }}"),
+            (pgettext("agreement table", "Out of hours"), "× {{ r.out_of_hours_multiplier | number }}"),
+        ), "costs.rates"),
+        ("payment_schedule", "costs", pgettext("agreement table", "Payment schedule"), (
+            (pgettext("agreement table", "Instalment"), "{{ r.label }}"),
+            (pgettext("agreement table", "Share"),
+             "{% if r.percent %}{{ r.percent | percent }}{% else %}{{ r.amount | money(costs.currency) }}{% endif %}"),
+            (pgettext("agreement table", "Due"),
+             "{{ option('costs.payment_schedule[].trigger', r.trigger) }}{% if r.trigger == 'milestone' %}: {{ r.milestone }}{% elif r.trigger == 'date' %}: {{ r.date | date }}{% endif %}"),
+        ), "costs.payment_schedule"),
+        ("escalation_levels", "escalation", pgettext("agreement table", "Escalation levels"), (
+            (pgettext("agreement table", "Level"), "{{ r.name }}"),
+            (pgettext("agreement table", "Trigger"), "{{ r.trigger }}"),
+            (pgettext("agreement table", "Provider"), "{{ r.provider_contact }}"),
+            (pgettext("agreement table", "Client"), "{{ r.client_contact }}"),
+            (pgettext("agreement table", "Response"), "{{ r.response_hours | hours }}"),
+        ), "escalation.levels"),
+        ("service_credits", "sanctions", pgettext("agreement table", "Service credits"), (
+            (pgettext("agreement table", "Service level"), "{{ r.priority }}"),
+            (pgettext("agreement table", "Met in at least"), "{{ r.threshold_percent | percent }}"),
+            (pgettext("agreement table", "Credit (of the monthly fee)"),
+             "{% if r.no_credit %}{{ '—' }}{% else %}{{ r.credit_percent | percent }}{% endif %}"),
+        ), "sanctions.credits"),
+    )
+
+
+def _stage_words() -> dict[str, str]:
+    """The stages of the contacts table, in the current language."""
+    return {"negotiation": pgettext("agreement table", "Negotiation"), "delivery": pgettext("agreement table", "Delivery"),
+            "billing": pgettext("agreement table", "Billing"), "escalation": pgettext("agreement table", "Escalation")}
+
+
+def _rows_at(terms: dict[str, Any], path: str) -> list[Any]:
     if path == "contacts":
         parties = terms.get("parties") or {}
         rows = []
-        for stage, words in STAGE_WORDS.items():
+        for stage, word in _stage_words().items():
             provider = ((parties.get("provider") or {}).get("contacts") or {}).get(stage) or {}
             client = ((parties.get("client") or {}).get("contacts") or {}).get(stage) or {}
             if any(not is_blank(v) for v in (*provider.values(), *client.values())):
-                rows.append({"stage": words[spanish], "provider": provider, "client": client})
+                rows.append({"stage": word, "provider": provider, "client": client})
         return rows
     value: Any = terms
     for part in path.split("."):
@@ -87,19 +115,19 @@ def _rows_at(terms: dict[str, Any], path: str, spanish: bool) -> list[Any]:
 
 
 def agreement_tables(library: ClauseLibrary, terms: dict[str, Any], language: str) -> list[Table]:
-    """Every table that has rows, in document order of their sections."""
-    spanish = language == "es"
+    """Every table that has rows, in document order of their sections, titled in the agreement's `language`."""
     terms = library.catalogue.complete(terms)
     tables = []
-    for key, section, titles, columns, path in SPECS:
-        rows = _rows_at(terms, path, spanish)
-        if not rows:
-            continue
-        rendered = tuple(
-            tuple(_clean(library.render(template, {**terms, "r": row}, language)) for _en, _es, template in columns)
-            for row in rows
-        )
-        tables.append(Table(key, section, titles[spanish], tuple(col[1] if spanish else col[0] for col in columns), rendered))
+    with in_language(language):
+        for key, section, title, columns, path in _specs():
+            rows = _rows_at(terms, path)
+            if not rows:
+                continue
+            rendered = tuple(
+                tuple(_clean(library.render(template, {**terms, "r": row}, language)) for _header, template in columns)
+                for row in rows
+            )
+            tables.append(Table(key, section, title, tuple(header for header, _template in columns), rendered))
     return tables
 
 

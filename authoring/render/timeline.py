@@ -17,6 +17,10 @@ Decisions:
   edge with an arrow pointing outwards (class "clamped"); its label keeps its true date and the
   legend explains the arrow. Nothing is dropped.
 - A mark dated today is "upcoming". Today outside the axis gets no line, only its legend entry.
+- The words (legend, "Today", the description's counts by the language's plural rules) are
+  gettext messages in the current language; the reviews page renders the timeline inside
+  `in_language(agreement language)`, so they speak the agreement's language. `labels`
+  overrides single words.
 - Time runs left to right in every language; each text gets its own `direction` from its first
   strong character, so a Hebrew label reads right to left inside a left-to-right chart.
 - Text widths are estimated, not measured (the server has no font): generously, on DejaVu Sans
@@ -31,6 +35,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from lxml import etree
 from markupsafe import Markup
 
@@ -38,24 +44,36 @@ from ..document.direction import text_direction
 
 KINDS = ("milestone", "payment", "review", "amendment", "signature")
 
-DEFAULT_LABELS = {
-    "title": "Agreement timeline",
-    "no_dates": "No dates yet",
-    "today": "Today",
-    "term": "Term",
-    "renewal_window": "Renewal window",
-    "past": "Past",
-    "upcoming": "Upcoming",
-    "outside": "Outside the term, shown at its edge",
-    "next": "next",
-    # legend words, then the description's count words ("1 milestone", "3 milestones")
-    "milestone": "Milestone", "payment": "Payment", "review": "Review",
-    "amendment": "Amendment", "signature": "Signature", "other": "Other",
-    "milestone_one": "milestone", "payment_one": "payment", "review_one": "review",
-    "amendment_one": "amendment", "signature_one": "signature", "other_one": "other date",
-    "milestones": "milestones", "payments": "payments", "reviews": "reviews",
-    "amendments": "amendments", "signatures": "signatures", "others": "other dates",
-}
+def default_labels() -> dict[str, str]:
+    """The timeline's words in the current language (render inside `in_language`)."""
+    return {
+        "title": _("Agreement timeline"),
+        "no_dates": _("No dates yet"),
+        "today": pgettext("timeline", "Today"),
+        "renewal_window": pgettext("timeline", "Renewal window"),
+        "past": pgettext("timeline", "Past"),
+        "upcoming": pgettext("timeline", "Upcoming"),
+        "outside": _("Outside the term, shown at its edge"),
+        "next": pgettext("timeline: the next date to come", "next"),
+        # legend words
+        "milestone": pgettext("timeline", "Milestone"), "payment": pgettext("timeline", "Payment"),
+        "review": pgettext("timeline", "Review"), "amendment": pgettext("timeline", "Amendment"),
+        "signature": pgettext("timeline", "Signature"), "other": pgettext("timeline", "Other"),
+    }
+
+
+def _count(kind: str, n: int) -> str:
+    """'1 milestone', '5 milestones' by the language's plural rules (Polish: 2 kamienie, 5 kamieni)."""
+    counts = {
+        "milestone": lambda: ngettext("%(num)d milestone", "%(num)d milestones", n),
+        "payment": lambda: ngettext("%(num)d payment", "%(num)d payments", n),
+        "review": lambda: ngettext("%(num)d review", "%(num)d reviews", n),
+        "amendment": lambda: ngettext("%(num)d amendment", "%(num)d amendments", n),
+        "signature": lambda: ngettext("%(num)d signature", "%(num)d signatures", n),
+        "other": lambda: ngettext("%(num)d other date", "%(num)d other dates", n),
+    }
+    return counts[kind]()
+
 
 # Symbols drawn around (0, 0); the shape alone tells the kind.
 SHAPES = {
@@ -100,7 +118,7 @@ class TimelineData:
     marks: tuple[Mark, ...]
     renewal_window: tuple[date, date] | None
     today: date
-    labels: dict[str, str] = field(default_factory=dict)   # keys of DEFAULT_LABELS
+    labels: dict[str, str] = field(default_factory=dict)   # keys of default_labels(), to override its words
 
 
 def estimate_text_width(text: str, font_size: float, bold: bool = False) -> float:
@@ -122,19 +140,24 @@ def estimate_text_width(text: str, font_size: float, bold: bool = False) -> floa
     return em * font_size * (1.1 if bold else 1.0)
 
 
-def timeline_svg(data: TimelineData, width: int = 960) -> Markup:
-    """The timeline of `data` as an `<svg>` element, `width` user units wide and scaling to fit."""
+def timeline_svg(data: TimelineData, width: int = 960, language: str | None = None) -> Markup:
+    """The timeline of `data` as an `<svg>` element, `width` user units wide and scaling to fit.
+
+    `language` (e.g. the agreement's, "pl") is the language of its words, stated as `lang`
+    on the element so a page in another language tells readers and tools which it is.
+    """
     if width < 320:
         raise ValueError("a timeline needs a width of at least 320")
-    labels = {**DEFAULT_LABELS, **{k: _clean(v) for k, v in data.labels.items()}}
+    labels = {**default_labels(), **{k: _clean(v) for k, v in data.labels.items()}}
     # ids depend on the content only, so equal timelines render equal and differ from others
     canonical = (data.start, data.end, sorted((m.day, m.kind, m.label) for m in data.marks),
                  data.renewal_window, data.today, sorted(data.labels.items()), width)
     uid = "tl-" + hashlib.sha1(repr(canonical).encode()).hexdigest()[:10]
     axis = _axis_for(data, width)
-    if axis is None:
-        return _no_dates_svg(data, labels, width, uid)
-    return _Drawing(data, labels, axis, width, uid).svg()
+    svg = _no_dates_svg(data, labels, width, uid) if axis is None else _Drawing(data, labels, axis, width, uid).svg()
+    if language:
+        svg.set("lang", language)
+    return _markup(svg)
 
 
 @dataclass(frozen=True)
@@ -231,7 +254,7 @@ def _no_dates_svg(data: TimelineData, labels: dict[str, str], width: int, uid: s
     _el(svg, "line", class_="axis empty", x1=MARGIN_X, y1=30, x2=width - MARGIN_X, y2=30,
         stroke=MUTED, stroke_width="1", stroke_dasharray="4 4")
     _text(svg, labels["no_dates"], width / 2, 24, LABEL_FONT, "no-dates", fill=MUTED)
-    return _markup(svg)
+    return svg
 
 
 def _kind(mark: Mark) -> str:
@@ -288,7 +311,7 @@ def _month_ticks(axis: _Axis, step: int) -> list[date]:
 def _fits(ticks: list[tuple[float, str, float]]) -> bool:
     """Whether centred labels at (x, text, font size) keep TICK_GAP apart."""
     ticks = sorted(ticks)
-    widths = [estimate_text_width(text, size) for _, text, size in ticks]
+    widths = [estimate_text_width(text, size) for _x, text, size in ticks]
     return all(b[0] - a[0] >= (wa + wb) / 2 + TICK_GAP
                for a, b, wa, wb in zip(ticks, ticks[1:], widths, widths[1:]))
 
@@ -342,16 +365,16 @@ class _Drawing:
         self.today(svg)
         self.marks(svg)
         self.legend(svg, legend)
-        return _markup(svg)
+        return svg
 
     def description(self) -> str:
         data, labels = self.data, self.labels
         parts = []
         if data.start or data.end:
-            span = f"{data.start.isoformat() if data.start else '…'} – {data.end.isoformat() if data.end else '…'}"
-            parts.append(f"{labels['term']} {span}")
+            parts.append(self.term_text(data.start.isoformat() if data.start else "…",
+                                        data.end.isoformat() if data.end else "…"))
         counts = [(kind, sum(_kind(m) == kind for m in data.marks)) for kind in (*KINDS, "other")]
-        words = [f"{n} {labels[kind + '_one'] if n == 1 else labels[kind + 's']}" for kind, n in counts if n]
+        words = [self.count(kind, n) for kind, n in counts if n]
         if words:
             parts.append(", ".join(words))
         if data.renewal_window:
@@ -362,6 +385,16 @@ class _Drawing:
         if upcoming:
             parts.append(f"{labels['next']}: {upcoming[0].text} {upcoming[0].mark.day.isoformat()}")
         return "; ".join(parts)
+
+    def term_text(self, start: str, end: str) -> str:
+        """'Term 2027-01-01 – 2028-12-31' (a "term" word in the data wins over the catalogue's sentence)."""
+        word = self.labels.get("term")
+        return f"{word} {start} – {end}" if word else _("Term %(start)s – %(end)s", start=start, end=end)
+
+    def count(self, kind: str, n: int) -> str:
+        """'3 milestones'; words given in the data ("payment_one", "payments") win over the catalogue's."""
+        word = self.labels.get(kind + "_one") if n == 1 else self.labels.get(kind + "s")
+        return f"{n} {word}" if word else _count(kind, n)
 
     def defs(self, svg) -> None:
         defs = _el(svg, "defs")
@@ -394,7 +427,7 @@ class _Drawing:
         y = self.axis_y
         for x in minor:
             _el(group, "line", class_="tick minor", x1=x, y1=y + 8, x2=x, y2=y + 12, stroke_width="1")
-        for x, _, size in major:
+        for x, _label, size in major:
             _el(group, "line", class_="tick", x1=x, y1=y + 8, x2=x, y2=y + 16 - (size < TICK_FONT) * 3,
                 stroke_width="1")
         texts = _el(svg, "g", class_="tick-labels")
@@ -459,7 +492,7 @@ class _Drawing:
             items += [(("symbol", kinds[0], "past", INK), labels["past"]),
                       (("symbol", kinds[0], "upcoming", INK), labels["upcoming"])]
         if data.start or data.end:
-            items.append((("term",), f"{labels['term']} {data.start or '…'} – {data.end or '…'}"))
+            items.append((("term",), self.term_text(str(data.start or "…"), str(data.end or "…"))))
         if data.renewal_window:
             opens, ends = data.renewal_window
             items.append((("renewal",), f"{labels['renewal_window']} {opens} – {ends}"))
@@ -471,7 +504,7 @@ class _Drawing:
     def legend_layout(self, items) -> list[tuple[float, int, float]]:
         """(x, row, text width) for each legend item, wrapping at the right margin."""
         x, row, out = float(MARGIN_X), 0, []
-        for _, text in items:
+        for _swatch, text in items:
             w = estimate_text_width(text, LEGEND_FONT)
             if x > MARGIN_X and x + 24 + w > self.width - EDGE:
                 x, row = float(MARGIN_X), row + 1
@@ -480,7 +513,7 @@ class _Drawing:
         return out
 
     def legend_rows(self, items) -> int:
-        return max(row for _, row, _ in self.legend_layout(items)) + 1
+        return max(row for _x, row, _width in self.legend_layout(items)) + 1
 
     def legend(self, svg, items) -> None:
         group = _el(svg, "g", class_="legend")

@@ -10,6 +10,7 @@ from ..i18n.forms import Form
 from ..inputs.ids import parse_id
 from ..extensions import db
 from ..models import Agreement, utcnow
+from ..i18n import in_language
 from ..render.timeline import timeline_svg
 from ..revisions.services import draft_of
 from .amendments import AmendmentError, abandon_amendment, open_amendment, open_amendment_of, versions_of
@@ -51,7 +52,8 @@ def _index(agreement, membership, termination=None, amendment=None, abandon=None
     executed = _executed_or_none(agreement)
     terms = executed.terms if executed is not None else draft_of(agreement)[1].terms
     today = utcnow().date()
-    timeline = timeline_svg(timeline_data(agreement, terms, reviews, today))
+    with in_language(agreement.language):  # the agreement's dates, in the agreement's words
+        timeline = timeline_svg(timeline_data(agreement, terms, reviews, today), language=agreement.language)
     linked = db.session.scalars(select(Agreement).where(
         (Agreement.id == agreement.predecessor_id) | (Agreement.predecessor_id == agreement.id))).all()
     return render_template("reviews/index.html", agreement=agreement, membership=membership, reviews=reviews,
