@@ -37,23 +37,24 @@ def _method_map():
     return [("authoring/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
-def extracted_messages() -> dict[str, set[str]]:
-    """msgid -> the files using it, read from the code as pybabel extract does (babel.cfg)."""
-    found: dict[str, set[str]] = {}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
-    for filename, _line, message, _comments, _context in extract_from_dir(
+def extracted_messages() -> dict[tuple[str, str | None], set[str]]:
+    """(msgid, context) -> the files using it, read from the code as pybabel extract does (babel.cfg)."""
+    found: dict[tuple[str, str | None], set[str]] = {}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2),
+                "pgettext": ((1, "c"), 2)}
+    for filename, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map=_method_map(), keywords=keywords,
             options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
-            found.setdefault(msgid, set()).add(filename)
+            found.setdefault((msgid, context), set()).add(filename)
     return found
 
 
 def test_the_code_has_messages_to_translate():
     messages = extracted_messages()
     assert len(messages) > 300, "the interface goes through gettext"
-    assert "Log in" in messages and "Interface language" in messages
+    assert ("Log in", None) in messages and ("Interface language", None) in messages
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -61,8 +62,8 @@ def test_every_message_has_a_translation_in_every_catalogue(language):
     with (CATALOGUES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
         catalogue = read_po(source, locale=language)
     problems = []
-    for msgid, files in sorted(extracted_messages().items()):
-        message = catalogue.get(msgid)
+    for (msgid, context), files in sorted(extracted_messages().items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        message = catalogue.get(msgid, context=context)
         where = f"{msgid!r} ({', '.join(sorted(files))[:80]})"
         if message is None:
             problems.append(f"missing: {where}")

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 
 from flask_babel import pgettext
 
+from ..i18n import in_language
+
 # Word's proofing language (w:lang) and the document's language property.
 LOCALES = {"en": "en-GB", "es": "es-ES", "pl": "pl-PL", "he": "he-IL", "ru": "ru-RU", "tl": "fil-PH", "ar": "ar-SA"}
 VERIFY_COMMAND = "flask --app app verify FILE"
@@ -53,3 +55,10 @@ def utc_text(when: datetime) -> str:
     if when.tzinfo is not None:
         when = when.astimezone(timezone.utc)
     return when.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def document_words(language: str) -> dict[str, str]:
+    """The title block's and contents' words in the agreement's language, as its Word export writes them."""
+    with in_language(language):
+        return {"and": pgettext("title page: between the provider and the client", "and"),
+                "contents": pgettext("table of contents of a document", "Contents")}

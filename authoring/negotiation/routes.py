@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..access import agreement_route
 from ..agreements.activity import describe_proposal, proposal_sentence
 from ..document.words import word_diff
-from ..export.labels import labels_for
+from ..export.labels import document_words
 from ..document.terms import display_value
 from ..interview.services import library
 from ..revisions.services import draft_of, revisions_of
@@ -36,7 +36,7 @@ def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
         describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
-        display_value=display_value, term_name=term_name, document_labels=labels_for, **TEMPLATE_GLOBALS,
+        display_value=display_value, term_name=term_name, document_labels=document_words, **TEMPLATE_GLOBALS,
     )
 
 
