@@ -130,8 +130,9 @@ def test_demo_creates_data_once_and_then_changes_nothing(app, runner):
     assert "provider@example.com" in first.output and "demo-password" in first.output
     assert "http://127.0.0.1:5000" in first.output
     after_first = counts()
-    # English: 3 revisions (one negotiated round), Spanish: 1, the executed one: 2, then 1 for its amendment.
-    assert after_first[:3] == [5, 3, 7]
+    # English: 3 revisions (one negotiated round); Spanish, Polish, Russian, Tagalog: 1 each; the two
+    # executed ones (English, Hebrew): 2 each, then 1 for each amendment.
+    assert after_first[:3] == [5, 7, 13]
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
@@ -147,7 +148,7 @@ def test_demo_logins_work(app, runner, client, login):
 
 
 
-def test_demo_agreements_have_every_step_answered_in_english_and_spanish(app, runner):
+def test_demo_agreements_have_every_step_answered_in_each_language(app, runner):
     from sqlalchemy import select
 
     from authoring.document import Document
@@ -158,12 +159,19 @@ def test_demo_agreements_have_every_step_answered_in_english_and_spanish(app, ru
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         agreements = db.session.scalars(select(Agreement).order_by(Agreement.id)).all()
-        assert [(a.language, a.status) for a in agreements] == [("en", "negotiating"), ("es", "draft"), ("en", "executed")]
+        assert [(a.language, a.status) for a in agreements] == [
+            ("en", "negotiating"), ("es", "draft"), ("pl", "draft"), ("ru", "draft"), ("tl", "draft"),
+            ("en", "executed"), ("he", "executed")]
         for agreement in agreements:
             document = Document.from_json(db.session.get(Draft, agreement.id).document)
             assert all(not missing for missing in step_status(document.terms).values())
             assert check_health(document.terms) == []
             text = " ".join(c.text for c in document.clauses())
             assert "[●]" not in text
-        spanish = Document.from_json(db.session.get(Draft, agreements[1].id).document)
-        assert "el Proveedor" in " ".join(c.text for c in spanish.clauses())
+        # Each speaks its language's defined term for the provider, and no clause is left in English.
+        for agreement, provider in zip(agreements, ("Provider", "el Proveedor", "Usługodawc", "Исполнител",
+                                                    "Tagapagbigay ng Serbisyo", "Provider", "נותן השירותים")):
+            text = " ".join(c.text for c in Document.from_json(db.session.get(Draft, agreement.id).document).clauses())
+            assert provider in text, agreement.language
+            if agreement.language != "en":
+                assert " the Provider " not in text and " shall " not in text
