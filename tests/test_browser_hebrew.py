@@ -6,10 +6,12 @@ confidentiality clause and sends the round back; the provider's owner, who chose
 the account, accepts it and sends the draft on; the redline then shows the inserted words.
 Every page is right-to-left and speaks Hebrew (labels are looked up in the Hebrew catalogue,
 so a missing translation fails here too); the English name inside the Hebrew sentence keeps
-its own direction. Screenshots go to test-artifacts/hebrew/ (look at them).
+its own direction. Screenshots go to test-artifacts/hebrew/ (look at them); with UPDATE_SCREENSHOTS=1
+they also go to static/screenshots/ for the README.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -81,6 +83,8 @@ def right_to_left_in_hebrew(page) -> None:
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":  # the README's picture of a Hebrew page
+        page.screenshot(path=str(ROOT / "static" / "screenshots" / f"hebrew-{name.split('-', 1)[1]}.png"))
 
 
 def test_a_round_in_hebrew_from_proposal_to_redline(live_server, browser, hebrew, shared_hebrew_agreement):
