@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from ..agreements.forms import ROLE_NAMES, SIDE_NAMES
 from ..i18n import direction, interface_language
 from ..interview.steps import term_name
 
@@ -48,20 +49,9 @@ REDLINE_STATUS_LABELS = {
     "moved": _l("moved"),
 }
 
-# A side, as a noun inside a sentence ("Waiting for the client").
-SIDE_NAMES = {"provider": _l("provider"), "client": _l("client")}
-
 # A side, as the heading of its row or column ("Client · Acme S.A.").
 SIDE_TITLES = {"provider": _l("Provider"), "client": _l("Client")}
 
-# A role, as one word ("you: provider side, owner").
-ROLE_NAMES = {
-    "owner": _l("owner"),
-    "editor": _l("editor"),
-    "reviewer": _l("reviewer"),
-    "signatory": _l("signatory"),
-    "viewer": _l("viewer"),
-}
 
 
 def _label(table: dict, value) -> str:
