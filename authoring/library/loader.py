@@ -264,7 +264,24 @@ def _check_templates(library: ClauseLibrary) -> None:
                             raise LibraryError(f"{where}: does not render with {label} terms: {exc}") from exc
 
 
+_LOADED: dict[tuple[str, tuple], ClauseLibrary] = {}
+
+
 def load_library(folder: Path) -> ClauseLibrary:
+    """The validated library of `folder`, loaded once per process while its files stay the same.
+
+    Validation renders every variant in every language twice (about 2,300 renders): worth doing
+    once, not for every app a process creates (tests create hundreds).
+    """
+    fingerprint = tuple(sorted((str(path.relative_to(folder)), path.stat().st_mtime_ns, path.stat().st_size)
+                               for path in folder.rglob("*.yaml")))
+    key = (str(folder.resolve()), fingerprint)
+    if key not in _LOADED:
+        _LOADED[key] = _load_library(folder)
+    return _LOADED[key]
+
+
+def _load_library(folder: Path) -> ClauseLibrary:
     """Load and validate clauses/: the terms catalogue and every NN_category.yaml, in section order."""
     translations = translation_folders(folder)
     try:
