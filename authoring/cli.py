@@ -174,9 +174,9 @@ def export_redline(agreement_id, older, newer, output):
               "(default: the latest).")
 @_output_option
 def export_signed(agreement_id, amendment, output):
-    from .export.documents import executed_docx
+    from .export.documents import issue_signed_docx
 
-    _write(output, lambda: executed_docx(_agreement(agreement_id), amendment))
+    _write(output, lambda: issue_signed_docx(_agreement(agreement_id), amendment))
 
 
 @export_group.command("terms", help="terms.json (default: the newest revision), valid against /schema/terms/v1.json.")

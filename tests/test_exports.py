@@ -296,7 +296,7 @@ def test_verify_sees_hidden_text_and_swapped_parts_though_the_words_are_the_same
         for entry in swapped.infolist():
             target.writestr(entry, swapped.read(entry))
         target.writestr("word/main.xml", swapped.read("word/document.xml").replace(HEBREW.encode(), b"nothing"))
-    for data, why in ((hidden, "hidden text or structure"), (out.getvalue(), "it adds word/main.xml")):
+    for data, why in ((hidden, "hidden text or structure"), (out.getvalue(), "It adds word/main.xml")):
         path = tmp_path / "forged.docx"
         path.write_bytes(data)
         result = runner.invoke(args=["verify", str(path)])
@@ -357,3 +357,24 @@ def test_the_certificate_says_who_invited_each_signer_and_when(app, demo, member
                         r"on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", provider), provider
     assert client_line.startswith("Client: Olga Ivanova <signer@example.com>: invited by Jan Kowalski "
                                   "<client@example.com> on "), client_line
+
+
+def test_a_signed_file_stays_verifiable_after_a_release_words_the_document_differently(app, demo, member, monkeypatch):
+    """A later release renders other bytes (a corrected translation, say): the file downloaded before it,
+    recorded as issued, still matches; a copy changed by one character still does not."""
+    signed = member("signer@example.com").get(f"/agreements/{demo}/signed.docx").get_data()
+    from authoring.signing import verify
+
+    rendered_today = verify.executed_docx
+    monkeypatch.setattr(verify, "executed_docx", lambda agreement, version=None: _docx_with(
+        rendered_today(agreement, version), HEBREW, HEBREW + " "))  # today's wording differs by a space
+    anonymous = app.test_client()
+    page = upload(anonymous, "/verify", signed, "signed.docx").get_data(as_text=True)
+    assert "Match." in page and "byte for byte" in page and "Olga Ivanova" in page
+
+    tampered = _docx_with(signed, HEBREW, HEBREW.replace("י", "ו", 1))
+    assert "No match." in upload(anonymous, "/verify", tampered, "signed.docx").get_data(as_text=True)
+    # Only files actually handed out are recognised: one rendered but never downloaded is not.
+    with app.app_context():
+        never_issued = _docx_with(rendered_today(db.session.get(Agreement, demo)), HEBREW, HEBREW + "  ")
+    assert "No match." in upload(anonymous, "/verify", never_issued, "signed.docx").get_data(as_text=True)

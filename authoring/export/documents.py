@@ -7,6 +7,7 @@ from ..models import Agreement
 from ..negotiation.redlines import revision_redline
 from ..revisions.services import revision_document
 from .docx import agreement_docx
+from .issued import record_issued
 from .gather import (
     NotExportable, amendment_records, clause_comments, executed_version, execution_of, export_info, pick_revision,
     signature_records, tables_of,
@@ -36,6 +37,13 @@ def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
     old, new = pick_revision(agreement, older), pick_revision(agreement, newer)
     redline = revision_redline(agreement, old, new)
     return redline_docx(redline, export_info(agreement, old), export_info(agreement, new), clause_comments(agreement))
+
+
+def issue_signed_docx(agreement: Agreement, version: int | None = None) -> bytes:
+    """The signed DOCX for a download: rendered, and its digest recorded as issued (see IssuedDocument)."""
+    data = executed_docx(agreement, version)
+    record_issued(agreement, executed_version(agreement, version).revision.hash, data)
+    return data
 
 
 def executed_docx(agreement: Agreement, version: int | None = None) -> bytes:

@@ -14,7 +14,7 @@ from ..access import agreement_route
 from ..accounts.sessions import login_required
 from ..i18n.forms import Form
 from ..signing.verify import MAX_UPLOAD_BYTES, verify_file
-from .documents import executed_docx, redline_docx_between, revision_docx, revision_terms_json
+from .documents import issue_signed_docx, redline_docx_between, revision_docx, revision_terms_json
 from .gather import NotExportable
 from .importing import import_terms
 from .terms import terms_schema
@@ -81,7 +81,7 @@ def redline_as_docx(agreement, membership, older, newer):
 def signed_docx(agreement, membership, version=None):
     """The latest executed version, or version N (0: the original, N: amendment N)."""
     try:
-        data = executed_docx(agreement, version)
+        data = issue_signed_docx(agreement, version)
     except NotExportable as error:
         if version is not None:
             abort(404)

@@ -19,13 +19,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 from sqlalchemy import select
 
 from ..audit import verify_chain
 from ..export.documents import executed_docx
 from ..export.gather import amendment_records, export_info, signature_records
+from ..export.issued import issued_copy
 from ..export.records import SignatureRecord
 from ..export.terms import terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
@@ -40,7 +44,7 @@ from .seal import signature_intact
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # as the app's default MAX_CONTENT_LENGTH
 IDENTIFIER = re.compile(r"urn:accord:agreement:(\d{1,18}):revision:(\d{1,18}):sha256:([0-9a-f]{64})")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-NOT_FOUND = "It does not match any executed agreement here."
+NOT_FOUND = _l("It does not match any executed agreement here.")
 
 
 @dataclass
@@ -55,19 +59,22 @@ class Verdict:
     revision_number: int | None = None
     revision_hash: str | None = None
     signatures: list[SignatureRecord] = field(default_factory=list)
+    # A file rendered differently today but recorded, byte for byte, as issued then (an earlier release).
+    issued_at: datetime | None = None
 
     def summary(self) -> str:
         if not self.matched:
-            return f"No match: this {self.kind} is not an exact copy of an executed agreement. " + " ".join(self.reasons)
+            return f"No match: this {self.kind} is not an exact copy of an executed agreement. " + " ".join(map(str, self.reasons))
         signed = "; ".join(f"{s.name} ({s.side}) on {s.signed_at:%Y-%m-%d %H:%M:%S} UTC" for s in self.signatures)
+        issued = f" It is the file issued on {self.issued_at:%Y-%m-%d %H:%M} UTC, byte for byte." if self.issued_at else ""
         return (f"Match: this {self.kind} is revision {self.revision_number} of agreement {self.agreement_id} "
-                f"“{self.title}”, SHA-256 {self.revision_hash}, signed by {signed}.")
+                f"“{self.title}”, SHA-256 {self.revision_hash}, signed by {signed}.{issued}")
 
 
 def verify_file(raw: bytes) -> Verdict:
     """Say whether `raw` (a signed DOCX or a terms file) matches an executed revision."""
     if len(raw) > MAX_UPLOAD_BYTES:
-        return Verdict(False, "file", [f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB."])
+        return Verdict(False, "file", [_("The file is larger than %(size)s MiB.", size=MAX_UPLOAD_BYTES // (1024 * 1024))])
     if raw[:2] == b"PK":
         return _verify_docx(raw)
     return _verify_terms(raw)
@@ -88,11 +95,12 @@ def _executed(agreement_id: int | None, revision_number: int | None, revision_ha
 def _record_problems(agreement: Agreement, revision: Revision) -> list[str]:
     """What is wrong with the record itself: missing or broken seals, a broken audit chain."""
     rows = list(db.session.scalars(select(Signature).where(Signature.agreement_id == agreement.id)))
-    problems = [f"The signature of {s.full_name} was altered in the database after it was sealed."
+    problems = [_("The signature of %(name)s was altered in the database after it was sealed.", name=s.full_name)
                 for s in rows if not signature_intact(s)]
     signed = {s.side for s in rows if not s.void and s.revision_id == revision.id and signature_intact(s)}
-    problems += [f"The record holds no sealed signature of the {side} on this revision."
-                 for side in ("provider", "client") if side not in signed]
+    missing = {"provider": _l("The record holds no sealed signature of the provider on this revision."),
+               "client": _l("The record holds no sealed signature of the client on this revision.")}
+    problems += [str(missing[side]) for side in ("provider", "client") if side not in signed]
     problems += _authority_problems(agreement, [s for s in rows if not s.void and s.revision_id == revision.id])
     problems += [str(p) for p in verify_chain(agreement.id)]
     return problems
@@ -120,15 +128,19 @@ def _authority_problems(agreement: Agreement, signatures: list[Signature]) -> li
         if invitation is None:
             continue
         if invitation.side != signature.side:
-            problems.append(f"{signature.full_name} signed for the {signature.side} but had joined the "
-                            f"{invitation.side} side.")
+            problems.append(_("%(name)s signed for the provider but had joined the client side.", name=signature.full_name)
+                            if signature.side == "provider" else
+                            _("%(name)s signed for the client but had joined the provider side.", name=signature.full_name))
             continue
         inviter = db.session.scalar(select(Membership).where(Membership.agreement_id == agreement.id,
                                                              Membership.user_id == invitation.created_by_id))
         if inviter is not None and inviter.side != invitation.side and inviter.side != agreement.started_by_side:
-            problems.append(f"{signature.full_name} signed for the {signature.side} but was brought onto the "
-                            f"{signature.side} side by {inviter.user.name} of the {inviter.side} side; each side "
-                            f"appoints its own signatories.")
+            values = {"name": signature.full_name, "inviter": inviter.user.name}
+            problems.append(_("%(name)s signed for the provider but was brought onto the provider side by %(inviter)s "
+                              "of the client side; each side appoints its own signatories.", **values)
+                            if signature.side == "provider" else
+                            _("%(name)s signed for the client but was brought onto the client side by %(inviter)s "
+                              "of the provider side; each side appoints its own signatories.", **values))
     return problems
 
 
@@ -177,7 +189,7 @@ def _verify_docx(raw: bytes) -> Verdict:
     try:
         claim = _claim(parts)
     except etree.XMLSyntaxError:
-        return Verdict(False, "signed DOCX", ["The document's properties are damaged."])
+        return Verdict(False, "signed DOCX", [_("The document's properties are damaged.")])
     found = _executed(*claim) if claim else None
     if found is None:
         return Verdict(False, "signed DOCX", [NOT_FOUND])
@@ -186,8 +198,12 @@ def _verify_docx(raw: bytes) -> Verdict:
     try:
         expected = _unpack(executed_docx(agreement, version.number))
     except RevisionIntegrityError as error:
-        return _verdict("signed DOCX", agreement, revision, [f"The stored revision is damaged: {error}."])
-    return _verdict("signed DOCX", agreement, revision, _part_differences(parts, expected))
+        return _verdict("signed DOCX", agreement, revision, [_("The stored revision is damaged: %(error)s.", error=str(error))])
+    differences = _part_differences(parts, expected)
+    issued = issued_copy(agreement, revision.hash, raw) if differences else None
+    verdict = _verdict("signed DOCX", agreement, revision, [] if issued else differences)
+    verdict.issued_at = issued.issued_at if issued else None
+    return verdict
 
 
 def _part_differences(parts: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
@@ -195,21 +211,21 @@ def _part_differences(parts: dict[str, bytes], expected: dict[str, bytes]) -> li
     differences = []
     if set(parts) != set(expected):
         added, missing = sorted(set(parts) - set(expected)), sorted(set(expected) - set(parts))
-        differences.append("The document's parts differ from the signed document's"
-                           + (f"; it adds {', '.join(added[:5])}" if added else "")
-                           + (f"; it lacks {', '.join(missing[:5])}" if missing else "") + ".")
+        differences.append(_("The document's parts differ from the signed document's.")
+                           + (" " + _("It adds %(parts)s.", parts=", ".join(added[:5])) if added else "")
+                           + (" " + _("It lacks %(parts)s.", parts=", ".join(missing[:5])) if missing else ""))
     changed = sorted(name for name in set(parts) & set(expected) if parts[name] != expected[name])
     if not changed:
         return differences
     try:
         shown, signed = visible_text(parts), visible_text(expected)
     except etree.XMLSyntaxError:
-        return differences + ["The document's XML is damaged."]
+        return differences + [_("The document's XML is damaged.")]
     if shown != signed:
         differences.append(_first_difference(shown, signed))
     else:
-        differences.append(f"Its text reads the same, but {', '.join(changed[:5])} differ from the signed document "
-                           f"(formatting, hidden text or structure was changed).")
+        differences.append(_("Its text reads the same, but %(parts)s differ from the signed document "
+                             "(formatting, hidden text or structure was changed).", parts=", ".join(changed[:5])))
     return differences
 
 
@@ -218,9 +234,10 @@ def _first_difference(shown: list[str], expected: list[str]) -> str:
         if a != b:
             at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
             start = max(0, at - 30)
-            return (f"Its paragraph {index + 1} differs from the signed text from character {at + 1} on: "
-                    f"“…{a[start:at + 30]}…”.")
-    return f"It has {len(shown)} paragraphs where the signed document has {len(expected)}."
+            return _("Its paragraph %(paragraph)s differs from the signed text from character %(character)s on: "
+                     "“…%(text)s…”.", paragraph=index + 1, character=at + 1, text=a[start:at + 30])
+    return _("It has %(shown)s paragraphs where the signed document has %(expected)s.",
+             shown=len(shown), expected=len(expected))
 
 
 # Terms file ----------------------------------------------------------------------------
@@ -229,8 +246,8 @@ def _verify_terms(raw: bytes) -> Verdict:
     try:
         imported = read_terms_file(raw)
     except TermsFileInvalid as error:
-        first = "; ".join(f"{p or '(the file)'}: {m}" for p, m in error.errors[:3])
-        return Verdict(False, "terms file", [f"It is not a valid terms file ({first})."])
+        first = "; ".join(f"{p or '/'}: {m}" for p, m in error.errors[:3])
+        return Verdict(False, "terms file", [_("It is not a valid terms file (%(problems)s).", problems=first)])
     claim = json.loads(raw)
     found = _executed(imported.source_agreement_id, imported.source_revision, claim["revision"]["sha256"])
     if found is None:
@@ -239,7 +256,7 @@ def _verify_terms(raw: bytes) -> Verdict:
     revision = version.revision
     if imported.source_sha256 != revision.hash:
         return _verdict("terms file", agreement, revision,
-                        ["Its terms or clause texts differ from the signed revision (their hash does not match)."])
+                        [_("Its terms or clause texts differ from the signed revision (their hash does not match).")])
     recorded = signature_records(agreement, revision)
     expected = json.loads(json.dumps(terms_file(imported.document, export_info(agreement, revision), recorded,
                                                 amendment_records(agreement, revision))))
@@ -250,7 +267,7 @@ def _verify_terms(raw: bytes) -> Verdict:
     expected["agreement"].pop("status")
     differences = []
     if claim != expected:
-        differences.append("It differs from the terms file of the signed revision (parties or summaries were changed).")
+        differences.append(_("It differs from the terms file of the signed revision (parties or summaries were changed)."))
     if any(entry not in on_record for entry in listed):
-        differences.append("It lists a signature that is not on record.")
+        differences.append(_("It lists a signature that is not on record."))
     return _verdict("terms file", agreement, revision, differences)
