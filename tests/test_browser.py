@@ -63,12 +63,12 @@ def register(page, base, name: str, email: str) -> None:
     page.get_by_role("heading", name="Your agreements").wait_for()
 
 
-def create_agreement(page, base: str, title: str = TITLE) -> str:
-    """Create an agreement through the header link; returns its page's URL."""
+def create_agreement(page, base: str, title: str = TITLE, language: str = "pl") -> str:
+    """Create an agreement (in Polish unless told) through the header link; returns its page's URL."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="New agreement").click()
     page.wait_for_url(f"{base}/agreements/new")
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Language").select_option("pl")
+    page.get_by_label("Language").select_option(language)
     page.get_by_label("Provider organisation").fill("Serwis IT Sp. z o.o.")
     page.get_by_label("Client organisation").fill("Zakład Łódzki S.A.")
     page.get_by_role("button", name="Create agreement").click()

@@ -49,7 +49,7 @@ def test_two_sides_negotiate_a_clause_and_the_redline_shows_who_changed_what(liv
 
     # The provider registers, creates the agreement and invites the client's first owner.
     register(provider, base, PROVIDER_PERSON, "ana@example.com")
-    agreement_url = create_agreement(provider, base)
+    agreement_url = create_agreement(provider, base, language="en")  # the clause words below are English
     clause_url = f"{agreement_url}/clauses/{KEY}"
     agreement_tab(provider, "Members").click()
     provider.wait_for_url(f"{agreement_url}/members")
