@@ -7,21 +7,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from ..agreements.forms import ROLE_NAMES, SIDE_NAMES
+from ..agreements.forms import ROLE_NAMES, SIDE_NAMES, STATUS_LABELS
 from ..i18n import direction, interface_language
 from ..interview.steps import term_name
+from ..models import STATUSES
 
 # The agreement's lifecycle (models.agreement.STATUSES), as a badge says it.
-AGREEMENT_STATUS_LABELS = {
-    "draft": _l("draft"),
-    "negotiating": _l("negotiating"),
-    "ready": _l("ready"),
-    "signing": _l("signing"),
-    "executed": _l("executed"),
-    "in_review": _l("in review"),
-    "terminated": _l("terminated"),
-    "expired": _l("expired"),
-}
+AGREEMENT_STATUS_LABELS = {status: STATUS_LABELS[status] for status in STATUSES}
 
 # A clause's state in the negotiation (status.ClauseState.state).
 CLAUSE_STATE_LABELS = {
