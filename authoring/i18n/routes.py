@@ -27,4 +27,5 @@ def choose():
         flash(_("The interface is now in %(language)s.", language=LANGUAGES[interface_language()]), "success")
         return redirect(_safe_path(form.next.data, url_for("i18n.choose")))
     return render_template("accounts/language.html", form=form, languages=LANGUAGES,
-                           browser=request.accept_languages.best_match(LANGUAGES)), 422 if request.method == "POST" else 200
+                           browser=request.accept_languages.best_match(LANGUAGES),
+                           back=_safe_path(request.args.get("next"), url_for("agreements.index"))), 422 if request.method == "POST" else 200

@@ -182,16 +182,9 @@ def propose(agreement: Agreement, user: User, membership: Membership, kind: str,
     _check_negotiable(agreement)
     current = current_value(document, kind, target)
     _validate(kind, target, value, current)
-    rebased = False
-    if current != base_value:
-        if kind != "clause_text":
-            raise ProposalConflict(_("This changed after you opened it; here is what it is now."), current, value)
-        try:
-            value = merge_text(base_value, value, current)
-        except MergeConflict:
-            raise ProposalConflict(_("Someone changed the same words after you opened the clause."), current,
-                                   value) from None
-        rebased = True
+    if current != base_value and kind != "clause_text":
+        raise ProposalConflict(_("This changed after you opened it; here is what it is now."), current, value)
+    value, rebased = _onto_current(base_value, value, current)
     if value == current:
         raise NothingToPropose(_("That is what the draft already says."))
     if counter_of is not None:
@@ -219,6 +212,20 @@ def propose(agreement: Agreement, user: User, membership: Membership, kind: str,
     return proposal, rebased
 
 
+def _onto_current(base: str, new: str, current: str) -> tuple[str, bool]:
+    """`new` (written against `base`) merged exactly onto `current`: (text, True when it had moved on).
+
+    Overlapping changes are a conflict showing both versions; legal text is never patched approximately.
+    """
+    if current == base:
+        return new, False
+    try:
+        return merge_text(base, new, current), True
+    except MergeConflict:
+        raise ProposalConflict(_("Someone changed the same words after you opened the clause."), current,
+                               new) from None
+
+
 def propose_wording(agreement: Agreement, user: User, membership: Membership, key: str, text: str, base_text: str,
                     reason: str = "", counter_of: Proposal | None = None) -> tuple[list[Proposal], bool]:
     """Propose new wording for a clause: ([proposals], True when rebased onto a newer text).
@@ -234,14 +241,7 @@ def propose_wording(agreement: Agreement, user: User, membership: Membership, ke
         current = document.clause(key).text
     except KeyError:
         raise InvalidChange(_("There is no clause %(clause)s in the draft.", clause=repr(key))) from None
-    rebased = False
-    if current != base_text:
-        try:
-            text = merge_text(base_text, text, current)
-        except MergeConflict:
-            raise ProposalConflict(_("Someone changed the same words after you opened the clause."), current,
-                                   text) from None
-        rebased = True
+    text, rebased = _onto_current(base_text, text, current)
     reworded, rebinding = reword_clause(library(), agreement.language, document, key, text)
     changes = [("term", path, value, term_value(document.terms, path)) for path, value in rebinding.changes.items()]
     if rebinding.changes:
