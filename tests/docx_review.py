@@ -37,18 +37,30 @@ def body_of(docx: bytes) -> etree._Element:
 
 def _review(body: etree._Element, keep: str, drop: str) -> etree._Element:
     body = copy.deepcopy(body)
+    marks = (w("rPr"), w("trPr"))  # a revised paragraph mark or table row, handled below
     for change in list(body.iter(w(drop))):
-        if change.getparent().tag != w("rPr"):
+        if change.getparent().tag not in marks:
             change.getparent().remove(change)
     for change in list(body.iter(w(keep))):
-        if change.getparent().tag != w("rPr"):
+        if change.getparent().tag not in marks:
             for child in list(change):
                 change.addprevious(child)
             change.getparent().remove(change)
-    for text in list(body.iter(w("delText"))):
+    for text in list(body.iter(w("delText"), w("delInstrText"))):
         if keep != "del":
             raise AssertionError("w:delText outside a w:del")
-        text.tag = w("t")
+        text.tag = w("t") if text.tag == w("delText") else w("instrText")
+    for row in list(body.iter(w("tr"))):  # a row inserted or deleted whole goes or stays with its mark
+        properties = row.find(w("trPr"))
+        if properties is None:
+            continue
+        for kept in properties.findall(w(keep)):
+            properties.remove(kept)
+        if properties.find(w(drop)) is not None:
+            table = row.getparent()
+            table.remove(row)
+            if table.find(w("tr")) is None:
+                table.getparent().remove(table)
     for p in list(body.iter(w("p"))):
         marks = p.find("w:pPr/w:rPr", NS)
         if marks is None:
@@ -99,22 +111,45 @@ def style_of(p: etree._Element) -> str | None:
     return None if style is None or style.get(w("val")) == "Normal" else style.get(w("val"))
 
 
+def numbered(p: etree._Element) -> bool:
+    """Whether a heading takes its style's number (one with `w:numPr/w:numId` 0 opts out)."""
+    return p.find("w:pPr/w:numPr/w:numId[@w:val='0']", NS) is None
+
+
+def heading_numbers(body: etree._Element) -> dict:
+    """Each numbered Heading 1 and Heading 2 paragraph -> the number Word shows for it ("2", "2.3")."""
+    numbers, section, clause = {}, 0, 0
+    for p in body.iter(w("p")):
+        style = style_of(p)
+        if style == "Heading1" and numbered(p):
+            section, clause = section + 1, 0
+            numbers[p] = str(section)
+        elif style == "Heading2" and numbered(p):
+            clause += 1
+            numbers[p] = f"{section}.{clause}"
+    return numbers
+
+
 def clause_texts(body: etree._Element, heading_style: str = "Heading2") -> list[tuple[str, str]]:
-    """Each clause as (heading text, its body paragraphs joined with "\\n"), in order.
+    """Each clause as ("number  heading", its body paragraphs joined with "\\n"), in order.
 
     A clause is a `heading_style` paragraph and the unstyled paragraphs after it, up to the
-    next styled paragraph or table.
+    next styled paragraph or table; the number is the one Word's heading numbering gives it.
     """
     clauses: list[tuple[str, list[str]]] = []
     current: list[str] | None = None
-    for element in body:
+    numbers = heading_numbers(body)
+    elements = list(body)
+    if len(elements) > 1 and elements[-2].tag == w("p") and not paragraph_text(elements[-2]):
+        elements = elements[:-2]  # the document's closing empty paragraph (before its w:sectPr)
+    for element in elements:
         if element.tag != w("p"):
             current = None
             continue
         style = style_of(element)
         if style == heading_style:
             current = []
-            clauses.append((paragraph_text(element), current))
+            clauses.append((f"{numbers[element]}  {paragraph_text(element)}", current))
         elif style is None and current is not None:
             current.append(paragraph_text(element))
         else:
@@ -122,6 +157,21 @@ def clause_texts(body: etree._Element, heading_style: str = "Heading2") -> list[
     return [(heading, "\n".join(lines)) for heading, lines in clauses]
 
 
+def body_texts(body: etree._Element) -> list[str]:
+    """What a reader sees in the body, in order: each paragraph's text, and each table cell's
+    (its paragraphs joined with "\n"), cell by cell and row by row."""
+    texts = []
+    for element in body:
+        if element.tag == w("p"):
+            texts.append(paragraph_text(element))
+        elif element.tag == w("tbl"):
+            texts += ["\n".join(paragraph_text(p) for p in cell.findall(w("p")))
+                      for cell in element.iter(w("tc"))]
+    return texts
+
+
 def headings(body: etree._Element, style: str = "Heading1") -> list[str]:
-    """The texts of the paragraphs of one style, in order."""
-    return [paragraph_text(p) for p in body.iter(w("p")) if style_of(p) == style]
+    """The paragraphs of one heading style as Word shows them ("2  Payment"), in order."""
+    numbers = heading_numbers(body)
+    return [f"{numbers[p]}  {paragraph_text(p)}" if p in numbers else paragraph_text(p)
+            for p in body.iter(w("p")) if style_of(p) == style]

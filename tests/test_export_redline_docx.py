@@ -20,12 +20,15 @@ from lxml import etree
 from authoring import create_app
 from authoring.document import ClauseInstance, Document, Section
 from authoring.export.records import ExportInfo
-from authoring.export.redline_docx import ClauseComment, redline_docx
+from authoring.export.docx import agreement_docx
+from authoring.export.redline_docx import ClauseComment, RevisionExport, redline_docx
 from authoring.negotiation.attribution import Change
 from authoring.ooxml.tracked import DELETE, EQUAL, INSERT, add_run, ooxml_date, split_lines
 from authoring.redline import redline_between
 from conftest import base_config
-from docx_review import NS, accept_all, body_of, clause_texts, headings, paragraph_text, part, reject_all, style_of, w
+from authoring.render.tables import Table
+from docx_review import (NS, accept_all, body_of, body_texts, clause_texts, headings, paragraph_text, part, reject_all,
+                         style_of, w)
 
 HE_RESPONSE = "הספק יגיב לכל תקלה בתוך 4 שעות עבודה."
 RU_PAYMENT = "Заказчик оплачивает счёт в течение 14 рабочих дней."
@@ -58,7 +61,7 @@ def clause(key: str, text: str, title: str | None = None) -> ClauseInstance:
 
 
 def document(sections: dict[str, list[ClauseInstance]], terms: dict | None = None) -> Document:
-    return Document(terms=terms or {"fees": {"currency": "PLN"}},
+    return Document(terms=terms or {"fees": {"currency": "PLN"}, "costs": {"rates": [{"code": "T01", "price": 80}]}},
                     sections=tuple(Section(key, key.capitalize(), tuple(cs)) for key, cs in sections.items()))
 
 
@@ -83,7 +86,7 @@ def newer(moved: bool = True) -> Document:
         "payment": [clause("payment.due", RU_PAYMENT.replace("14", "30")), clause("payment.late", LATE),
                     clause("payment.term", PL_TERM), clause("payment.lines", LINES_NEW)],
         "general": [clause("general.notices", EN_NOTICE)],
-    }, terms={"fees": {"currency": "EUR"}})
+    }, terms={"fees": {"currency": "EUR"}, "costs": {"rates": [{"code": "T01", "price": 85}]}})
 
 
 def change(target: str, author: str, at: datetime | None, kind: str = "clause_text", number: int = 1) -> Change:
@@ -115,9 +118,41 @@ def redline_of(old: Document, new: Document, attributions: dict | None = None):
     return redline
 
 
-def export(old: Document | None = None, new: Document | None = None, comments=(), language: str = "en") -> bytes:
+RATES = ("Task code", "Description", "Price")
+OLD_TABLES = (Table("rate_card", "payment", "Rate card", RATES, (("T01", "Audyt bezpieczeństwa", "€80.00"),
+                                                                 ("T02", "Wsparcie\nna miejscu", "€95.00"),
+                                                                 ("T03", "Szkolenie", "€60.00")), ("costs.rates",)),
+              Table("milestones", "legacy", "Milestones", ("Milestone", "Due"), (("Go-live", "2025-05-01"),),
+                    ("timeline.milestones",)))
+NEW_TABLES = (Table("rate_card", "payment", "Rate card", RATES, (("T01", "Audyt bezpieczeństwa", "€85.00"),
+                                                                 ("T02", "Wsparcie\nna miejscu", "€95.00"),
+                                                                 ("T04", "Migracja danych", "€120.00")), ("costs.rates",)),
+              Table("credits", "general", "שיעורי זיכוי", ("רמת שירות", "זיכוי"), (("P1", "5%"),),
+                    ("sanctions.credits",)))
+
+
+def sides(old: Document, new: Document, language: str = "en", tables=(OLD_TABLES, NEW_TABLES)):
+    return (RevisionExport(old, info(1, language), tables[0]), RevisionExport(new, info(2, language), tables[1]))
+
+
+def export(old: Document | None = None, new: Document | None = None, comments=(), language: str = "en",
+           attributions: dict | None = None, tables=(OLD_TABLES, NEW_TABLES)) -> bytes:
     old, new = old or older(), new or newer()
-    return redline_docx(redline_of(old, new), info(1), info(2, language), comments)
+    return redline_docx(redline_of(old, new, attributions), *sides(old, new, language, tables), comments)
+
+
+def clean(side: RevisionExport) -> list[str]:
+    """The clean DOCX of one revision as a reader sees its body, paragraph by paragraph and cell by cell."""
+    return body_texts(body_of(agreement_docx(side.document, side.info, list(side.tables))))
+
+
+def assert_exact(docx_file: bytes, old: Document, new: Document, language: str = "en",
+                 tables=(OLD_TABLES, NEW_TABLES)) -> None:
+    """Accept All gives the newer clean document and Reject All the older one, exactly."""
+    before, after = sides(old, new, language, tables)
+    body = body_of(docx_file)
+    assert body_texts(accept_all(body)) == clean(after)
+    assert body_texts(reject_all(body)) == clean(before)
 
 
 def expected(document: Document) -> dict[str, tuple[str, str]]:
@@ -125,70 +160,72 @@ def expected(document: Document) -> dict[str, tuple[str, str]]:
     return {c.key: (f"{number}  {c.title}", c.text) for _n, _s, cs in document.numbered() for number, c in cs}
 
 
-def clause_paragraphs(body, heading: str) -> list:
-    """The clause heading reading `heading` (as accepted, or as deleted) and the body paragraphs after it."""
+def clause_paragraphs(body, title: str) -> list:
+    """The clause heading reading `title` (as it stands, or as deleted) and the body paragraphs after it."""
     paragraphs = list(body.iter(w("p")))
     start = next(i for i, p in enumerate(paragraphs) if style_of(p) == "Heading2"
-                 and heading in ("".join(texts([p], "t")), "".join(texts([p], "delText"))))
+                 and title in ("".join(texts([p], "t")), "".join(texts([p], "delText"))))
     end = next((i for i in range(start + 1, len(paragraphs)) if style_of(paragraphs[i]) is not None), len(paragraphs))
     return paragraphs[start:end]
+
+
+def tables_of(body) -> dict[str, list[list[str]]]:
+    """Each table by the caption before it: its rows of cell texts, deleted text included."""
+    found = {}
+    for element in body:
+        if element.tag == w("tbl"):
+            caption = paragraph_text(element.getprevious()) + "".join(texts([element.getprevious()], "delText"))
+            found[caption] = [[paragraph_text(cell) for cell in row.iter(w("tc"))] for row in element.iter(w("tr"))]
+    return found
+
+
+def row_marks(table_element) -> list[str | None]:
+    return [("ins" if row.find("w:trPr/w:ins", NS) is not None else
+             "del" if row.find("w:trPr/w:del", NS) is not None else None) for row in table_element.iter(w("tr"))]
 
 
 def texts(elements, tag: str) -> list[str]:
     return [t.text for element in elements for t in element.iter(w(tag))]
 
 
-# Accept All and Reject All -----------------------------------------------------------------
+# Accept All and Reject All: the whole document, exactly -----------------------------------------
 
-def test_accept_all_gives_exactly_the_newer_revision():
-    new = newer()
-    accepted = accept_all(body_of(export(new=new)))
-    assert clause_texts(accepted) == list(expected(new).values())
-    assert headings(accepted) == ["1  Services", "2  Payment", "3  General", "Changed terms"]
-
-
-def test_reject_all_gives_exactly_the_older_revision_clause_by_clause():
-    old, new = older(), newer()
-    redline = redline_of(old, new)
-    rejected = clause_texts(reject_all(body_of(redline_docx(redline, info(1), info(2)))))
-    # The moved clause stands where it is now; every clause reads as it did.
-    before = expected(old)
-    assert rejected == [before[c.key] for c in redline.clauses if c.status != "added"]
-    assert sorted(rejected) == sorted(before.values())
-    assert ("1.2  Response", HE_RESPONSE) in rejected and ("2.3  Lines", LINES_OLD) in rejected
+def test_accept_all_gives_the_newer_clean_document_and_reject_all_the_older_one():
+    # Moved, changed, added and removed clauses; a removed section; renamed titles; line breaks;
+    # a table row changed, one added, one removed; a table added and one removed; Hebrew and Polish.
+    assert_exact(export(), older(), newer())
 
 
-def test_without_moves_reject_all_gives_the_older_document_in_order_with_its_sections():
-    old, new = older(), newer(moved=False)
-    body = body_of(export(old, new))
-    assert clause_texts(reject_all(body)) == list(expected(old).values())
-    assert headings(reject_all(body)) == ["1  Services", "2  Payment", "3  Legacy", "4  General", "Changed terms"]
-    assert headings(accept_all(body)) == ["1  Services", "2  Payment", "3  General", "Changed terms"]
+def test_without_moves_too_and_in_a_hebrew_agreement():
+    assert_exact(export(older(), newer(moved=False)), older(), newer(moved=False))
+    assert_exact(export(language="he"), older(), newer(), language="he")
 
 
-def test_a_section_only_the_older_revision_had_is_a_deleted_heading_and_the_next_is_renumbered():
-    body = body_of(export())
-    legacy = next(p for p in body.iter(w("p")) if style_of(p) == "Heading1" and "Legacy" in paragraph_text(p))
-    assert texts([legacy], "delText") == ["3  Legacy"] and texts([legacy], "t") == []
-    assert legacy.find("w:pPr/w:rPr/w:del", NS) is not None
-    general = next(p for p in body.iter(w("p")) if style_of(p) == "Heading1" and "General" in paragraph_text(p))
-    assert (texts([general], "delText"), texts(general.findall("w:ins", NS), "t")) == (["4"], ["3"])
+def test_the_same_text_in_two_revisions_differs_only_in_the_revision_line_and_its_hash():
+    docx_file = export(older(), older(), tables=(OLD_TABLES, OLD_TABLES))
+    body = body_of(docx_file)
+    changed = {paragraph_text(change.getparent()) for change in body.iter(w("ins"), w("del"))}
+    assert changed == {"Revision 12 · 2025-03-0304 16:30:05 UTC", "SHA-256 111111111111222222222222"}
+    assert body_texts(accept_all(body)) == clean(sides(older(), older(), tables=(OLD_TABLES, OLD_TABLES))[1])
 
 
 def test_a_section_replaced_by_a_new_one_is_deleted_and_the_new_one_inserted():
     old = document({"legacy": [clause("legacy.audit", EN_AUDIT), clause("legacy.notices", EN_NOTICE)]})
     new = document({"fresh": [clause("fresh.response", HE_RESPONSE)]})
-    body = body_of(export(old, new))
+    body = body_of(export(old, new, tables=((), ())))
     assert clause_texts(accept_all(body)) == [("1.1  Response", HE_RESPONSE)]
-    assert headings(accept_all(body)) == ["1  Fresh", "Changed terms"]
+    assert headings(accept_all(body)) == ["1  Fresh"]
     assert clause_texts(reject_all(body)) == [("1.1  Audit", EN_AUDIT), ("1.2  Notices", EN_NOTICE)]
-    assert headings(reject_all(body)) == ["1  Legacy", "Changed terms"]
+    assert headings(reject_all(body)) == ["1  Legacy"]
+    assert_exact(export(old, new, tables=((), ())), old, new, tables=((), ()))
 
+
+# Tracked as a lawyer expects ---------------------------------------------------------------------
 
 def test_removed_and_added_clauses_are_tracked_down_to_their_paragraph_marks():
     body = body_of(export())
-    removed = clause_paragraphs(body, "3.1  Audit")
-    added = clause_paragraphs(body, "2.2  Late")
+    removed = clause_paragraphs(body, "Audit")
+    added = clause_paragraphs(body, "Late")
     assert len(removed) == 2 and len(added) == 3  # heading and one paragraph per line
     for p in removed:
         assert p.find("w:pPr/w:rPr/w:del", NS) is not None
@@ -196,28 +233,73 @@ def test_removed_and_added_clauses_are_tracked_down_to_their_paragraph_marks():
     for p in added:
         assert p.find("w:pPr/w:rPr/w:ins", NS) is not None
         assert p.xpath("./w:r[w:t]", namespaces=NS) == []
-    assert texts(removed, "delText") == ["3.1  Audit", EN_AUDIT]
-    assert texts(added, "t") == ["2.2  Late", *LATE.split("\n")]
+    assert texts(removed, "delText") == ["Audit", EN_AUDIT]
+    assert texts(added, "t") == ["Late", *LATE.split("\n")]
 
 
-def test_a_renumbered_clause_and_a_changed_title_are_tracked_in_the_heading():
-    scope = clause_paragraphs(body_of(export()), "1.2  Scope of work")[0]
-    assert texts(scope.findall("w:del", NS), "delText") == ["1.1"]
-    assert texts(scope.findall("w:ins", NS), "t") == ["1.2", " of work"]
+def test_headings_are_numbered_by_word_and_a_changed_title_is_tracked():
+    body = body_of(export())
+    (scope,) = [p for p in clause_paragraphs(body, "Scope of work") if style_of(p) == "Heading2"]
+    assert texts([scope], "t") == ["Scope", " of work"] and texts(scope.iter(w("ins")), "t") == [" of work"]
+    # The clause that moved: deleted where it stood, inserted where it stands.
+    assert [len(clause_paragraphs(body, "Response")[0].xpath(f"./w:pPr/w:rPr/w:{op}", namespaces=NS))
+            for op in ("ins", "del")] == [1, 0]
+    assert all(not paragraph_text(p)[:1].isdigit() for p in body.iter(w("p")) if style_of(p) in ("Heading1", "Heading2"))
+    assert headings(accept_all(body), "Heading2")[:2] == ["1.1  Response", "1.2  Scope of work"]
 
 
 def test_a_changed_number_is_one_whole_word_change():
-    due = clause_paragraphs(body_of(export()), "2.1  Due")
+    due = clause_paragraphs(body_of(export()), "Due")
     assert texts(due, "delText") == ["14"]
     assert texts([ins for p in due for ins in p.findall("w:ins", NS)], "t") == ["30"]
 
 
 def test_line_breaks_added_and_removed_are_paragraph_marks():
-    lines = clause_paragraphs(body_of(export()), "2.4  Lines")
+    lines = clause_paragraphs(body_of(export()), "Lines")
     marks = [("ins" if p.find("w:pPr/w:rPr/w:ins", NS) is not None else
               "del" if p.find("w:pPr/w:rPr/w:del", NS) is not None else None) for p in lines[1:]]
     # "First line.", "Second line.", "Third line.", "Fourth line." with the first mark deleted, the third inserted
     assert marks == ["del", None, "ins", None]
+
+
+def test_table_rows_are_row_revisions_and_changed_cells_word_revisions():
+    body = body_of(export())
+    tables = {paragraph_text(t.getprevious()): t for t in body.iter(w("tbl"))}
+    rates = tables["Rate card"]
+    assert row_marks(rates) == [None, None, None, "del", "ins"]  # header, T01 changed, T02, T03 gone, T04 new
+    changed = list(rates.iter(w("tr")))[1]
+    assert texts([changed], "delText") == ["80.00"] and texts(changed.iter(w("ins")), "t") == ["85.00"]
+    assert texts([list(rates.iter(w("tr")))[3]], "delText") == ["T03", "Szkolenie", "€60.00"]
+    assert row_marks(tables["Milestones"]) == ["del", "del"]  # a table the newer revision dropped
+    assert row_marks(tables["שיעורי זיכוי"]) == ["ins", "ins"]  # and one it added
+    assert tables["שיעורי זיכוי"].find("w:tr/w:trPr/w:tblHeader", NS) is not None
+
+
+def test_the_contents_list_every_heading_and_follow_the_changes():
+    body = body_of(export())
+    entries = [p for p in body.iter(w("p")) if style_of(p) in ("TOC1", "TOC2")]
+    accepted = [paragraph_text(p) for p in accept_all(body).iter(w("p")) if style_of(p) in ("TOC1", "TOC2")]
+    assert accepted[:4] == ["1  Services", "1.1  Response", "1.2  Scope of work", "1.3  Spaces"]
+    assert len(accepted) == 3 + 8
+    assert entries[0].xpath("./w:r/w:instrText/text()", namespaces=NS) == [' TOC \\o "1-2" \\h \\z \\u ']
+    links = {link.get(w("anchor")) for link in body.iter(w("hyperlink"))}
+    bookmarks = {mark.get(w("name")) for mark in body.iter(w("bookmarkStart"))}
+    assert links and links <= bookmarks
+
+
+def test_the_title_page_and_the_header_show_the_revision_changing():
+    docx_file = export()
+    header = part(docx_file, "word/header1.xml") if "word/header1.xml" in _names(docx_file) else None
+    body = body_of(docx_file)
+    revision = next(p for p in body.iter(w("p")) if style_of(p) == "Subtitle")
+    assert texts([revision], "delText")[:1] == ["1"] and texts(revision.iter(w("ins")), "t")[:1] == ["2"]
+    assert header is not None and texts([header], "delText") == ["1"] and texts(header.iter(w("ins")), "t") == ["2"]
+
+
+def _names(docx_file: bytes) -> list[str]:
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(docx_file)) as package:
+        return package.namelist()
 
 
 # What the XML carries ------------------------------------------------------------------------
@@ -228,7 +310,7 @@ def test_every_text_element_preserves_its_spaces():
         elements = list(part(docx_file, name).iter(w("t"), w("delText")))
         assert elements
         assert all(e.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve" for e in elements), name
-    spaces = clause_paragraphs(body_of(docx_file), "1.3  Spaces")[1]
+    spaces = clause_paragraphs(body_of(docx_file), "Spaces")[1]
     assert texts([spaces], "delText")[0] == "  " and texts(spaces.findall("w:ins", NS), "t")[-1].endswith(".  ")
 
 
@@ -238,7 +320,7 @@ def test_revision_ids_are_unique_across_changes_and_comments():
     body = body_of(docx_file)
     revisions = [e.get(w("id")) for e in body.iter(w("ins"), w("del"))]
     comments = [e.get(w("id")) for e in part(docx_file, "word/comments.xml").iter(w("comment"))]
-    assert len(revisions) > 20 and len(comments) == 2
+    assert len(revisions) > 20 and len(comments) == 3  # the summary and the two
     assert len(set(revisions + comments)) == len(revisions) + len(comments)
     assert all(i.isdigit() for i in revisions + comments)
 
@@ -246,14 +328,16 @@ def test_revision_ids_are_unique_across_changes_and_comments():
 def test_changes_carry_the_attributed_person_and_the_time_their_change_was_accepted():
     body = body_of(export())
 
-    def stamps(heading_start):
+    def stamps(title):
         return {(e.get(w("author")), e.get(w("date")))
-                for p in clause_paragraphs(body, heading_start) for e in p.iter(w("ins"), w("del"))}
+                for p in clause_paragraphs(body, title) for e in p.iter(w("ins"), w("del"))}
 
-    assert stamps("1.2  Scope of work") == {("Zofia Wójcik", "2025-03-02T09:15:00Z")}  # the first attribution
-    assert stamps("2.1  Due") == {("Ирина Волкова", "2025-03-03T07:00:59Z")}
-    assert stamps("2.2  Late") == {("María José Pérez", "2025-03-04T16:30:05Z")}  # accepted_at unknown
-    assert stamps("3.1  Audit") == {("Anna Kowalska", "2025-03-04T16:30:05Z")}  # nobody recorded
+    assert stamps("Due") == {("Ирина Волкова", "2025-03-03T07:00:59Z")}
+    assert stamps("Late") == {("María José Pérez", "2025-03-04T16:30:05Z")}  # accepted_at unknown
+    assert stamps("Audit") == {("Anna Kowalska", "2025-03-04T16:30:05Z")}  # nobody recorded
+    rates = next(t for t in body.iter(w("tbl")) if paragraph_text(t.getprevious()) == "Rate card")
+    assert {(e.get(w("author")), e.get(w("date"))) for e in rates.iter(w("ins"), w("del"))} == {
+        ("Zofia Wójcik", "2025-03-02T09:15:00Z")}  # the term proposal behind the rate card
     assert all(DATE_FORMAT.match(e.get(w("date"))) for e in body.iter(w("ins"), w("del")))
 
 
@@ -273,14 +357,14 @@ def rtl_runs(p) -> list[str]:
 
 
 def test_hebrew_clause_paragraphs_run_right_to_left():
-    body = body_of(export())
-    heading, text = clause_paragraphs(body, "1.1  Response")
-    assert heading.find("w:pPr/w:bidi", NS) is None  # "1.1  Response": its first letter is Latin
+    body = body_of(export(older(), newer(moved=False)))
+    heading, text = clause_paragraphs(body, "Response")
+    assert heading.find("w:pPr/w:bidi", NS) is None  # "Response": its first letter is Latin
     assert text.find("w:pPr/w:bidi", NS) is not None
     # The Hebrew stretches are right-to-left runs; "4" deleted and "2" inserted stay numbers.
     assert rtl_runs(text) == ["הספק יגיב לכל תקלה בתוך", "שעות עבודה"]
     assert texts([text], "delText") == ["4"] and texts(text.findall(w("ins")), "t") == ["2"]
-    assert all(p.find("w:pPr/w:bidi", NS) is None for p in clause_paragraphs(body, "2.1  Due"))
+    assert all(p.find("w:pPr/w:bidi", NS) is None for p in clause_paragraphs(body, "Due"))
     assert body.find("w:sectPr/w:bidi", NS) is None
 
 
@@ -291,45 +375,43 @@ def test_a_hebrew_agreement_redline_is_right_to_left_where_its_text_is():
     new = newer()
     new = Document(terms=new.terms, sections=(*new.sections, Section("notices", "הודעות", (
         clause("notices.he", HE_NOTICE, "מסירת הודעות"),))))
-    body = body_of(redline_docx(redline_of(older(), new), info(1), info(2, "he")))
+    docx_file = export(older(), new, language="he")
+    body = body_of(docx_file)
     assert body.find("w:sectPr/w:bidi", NS) is not None  # the section runs right to left
-    paragraphs = [p for p in body.iter(w("p"))]
-    for p in paragraphs:
+    for p in body.iter(w("p")):
         text = paragraph_text(p) + "".join(texts([p], "delText"))
         first = next((c for c in text if c.isalpha()), None)
         starts_ltr = first is not None and unicodedata.bidirectional(first) == "L"
         assert (p.find("w:pPr/w:bidi", NS) is None) == starts_ltr, text
-    assert paragraph_text(paragraphs[0]) == "השוואת שינויים: גרסה 1 ← גרסה 2"
-    assert paragraph_text(paragraphs[1]) == "Umowa serwisowa / Service agreement"  # the title, left to right
-    assert paragraphs[1].find("w:pPr/w:bidi", NS) is None
-    # A direction mark after each name ending in a full stop keeps the stop with the name.
-    assert paragraph_text(paragraphs[2]) == ("נותן השירותים: Zakład Usług Łódź sp. z o.o.\u200e; "
-                                             "הלקוח: Compañía Ibérica S.A.\u200e; סטטוס: במשא ומתן")
-    assert "תנאים ששונו" in headings(body)
+    paragraphs = list(body.iter(w("p")))
+    assert paragraph_text(paragraphs[0]) == "Umowa serwisowa / Service agreement"  # the title, left to right
+    assert paragraph_text(paragraphs[1]) == "בין"
     # w:bidi precedes the paragraph mark's revision, as the schema orders them
-    added = clause_paragraphs(body, "4.1  מסירת הודעות")[1].find(w("pPr"))
+    added = clause_paragraphs(body, "מסירת הודעות")[1].find(w("pPr"))
     assert [child.tag for child in added] == [w("bidi"), w("rPr")]
-    (table,) = body.findall(w("tbl"))
-    assert table.find("w:tblPr/w:bidiVisual", NS) is not None
-    assert [paragraph_text(cell) for cell in table.find(w("tr")).iter(w("tc"))] == [
-        "תנאי", "גרסה 1", "גרסה 2", "שונה על ידי"]
+    assert all(t.find("w:tblPr/w:bidiVisual", NS) is not None for t in body.iter(w("tbl")))
+    summary = [paragraph_text(p) for p in part(docx_file, "word/comments.xml").iter(w("p"))]
+    assert summary[0] == "השוואת שינויים: גרסה 1 ← גרסה 2"
+    # A direction mark after each name ending in a full stop keeps the stop with the name.
+    assert summary[1] == ("נותן השירותים: Zakład Usług Łódź sp. z o.o.\u200e; "
+                          "הלקוח: Compañía Ibérica S.A.\u200e; סטטוס: במשא ומתן")
 
 
 def test_a_hebrew_comment_in_an_english_agreement_reads_right_to_left():
     comments = [ClauseComment("payment.due", "נועה כהן", CREATED, "למה 30 יום?\nWhy not 21?")]
-    stored = part(export(comments=comments), "word/comments.xml")
+    stored = list(part(export(comments=comments), "word/comments.xml").iter(w("comment")))[-1]
     hebrew, english = stored.iter(w("p"))
     assert hebrew.find("w:pPr/w:bidi", NS) is not None and rtl_runs(hebrew) == ["למה", "יום"]  # "30" and the final "?" are not
     assert english.find("w:pPr/w:bidi", NS) is None
 
 
-def test_comments_are_real_anchored_word_comments():
+def test_comments_are_real_word_comments_anchored_on_the_clause_text():
     comments = [ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, "Why 30 days?\nWe agreed 21."),
                 ClauseComment(None, "Anna Kowalska", ZOFIA_AT, "Ready to sign?", resolved=True),
                 ClauseComment("legacy.audit", "נועה כהן", CREATED, "Keep the audit right."),
                 ClauseComment("later.clause", "Anna Kowalska", CREATED, "Added after revision 2.")]
     docx_file = export(comments=comments)
-    stored = list(part(docx_file, "word/comments.xml").iter(w("comment")))
+    stored = list(part(docx_file, "word/comments.xml").iter(w("comment")))[1:]  # after the summary
     assert [(c.get(w("author")), c.get(w("initials")), c.get(w("date"))) for c in stored] == [
         ("Ирина Волкова", "ИВ", "2025-03-03T07:00:59Z"), ("Anna Kowalska", "AK", "2025-03-02T09:15:00Z"),
         ("נועה כהן", "נכ", "2025-03-04T16:30:05Z"), ("Anna Kowalska", "AK", "2025-03-04T16:30:05Z")]
@@ -341,15 +423,11 @@ def test_comments_are_real_anchored_word_comments():
     for comment in stored:
         cid = comment.get(w("id"))
         (start,) = body.xpath(f".//w:commentRangeStart[@w:id='{cid}']", namespaces=NS)
-        (end,) = body.xpath(f".//w:commentRangeEnd[@w:id='{cid}']", namespaces=NS)
         (reference,) = body.xpath(f".//w:r/w:commentReference[@w:id='{cid}']", namespaces=NS)
-        assert start.getparent() is end.getparent() is reference.getparent().getparent()
-        assert list(start.getparent()).index(start) < list(end.getparent()).index(end)
-        anchored[cid] = paragraph_text(start.getparent())
-    title = "Redline: revision 1 → revision 2"
-    assert list(anchored.values()) == ["2.1  Due", title, "3.1  Audit", title]
-    # python-docx reads them back
-    assert [c.author for c in docx.Document(io.BytesIO(docx_file)).comments] == [c.author for c in comments]
+        anchored[cid] = paragraph_text(start.getparent()) or "".join(texts([start.getparent()], "delText"))
+    title = "Umowa serwisowa / Service agreement"
+    assert list(anchored.values()) == [RU_PAYMENT.replace("14", "30"), title, EN_AUDIT, title]
+    assert [c.author for c in docx.Document(io.BytesIO(docx_file)).comments][1:] == [c.author for c in comments]
 
 
 def test_the_same_inputs_give_the_same_bytes_and_dates_come_from_the_data():
@@ -361,24 +439,22 @@ def test_the_same_inputs_give_the_same_bytes_and_dates_come_from_the_data():
     assert properties.title == "Redline: Umowa serwisowa / Service agreement"
 
 
-def test_the_legend_names_both_revisions_and_who_changed_what():
-    body = body_of(export())
-    legend = [paragraph_text(p) for p in body.iter(w("p")) if style_of(p) is None][:10]
-    assert legend[1].startswith("Older: revision 1, 2025-03-03 16:30:05 UTC, Anna Kowalska, SHA-256 " + "1" * 64)
-    assert legend[2].startswith("Newer: revision 2, 2025-03-04 16:30:05 UTC, Anna Kowalska, SHA-256 " + "2" * 64)
-    assert "Clauses changed: 4, added: 1, removed: 1, moved: 1; terms changed: 1." in legend[3]
+def test_the_summary_is_a_comment_on_the_title_outside_the_compared_text():
+    docx_file = export()
+    (summary, *_rest) = part(docx_file, "word/comments.xml").iter(w("comment"))
+    lines = [paragraph_text(p) for p in summary.iter(w("p"))]
+    assert lines[0] == "Redline: revision 1 → revision 2"
+    assert lines[2].startswith("Older: revision 1, 2025-03-03 16:30:05 UTC, Anna Kowalska, SHA-256 " + "1" * 64)
+    assert lines[3].startswith("Newer: revision 2, 2025-03-04 16:30:05 UTC, Anna Kowalska, SHA-256 " + "2" * 64)
+    assert "Clauses changed: 4, added: 1, removed: 1, moved: 1; terms changed: 2." in lines[4]
     assert any(line.startswith("Proposal 2 by Ирина Волкова (provider), accepted by Anna Kowalska: 2.1 Due")
-               for line in legend)
-
-
-def test_changed_terms_are_listed_in_a_table_with_who_changed_them():
-    body = body_of(export())
-    (table,) = body.findall(w("tbl"))
-    rows = [[paragraph_text(cell) for cell in row.iter(w("tc"))] for row in table.iter(w("tr"))]
-    assert rows == [["Term", "Revision 1", "Revision 2", "Changed by"],
-                    [rows[1][0], "PLN", "EUR", "Proposal 5 by Zofia Wójcik (provider), accepted by Anna Kowalska"]]
-    assert "urrency" in rows[1][0]
-    assert texts([table], "t")
+               for line in lines)
+    currency = next(term for term in redline_of(older(), newer()).terms if term.path == "fees.currency")
+    assert "Changed terms" in lines and f"{currency.label}: PLN → EUR" in lines
+    body = body_of(docx_file)
+    (start,) = body.xpath(f".//w:commentRangeStart[@w:id='{summary.get(w('id'))}']", namespaces=NS)
+    assert style_of(start.getparent()) == "Title"
+    assert all("Redline" not in text for text in body_texts(accept_all(body)))
 
 
 def test_python_docx_opens_the_file_and_sees_the_plain_text():
@@ -410,6 +486,7 @@ def test_a_run_writes_tabs_and_breaks_as_elements():
 
 def test_the_review_helper_follows_word_on_a_hand_written_revision():
     body = etree.fromstring(f"""<w:body xmlns:w="{NS['w']}">
+      <w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Section</w:t></w:r></w:p>
       <w:p><w:pPr><w:pStyle w:val="Heading2"/><w:rPr><w:ins w:id="1" w:author="A" w:date="2025-01-01T00:00:00Z"/>
         </w:rPr></w:pPr>
         <w:ins w:id="2" w:author="A" w:date="2025-01-01T00:00:00Z"><w:r><w:t>New</w:t></w:r></w:ins></w:p>
@@ -421,9 +498,9 @@ def test_the_review_helper_follows_word_on_a_hand_written_revision():
         <w:r><w:delText>two</w:delText></w:r></w:del></w:p>
       <w:p><w:ins w:id="7" w:author="A" w:date="2025-01-01T00:00:00Z"><w:r><w:t>three</w:t></w:r></w:ins></w:p>
     </w:body>""")
-    assert clause_texts(accept_all(body)) == [("New", "added"), ("Kept", "one three")]
-    assert clause_texts(reject_all(body)) == [("Kept", "one two\n")]
-    assert clause_texts(body) == [("New", "added"), ("Kept", "one two\nthree")]  # the original is untouched
+    assert clause_texts(accept_all(body)) == [("1.1  New", "added"), ("1.2  Kept", "one three")]
+    assert clause_texts(reject_all(body)) == [("1.1  Kept", "one two\n")]
+    assert clause_texts(body) == [("1.1  New", "added"), ("1.2  Kept", "one two\nthree")]  # the original is untouched
 
 
 # Property: any pair of texts ------------------------------------------------------------------
@@ -451,10 +528,11 @@ def test_accept_all_and_reject_all_round_trip_any_pair_of_texts(pair, old_title,
     around = [clause("s.before", "Before.\n")] if neighbours else []
     old = document({"s": [*around, ClauseInstance("s.x", old_title, old_text)]})
     new = document({"s": [ClauseInstance("s.x", new_title, new_text), *around]})
-    body = body_of(redline_docx(redline_of(old, new, {}), info(1), info(2)))
+    docx_file = export(old, new, attributions={}, tables=((), ()))
+    body = body_of(docx_file)
     assert clause_texts(accept_all(body)) == list(expected(new).values())
-    rejected = dict(zip([c.key for c in redline_between(old, new).clauses], clause_texts(reject_all(body))))
-    assert rejected == expected(old)
+    assert clause_texts(reject_all(body)) == list(expected(old).values())
+    assert_exact(docx_file, old, new, tables=((), ()))
 
 
 SECTION_TITLES = ["Services", "Payment", "שירות", "Оплата"]
@@ -483,11 +561,4 @@ def document_pairs(draw):
 @given(document_pairs())
 def test_accept_all_and_reject_all_round_trip_any_pair_of_documents(pair):
     old, new = pair
-    redline = redline_of(old, new, {})
-    body = body_of(redline_docx(redline, info(1), info(2)))
-    assert clause_texts(accept_all(body)) == list(expected(new).values())
-    sections = [f"{number}  {section.title}" for number, section, clauses in new.numbered() if clauses]
-    assert headings(accept_all(body)) == [*sections, "Changed terms"]
-    kept = [c.key for c in redline.clauses if c.status != "added"]
-    assert dict(zip(kept, clause_texts(reject_all(body)))) == expected(old)
-    assert len(clause_texts(reject_all(body))) == len(kept)
+    assert_exact(export(old, new, attributions={}, tables=(OLD_TABLES, NEW_TABLES)), old, new)

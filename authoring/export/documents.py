@@ -12,7 +12,7 @@ from .gather import (
     NotExportable, amendment_records, clause_comments, executed_version, execution_of, export_info, pick_revision,
     signature_records, tables_of,
 )
-from .redline_docx import redline_docx
+from .redline_docx import RevisionExport, redline_docx
 from .terms import terms_json
 
 
@@ -36,7 +36,11 @@ def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
         raise NotExportable("Choose two different revisions to compare.")
     old, new = pick_revision(agreement, older), pick_revision(agreement, newer)
     redline = revision_redline(agreement, old, new)
-    return redline_docx(redline, export_info(agreement, old), export_info(agreement, new), clause_comments(agreement))
+    sides = []
+    for revision in (old, new):
+        document = revision_document(revision)
+        sides.append(RevisionExport(document, export_info(agreement, revision), tables_of(agreement, document)))
+    return redline_docx(redline, *sides, clause_comments(agreement))
 
 
 def issue_signed_docx(agreement: Agreement, version: int | None = None) -> bytes:

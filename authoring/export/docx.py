@@ -10,33 +10,30 @@ ids), so a file can be identified by its hash. Paragraphs are built as lxml elem
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.shared import Emu
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from lxml import etree
 
 from ..config import RTL_LANGUAGES
 from ..document import Document
 from ..i18n import in_language
 from ..ooxml.bidi import mark_section_rtl
-from ..ooxml.blocks import BlockWriter, Span
-from ..ooxml.fields import Field
+from ..ooxml.blocks import BlockWriter
+from ..ooxml.numbering import number_headings
 from ..ooxml.package import docx_bytes, set_properties
-from ..render.tables import Table, tables_by_section
-from .docx_signed import add_certificate, add_signature_page, executed_hash_line
-from .labels import LOCALES, utc_text, with_fields
+from ..ooxml.story import write_blocks
+from ..ooxml.styles import ensure_styles
+from ..ooxml.tracked import AnnotationIds
+from ..render.tables import Table
+from .labels import LOCALES
+from .layout import agreement_layout
 from .records import Execution, ExportInfo
 
-STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading", "Caption", "Header",
-          "Footer", "Table Grid")
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
-SHORT_HASH = 12
+STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading", "TOC 1", "TOC 2", "Caption",
+          "Header", "Footer", "Table Grid")
 
 
 def agreement_docx(document: Document, info: ExportInfo, tables: list[Table], *,
@@ -52,109 +49,43 @@ def agreement_docx(document: Document, info: ExportInfo, tables: list[Table], *,
 
 
 def _agreement_docx(document: Document, info: ExportInfo, tables: list[Table], execution: Execution | None) -> bytes:
-    word = docx.Document()
-    rtl = info.language in RTL_LANGUAGES
-    section = word.sections[0]
-    styles = {name: word.styles[name].style_id for name in STYLES}
-    text_width = int(Emu(section.page_width - section.left_margin - section.right_margin).twips)
-
-    sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
-    body = BlockWriter(word.element.body, styles, rtl=rtl, text_width=text_width, before=sect_pr)
-    _title_page(body, document, info)
-    _contents(body)
-    _agreement_text(body, document, tables)
-    if execution is not None:
-        body.page_break()
-        add_signature_page(body, execution)
-        body.page_break()
-        add_certificate(body, info, execution)
-
-    _header_and_footer(word, body, info, execution)
-    if rtl:
-        mark_section_rtl(sect_pr)
-    set_proofing_language(word, info.language)
+    word, body = new_word_document(info)
+    layout = agreement_layout(document, info, tables, execution, rtl=body.rtl)
+    ids = AnnotationIds()
+    write_blocks(body, layout.body, ids)
+    write_blocks(story_writer(word.sections[0].header._element, body), layout.header, ids)
+    write_blocks(story_writer(word.sections[0].footer._element, body), layout.footer, ids)
+    finish_word_document(word, info)
     _set_properties(word, info)
     return docx_bytes(word, info.revision_created_at)
 
 
-# The pages ---------------------------------------------------------------------------
+def new_word_document(info: ExportInfo) -> tuple[WordDocument, BlockWriter]:
+    """An empty Word document set up for the agreement, and a writer into its body.
 
-def _title_page(body: BlockWriter, document: Document, info: ExportInfo) -> None:
-    """Title, "between" the parties with their address and registration, the revision; then a new page."""
-    body.paragraph(info.title, style="Title", align="center")
-    # The words between the parties' names, each on a line of its own (Hebrew: בין ... לבין).
-    body.paragraph(pgettext("title page: between the provider and the client", "between"), align="center")
-    _party(body, info.provider_name, _party_terms(document, "provider"))
-    body.paragraph(pgettext("title page: between the provider and the client", "and"), align="center")
-    _party(body, info.client_name, _party_terms(document, "client"))
-    body.paragraph(_("Revision %(number)s · %(created_at)s", number=info.revision_number,
-                     created_at=utc_text(info.revision_created_at)), style="Subtitle", align="center")
-    body.paragraph("SHA-256 ", Span(info.revision_hash[:SHORT_HASH], mono=True), align="center")
-    body.page_break()
-
-
-def _party(body: BlockWriter, name: str, terms: dict[str, Any]) -> None:
-    body.paragraph(Span(name, bold=True), align="center")
-    for field in ("address", "registration"):
-        value = terms.get(field)
-        if isinstance(value, (str, int)) and str(value).strip():
-            body.paragraph(str(value), align="center")
-
-
-def _party_terms(document: Document, side: str) -> dict[str, Any]:
-    parties = document.terms.get("parties")
-    party = parties.get(side) if isinstance(parties, dict) else None
-    return party if isinstance(party, dict) else {}
-
-
-def _contents(body: BlockWriter) -> None:
-    """A real TOC field over headings 1-2; Word fills it in when the reader updates fields."""
-    body.paragraph(pgettext("table of contents of a document", "Contents"), style="TOC Heading")
-    body.paragraph(Field(TOC_INSTRUCTION, _("To see the contents, update this field: in Word, right-click here and "
-                                            "choose Update Field (F9); in LibreOffice, choose Tools > Update > "
-                                            "Update All.")))
-    body.page_break()
-
-
-def _agreement_text(body: BlockWriter, document: Document, tables: Iterable[Table]) -> None:
-    """Numbered sections and clauses; each table after its section's clauses, strays at the end."""
-    by_section = tables_by_section(list(tables))
-    for number, section, clauses in document.numbered():
-        body.paragraph(f"{number}  {section.title}", style="Heading 1")
-        for clause_number, clause in clauses:
-            body.paragraph(f"{clause_number}  {clause.title}", style="Heading 2")
-            body.lines(clause.text)
-        for table in by_section.pop(section.key, ()):
-            _table(body, table)
-    for stray in by_section.values():
-        for table in stray:
-            _table(body, table)
-
-
-def _table(body: BlockWriter, table: Table) -> None:
-    body.paragraph(table.title, style="Caption", keep_next=True)
-    body.table(table.headers, table.rows)
-
-
-# Around the pages -----------------------------------------------------------------------
-
-def _header_and_footer(word: WordDocument, body: BlockWriter, info: ExportInfo, execution: Execution | None) -> None:
-    """Header: title · revision. Footer: Page X of Y, and when signed the executed text's hash."""
+    Styles, heading numbering and the page are set before anything is written; the
+    clean, signed and redline DOCX all start here, so they look alike.
+    """
+    word = docx.Document()
+    ensure_styles(word)
+    number_headings(word)
     section = word.sections[0]
-    header = _emptied(section.header._element, body)
-    header.paragraph(_("%(title)s · Revision %(number)s", title=info.title, number=info.revision_number),
-                     style="Header")
-    footer = _emptied(section.footer._element, body)
-    # The sentence is translated whole (Tagalog: "Pahina X ng Y"); its placeholders become fields.
-    footer.paragraph(*with_fields(_("Page %(page)s of %(pages)s"), page=Field("PAGE", "1"),
-                                  pages=Field("NUMPAGES", "1")),
-                     style="Footer", align="center")
-    if execution is not None:
-        footer.paragraph(*with_fields(executed_hash_line(), value=Span(execution.executed_hash, mono=True, size=16),
-                                      text=lambda piece: Span(piece, size=16)), style="Footer", align="center")
+    styles = {name: word.styles[name].style_id for name in STYLES}
+    text_width = int(Emu(section.page_width - section.left_margin - section.right_margin).twips)
+    sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
+    body = BlockWriter(word.element.body, styles, rtl=info.language in RTL_LANGUAGES, text_width=text_width,
+                       before=sect_pr)
+    return word, body
 
 
-def _emptied(story: etree._Element, body: BlockWriter) -> BlockWriter:
+def finish_word_document(word: WordDocument, info: ExportInfo) -> None:
+    """The section's direction and the proofing language, once the text is written."""
+    if info.language in RTL_LANGUAGES:
+        mark_section_rtl(word.element.body.sectPr)
+    set_proofing_language(word, info.language)
+
+
+def story_writer(story: etree._Element, body: BlockWriter) -> BlockWriter:
     """A writer for a header or footer, styled and directed as the body is."""
     # python-docx starts a new header or footer with one empty paragraph; ours replace it.
     for child in list(story):

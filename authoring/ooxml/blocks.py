@@ -21,6 +21,7 @@ from .text import xml_safe
 
 _P, _PPR, _PSTYLE, _KEEP_NEXT, _JC = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:keepNext"), qn("w:jc")
 _R, _RPR, _T, _TAB, _BR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:tab"), qn("w:br")
+_DEL_TEXT, _NUM_PR, _NUM_ID = qn("w:delText"), qn("w:numPr"), qn("w:numId")
 _RFONTS, _B, _B_CS, _I, _I_CS = qn("w:rFonts"), qn("w:b"), qn("w:bCs"), qn("w:i"), qn("w:iCs")
 _COLOR, _SZ, _SZ_CS = qn("w:color"), qn("w:sz"), qn("w:szCs")
 _TBL, _TBL_PR, _TBL_STYLE, _BIDI_VISUAL, _TBL_W = qn("w:tbl"), qn("w:tblPr"), qn("w:tblStyle"), qn("w:bidiVisual"), qn("w:tblW")
@@ -43,10 +44,14 @@ class Span:
     size: int | None = None
 
 
-def add_run(paragraph: etree._Element, span: Span | str) -> etree._Element:
-    """Append a `w:r` holding `span` to the `w:p` element; a tab becomes `w:tab`, as Word writes it."""
+def add_run(paragraph: etree._Element, span: Span | str, deleted: bool = False) -> etree._Element:
+    """Append a `w:r` holding `span` to `paragraph` (a `w:p`, `w:ins`, `w:del` or `w:hyperlink`).
+
+    A tab becomes `w:tab`, as Word writes it; `deleted` text goes into `w:delText` (in a `w:del`).
+    """
     if isinstance(span, str):
         span = Span(span)
+    text_tag = _DEL_TEXT if deleted else _T
     run = etree.SubElement(paragraph, _R)
     if span.bold or span.italic or span.mono or span.color or span.size:
         _run_properties(run, span)
@@ -55,7 +60,7 @@ def add_run(paragraph: etree._Element, span: Span | str) -> etree._Element:
         if index:
             etree.SubElement(run, _TAB)
         if piece or len(pieces) == 1:
-            _set_text(etree.SubElement(run, _T, _PRESERVE), piece)
+            _set_text(etree.SubElement(run, text_tag, _PRESERVE), piece)
     return run
 
 
@@ -113,17 +118,29 @@ class BlockWriter:
         self._before.addprevious(element)
         return element
 
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
     def paragraph(self, *spans: Span | str | Field, style: str | None = None, align: str | None = None,
-                  keep_next: bool = False, into: etree._Element | None = None) -> etree._Element:
-        """One `w:p` of `spans` (text, formatted text or fields), appended to the story or to `into`."""
+                  keep_next: bool = False, unnumbered: bool = False, into: etree._Element | None = None,
+                  direct: bool = True) -> etree._Element:
+        """One `w:p` of `spans` (text, formatted text or fields), appended to the story or to `into`.
+
+        `unnumbered` keeps a heading out of the heading numbering its style carries (the
+        signature page's heading); `direct=False` leaves the direction to the caller, who
+        adds runs first.
+        """
         p = self._block(_P) if into is None else etree.SubElement(into, _P)
-        if style or align or keep_next:
-            # Children in schema order (CT_PPr): pStyle, keepNext, (bidi), jc.
+        if style or align or keep_next or unnumbered:
+            # Children in schema order (CT_PPr): pStyle, keepNext, numPr, (bidi), jc.
             properties = etree.SubElement(p, _PPR)
             if style:
                 etree.SubElement(properties, _PSTYLE, {_VAL: self.styles[style]})
             if keep_next:
                 etree.SubElement(properties, _KEEP_NEXT)
+            if unnumbered:
+                etree.SubElement(etree.SubElement(properties, _NUM_PR), _NUM_ID, {_VAL: "0"})
             if align:
                 etree.SubElement(properties, _JC, {_VAL: align})
         for span in spans:
@@ -131,7 +148,8 @@ class BlockWriter:
                 span.add_to(p)
             else:
                 add_run(p, span)
-        direct_paragraph(p, "rtl" if self.rtl else "ltr")
+        if direct:
+            direct_paragraph(p, self.direction)
         return p
 
     def lines(self, text: str, *, style: str | None = None, into: etree._Element | None = None) -> None:
@@ -146,8 +164,11 @@ class BlockWriter:
             mark_paragraph_bidi(p)
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], *, style: str = "Table Grid",
-              weights: Sequence[int] | None = None) -> etree._Element:
-        """A `w:tbl` whose first row is `headers`, repeated at the top of every page it runs onto."""
+              weights: Sequence[int] | None = None, header: bool = True) -> etree._Element:
+        """A `w:tbl` whose first row is `headers`, repeated at the top of every page it runs onto.
+
+        With `header=False` the header row is not written: the caller adds every row (`row`).
+        """
         columns = max([len(headers), *(len(row) for row in rows)] or [1])
         weights = list(weights or [1] * columns)
         widths = [self.text_width * weight // sum(weights) for weight in weights]
@@ -161,18 +182,30 @@ class BlockWriter:
         grid = etree.SubElement(table, _TBL_GRID)
         for width in widths:
             etree.SubElement(grid, _GRID_COL, {_W: str(width)})
-        self._row(table, headers, widths, header=True)
+        if header:
+            self.row(table, headers, header=True)
         for row in rows:
-            self._row(table, row, widths, header=False)
+            self.row(table, row, header=False)
         return table
 
-    def _row(self, table: etree._Element, cells: Sequence[str], widths: list[int], *, header: bool) -> None:
+    def row(self, table: etree._Element, cells: Sequence[str], *, header: bool,
+            write_cells: bool = True) -> list[etree._Element]:
+        """Append a `w:tr` to `table`, one cell per grid column; returns its `w:tc` elements.
+
+        With `write_cells=False` the cells are left without paragraphs, for the caller to fill.
+        """
         row = etree.SubElement(table, _TR)
         if header:
             etree.SubElement(etree.SubElement(row, _TR_PR), _TBL_HEADER)
+        widths = [int(column.get(_W)) for column in table.find(_TBL_GRID)]
+        written = []
         for index, width in enumerate(widths):
             cell = etree.SubElement(row, _TC)
             etree.SubElement(etree.SubElement(cell, _TC_PR), _TC_W, {_W: str(width), _TYPE: "dxa"})
+            written.append(cell)
+            if not write_cells:
+                continue
             text = cells[index] if index < len(cells) else ""
             for line in text.split("\n"):  # a cell must hold at least one paragraph, and does
                 self.paragraph(Span(line, bold=header), into=cell)
+        return written

@@ -24,8 +24,11 @@ class Table:
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    paths: tuple[str, ...] = ()  # the terms its rows show ("costs.rates")
 
-
+    def states(self, path: str) -> bool:
+        """Whether a change of the term at `path` shows in this table."""
+        return any(path == own or path.startswith(own + ".") or own.startswith(path + ".") for own in self.paths)
 
 
 def _specs() -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...], str], ...]:
@@ -127,7 +130,8 @@ def agreement_tables(library: ClauseLibrary, terms: dict[str, Any], language: st
                 tuple(_clean(library.render(template, {**terms, "r": row}, language)) for _header, template in columns)
                 for row in rows
             )
-            tables.append(Table(key, section, title, tuple(header for header, _template in columns), rendered))
+            paths = ("parties.provider.contacts", "parties.client.contacts") if path == "contacts" else (path,)
+            tables.append(Table(key, section, title, tuple(header for header, _template in columns), rendered, paths))
     return tables
 
 

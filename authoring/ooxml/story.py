@@ -1,0 +1,409 @@
+"""A story (the body, a header, a footer) as keyed blocks, written plainly or compared.
+
+Every Word file we export is first laid out as a list of blocks - paragraphs, multi-line
+texts, tables, page breaks - each with a key that stays the same from one revision to the
+next ("c:payment.terms" is that clause's heading in every revision). The clean document
+writes the blocks as they are (`write_blocks`). The redline writes the older and the
+newer revision's blocks compared (`write_compared`): blocks aligned by key, the words of
+a changed paragraph or cell as `w:ins`/`w:del`, whole paragraphs with their marks, whole
+table rows with `w:trPr/w:ins|w:del`. Because both go through the same writer, Accept
+All on the redline gives the newer clean document paragraph by paragraph and cell by
+cell, and Reject All the older one.
+
+A block that moved (its key is in both, out of order) is deleted where it stood and
+inserted where it stands: Reject All restores the old order, and the reader sees the
+clause's text at its new place in full.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+from ..document.words import DELETE, EQUAL, INSERT, word_diff
+from .bidi import direct_paragraph
+from .blocks import BlockWriter, Span, add_run
+from .fields import Field
+from .tracked import AnnotationIds, Revision, add_del, add_ins, mark_paragraph, split_lines
+
+_R, _FLD_CHAR, _FLD_CHAR_TYPE = qn("w:r"), qn("w:fldChar"), qn("w:fldCharType")
+_INSTR, _DEL_INSTR = qn("w:instrText"), qn("w:delInstrText")
+_BOOKMARK_START, _BOOKMARK_END, _HYPERLINK = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:hyperlink")
+_TR_PR, _PPR = qn("w:trPr"), qn("w:pPr")
+_ID, _NAME, _ANCHOR, _HISTORY = qn("w:id"), qn("w:name"), qn("w:anchor"), qn("w:history")
+_PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph: spans of text (or fields) with a style, alignment and anchors."""
+
+    key: str
+    spans: tuple[Span | Field, ...] = ()
+    style: str | None = None  # a style name ("Heading 2"), looked up in the writer's styles
+    align: str | None = None
+    keep_next: bool = False
+    unnumbered: bool = False  # a heading style kept out of the clause numbering
+    bookmark: str | None = None  # a bookmark around the paragraph's text (a contents entry links to it)
+    link: str | None = None  # the paragraph's text links to this bookmark (a contents entry)
+    field_begin: str | None = None  # a complex field opens here with this instruction; its result follows
+    field_end: bool = False  # ... and closes at the end of this paragraph
+
+    @property
+    def text(self) -> str:
+        return "".join(span.result if isinstance(span, Field) else span.text for span in self.spans)
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A text of one or more lines: one paragraph per line, all of one style (a clause's text)."""
+
+    key: str
+    text: str
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table whose first row is its header row, repeated on every page it runs onto."""
+
+    key: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    weights: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    key: str
+
+
+Block = Para | Lines | Grid | PageBreak
+# Who answers for the change of a block: its key -> the author and date of its revisions.
+RevisionOf = Callable[[str], Revision]
+
+
+# Writing as it is ----------------------------------------------------------------------------
+
+def write_blocks(writer: BlockWriter, blocks: Iterable[Block], ids: AnnotationIds) -> dict[str, list]:
+    """Write `blocks` into the writer's story; returns each block's key -> its `w:p` elements."""
+    written: dict[str, list] = {}
+    for block in blocks:
+        written[block.key] = _write(writer, block, ids)
+    return written
+
+
+def _write(writer: BlockWriter, block: Block, ids: AnnotationIds) -> list:
+    if isinstance(block, Para):
+        p = _paragraph(writer, block)
+        if block.field_begin:
+            _field_start(p, block.field_begin, None, ids)
+        _spans(p, block, [(EQUAL, block.text)], None, ids, writer)
+        if block.field_end:
+            _field_char(p, "end")
+        _finish(writer, p, block, ids)
+        return [p]
+    if isinstance(block, Lines):
+        return [writer.paragraph(line, style=block.style) for line in block.text.split("\n")]
+    if isinstance(block, Grid):
+        writer.table(block.headers, block.rows, weights=block.weights)
+        return []
+    writer.page_break()
+    return []
+
+
+# Writing compared ----------------------------------------------------------------------------
+
+def write_compared(writer: BlockWriter, old: Sequence[Block], new: Sequence[Block], ids: AnnotationIds,
+                   revision_of: RevisionOf) -> dict[str, list]:
+    """Write the newer `new` blocks with every difference from `old` as a Word revision.
+
+    Blocks are aligned by key; a block only the older one has is written deleted where it
+    stood, one only the newer has inserted. Returns each block's key -> its `w:p` elements
+    (a moved block: those of its new place).
+    """
+    written: dict[str, list] = {}
+    new_keys = [b.key for b in new]
+    matcher = SequenceMatcher(None, [b.key for b in old], new_keys, autojunk=False)
+    moved = set(new_keys)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for before, after in zip(old[i1:i2], new[j1:j2]):
+                written[after.key] = _write_pair(writer, before, after, ids, revision_of(after.key))
+            continue
+        for before in old[i1:i2]:
+            # A block that moved keeps its bookmark at its new place only: names are unique.
+            paragraphs = _write_whole(writer, before, DELETE, ids, revision_of(before.key),
+                                      bookmark=before.key not in moved)
+            if before.key not in moved:
+                written[before.key] = paragraphs
+        for after in new[j1:j2]:
+            written[after.key] = _write_whole(writer, after, INSERT, ids, revision_of(after.key))
+    return written
+
+
+def _write_pair(writer: BlockWriter, old: Block, new: Block, ids: AnnotationIds, revision: Revision) -> list:
+    if old == new:
+        return _write(writer, new, ids)
+    if type(old) is not type(new):
+        _write_whole(writer, old, DELETE, ids, revision)
+        return _write_whole(writer, new, INSERT, ids, revision)
+    if isinstance(new, Para):
+        p = _paragraph(writer, new)
+        _field_starts(p, old, new, ids, revision)
+        _spans(p, new, word_diff(old.text, new.text), old, ids, writer, revision)
+        _field_ends(p, old, new, ids, revision)
+        _finish(writer, p, new, ids)
+        return [p]
+    if isinstance(new, Lines):
+        return _lines(writer, new.style, word_diff(old.text, new.text), EQUAL, ids, revision)
+    if isinstance(new, Grid):
+        _compared_table(writer, old, new, ids, revision)
+        return []
+    return _write(writer, new, ids)
+
+
+def _write_whole(writer: BlockWriter, block: Block, op: int, ids: AnnotationIds, revision: Revision,
+                 bookmark: bool = True) -> list:
+    """A block that only one revision has: every run and paragraph mark tracked as `op`."""
+    if isinstance(block, Para):
+        p = _paragraph(writer, block)
+        if block.field_begin:
+            _field_start(p, block.field_begin, (op, revision), ids)
+        _spans(p, block, [(op, block.text)], block, ids, writer, revision)
+        if block.field_end:
+            _field_char(_tracked(p, op, ids, revision), "end")
+        _finish(writer, p, block, ids, keep_bookmark=bookmark)
+        mark_paragraph(p, op, ids, revision)
+        return [p]
+    if isinstance(block, Lines):
+        return _lines(writer, block.style, [(op, block.text)], op, ids, revision)
+    if isinstance(block, Grid):
+        table = writer.table(block.headers, (), weights=block.weights, header=False)
+        _rows_into(writer, table, [block.headers, *block.rows], op, ids, revision, header_rows=1)
+        return []
+    p = writer.paragraph()
+    br = etree.SubElement(etree.SubElement(_tracked(p, op, ids, revision), _R), qn("w:br"))
+    br.set(qn("w:type"), "page")
+    mark_paragraph(p, op, ids, revision)
+    return [p]
+
+
+def _lines(writer: BlockWriter, style: str | None, segments, whole: int, ids: AnnotationIds,
+           revision: Revision) -> list:
+    paragraphs = []
+    for line, mark in split_lines(segments, whole):
+        p = writer.paragraph(style=style, direct=False)
+        _add_segments(p, [(op, text, None) for op, text in line], ids, revision)
+        mark_paragraph(p, mark, ids, revision)
+        direct_paragraph(p, writer.direction)
+        paragraphs.append(p)
+    return paragraphs
+
+
+# Paragraph pieces ----------------------------------------------------------------------------
+
+def _paragraph(writer: BlockWriter, block: Para):
+    return writer.paragraph(style=block.style, align=block.align, keep_next=block.keep_next,
+                            unnumbered=block.unnumbered, direct=False)
+
+
+def _finish(writer: BlockWriter, p, block: Para, ids: AnnotationIds, keep_bookmark: bool = True) -> None:
+    """Bookmark and direction: the last touches of a paragraph whose runs are written."""
+    if block.bookmark and keep_bookmark:
+        bookmark_id = ids.next()
+        start = p.makeelement(_BOOKMARK_START, {_ID: bookmark_id, _NAME: block.bookmark})
+        p_pr = p.find(_PPR)
+        p.insert(0 if p_pr is None else p.index(p_pr) + 1, start)
+        etree.SubElement(p, _BOOKMARK_END, {_ID: bookmark_id})
+    direct_paragraph(p, writer.direction)
+
+
+def _spans(p, block: Para, segments, old: Para | None, ids: AnnotationIds, writer: BlockWriter,
+           revision: Revision | None = None) -> None:
+    """The paragraph's text as diff `segments`, each piece in the format of the span it comes from.
+
+    Inserted and unchanged text takes the newer paragraph's formats, deleted text the
+    older one's; fields are written whole, untracked (a header's page number).
+    """
+    if any(isinstance(span, Field) for span in block.spans):
+        for span in block.spans:
+            span.add_to(p) if isinstance(span, Field) else add_run(p, span)
+        return
+    target = p
+    if block.link:
+        target = etree.SubElement(p, _HYPERLINK, {_ANCHOR: block.link, _HISTORY: "1"})
+    pieces = _formatted(segments, old.spans if old is not None else block.spans, block.spans)
+    _add_segments(target, pieces, ids, revision)
+
+
+def _formatted(segments, old_spans: Sequence[Span], new_spans: Sequence[Span]):
+    """Cut diff segments where the spans they come from change format: [(op, text, span)]."""
+    cursors = {DELETE: _SpanCursor(old_spans), INSERT: _SpanCursor(new_spans), EQUAL: None}
+    equal_old = cursors[DELETE]
+    pieces = []
+    for op, text in segments:
+        if op == EQUAL:
+            pieces += [(op, piece, span) for piece, span in cursors[INSERT].take(text)]
+            equal_old.skip(len(text))
+        else:
+            pieces += [(op, piece, span) for piece, span in cursors[op].take(text)]
+    return pieces
+
+
+class _SpanCursor:
+    """Walks the text of a paragraph's spans, handing out pieces with the span each lies in."""
+
+    def __init__(self, spans: Sequence[Span]):
+        self.spans = [span for span in spans if span.text]
+        self.index, self.offset = 0, 0
+
+    def take(self, text: str):
+        while text:
+            if self.index >= len(self.spans):  # defensive: text beyond the spans takes plain format
+                yield text, None
+                return
+            span = self.spans[self.index]
+            room = len(span.text) - self.offset
+            piece = text[:room]
+            yield piece, span
+            text = text[len(piece):]
+            self.skip(len(piece))
+
+    def skip(self, count: int) -> None:
+        while count and self.index < len(self.spans):
+            room = len(self.spans[self.index].text) - self.offset
+            step = min(room, count)
+            self.offset += step
+            count -= step
+            if self.offset == len(self.spans[self.index].text):
+                self.index, self.offset = self.index + 1, 0
+
+
+def _add_segments(parent, pieces, ids: AnnotationIds, revision: Revision | None) -> None:
+    """Append (op, text, span) pieces: unchanged as runs, the rest in `w:ins`/`w:del` (one per stretch)."""
+    wrapper, wrapper_op = None, EQUAL
+    for op, text, span in pieces:
+        if not text:
+            continue
+        run = Span(text) if span is None else Span(text, span.bold, span.italic, span.mono, span.color, span.size)
+        if op == EQUAL:
+            add_run(parent, run)
+            wrapper, wrapper_op = None, EQUAL
+            continue
+        if wrapper is None or wrapper_op != op:
+            wrapper = (add_ins if op == INSERT else add_del)(parent, ids, revision)
+            wrapper_op = op
+        add_run(wrapper, run, deleted=op == DELETE)
+
+
+def _tracked(p, op: int, ids: AnnotationIds, revision: Revision):
+    return (add_ins if op == INSERT else add_del)(p, ids, revision) if op != EQUAL else p
+
+
+def _field_char(parent, kind: str) -> None:
+    etree.SubElement(etree.SubElement(parent, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: kind})
+
+
+def _field_start(p, instruction: str, tracked: tuple[int, Revision] | None, ids: AnnotationIds) -> None:
+    """begin, instruction, separate: plain, or inside one `w:ins`/`w:del` when the field start is tracked."""
+    parent = p if tracked is None else _tracked(p, tracked[0], ids, tracked[1])
+    deleted = tracked is not None and tracked[0] == DELETE
+    _field_char(parent, "begin")
+    instruction_element = etree.SubElement(etree.SubElement(parent, _R), _DEL_INSTR if deleted else _INSTR, _PRESERVE)
+    instruction_element.text = f" {instruction} "
+    _field_char(parent, "separate")
+
+
+def _field_starts(p, old: Para, new: Para, ids: AnnotationIds, revision: Revision) -> None:
+    """A field that opens in both stays; one that opened only in the older paragraph is deleted, and so on."""
+    if old.field_begin and old.field_begin == new.field_begin:
+        _field_start(p, new.field_begin, None, ids)
+        return
+    if old.field_begin:
+        _field_start(p, old.field_begin, (DELETE, revision), ids)
+    if new.field_begin:
+        _field_start(p, new.field_begin, (INSERT, revision), ids)
+
+
+def _field_ends(p, old: Para, new: Para, ids: AnnotationIds, revision: Revision) -> None:
+    if old.field_end and new.field_end:
+        _field_char(p, "end")
+    elif old.field_end or new.field_end:
+        _field_char(_tracked(p, DELETE if old.field_end else INSERT, ids, revision), "end")
+
+
+# Tables --------------------------------------------------------------------------------------
+
+def _compared_table(writer: BlockWriter, old: Grid, new: Grid, ids: AnnotationIds, revision: Revision) -> None:
+    """Rows aligned by content: unchanged rows plain, changed ones cell by cell, the rest whole."""
+    table = writer.table(new.headers, (), weights=new.weights, header=False)
+    matcher = SequenceMatcher(None, old.rows, new.rows, autojunk=False)
+    plan: list[tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]] = [(EQUAL, old.headers, new.headers)]
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        befores, afters = old.rows[i1:i2], new.rows[j1:j2]
+        if tag == "equal":
+            plan += [(EQUAL, a, b) for a, b in zip(befores, afters)]
+            continue
+        plan += _paired_rows(befores, afters)
+    for index, (op, before, after) in enumerate(plan):
+        header = index == 0
+        if op == EQUAL:
+            row = writer.row(table, after, header=header, write_cells=False)
+            for cell, old_text, new_text in zip(row, _padded(before, len(row)), _padded(after, len(row))):
+                segments = [(EQUAL, new_text)] if old_text == new_text else word_diff(old_text, new_text)
+                _cell(writer, cell, segments, EQUAL, ids, revision, bold=header)
+        else:
+            _rows_into(writer, table, [before if op == DELETE else after], op, ids, revision, header_rows=0)
+
+
+def _paired_rows(befores, afters) -> list:
+    """Rows replaced by others: a row that keeps a cell (its code, its name) changed in place, the rest
+    deleted and inserted whole - in both revisions' order, so Accept and Reject give each table back."""
+    plan, i, j = [], 0, 0
+    while i < len(befores) and j < len(afters):
+        if any(a == b and a.strip() for a, b in zip(befores[i], afters[j])):
+            plan.append((EQUAL, befores[i], afters[j]))
+            i, j = i + 1, j + 1
+        else:
+            plan.append((DELETE, befores[i], None))
+            i += 1
+    plan += [(DELETE, row, None) for row in befores[i:]]
+    plan += [(INSERT, None, row) for row in afters[j:]]
+    return plan
+
+
+def _rows_into(writer: BlockWriter, table, rows, op: int, ids: AnnotationIds, revision: Revision,
+               header_rows: int) -> None:
+    """Whole rows only one revision has: `w:trPr/w:ins|w:del` and every run tracked."""
+    for index, cells in enumerate(rows):
+        header = index < header_rows
+        row_cells = writer.row(table, cells, header=header, write_cells=False)
+        row = row_cells[0].getparent() if row_cells else None
+        if row is not None:
+            tr_pr = row.find(_TR_PR)
+            if tr_pr is None:
+                tr_pr = row.makeelement(_TR_PR, {})
+                row.insert(0, tr_pr)
+            (add_ins if op == INSERT else add_del)(tr_pr, ids, revision)
+        for cell, text in zip(row_cells, _padded(cells, len(row_cells))):
+            _cell(writer, cell, [(op, text)], op, ids, revision, bold=header)
+
+
+def _cell(writer: BlockWriter, cell, segments, whole: int, ids: AnnotationIds, revision: Revision, *,
+          bold: bool) -> None:
+    lines = split_lines(segments, whole)
+    for number, (line, mark) in enumerate(lines):
+        p = etree.SubElement(cell, qn("w:p"))
+        _add_segments(p, [(op, text, Span(text, bold=bold)) for op, text in line], ids, revision)
+        if number < len(lines) - 1:  # a cell's last paragraph mark stays: a cell holds at least one
+            mark_paragraph(p, mark, ids, revision)
+        direct_paragraph(p, writer.direction)
+
+
+def _padded(cells: Sequence[str] | None, count: int) -> list[str]:
+    cells = list(cells or ())
+    return cells[:count] + [""] * (count - len(cells))
