@@ -19,8 +19,8 @@ from lxml import etree
 
 from authoring import create_app
 from authoring.document import ClauseInstance, Document, Section
-from authoring.export.records import ExportInfo
-from authoring.export.redline_docx import ClauseComment, redline_docx
+from authoring.export.records import ClauseComment, CommentThread, ExportInfo
+from authoring.export.redline_docx import redline_docx
 from authoring.negotiation.attribution import Change
 from authoring.ooxml.tracked import DELETE, EQUAL, INSERT, add_run, ooxml_date, split_lines
 from authoring.redline import redline_between
@@ -113,6 +113,11 @@ def redline_of(old: Document, new: Document, attributions: dict | None = None):
     for term in redline.terms:
         term.attributions = [change(term.path, "Zofia Wójcik", ZOFIA_AT, kind="term", number=5)]
     return redline
+
+
+def thread(clause_key: str | None, *comments: tuple[str, datetime, str], resolved: bool = False) -> CommentThread:
+    """A comment thread: its first comment, then its replies, each (author, at, text)."""
+    return CommentThread(clause_key, resolved, tuple(ClauseComment(*comment) for comment in comments))
 
 
 def export(old: Document | None = None, new: Document | None = None, comments=(), language: str = "en") -> bytes:
@@ -223,7 +228,7 @@ def test_line_breaks_added_and_removed_are_paragraph_marks():
 # What the XML carries ------------------------------------------------------------------------
 
 def test_every_text_element_preserves_its_spaces():
-    docx_file = export(comments=[ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, " Why 30? ")])
+    docx_file = export(comments=[thread("payment.due", ("Ирина Волкова", IRINA_AT, " Why 30? "))])
     for name in ("word/document.xml", "word/comments.xml"):
         elements = list(part(docx_file, name).iter(w("t"), w("delText")))
         assert elements
@@ -233,8 +238,8 @@ def test_every_text_element_preserves_its_spaces():
 
 
 def test_revision_ids_are_unique_across_changes_and_comments():
-    docx_file = export(comments=[ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, "Why?"),
-                                 ClauseComment(None, "Anna Kowalska", CREATED, "Whole agreement")])
+    docx_file = export(comments=[thread("payment.due", ("Ирина Волкова", IRINA_AT, "Why?")),
+                                 thread(None, ("Anna Kowalska", CREATED, "Whole agreement"))])
     body = body_of(docx_file)
     revisions = [e.get(w("id")) for e in body.iter(w("ins"), w("del"))]
     comments = [e.get(w("id")) for e in part(docx_file, "word/comments.xml").iter(w("comment"))]
@@ -316,44 +321,16 @@ def test_a_hebrew_agreement_redline_is_right_to_left_where_its_text_is():
 
 
 def test_a_hebrew_comment_in_an_english_agreement_reads_right_to_left():
-    comments = [ClauseComment("payment.due", "נועה כהן", CREATED, "למה 30 יום?\nWhy not 21?")]
+    comments = [thread("payment.due", ("נועה כהן", CREATED, "למה 30 יום?\nWhy not 21?"))]
     stored = part(export(comments=comments), "word/comments.xml")
     hebrew, english = stored.iter(w("p"))
     assert hebrew.find("w:pPr/w:bidi", NS) is not None and rtl_runs(hebrew) == ["למה", "יום"]  # "30" and the final "?" are not
     assert english.find("w:pPr/w:bidi", NS) is None
 
 
-def test_comments_are_real_anchored_word_comments():
-    comments = [ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, "Why 30 days?\nWe agreed 21."),
-                ClauseComment(None, "Anna Kowalska", ZOFIA_AT, "Ready to sign?", resolved=True),
-                ClauseComment("legacy.audit", "נועה כהן", CREATED, "Keep the audit right."),
-                ClauseComment("later.clause", "Anna Kowalska", CREATED, "Added after revision 2.")]
-    docx_file = export(comments=comments)
-    stored = list(part(docx_file, "word/comments.xml").iter(w("comment")))
-    assert [(c.get(w("author")), c.get(w("initials")), c.get(w("date"))) for c in stored] == [
-        ("Ирина Волкова", "ИВ", "2025-03-03T07:00:59Z"), ("Anna Kowalska", "AK", "2025-03-02T09:15:00Z"),
-        ("נועה כהן", "נכ", "2025-03-04T16:30:05Z"), ("Anna Kowalska", "AK", "2025-03-04T16:30:05Z")]
-    assert [[paragraph_text(p) for p in c.iter(w("p"))] for c in stored] == [
-        ["Why 30 days?", "We agreed 21."], ["[resolved] Ready to sign?"], ["Keep the audit right."],
-        ["(later.clause) Added after revision 2."]]
-    body = body_of(docx_file)
-    anchored = {}
-    for comment in stored:
-        cid = comment.get(w("id"))
-        (start,) = body.xpath(f".//w:commentRangeStart[@w:id='{cid}']", namespaces=NS)
-        (end,) = body.xpath(f".//w:commentRangeEnd[@w:id='{cid}']", namespaces=NS)
-        (reference,) = body.xpath(f".//w:r/w:commentReference[@w:id='{cid}']", namespaces=NS)
-        assert start.getparent() is end.getparent() is reference.getparent().getparent()
-        assert list(start.getparent()).index(start) < list(end.getparent()).index(end)
-        anchored[cid] = paragraph_text(start.getparent())
-    title = "Redline: revision 1 → revision 2"
-    assert list(anchored.values()) == ["2.1  Due", title, "3.1  Audit", title]
-    # python-docx reads them back
-    assert [c.author for c in docx.Document(io.BytesIO(docx_file)).comments] == [c.author for c in comments]
-
-
 def test_the_same_inputs_give_the_same_bytes_and_dates_come_from_the_data():
-    comments = [ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, "Why?")]
+    comments = [thread("payment.due", ("Ирина Волкова", IRINA_AT, "Why?"), ("Anna Kowalska", CREATED, "Because."),
+                       resolved=True)]
     first, second = export(comments=comments), export(comments=comments)
     assert first == second
     properties = docx.Document(io.BytesIO(first)).core_properties

@@ -9,7 +9,7 @@ from ..revisions.services import revision_document
 from .docx import agreement_docx
 from .issued import record_issued
 from .gather import (
-    NotExportable, amendment_records, clause_comments, executed_version, execution_of, export_info, pick_revision,
+    NotExportable, amendment_records, comment_threads, executed_version, execution_of, export_info, pick_revision,
     signature_records, tables_of,
 )
 from .redline_docx import redline_docx
@@ -36,7 +36,7 @@ def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
         raise NotExportable("Choose two different revisions to compare.")
     old, new = pick_revision(agreement, older), pick_revision(agreement, newer)
     redline = revision_redline(agreement, old, new)
-    return redline_docx(redline, export_info(agreement, old), export_info(agreement, new), clause_comments(agreement))
+    return redline_docx(redline, export_info(agreement, old), export_info(agreement, new), comment_threads(agreement))
 
 
 def issue_signed_docx(agreement: Agreement, version: int | None = None) -> bytes:

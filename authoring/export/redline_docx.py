@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import docx
 from docx.document import Document as DocxDocument
@@ -34,29 +33,17 @@ from ..document.words import word_diff
 from ..document.direction import kept_in_order
 from ..i18n import direction, in_language
 from ..ooxml.bidi import direct_paragraph, mark_section_rtl
-from ..ooxml.comments import add_comment, anchor_comment
 from ..ooxml.package import docx_bytes, set_properties
 from ..ooxml.tracked import (DELETE, EQUAL, INSERT, AnnotationIds, Revision, add_paragraph, add_run, add_segments,
                              mark_paragraph, split_lines)
 from ..redline import ClauseRedline, Redline, TermRedline
 from .docx import set_proofing_language
 from .labels import status_word, utc_text
-from .records import ExportInfo
+from .records import CommentThread, ExportInfo
+from .redline_comments import add_comment_threads
 
-_W_ID = qn("w:id")
 _TBL_PR, _TBL_STYLE, _BIDI_VISUAL = qn("w:tblPr"), qn("w:tblStyle"), qn("w:bidiVisual")
 TITLE, SUBTITLE, SECTION, CLAUSE = "Title", "Subtitle", "Heading1", "Heading2"
-
-
-@dataclass(frozen=True)
-class ClauseComment:
-    """One comment to show in the margin: on a clause's heading, or (clause_key None) on the title."""
-
-    clause_key: str | None
-    author: str
-    at: datetime  # UTC
-    text: str
-    resolved: bool = False
 
 
 @dataclass
@@ -80,7 +67,7 @@ class _Sheet:
         return p
 
 
-def redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: Sequence[ClauseComment] = ()) -> bytes:
+def redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: Sequence[CommentThread] = ()) -> bytes:
     """The redline from revision `old` to revision `new` as .docx bytes with Word tracked changes.
 
     Its own words are in the agreement's language (`new.language`) when called inside an
@@ -90,7 +77,7 @@ def redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: S
         return _redline_docx(redline, old, new, comments)
 
 
-def _redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: Sequence[ClauseComment]) -> bytes:
+def _redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: Sequence[CommentThread]) -> bytes:
     document = docx.Document()
     body = document.element.body
     unknown = pgettext("redline: the author of a change nobody is recorded for", "Unknown")
@@ -100,22 +87,14 @@ def _redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: 
                                      new=new.revision_number))
     sheet.paragraph(SUBTITLE, new.title)
     _write_legend(sheet, redline, old, new)
-    headings = _write_clauses(sheet, redline.clauses)
+    clause_text = _write_clauses(sheet, redline.clauses)
     sheet.paragraph(SECTION, _("Changed terms"))
     body.append(body.sectPr)  # python-docx adds tables before the w:sectPr, which must stay last
     _write_terms(document, sheet, redline.terms, old, new)
     body.append(body.sectPr)
     if sheet.rtl:
         mark_section_rtl(body.sectPr)
-    for comment in comments:
-        anchor, text = (headings.get(comment.clause_key), comment.text) if comment.clause_key else (title, comment.text)
-        if anchor is None:  # on a clause neither revision has: keep it, on the title, saying which
-            anchor, text = title, f"({comment.clause_key}) {text}"
-        text = _("[resolved] %(comment)s", comment=text) if comment.resolved else text
-        element = add_comment(document, sheet.ids, author=comment.author, when=comment.at, text=text)
-        for p in element.iter(qn("w:p")):  # a Hebrew comment reads right to left in any agreement
-            direct_paragraph(p, sheet.direction)
-        anchor_comment(anchor, element.get(_W_ID))
+    add_comment_threads(document, sheet.ids, comments, clause_text, title, sheet.direction)
     set_proofing_language(document, new.language)
     set_properties(document, title=_("Redline: %(title)s", title=new.title),
                    subject=_("Revision %(old)s → revision %(new)s", old=old.revision_number, new=new.revision_number),
@@ -220,20 +199,22 @@ def _heading_segments(clause: ClauseRedline) -> list[tuple[int, str]]:
     return number + [(EQUAL, clause.title)]
 
 
-def _write_clause(sheet: _Sheet, clause: ClauseRedline):
-    """Heading 2 and one paragraph per line of the text; returns the heading's `w:p`."""
+def _write_clause(sheet: _Sheet, clause: ClauseRedline) -> tuple[object, object]:
+    """Heading 2 and one paragraph per line of the text; returns the text's first and last `w:p`."""
     revision = _revision_of(clause.attributions, sheet.fallback)
     whole = INSERT if clause.status == "added" else DELETE if clause.status == "removed" else EQUAL
     heading = add_paragraph(sheet.body, CLAUSE)
     add_segments(heading, _heading_segments(clause), sheet.ids, revision)
     mark_paragraph(heading, whole, sheet.ids, revision)
     direct_paragraph(heading, sheet.direction)
+    text = []
     for segments, mark in split_lines(clause.segments, whole):
         p = add_paragraph(sheet.body)
         add_segments(p, segments, sheet.ids, revision)
         mark_paragraph(p, mark, sheet.ids, revision)
         direct_paragraph(p, sheet.direction)
-    return heading
+        text.append(p)
+    return text[0], text[-1]
 
 
 def _section_heading(sheet: _Sheet, segments: list[tuple[int, str]], revision: Revision, mark: int = EQUAL) -> None:
@@ -247,8 +228,8 @@ def _section_number(number: str | None) -> str:
     return (number or "").split(".")[0]
 
 
-def _write_clauses(sheet: _Sheet, clauses: list[ClauseRedline]) -> dict[str, object]:
-    """Section headings and clauses, in the newer document's order; returns key -> heading `w:p`.
+def _write_clauses(sheet: _Sheet, clauses: list[ClauseRedline]) -> dict[str, tuple[object, object]]:
+    """Section headings and clauses, in the newer document's order; returns key -> its text's first and last `w:p`.
 
     A section heading "number  title" opens each run of kept clauses of one section, so
     Accept All shows the newer document's sections; a section renumbered since shows its
@@ -285,7 +266,7 @@ def _write_clauses(sheet: _Sheet, clauses: list[ClauseRedline]) -> dict[str, obj
         _section_heading(sheet, segments + [(EQUAL, clause.section)], sheet.fallback)
         return number, clause.section
 
-    headings: dict[str, object] = {}
+    clause_text: dict[str, tuple[object, object]] = {}
     shown: tuple[str, str] | None = None  # (number, title) of the section whose kept heading came last
     deleted_title: str | None = None  # a deleted section heading written after it, if any
     for index, clause in enumerate(clauses):
@@ -301,8 +282,8 @@ def _write_clauses(sheet: _Sheet, clauses: list[ClauseRedline]) -> dict[str, obj
             deleted_title = clause.section
             _section_heading(sheet, [(DELETE, f"{_section_number(clause.old_number)}  {clause.section}")],
                              _revision_of(clause.attributions, sheet.fallback), mark=DELETE)
-        headings[clause.key] = _write_clause(sheet, clause)
-    return headings
+        clause_text[clause.key] = _write_clause(sheet, clause)
+    return clause_text
 
 
 # The terms ------------------------------------------------------------------------------
