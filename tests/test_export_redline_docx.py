@@ -21,7 +21,8 @@ from authoring import create_app
 from authoring.document import ClauseInstance, Document, Section
 from authoring.export.records import ExportInfo
 from authoring.export.docx import agreement_docx
-from authoring.export.redline_docx import ClauseComment, RevisionExport, redline_docx
+from authoring.export.records import ClauseComment, CommentThread
+from authoring.export.redline_docx import RevisionExport, redline_docx
 from authoring.negotiation.attribution import Change
 from authoring.ooxml.tracked import DELETE, EQUAL, INSERT, add_run, ooxml_date, split_lines
 from authoring.redline import redline_between
@@ -87,6 +88,11 @@ def newer(moved: bool = True) -> Document:
                     clause("payment.term", PL_TERM), clause("payment.lines", LINES_NEW)],
         "general": [clause("general.notices", EN_NOTICE)],
     }, terms={"fees": {"currency": "EUR"}, "costs": {"rates": [{"code": "T01", "price": 85}]}})
+
+
+def note(clause_key: str | None, author: str, at: datetime, text: str) -> CommentThread:
+    """A thread of one comment (threads and replies: tests/test_redline_comments.py)."""
+    return CommentThread(clause_key, False, (ClauseComment(author, at, text),))
 
 
 def change(target: str, author: str, at: datetime | None, kind: str = "clause_text", number: int = 1) -> Change:
@@ -305,7 +311,7 @@ def _names(docx_file: bytes) -> list[str]:
 # What the XML carries ------------------------------------------------------------------------
 
 def test_every_text_element_preserves_its_spaces():
-    docx_file = export(comments=[ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, " Why 30? ")])
+    docx_file = export(comments=[note("payment.due", "Ирина Волкова", IRINA_AT, " Why 30? ")])
     for name in ("word/document.xml", "word/comments.xml"):
         elements = list(part(docx_file, name).iter(w("t"), w("delText")))
         assert elements
@@ -315,8 +321,8 @@ def test_every_text_element_preserves_its_spaces():
 
 
 def test_revision_ids_are_unique_across_changes_and_comments():
-    docx_file = export(comments=[ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, "Why?"),
-                                 ClauseComment(None, "Anna Kowalska", CREATED, "Whole agreement")])
+    docx_file = export(comments=[note("payment.due", "Ирина Волкова", IRINA_AT, "Why?"),
+                                 note(None, "Anna Kowalska", CREATED, "Whole agreement")])
     body = body_of(docx_file)
     revisions = [e.get(w("id")) for e in body.iter(w("ins"), w("del"))]
     comments = [e.get(w("id")) for e in part(docx_file, "word/comments.xml").iter(w("comment"))]
@@ -398,40 +404,15 @@ def test_a_hebrew_agreement_redline_is_right_to_left_where_its_text_is():
 
 
 def test_a_hebrew_comment_in_an_english_agreement_reads_right_to_left():
-    comments = [ClauseComment("payment.due", "נועה כהן", CREATED, "למה 30 יום?\nWhy not 21?")]
+    comments = [note("payment.due", "נועה כהן", CREATED, "למה 30 יום?\nWhy not 21?")]
     stored = list(part(export(comments=comments), "word/comments.xml").iter(w("comment")))[-1]
     hebrew, english = stored.iter(w("p"))
     assert hebrew.find("w:pPr/w:bidi", NS) is not None and rtl_runs(hebrew) == ["למה", "יום"]  # "30" and the final "?" are not
     assert english.find("w:pPr/w:bidi", NS) is None
 
 
-def test_comments_are_real_word_comments_anchored_on_the_clause_text():
-    comments = [ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, "Why 30 days?\nWe agreed 21."),
-                ClauseComment(None, "Anna Kowalska", ZOFIA_AT, "Ready to sign?", resolved=True),
-                ClauseComment("legacy.audit", "נועה כהן", CREATED, "Keep the audit right."),
-                ClauseComment("later.clause", "Anna Kowalska", CREATED, "Added after revision 2.")]
-    docx_file = export(comments=comments)
-    stored = list(part(docx_file, "word/comments.xml").iter(w("comment")))[1:]  # after the summary
-    assert [(c.get(w("author")), c.get(w("initials")), c.get(w("date"))) for c in stored] == [
-        ("Ирина Волкова", "ИВ", "2025-03-03T07:00:59Z"), ("Anna Kowalska", "AK", "2025-03-02T09:15:00Z"),
-        ("נועה כהן", "נכ", "2025-03-04T16:30:05Z"), ("Anna Kowalska", "AK", "2025-03-04T16:30:05Z")]
-    assert [[paragraph_text(p) for p in c.iter(w("p"))] for c in stored] == [
-        ["Why 30 days?", "We agreed 21."], ["[resolved] Ready to sign?"], ["Keep the audit right."],
-        ["(later.clause) Added after revision 2."]]
-    body = body_of(docx_file)
-    anchored = {}
-    for comment in stored:
-        cid = comment.get(w("id"))
-        (start,) = body.xpath(f".//w:commentRangeStart[@w:id='{cid}']", namespaces=NS)
-        (reference,) = body.xpath(f".//w:r/w:commentReference[@w:id='{cid}']", namespaces=NS)
-        anchored[cid] = paragraph_text(start.getparent()) or "".join(texts([start.getparent()], "delText"))
-    title = "Umowa serwisowa / Service agreement"
-    assert list(anchored.values()) == [RU_PAYMENT.replace("14", "30"), title, EN_AUDIT, title]
-    assert [c.author for c in docx.Document(io.BytesIO(docx_file)).comments][1:] == [c.author for c in comments]
-
-
 def test_the_same_inputs_give_the_same_bytes_and_dates_come_from_the_data():
-    comments = [ClauseComment("payment.due", "Ирина Волкова", IRINA_AT, "Why?")]
+    comments = [note("payment.due", "Ирина Волкова", IRINA_AT, "Why?")]
     first, second = export(comments=comments), export(comments=comments)
     assert first == second
     properties = docx.Document(io.BytesIO(first)).core_properties

@@ -9,7 +9,7 @@ from ..revisions.services import revision_document
 from .docx import agreement_docx
 from .issued import record_issued
 from .gather import (
-    NotExportable, amendment_records, clause_comments, executed_version, execution_of, export_info, pick_revision,
+    NotExportable, amendment_records, comment_threads, executed_version, execution_of, export_info, pick_revision,
     signature_records, tables_of,
 )
 from .redline_docx import RevisionExport, redline_docx
@@ -40,7 +40,7 @@ def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:
     for revision in (old, new):
         document = revision_document(revision)
         sides.append(RevisionExport(document, export_info(agreement, revision), tables_of(agreement, document)))
-    return redline_docx(redline, *sides, clause_comments(agreement))
+    return redline_docx(redline, *sides, comment_threads(agreement))
 
 
 def issue_signed_docx(agreement: Agreement, version: int | None = None) -> bytes:

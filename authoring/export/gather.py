@@ -11,14 +11,15 @@ from ..document import Document
 from ..document.json_patch import json_patch
 from ..extensions import db
 from ..i18n import in_language
-from ..models import Agreement, Amendment, AuditEvent, Comment, Revision, Signature, User
+from ..models import Agreement, Amendment, AuditEvent, Revision, Signature, User
 from ..models.user import name_of
+from ..negotiation.comments import threads_of
 from ..render.tables import Table, agreement_tables
 from ..reviews.amendments import Version, versions_of
 from ..revisions.services import revision_document, revisions_of
 from .labels import status_word
-from .records import AmendmentRecord, CertificateEvent, ExportInfo, Execution, RevisionSummary, SignatureRecord
-from .redline_docx import ClauseComment
+from .records import (AmendmentRecord, CertificateEvent, ClauseComment, CommentThread, ExportInfo, Execution,
+                      RevisionSummary, SignatureRecord)
 
 
 class NotExportable(Exception):
@@ -104,13 +105,12 @@ def amendment_records(agreement: Agreement, up_to: Revision) -> list[AmendmentRe
     return records
 
 
-def clause_comments(agreement: Agreement) -> list[ClauseComment]:
-    """Every comment, oldest first (replies included), for the redline's Word comments."""
-    rows = list(db.session.scalars(select(Comment).where(Comment.agreement_id == agreement.id).order_by(Comment.id)))
-    resolved_threads = {c.id for c in rows if c.thread_id is None and c.resolved_at is not None}
-    return [ClauseComment(clause_key=c.clause_key, author=name_of(c.author),
-                          at=c.created_at, text=c.body, resolved=(c.thread_id or c.id) in resolved_threads)
-            for c in rows]
+def comment_threads(agreement: Agreement) -> list[CommentThread]:
+    """Every comment thread, oldest first, each its first comment then its replies, for the redline's Word comments."""
+    return [CommentThread(clause_key=thread.first.clause_key, resolved=thread.resolved,
+                          comments=tuple(ClauseComment(author=name_of(c.author), at=c.created_at, text=c.body)
+                                         for c in thread.comments))
+            for thread in threads_of(agreement, every_clause=True)]
 
 
 def _event_words() -> dict[str, str]:

@@ -85,3 +85,25 @@ class Execution:
     revisions: tuple[RevisionSummary, ...]
     verify_url: str  # where anyone can check a file, e.g. https://host/verify
     audit_head: str = ""  # hash of the newest audit event when executed (the chain's head)
+
+
+@dataclass(frozen=True)
+class ClauseComment:
+    """One comment of a thread, for the redline's margin."""
+
+    author: str
+    at: datetime  # UTC
+    text: str
+
+
+@dataclass(frozen=True)
+class CommentThread:
+    """A comment thread on a clause (`clause_key`), or on the whole agreement (None).
+
+    `comments` holds the first comment, then the replies in the order they were written;
+    `resolved` is the thread's state (resolving applies to the whole thread).
+    """
+
+    clause_key: str | None
+    resolved: bool
+    comments: tuple[ClauseComment, ...]

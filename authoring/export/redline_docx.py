@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
@@ -27,8 +26,7 @@ from flask_babel import gettext as _
 from ..document import Document
 from ..document.direction import kept_in_order
 from ..i18n import direction, in_language
-from ..ooxml.bidi import direct_paragraph
-from ..ooxml.comments import add_comment, anchor_comment
+from ..ooxml.comments import WordComment, add_comment_thread
 from ..ooxml.package import docx_bytes, set_properties
 from ..ooxml.story import write_compared
 from ..ooxml.tracked import AnnotationIds, Revision
@@ -37,20 +35,8 @@ from ..render.tables import Table
 from .docx import finish_word_document, new_word_document, story_writer
 from .labels import status_word, utc_text
 from .layout import agreement_layout
-from .records import ExportInfo
-
-_W_ID = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}id"
-
-
-@dataclass(frozen=True)
-class ClauseComment:
-    """One comment to show in the margin: on a clause's text, or (clause_key None) on the title."""
-
-    clause_key: str | None
-    author: str
-    at: datetime  # UTC
-    text: str
-    resolved: bool = False
+from .records import CommentThread, ExportInfo
+from .redline_comments import add_comment_threads
 
 
 @dataclass(frozen=True)
@@ -63,7 +49,7 @@ class RevisionExport:
 
 
 def redline_docx(redline: Redline, old: RevisionExport, new: RevisionExport,
-                 comments: Sequence[ClauseComment] = ()) -> bytes:
+                 comments: Sequence[CommentThread] = ()) -> bytes:
     """The redline from revision `old` to revision `new` as .docx bytes with Word tracked changes.
 
     `redline` is `redline_between(old.document, new.document)` with its attributions. Its
@@ -75,7 +61,7 @@ def redline_docx(redline: Redline, old: RevisionExport, new: RevisionExport,
 
 
 def _redline_docx(redline: Redline, old: RevisionExport, new: RevisionExport,
-                  comments: Sequence[ClauseComment]) -> bytes:
+                  comments: Sequence[CommentThread]) -> bytes:
     word, body = new_word_document(new.info)
     older = agreement_layout(old.document, old.info, old.tables, rtl=body.rtl)
     newer = agreement_layout(new.document, new.info, new.tables, rtl=body.rtl)
@@ -88,16 +74,12 @@ def _redline_docx(redline: Redline, old: RevisionExport, new: RevisionExport,
     write_compared(story_writer(word.sections[0].footer._element, body), older.footer, newer.footer, ids, revision_of)
 
     title = written["title"][0]
-    _comment(word, ids, title, title, new.info.revision_author or unknown, new.info.revision_created_at,
-             _summary(redline, old.info, new.info, fallback.author), body.direction)
-    for comment in comments:
-        paragraphs = written.get(f"t:{comment.clause_key}") if comment.clause_key else None
-        text = comment.text
-        if comment.clause_key and not paragraphs:  # on a clause neither revision has: kept, on the title
-            text = f"({comment.clause_key}) {text}"
-        text = _("[resolved] %(comment)s", comment=text) if comment.resolved else text
-        first, last = (paragraphs[0], paragraphs[-1]) if paragraphs else (title, title)
-        _comment(word, ids, first, last, comment.author, comment.at, text, body.direction)
+    summary = WordComment(new.info.revision_author or unknown, new.info.revision_created_at,
+                          _summary(redline, old.info, new.info, fallback.author))
+    add_comment_thread(word, ids, title, title, [summary], direction=body.direction)
+    clause_text = {key[2:]: (paragraphs[0], paragraphs[-1]) for key, paragraphs in written.items()
+                   if key.startswith("t:") and paragraphs}
+    add_comment_threads(word, ids, comments, clause_text, title, body.direction)
 
     finish_word_document(word, new.info)
     set_properties(word, title=_("Redline: %(title)s", title=new.info.title),
@@ -106,13 +88,6 @@ def _redline_docx(redline: Redline, old: RevisionExport, new: RevisionExport,
                    author=new.info.revision_author or new.info.provider_name, when=new.info.revision_created_at,
                    keywords=_("redline, tracked changes"), revision=new.info.revision_number)
     return docx_bytes(word, new.info.revision_created_at)
-
-
-def _comment(word, ids: AnnotationIds, first, last, author: str, when: datetime, text: str, default: str) -> None:
-    element = add_comment(word, ids, author=author, when=when, text=text)
-    for p in element.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"):
-        direct_paragraph(p, default)  # a Hebrew comment reads right to left in any agreement
-    anchor_comment(first, element.get(_W_ID))
 
 
 # Who answers for each change -------------------------------------------------------------------
