@@ -28,6 +28,7 @@ from ..ooxml.bidi import mark_section_rtl
 from ..ooxml.blocks import BlockWriter, Span
 from ..ooxml.fields import Field
 from ..ooxml.package import docx_bytes, set_properties
+from ..ooxml.styles import ensure_styles
 from ..render.tables import Table, tables_by_section
 from .docx_signed import add_certificate, add_signature_page, executed_hash_line
 from .labels import LOCALES, utc_text, with_fields
@@ -57,6 +58,7 @@ def _agreement_docx(document: Document, info: ExportInfo, tables: list[Table], e
     section = word.sections[0]
     styles = {name: word.styles[name].style_id for name in STYLES}
     text_width = int(Emu(section.page_width - section.left_margin - section.right_margin).twips)
+    ensure_styles(word, text_width)
 
     sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
     body = BlockWriter(word.element.body, styles, rtl=rtl, text_width=text_width, before=sect_pr)
