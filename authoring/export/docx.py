@@ -32,7 +32,7 @@ from .labels import LOCALES
 from .layout import agreement_layout
 from .records import Execution, ExportInfo
 
-STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading", "TOC 1", "TOC 2", "Caption",
+STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading", "toc 1", "toc 2", "Caption",
           "Header", "Footer", "Table Grid")
 
 
@@ -67,11 +67,11 @@ def new_word_document(info: ExportInfo) -> tuple[WordDocument, BlockWriter]:
     clean, signed and redline DOCX all start here, so they look alike.
     """
     word = docx.Document()
-    ensure_styles(word)
-    number_headings(word)
     section = word.sections[0]
-    styles = {name: word.styles[name].style_id for name in STYLES}
     text_width = int(Emu(section.page_width - section.left_margin - section.right_margin).twips)
+    ensure_styles(word, text_width)
+    number_headings(word)
+    styles = {name: word.styles[name].style_id for name in STYLES}
     sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
     body = BlockWriter(word.element.body, styles, rtl=info.language in RTL_LANGUAGES, text_width=text_width,
                        before=sect_pr)

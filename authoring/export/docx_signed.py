@@ -38,7 +38,7 @@ def _side(side: str, name: str, body: BlockWriter) -> str:
 
 def add_signature_page(body: BlockWriter, execution: Execution) -> None:
     """One block per signature, the provider's first; a signature of an older revision is shown VOID."""
-    body.paragraph(_("Signature page"), style="Heading 1")
+    body.paragraph(_("Signature page"), style="Heading 1", unnumbered=True)
     signatures = sorted(execution.signatures, key=lambda signature: SIDE_ORDER.get(signature.side, len(SIDE_ORDER)))
     for signature in signatures:
         _signature(body, signature)
@@ -62,7 +62,7 @@ def _signature(body: BlockWriter, signature: SignatureRecord) -> None:
 
 def add_certificate(body: BlockWriter, info: ExportInfo, execution: Execution) -> None:
     """What was executed, the events that led there, every revision, and how to check this file."""
-    body.paragraph(_("Certificate of completion"), style="Heading 1")
+    body.paragraph(_("Certificate of completion"), style="Heading 1", unnumbered=True)
     body.paragraph(Span(info.title, bold=True))
     _labelled(body, executed_hash_line(), Span(execution.executed_hash, mono=True))
     _labelled(body, _("Executed at: %(value)s"), utc_text(execution.executed_at))

@@ -115,9 +115,9 @@ def _contents(document: Document) -> list[Block]:
     """
     entries: list[Para] = []
     for number, section, clauses in document.numbered():
-        entries.append(_entry(f"s:{section.key}", f"{number}  {section.title}", "TOC 1"))
+        entries.append(_entry(f"s:{section.key}", f"{number}  {section.title}", "toc 1"))
         for clause_number, clause in clauses:
-            entries.append(_entry(f"c:{clause.key}", f"{clause_number}  {clause.title}", "TOC 2"))
+            entries.append(_entry(f"c:{clause.key}", f"{clause_number}  {clause.title}", "toc 2"))
     if not entries:
         entries = [Para("toc:empty", (Span(_("To see the contents, update this field: in Word, right-click here "
                                               "and choose Update Field (F9); in LibreOffice, choose Tools > Update "
@@ -125,7 +125,7 @@ def _contents(document: Document) -> list[Block]:
     entries[0] = replace(entries[0], field_begin=TOC_INSTRUCTION)
     entries[-1] = replace(entries[-1], field_end=True)
     heading = Para("contents", (Span(pgettext("table of contents of a document", "Contents")),),
-                   style="TOC Heading", unnumbered=True)
+                   style="TOC Heading")
     return [heading, *entries, PageBreak("break:contents")]
 
 

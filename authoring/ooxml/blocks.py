@@ -17,11 +17,12 @@ from lxml import etree
 
 from .bidi import direct_paragraph, mark_paragraph_bidi
 from .fields import Field
+from .numbering import unnumber
 from .text import xml_safe
 
 _P, _PPR, _PSTYLE, _KEEP_NEXT, _JC = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:keepNext"), qn("w:jc")
 _R, _RPR, _T, _TAB, _BR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:tab"), qn("w:br")
-_DEL_TEXT, _NUM_PR, _NUM_ID = qn("w:delText"), qn("w:numPr"), qn("w:numId")
+_DEL_TEXT = qn("w:delText")
 _RFONTS, _B, _B_CS, _I, _I_CS = qn("w:rFonts"), qn("w:b"), qn("w:bCs"), qn("w:i"), qn("w:iCs")
 _COLOR, _SZ, _SZ_CS = qn("w:color"), qn("w:sz"), qn("w:szCs")
 _TBL, _TBL_PR, _TBL_STYLE, _BIDI_VISUAL, _TBL_W = qn("w:tbl"), qn("w:tblPr"), qn("w:tblStyle"), qn("w:bidiVisual"), qn("w:tblW")
@@ -140,7 +141,7 @@ class BlockWriter:
             if keep_next:
                 etree.SubElement(properties, _KEEP_NEXT)
             if unnumbered:
-                etree.SubElement(etree.SubElement(properties, _NUM_PR), _NUM_ID, {_VAL: "0"})
+                unnumber(properties)
             if align:
                 etree.SubElement(properties, _JC, {_VAL: align})
         for span in spans:

@@ -18,7 +18,7 @@ the part python-docx lacks:
   already holds: unique and the same on every export.
 
 The comments use the `CommentText` and `CommentReference` styles, which python-docx's
-template does not define; `ensure_comment_styles` adds Word's own definitions of them.
+template does not define; `ooxml.styles.ensure_styles` adds Word's own definitions of them.
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from docx.oxml.parser import parse_xml
 from lxml.etree import SubElement
 
 from .bidi import direct_paragraph
+from .styles import ensure_styles
 from .text import xml_safe
 from .tracked import AnnotationIds, add_paragraph, add_run, ooxml_date
 
@@ -52,28 +53,6 @@ _COMMENT_EX = f"{{{W15}}}commentEx"
 _EX_PARA_ID, _EX_PARENT, _EX_DONE = f"{{{W15}}}paraId", f"{{{W15}}}paraIdParent", f"{{{W15}}}done"
 _UNSET_TEXT_ID = "77777777"  # what Word writes as a comment paragraph's textId
 _PARA_ID_LIMIT = 0x80000000
-
-# Word's built-in definitions ("annotation reference", "annotation text"), so Word shows its
-# own localised names and the comment pane its usual 8- and 10-point text.
-_COMMENT_STYLES = {
-    "CommentReference": (
-        '<w:style {ns} w:type="character" w:styleId="CommentReference">'
-        '<w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/>'
-        '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'
-        '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>'),
-    "CommentText": (
-        '<w:style {ns} w:type="paragraph" w:styleId="CommentText">'
-        '<w:name w:val="annotation text"/><w:basedOn w:val="Normal"/><w:link w:val="CommentTextChar"/>'
-        '<w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
-        '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>'),
-    "CommentTextChar": (
-        '<w:style {ns} w:type="character" w:customStyle="1" w:styleId="CommentTextChar">'
-        '<w:name w:val="Comment Text Char"/><w:basedOn w:val="DefaultParagraphFont"/>'
-        '<w:link w:val="CommentText"/><w:uiPriority w:val="99"/>'
-        '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>'),
-}
-_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
 
 @dataclass(frozen=True)
 class WordComment:
@@ -102,7 +81,7 @@ def add_comment_thread(document: DocxDocument, ids: AnnotationIds, first_p, last
     """
     if not comments:
         return []
-    ensure_comment_styles(document)
+    ensure_styles(document)  # CommentText, CommentReference
     elements = [add_comment(document, ids, author=c.author, when=c.at, text=c.text) for c in comments]
     for element in elements:
         for p in element.iter(_P):
@@ -202,13 +181,3 @@ def comments_extended(document: DocxDocument):
     extended = XmlPart(PackURI(COMMENTS_EXTENDED_PART), COMMENTS_EXTENDED_TYPE, element, part.package)
     part.relate_to(extended, COMMENTS_EXTENDED_RELATIONSHIP)
     return element
-
-
-def ensure_comment_styles(document: DocxDocument) -> None:
-    """Define the `CommentReference` and `CommentText` styles (and the latter's linked character
-    style) in word/styles.xml where they are missing, as Word defines them."""
-    styles = document.styles.element
-    present = set(styles.xpath("./w:style/@w:styleId"))
-    for style_id, xml in _COMMENT_STYLES.items():
-        if style_id not in present:
-            styles.append(parse_xml(xml.format(ns=_W_NS)))

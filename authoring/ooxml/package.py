@@ -9,6 +9,12 @@ Saving: python-docx stamps every zip entry with the current time and leaves the 
 properties' dates as the template had them. An export must be identified by its
 SHA-256, so both are fixed here: the entries' times and the document properties
 take one given moment (the revision's), and the entries keep python-docx's order.
+
+python-docx's default template also brings parts a file of ours must not carry
+(`tidy_package`): Word 2010's `stylesWithEffects.xml`, a legacy copy of the styles that
+disagrees with ours as soon as we add a style (Word treats the mismatch as unreadable
+content), a blank thumbnail, and an `app.xml` claiming "Microsoft Macintosh Word" wrote
+a document of 0 words. Ours names this application and counts the words that are there.
 """
 from __future__ import annotations
 
@@ -16,9 +22,15 @@ import io
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache
+from importlib import metadata
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
 
 from .text import xml_safe
 
@@ -26,6 +38,12 @@ MAX_ENTRIES = 200
 MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # a signed agreement unpacks to about 1 MiB
 NOT_READABLE = "The file is not a readable Word file (.docx): it is damaged, incomplete or not a Word file at all."
 TOO_LARGE = "The file unpacks to more than a Word document can hold."
+
+APPLICATION = "Accord"
+APP_PROPERTIES = "docProps/app.xml"
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_P, _R, _T, _TAB, _BR, _CR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_NOT_SHOWN = {qn("w:del"), qn("w:moveFrom")}  # what Accept All removes is not counted
 
 
 class UnreadablePackage(ValueError):
@@ -82,7 +100,9 @@ def set_properties(document: DocxDocument, *, title: str, subject: str, author: 
 
 
 def docx_bytes(document: DocxDocument, when: datetime) -> bytes:
-    """The document as .docx bytes; the same content and `when` give the same bytes."""
+    """The document as .docx bytes, tidied (`tidy_package`); the same content and `when` give the same bytes."""
+    tidy_package(document)
+    app_properties = app_properties_xml(text_statistics(document.element.body))
     raw = io.BytesIO()
     document.save(raw)
     stamp = _zip_time(when)
@@ -92,5 +112,95 @@ def docx_bytes(document: DocxDocument, when: datetime) -> bytes:
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry.filename))
+            data = app_properties if entry.filename == APP_PROPERTIES else source.read(entry.filename)
+            target.writestr(info, data)
     return stable.getvalue()
+
+
+def tidy_package(document: DocxDocument) -> None:
+    """Drop the template's `stylesWithEffects.xml` and thumbnail from `document`'s package.
+
+    A part no relationship reaches is not saved, and python-docx writes the content types
+    from the saved parts; so dropping the relationship drops the part and its override.
+    Safe to call more than once.
+    """
+    _drop_relationships(document.part.rels, STYLES_WITH_EFFECTS)
+    _drop_relationships(document.part.package.rels, RT.THUMBNAIL)
+
+
+def _drop_relationships(rels, reltype: str) -> None:
+    for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype == reltype]:
+        del rels[rel_id]
+
+
+# docProps/app.xml ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextStatistics:
+    """What Word's File > Properties > Statistics counts in the document's main text."""
+
+    words: int
+    characters: int  # without spaces
+    characters_with_spaces: int
+    paragraphs: int  # those holding some text
+
+
+def text_statistics(body: etree._Element) -> TextStatistics:
+    """Count the text of the `w:body` element `body` as it reads after Accept All.
+
+    Table cells count, headers and footers do not (as in Word); deleted and moved-away
+    text does not; a tab or a line break separates words.
+    """
+    words = characters = with_spaces = paragraphs = 0
+    for p in body.iter(_P):
+        pieces = []
+        for node in p.iter(_T, _TAB, _BR, _CR):
+            run = node.getparent()
+            if run.tag != _R or run.getparent().tag in _NOT_SHOWN:
+                continue
+            pieces.append((node.text or "") if node.tag == _T else " ")
+        text = "".join(pieces)
+        split = text.split()
+        if not split:
+            continue
+        paragraphs += 1
+        words += len(split)
+        characters += sum(len(word) for word in split)
+        with_spaces += len(text)
+    return TextStatistics(words, characters, with_spaces, paragraphs)
+
+
+@cache
+def app_version() -> str:
+    """This application's version in the "NN.NNNN" form Word gives its own (16.0000): 0.1.0 -> 00.0100."""
+    try:
+        version = metadata.version("authoring")
+    except metadata.PackageNotFoundError:
+        return "00.0000"
+    numbers = [int(part) if part.isdigit() else 0 for part in version.split(".")[:3]] + [0, 0]
+    return f"{numbers[0] % 100:02d}.{numbers[1] % 100:02d}{numbers[2] % 100:02d}"
+
+
+def app_properties_xml(statistics: TextStatistics) -> bytes:
+    """docProps/app.xml naming this application, with `statistics`.
+
+    Pages and lines need a layout we do not make: left out, Word counts them when it
+    lays the document out. The company is left empty: the parties are in core.xml.
+    """
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+            ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            "<TotalTime>0</TotalTime>"
+            f"<Words>{statistics.words}</Words>"
+            f"<Characters>{statistics.characters}</Characters>"
+            f"<Application>{APPLICATION}</Application>"
+            "<DocSecurity>0</DocSecurity>"
+            f"<Paragraphs>{statistics.paragraphs}</Paragraphs>"
+            "<ScaleCrop>false</ScaleCrop>"
+            "<Company></Company>"
+            "<LinksUpToDate>false</LinksUpToDate>"
+            f"<CharactersWithSpaces>{statistics.characters_with_spaces}</CharactersWithSpaces>"
+            "<SharedDoc>false</SharedDoc>"
+            "<HyperlinksChanged>false</HyperlinksChanged>"
+            f"<AppVersion>{app_version()}</AppVersion>"
+            "</Properties>").encode("utf-8")
