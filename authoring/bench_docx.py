@@ -29,7 +29,7 @@ import docx
 from .document import Document
 from .export.docx import agreement_docx
 from .export.records import ExportInfo
-from .export.redline_docx import redline_docx
+from .export.redline_docx import RevisionExport, redline_docx
 from .negotiation.attribution import attribute
 from .redline import redline_between
 from .render.tables import Table
@@ -59,10 +59,16 @@ def _info(number: int, digest: str) -> ExportInfo:
                       revision_author="Zofia Wójcik")
 
 
-def _tables(document: Document) -> list[Table]:
-    """A rate card and service levels of realistic size, so the export pays for its tables too."""
+def _tables(document: Document, revised: bool = False) -> list[Table]:
+    """A rate card and service levels of realistic size, so the export pays for its tables too.
+
+    `revised`: the newer revision's, with two prices raised and a task added, so the redline
+    tracks cell and row changes as well.
+    """
     first = document.sections[0].key
-    rates = tuple((f"T{i:02}", f"Task {i} — usługa", "hour", f"€{80 + i}.00", "× 1.5") for i in range(1, 21))
+    count = 21 if revised else 20
+    rates = tuple((f"T{i:02}", f"Task {i} — usługa", "hour", f"€{80 + i + (5 if revised and i in (3, 9) else 0)}.00",
+                   "× 1.5") for i in range(1, count + 1))
     levels = tuple((f"P{i}", f"Priority {i} incident", f"{i * 2} hours", f"{i * 8} hours") for i in range(1, 5))
     return [Table("rate_card", first, "Rate card", ("Task code", "Description", "Unit", "Price", "Out of hours"), rates),
             Table("service_levels", first, "Service levels", ("Priority", "Definition", "Response", "Restore"), levels)]
@@ -70,11 +76,13 @@ def _tables(document: Document) -> list[Table]:
 
 def _steps(old: Document, new: Document, changes, terms_used: Callable[[str], set[str]]) -> dict[str, Callable[[], bytes]]:
     info_old, info_new = _info(1, old.sha256()), _info(2, new.sha256())
-    tables = _tables(new)
+    old_tables, tables = _tables(old), _tables(new, revised=True)
     return {
         "baseline": lambda: baseline_docx(new),
         "docx": lambda: agreement_docx(new, info_new, tables),
-        "redline_docx": lambda: redline_docx(attribute(redline_between(old, new), changes, terms_used), info_old, info_new),
+        "redline_docx": lambda: redline_docx(attribute(redline_between(old, new), changes, terms_used),
+                                             RevisionExport(old, info_old, old_tables),
+                                             RevisionExport(new, info_new, tables)),
     }
 
 

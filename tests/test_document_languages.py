@@ -114,10 +114,14 @@ def test_the_cli_exports_a_hebrew_redline_with_a_right_to_left_section(app, exec
     body = body_of(target.read_bytes())
     assert body.xpath("./w:sectPr/w:bidi", namespaces=NS)
     assert_direction_by_content(body)
-    seen = lines(body)
-    assert seen[0] == "השוואת שינויים: גרסה 1 ← גרסה 2"
-    # A direction mark after each English name keeps its full stop with it in the Hebrew sentence.
-    assert any(line.startswith("נותן השירותים: Northwind IT Services Ltd.\u200e; הלקוח: ") for line in seen)
+    assert "בין" in lines(body) and "תוכן העניינים" in lines(body)  # the document's own words
+    # The summary, a comment on the title: a direction mark after each English name keeps its
+    # full stop with it in the Hebrew sentence.
+    with zipfile.ZipFile(target) as package:
+        comments = etree.fromstring(package.read("word/comments.xml"))
+    summary = ["".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in comments.iter(f"{{{NS['w']}}}p")]
+    assert summary[0] == "השוואת שינויים: גרסה 1 ← גרסה 2"
+    assert any(line.startswith("נותן השירותים: Northwind IT Services Ltd.\u200e; הלקוח: ") for line in summary)
 
 
 @pytest.mark.parametrize("language, words", [

@@ -16,6 +16,8 @@ import unicodedata
 
 import docx
 import pytest
+from docx.oxml.ns import qn
+from docx_review import heading_numbers
 from docx.text.paragraph import Paragraph
 
 from authoring import create_app
@@ -128,7 +130,8 @@ def style_of(p) -> str | None:
 
 
 def blocks(word) -> list[str]:
-    """The body as a reader meets it: each paragraph's text, a page break as '<page>', a table as '<table ...>'."""
+    """The body as a reader meets it: each paragraph's text (a heading with its number), a page break as
+    '<page>', a table as '<table ...>'; the document's closing empty paragraph left out."""
     seen = []
     for element in word.element.body.xpath("./w:p | ./w:tbl"):
         if element.tag.endswith("}tbl"):
@@ -136,8 +139,9 @@ def blocks(word) -> list[str]:
         elif element.xpath(".//w:br[@w:type='page']"):
             seen.append("<page>")
         else:
-            seen.append(text_of(element))
-    return seen
+            seen.append(shown(word, element))
+    assert seen[-1] == ""
+    return seen[:-1]
 
 
 def title_page(word) -> list[str]:
@@ -145,10 +149,17 @@ def title_page(word) -> list[str]:
     return seen[:seen.index("<page>")]
 
 
+def shown(word, p) -> str:
+    """A paragraph as Word shows it: a numbered heading with its number ("1.2  Term")."""
+    number = heading_numbers(word.element.body).get(p)
+    return f"{number}  {text_of(p)}" if number else text_of(p)
+
+
 def body_paragraphs_of(word, heading: str) -> list[str]:
-    """The paragraphs between `heading` and the next heading, caption or page break."""
+    """The paragraphs between `heading` (as Word shows it) and the next heading, caption or page break."""
     paragraphs = word.element.body.xpath("./w:p")
-    start = next(i for i, p in enumerate(paragraphs) if text_of(p) == heading)
+    numbers = heading_numbers(word.element.body)
+    start = next(i for i, p in enumerate(paragraphs) if p in numbers and f"{numbers[p]}  {text_of(p)}" == heading)
     lines = []
     for p in paragraphs[start + 1:]:
         if style_of(p) or p.xpath(".//w:br[@w:type='page']"):
@@ -176,26 +187,41 @@ def test_title_page_without_party_terms_shows_the_names_only():
     assert page[1:5] == ["between", PROVIDER, "and", CLIENT]
 
 
-def test_contents_is_a_real_toc_field_asking_the_reader_to_update_it():
-    word = read(export())
-    [toc] = word.element.body.xpath("./w:p[w:r/w:instrText]")
-    assert toc.xpath("./w:r/w:instrText/text()") == [' TOC \\o "1-2" \\h \\z \\u ']
-    assert toc.xpath("./w:r/w:fldChar/@w:fldCharType") == ["begin", "separate", "end"]
-    assert "Update Field" in text_of(toc)
-    page = blocks(word)
-    assert page[page.index("Contents") + 2] == "<page>"
-    assert style_of(toc.getprevious()) == "TOCHeading"
+HEADINGS = [("Heading1", "1  Services"), ("Heading2", "1.1  Scope"), ("Heading2", "1.2  Response times"),
+            ("Heading1", "2  Payment"), ("Heading2", "2.1  Due date"), ("Heading2", "2.2  Term"),
+            ("Heading1", "3  General"), ("Heading2", "3.1  Notices")]
 
 
-def test_sections_and_clauses_are_numbered_headings_in_order():
+def test_the_contents_field_already_lists_every_heading_linked_to_it():
     word = read(export())
-    headings = [(style_of(p), text_of(p)) for p in word.element.body.xpath("./w:p")
+    body = word.element.body
+    entries = body.xpath("./w:p[w:pPr/w:pStyle/@w:val='TOC1' or w:pPr/w:pStyle/@w:val='TOC2']")
+    # The field's result is written: every heading with its number, before anyone presses F9.
+    assert [(style_of(p), "".join(p.xpath(".//w:hyperlink//w:t/text()"))) for p in entries] == [
+        ("TOC1" if style == "Heading1" else "TOC2", text) for style, text in HEADINGS]
+    assert entries[0].xpath("./w:r/w:instrText/text()") == [' TOC \\o "1-2" \\h \\z \\u ']
+    assert entries[0].xpath("./w:r/w:fldChar/@w:fldCharType") == ["begin", "separate"]
+    assert entries[-1].xpath("./w:r/w:fldChar/@w:fldCharType") == ["end"]
+    bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
+    for entry in entries:  # each entry links to its heading
+        (anchor,) = entry.xpath("./w:hyperlink/@w:anchor")
+        assert shown(word, bookmarks[anchor]) == "".join(entry.xpath(".//w:t/text()"))
+    assert style_of(entries[0].getprevious()) == "TOCHeading"
+    assert entries[-1].getnext().xpath(".//w:br[@w:type='page']")
+
+
+def test_sections_and_clauses_are_headings_numbered_by_word_in_order():
+    word = read(export())
+    headings = [(style_of(p), shown(word, p)) for p in word.element.body.xpath("./w:p")
                 if style_of(p) in ("Heading1", "Heading2")]
-    assert headings == [
-        ("Heading1", "1  Services"), ("Heading2", "1.1  Scope"), ("Heading2", "1.2  Response times"),
-        ("Heading1", "2  Payment"), ("Heading2", "2.1  Due date"), ("Heading2", "2.2  Term"),
-        ("Heading1", "3  General"), ("Heading2", "3.1  Notices"),
-    ]
+    assert headings == HEADINGS
+    assert not any(text_of(p)[:1].isdigit() for p in word.element.body.xpath("./w:p")
+                   if style_of(p) in ("Heading1", "Heading2"))  # the numbers are Word's, not typed
+    numbering = {style.style_id: (style.element.xpath("./w:pPr/w:numPr/w:numId/@w:val"),
+                                  style.element.xpath("./w:pPr/w:numPr/w:ilvl/@w:val") or ["0"])
+                 for style in word.styles if style.style_id in ("Heading1", "Heading2")}
+    (list_id,) = numbering["Heading1"][0]
+    assert numbering == {"Heading1": ([list_id], ["0"]), "Heading2": ([list_id], ["1"])}  # one list, two levels
 
 
 @pytest.mark.parametrize("heading, text", [
