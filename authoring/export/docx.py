@@ -16,7 +16,6 @@ from typing import Any
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
-from docx.shared import Emu
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from lxml import etree
@@ -28,6 +27,7 @@ from ..ooxml.bidi import mark_section_rtl
 from ..ooxml.blocks import BlockWriter, Span
 from ..ooxml.fields import Field
 from ..ooxml.package import docx_bytes, set_properties
+from ..ooxml.page import set_page_size
 from ..render.tables import Table, tables_by_section
 from .docx_signed import add_certificate, add_signature_page, executed_hash_line
 from .labels import LOCALES, utc_text, with_fields
@@ -54,11 +54,9 @@ def agreement_docx(document: Document, info: ExportInfo, tables: list[Table], *,
 def _agreement_docx(document: Document, info: ExportInfo, tables: list[Table], execution: Execution | None) -> bytes:
     word = docx.Document()
     rtl = info.language in RTL_LANGUAGES
-    section = word.sections[0]
     styles = {name: word.styles[name].style_id for name in STYLES}
-    text_width = int(Emu(section.page_width - section.left_margin - section.right_margin).twips)
-
     sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
+    text_width = set_page_size(sect_pr, info.paper).text_width  # tables share out the width between the margins
     body = BlockWriter(word.element.body, styles, rtl=rtl, text_width=text_width, before=sect_pr)
     _title_page(body, document, info)
     _contents(body)
@@ -133,7 +131,7 @@ def _agreement_text(body: BlockWriter, document: Document, tables: Iterable[Tabl
 
 def _table(body: BlockWriter, table: Table) -> None:
     body.paragraph(table.title, style="Caption", keep_next=True)
-    body.table(table.headers, table.rows)
+    body.table(table.headers, table.rows, weights=table.weights, size=table.size)
 
 
 # Around the pages -----------------------------------------------------------------------

@@ -36,6 +36,7 @@ from ..i18n import direction, in_language
 from ..ooxml.bidi import direct_paragraph, mark_section_rtl
 from ..ooxml.comments import add_comment, anchor_comment
 from ..ooxml.package import docx_bytes, set_properties
+from ..ooxml.page import set_page_size
 from ..ooxml.tracked import (DELETE, EQUAL, INSERT, AnnotationIds, Revision, add_paragraph, add_run, add_segments,
                              mark_paragraph, split_lines)
 from ..redline import ClauseRedline, Redline, TermRedline
@@ -93,6 +94,7 @@ def redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: S
 def _redline_docx(redline: Redline, old: ExportInfo, new: ExportInfo, comments: Sequence[ClauseComment]) -> bytes:
     document = docx.Document()
     body = document.element.body
+    set_page_size(body.sectPr, new.paper)  # before any table: python-docx sizes columns from the page
     unknown = pgettext("redline: the author of a change nobody is recorded for", "Unknown")
     sheet = _Sheet(body, AnnotationIds(), new.language in RTL_LANGUAGES,
                    Revision.by(new.revision_author or unknown, new.revision_created_at))

@@ -26,6 +26,7 @@ _COLOR, _SZ, _SZ_CS = qn("w:color"), qn("w:sz"), qn("w:szCs")
 _TBL, _TBL_PR, _TBL_STYLE, _BIDI_VISUAL, _TBL_W = qn("w:tbl"), qn("w:tblPr"), qn("w:tblStyle"), qn("w:bidiVisual"), qn("w:tblW")
 _TBL_LOOK, _TBL_GRID, _GRID_COL = qn("w:tblLook"), qn("w:tblGrid"), qn("w:gridCol")
 _TR, _TR_PR, _TBL_HEADER, _TC, _TC_PR, _TC_W = qn("w:tr"), qn("w:trPr"), qn("w:tblHeader"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
+_CANT_SPLIT = qn("w:cantSplit")
 _VAL, _TYPE, _W = qn("w:val"), qn("w:type"), qn("w:w")
 _PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
 _MONO = {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New", qn("w:cs"): "Courier New"}
@@ -146,8 +147,13 @@ class BlockWriter:
             mark_paragraph_bidi(p)
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], *, style: str = "Table Grid",
-              weights: Sequence[int] | None = None) -> etree._Element:
-        """A `w:tbl` whose first row is `headers`, repeated at the top of every page it runs onto."""
+              weights: Sequence[int] | None = None, size: int | None = None) -> etree._Element:
+        """A `w:tbl` whose first row is `headers`, repeated at the top of every page it runs onto.
+
+        No row splits across a page break. `weights` share the text width among the columns
+        (default: equally); `size` is the text's size in half-points (default: the style's);
+        a "\\n" in a cell starts a new paragraph within it.
+        """
         columns = max([len(headers), *(len(row) for row in rows)] or [1])
         weights = list(weights or [1] * columns)
         widths = [self.text_width * weight // sum(weights) for weight in weights]
@@ -161,18 +167,23 @@ class BlockWriter:
         grid = etree.SubElement(table, _TBL_GRID)
         for width in widths:
             etree.SubElement(grid, _GRID_COL, {_W: str(width)})
-        self._row(table, headers, widths, header=True)
+        self._row(table, headers, widths, header=True, size=size)
         for row in rows:
-            self._row(table, row, widths, header=False)
+            self._row(table, row, widths, header=False, size=size)
         return table
 
-    def _row(self, table: etree._Element, cells: Sequence[str], widths: list[int], *, header: bool) -> None:
+    def _row(self, table: etree._Element, cells: Sequence[str], widths: list[int], *, header: bool,
+             size: int | None) -> None:
         row = etree.SubElement(table, _TR)
+        # A row never splits across pages (a rate or a contact read on two pages is misread); the
+        # header row repeats on every page the table runs onto. Word writes cantSplit before tblHeader.
+        properties = etree.SubElement(row, _TR_PR)
+        etree.SubElement(properties, _CANT_SPLIT)
         if header:
-            etree.SubElement(etree.SubElement(row, _TR_PR), _TBL_HEADER)
+            etree.SubElement(properties, _TBL_HEADER)
         for index, width in enumerate(widths):
             cell = etree.SubElement(row, _TC)
             etree.SubElement(etree.SubElement(cell, _TC_PR), _TC_W, {_W: str(width), _TYPE: "dxa"})
             text = cells[index] if index < len(cells) else ""
             for line in text.split("\n"):  # a cell must hold at least one paragraph, and does
-                self.paragraph(Span(line, bold=header), into=cell)
+                self.paragraph(Span(line, bold=header, size=size), into=cell)
