@@ -9,6 +9,7 @@ right-to-left when its first strong character is, the story's direction when it 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,9 @@ _CANT_SPLIT = qn("w:cantSplit")
 _VAL, _TYPE, _W = qn("w:val"), qn("w:type"), qn("w:w")
 _PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
 _MONO = {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New", qn("w:cs"): "Courier New"}
+# Digit groups apart, and no letter: a telephone number ("+48 42 555 01 02"). It reads left to right
+# in any language; in a right-to-left paragraph the bidi algorithm would reverse the groups' order.
+_NUMBER_GROUPS = re.compile(r"[^\w]*\d[\d\W]*\s[\d\W]*\d[^\w]*", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,12 @@ class BlockWriter:
         return element
 
     def paragraph(self, *spans: Span | str | Field, style: str | None = None, align: str | None = None,
-                  keep_next: bool = False, into: etree._Element | None = None) -> etree._Element:
-        """One `w:p` of `spans` (text, formatted text or fields), appended to the story or to `into`."""
+                  keep_next: bool = False, into: etree._Element | None = None,
+                  direction: str | None = None) -> etree._Element:
+        """One `w:p` of `spans` (text, formatted text or fields), appended to the story or to `into`.
+
+        `direction` ("ltr"/"rtl") is for a paragraph without a strong character; default: the story's.
+        """
         p = self._block(_P) if into is None else etree.SubElement(into, _P)
         if style or align or keep_next:
             # Children in schema order (CT_PPr): pStyle, keepNext, (bidi), jc.
@@ -132,7 +140,7 @@ class BlockWriter:
                 span.add_to(p)
             else:
                 add_run(p, span)
-        direct_paragraph(p, "rtl" if self.rtl else "ltr")
+        direct_paragraph(p, direction or ("rtl" if self.rtl else "ltr"))
         return p
 
     def lines(self, text: str, *, style: str | None = None, into: etree._Element | None = None) -> None:
@@ -186,4 +194,5 @@ class BlockWriter:
             etree.SubElement(etree.SubElement(cell, _TC_PR), _TC_W, {_W: str(width), _TYPE: "dxa"})
             text = cells[index] if index < len(cells) else ""
             for line in text.split("\n"):  # a cell must hold at least one paragraph, and does
-                self.paragraph(Span(line, bold=header, size=size), into=cell)
+                self.paragraph(Span(line, bold=header, size=size), into=cell,
+                               direction="ltr" if _NUMBER_GROUPS.fullmatch(line) else None)
