@@ -40,6 +40,9 @@ def set_language(app, agreement_id: int, language: str) -> None:
         db.session.commit()
 
 
+PHONE = re.compile(r"\+?[\d ]*\d \d[\d ]*")
+
+
 def body_of(data: bytes):
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         return etree.fromstring(package.read("word/document.xml")).find(f"{{{W}}}body")
@@ -54,10 +57,13 @@ def lines(body) -> list[str]:
 
 
 def assert_direction_by_content(body) -> None:
-    """w:bidi exactly on the paragraphs whose first letter is not left-to-right (P2-P3; none: the document's)."""
+    """w:bidi exactly on the paragraphs whose first letter is not left-to-right (P2-P3; none: the document's),
+    but for a telephone number in a table (digit groups, no letter), which reads left to right in any language."""
     for p in body.iter(f"{{{W}}}p"):
         first = next((c for c in text_of(p) if c.isalpha()), None)
         starts_ltr = first is not None and unicodedata.bidirectional(first) == "L"
+        if first is None and p.xpath("ancestor::w:tc", namespaces=NS) and PHONE.fullmatch(text_of(p)):
+            starts_ltr = True
         assert bool(p.xpath("./w:pPr/w:bidi", namespaces=NS)) == (not starts_ltr), text_of(p)
 
 

@@ -265,6 +265,57 @@ def test_tables_follow_their_section_with_a_caption_and_strays_come_last():
     assert style_of(table._tbl.getprevious()) == "Caption"
 
 
+@pytest.mark.parametrize("signed", [False, True])
+def test_no_table_row_splits_across_pages_and_only_header_rows_repeat(signed):
+    """Agreement tables and the certificate's alike: every row is kept on one page (w:cantSplit)."""
+    body = read(export(execution_record=execution() if signed else None)).element.body
+    tables = body.xpath("./w:tbl")
+    assert len(tables) == (4 if signed else 2)
+    for table in tables:
+        rows = table.xpath("./w:tr")
+        assert all(row.xpath("./w:trPr/w:cantSplit") for row in rows)
+        assert [bool(row.xpath("./w:trPr/w:tblHeader")) for row in rows] == [True] + [False] * (len(rows) - 1)
+        # Word's order inside w:trPr: cantSplit before tblHeader.
+        assert [child.tag.split("}")[1] for child in rows[0].xpath("./w:trPr/*")] == ["cantSplit", "tblHeader"]
+
+
+@pytest.mark.parametrize("language, paper, width", [("en", "A4", 11906), ("tl", "Letter", 12240)])
+def test_the_page_is_the_papers_with_inch_margins_and_tables_fill_the_text_width(language, paper, width):
+    word = read(export(language=language, paper=paper))
+    section = word.sections[0]
+    assert section.page_width.twips == width
+    assert [section.left_margin.twips, section.right_margin.twips, section.top_margin.twips,
+            section.bottom_margin.twips] == [1440] * 4
+    grid = [int(w) for w in word.element.body.xpath("./w:tbl[1]/w:tblGrid/w:gridCol/@w:w")]
+    assert width - 2 * 1440 - len(grid) < sum(grid) <= width - 2 * 1440
+
+
+def test_a_table_prints_with_its_weights_and_size_and_a_cell_line_per_paragraph():
+    contacts = Table("contacts", "services", "Contacts", ("Stage and party", "Contact"),
+                     (("Billing\nClient", "Ana García\nprocurement.department.head@ministerstwo-cyfryzacji.gov.pl"),),
+                     weights=(2, 7), size=20)
+    word = read(agreement_docx(agreement(), export_info(), [contacts]))
+    table = word.element.body.xpath("./w:tbl")[0]
+    widths = [int(w) for w in table.xpath("./w:tblGrid/w:gridCol/@w:w")]
+    assert widths == [(11906 - 2880) * 2 // 9, (11906 - 2880) * 7 // 9]
+    cell = table.xpath("./w:tr[2]/w:tc[2]")[0]
+    assert [text_of(p) for p in cell.xpath("./w:p")] == [
+        "Ana García", "procurement.department.head@ministerstwo-cyfryzacji.gov.pl"]
+    assert set(table.xpath(".//w:r/w:rPr/w:sz/@w:val")) == {"20"}
+    assert len(table.xpath(".//w:r")) == len(table.xpath(".//w:r[w:rPr/w:sz]"))
+
+
+def test_a_telephone_number_in_a_hebrew_table_keeps_its_digit_groups_in_order():
+    """A line of digit groups only runs left to right (a right-to-left one would show "02 01 555 42 48+");
+    a number alone keeps the table's direction, and Hebrew lines run right to left."""
+    contacts = Table("contacts", "services", "אנשי קשר", ("שלב וצד", "איש קשר"),
+                     (("חיובים\nהלקוח", "אנה גרסיה\nap@globex.example\n+48 42 555 01 02\n5"),))
+    word = read(agreement_docx(agreement(), export_info(language="he"), [contacts]))
+    cell = word.element.body.xpath("./w:tbl[1]/w:tr[2]/w:tc[2]")[0]
+    assert [(text_of(p), bool(p.xpath("./w:pPr/w:bidi"))) for p in cell.xpath("./w:p")] == [
+        ("אנה גרסיה", True), ("ap@globex.example", False), ("+48 42 555 01 02", False), ("5", True)]
+
+
 def test_header_shows_title_and_revision_and_footer_counts_pages_with_fields():
     word = read(export())
     section = word.sections[0]

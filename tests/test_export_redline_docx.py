@@ -127,14 +127,14 @@ def redline_of(old: Document, new: Document, attributions: dict | None = None):
 RATES = ("Task code", "Description", "Price")
 OLD_TABLES = (Table("rate_card", "payment", "Rate card", RATES, (("T01", "Audyt bezpieczeństwa", "€80.00"),
                                                                  ("T02", "Wsparcie\nna miejscu", "€95.00"),
-                                                                 ("T03", "Szkolenie", "€60.00")), ("costs.rates",)),
+                                                                 ("T03", "Szkolenie", "€60.00")), paths=("costs.rates",)),
               Table("milestones", "legacy", "Milestones", ("Milestone", "Due"), (("Go-live", "2025-05-01"),),
-                    ("timeline.milestones",)))
+                    paths=("timeline.milestones",)))
 NEW_TABLES = (Table("rate_card", "payment", "Rate card", RATES, (("T01", "Audyt bezpieczeństwa", "€85.00"),
                                                                  ("T02", "Wsparcie\nna miejscu", "€95.00"),
-                                                                 ("T04", "Migracja danych", "€120.00")), ("costs.rates",)),
+                                                                 ("T04", "Migracja danych", "€120.00")), paths=("costs.rates",)),
               Table("credits", "general", "שיעורי זיכוי", ("רמת שירות", "זיכוי"), (("P1", "5%"),),
-                    ("sanctions.credits",)))
+                    paths=("sanctions.credits",)))
 
 
 def sides(old: Document, new: Document, language: str = "en", tables=(OLD_TABLES, NEW_TABLES)):

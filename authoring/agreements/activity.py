@@ -26,7 +26,8 @@ from ..extensions import db
 from ..interview.health import CLAUSE_RULE_PREFIX, RULES_BY_ID
 from ..interview.steps import STEPS_BY_KEY, term_name
 from ..models import Agreement, AuditEvent, Comment, Invitation, Proposal, User
-from .forms import ROLE_WORDS, SIDE_NAMES as SIDE_WORDS
+from .forms import PAPER_LABELS, ROLE_WORDS, SIDE_NAMES as SIDE_WORDS
+from .settings import AUTOMATIC
 from ..negotiation.changes import ChangeNames, change_names, describe
 
 # Words inside sentences, in the interface language; stored values stay as they are.
@@ -330,6 +331,11 @@ def _role_changed(who, d, c):
              old=_word(ROLE_WORDS, d.get("old")), new=_word(ROLE_WORDS, d.get("new")))
 
 
+def _paper_size(who, d, c):
+    paper = PAPER_LABELS.get("" if d.get("new") == AUTOMATIC else d.get("new"), d.get("new"))
+    return _("%(who)s set the paper of the agreement's documents to %(paper)s", who=who, paper=paper)
+
+
 def _removed(who, d, c):
     return _("%(who)s removed %(member)s (%(side)s %(role)s) from the agreement", who=who, member=d.get("member"),
              side=_word(SIDE_WORDS, d.get("side")), role=_word(ROLE_WORDS, d.get("role")))
@@ -344,6 +350,7 @@ PHRASES: dict[str, Phrase] = {
     "agreement.renewed": lambda who, d, c: (
         _("%(who)s started the renewal “%(title)s”, a new agreement", who=who, title=d.get("title"))),
     "agreement.terminated": _terminated,
+    "agreement.paper_size_changed": _paper_size,
     "agreement.expired": lambda who, d, c: (
         _("The agreement expired: its term ended on %(date)s", who=who, date=d.get("ended_on"))),
     "invitation.created": _invited,

@@ -80,5 +80,15 @@ class MemberRoleForm(Form):
     role = SelectField(_l("Role in the agreement"), choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES])
 
 
+# The paper an agreement's Word documents are printed on; "" stores no setting (NULL): the
+# paper of the agreement's language (export.paper). "A4" is the same word in every language.
+PAPER_LABELS = {"": _l("Automatic (from the agreement's language)"), "A4": "A4", "Letter": _l("US Letter")}
+
+
+class SettingsForm(Form):
+    paper_size = SelectField(_l("Paper size"), choices=[SelectChoice(value, label) for value, label in PAPER_LABELS.items()],
+                             default="")
+
+
 class ConfirmForm(Form):
     """A button-only form: carries the CSRF token for a state-changing POST."""

@@ -15,10 +15,12 @@ from ..negotiation.status import negotiation_state
 from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
 from .forms import (
-    ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm,
-    status_label,
+    PAPER_LABELS, ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, ConfirmForm, InviteForm, MemberRoleForm,
+    NewAgreementForm, SettingsForm, status_label,
 )
+from ..export.paper import agreement_paper
 from .register import SORT_LABELS, agreement_register, parse_register_query
+from .settings import set_paper_size
 from .services import (
     NotYourSide, WorkspaceError, accept_invitation, activity, change_role, create_agreement, create_invitation,
     find_invitation, pending_invitations, remove_member, revoke_invitation,
@@ -188,6 +190,34 @@ def remove(agreement, membership, membership_id):
     if membership_id == membership.id:
         return redirect(url_for("agreements.dashboard"))
     return redirect(url_for("agreements.members", agreement_id=agreement.id))
+
+
+def _settings_page(agreement, membership, form, status=200):
+    automatic = agreement_paper(agreement.language, None)
+    return render_template("agreements/settings.html", agreement=agreement, membership=membership, form=form,
+                           automatic=PAPER_LABELS[automatic],
+                           paper=PAPER_LABELS[agreement_paper(agreement.language, agreement.paper_size)]), status
+
+
+@bp.route("/agreements/<int:agreement_id>/settings")
+@agreement_route("view")
+def settings(agreement, membership):
+    """Every member sees how the agreement's documents are printed; its owners change it."""
+    return _settings_page(agreement, membership, SettingsForm(paper_size=agreement.paper_size or ""))
+
+
+@bp.route("/agreements/<int:agreement_id>/settings", methods=["POST"])
+@agreement_route("manage")
+def save_settings(agreement, membership):
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _settings_page(agreement, membership, form, status=422)
+    if set_paper_size(agreement, g.user, form.paper_size.data or None):
+        flash(_("Settings saved. Documents exported from now on are printed on %(paper)s.",
+                paper=PAPER_LABELS[agreement_paper(agreement.language, agreement.paper_size)]), "success")
+    else:
+        flash(_("Nothing changed."), "info")
+    return redirect(url_for("agreements.settings", agreement_id=agreement.id))
 
 
 @bp.route("/agreements/<int:agreement_id>/activity")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
-from docx.shared import Emu
 from flask_babel import gettext as _
 from lxml import etree
 
@@ -24,6 +23,7 @@ from ..ooxml.bidi import mark_section_rtl
 from ..ooxml.blocks import BlockWriter
 from ..ooxml.numbering import number_headings
 from ..ooxml.package import docx_bytes, set_properties
+from ..ooxml.page import set_page_size
 from ..ooxml.story import write_blocks
 from ..ooxml.styles import ensure_styles
 from ..ooxml.tracked import AnnotationIds
@@ -67,12 +67,11 @@ def new_word_document(info: ExportInfo) -> tuple[WordDocument, BlockWriter]:
     clean, signed and redline DOCX all start here, so they look alike.
     """
     word = docx.Document()
-    section = word.sections[0]
-    text_width = int(Emu(section.page_width - section.left_margin - section.right_margin).twips)
+    sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
+    text_width = set_page_size(sect_pr, info.paper).text_width  # tables share out the width between the margins
     ensure_styles(word, text_width)
     number_headings(word)
     styles = {name: word.styles[name].style_id for name in STYLES}
-    sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
     body = BlockWriter(word.element.body, styles, rtl=info.language in RTL_LANGUAGES, text_width=text_width,
                        before=sect_pr)
     return word, body

@@ -18,6 +18,7 @@ from ..render.tables import Table, agreement_tables
 from ..reviews.amendments import Version, versions_of
 from ..revisions.services import revision_document, revisions_of
 from .labels import status_word
+from .paper import agreement_paper
 from .records import (AmendmentRecord, CertificateEvent, ClauseComment, CommentThread, ExportInfo, Execution,
                       RevisionSummary, SignatureRecord)
 
@@ -38,6 +39,7 @@ def export_info(agreement: Agreement, revision: Revision) -> ExportInfo:
         provider_name=agreement.provider_name, client_name=agreement.client_name,
         revision_number=revision.number, revision_hash=revision.hash, revision_created_at=revision.created_at,
         revision_author=name_of(revision.author),
+        paper=agreement_paper(agreement.language, agreement.paper_size),
     )
 
 
@@ -122,6 +124,7 @@ def _event_words() -> dict[str, str]:
         "agreement.executed": _("Both sides signed: the agreement is executed"),
         "amendment.opened": _("Opened the amendment"),
         "agreement.reopened": _("Reopened the agreement for changes"),
+        "agreement.paper_size_changed": _("Settings: paper size changed"),
         "turn.sent": _("Sent the draft to the other side"),
         "comment.added": _("Commented"),
         "comment.resolved": _("Comment: resolved"),

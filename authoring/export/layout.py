@@ -154,7 +154,7 @@ def _agreement_text(document: Document, tables: Iterable[Table]) -> list[Block]:
 
 def _table(table: Table) -> list[Block]:
     return [Para(f"cap:{table.key}", (Span(table.title),), style="Caption", keep_next=True),
-            Grid(f"tbl:{table.key}", table.headers, table.rows)]
+            Grid(f"tbl:{table.key}", table.headers, table.rows, table.weights, table.size)]
 
 
 # Around the pages --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ class ExportInfo:
     revision_hash: str  # SHA-256 hex of the revision's canonical JSON
     revision_created_at: datetime  # UTC; also the fixed timestamp inside the files
     revision_author: str = ""
+    paper: str = "A4"  # "A4" or "Letter": the agreement's setting, else its language's locale's (export.paper)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .user import User
 STATUSES = ("draft", "negotiating", "ready", "signing", "executed", "in_review", "terminated", "expired")
 SIDES = ("provider", "client")
 ROLES = ("owner", "editor", "reviewer", "signatory", "viewer")
+PAPER_SIZES = ("A4", "Letter")  # an agreement's paper setting; NULL: from the agreement's language (export.paper)
 TITLE_MAX = 200
 ORG_NAME_MAX = 200
 
@@ -25,6 +26,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 class Agreement(Base):
     __tablename__ = "agreements"
     __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),
+                      CheckConstraint(_in("paper_size", PAPER_SIZES), name="paper_size"),
                       Index("ix_agreements_status", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +57,8 @@ class Agreement(Base):
     terminated_on: Mapped[Optional[date]]
     termination_reason: Mapped[Optional[str]] = mapped_column(Text)
     termination_clause: Mapped[Optional[str]] = mapped_column(String(80))
+    # The paper its documents are printed on, as an owner chose it; None: the paper of its language's locale.
+    paper_size: Mapped[Optional[str]] = mapped_column(String(8))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by="Membership.id"

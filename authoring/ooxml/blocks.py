@@ -9,6 +9,7 @@ right-to-left when its first strong character is, the story's direction when it 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,9 +29,13 @@ _COLOR, _SZ, _SZ_CS = qn("w:color"), qn("w:sz"), qn("w:szCs")
 _TBL, _TBL_PR, _TBL_STYLE, _BIDI_VISUAL, _TBL_W = qn("w:tbl"), qn("w:tblPr"), qn("w:tblStyle"), qn("w:bidiVisual"), qn("w:tblW")
 _TBL_LOOK, _TBL_GRID, _GRID_COL = qn("w:tblLook"), qn("w:tblGrid"), qn("w:gridCol")
 _TR, _TR_PR, _TBL_HEADER, _TC, _TC_PR, _TC_W = qn("w:tr"), qn("w:trPr"), qn("w:tblHeader"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
+_CANT_SPLIT = qn("w:cantSplit")
 _VAL, _TYPE, _W = qn("w:val"), qn("w:type"), qn("w:w")
 _PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
 _MONO = {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New", qn("w:cs"): "Courier New"}
+# Digit groups apart, and no letter: a telephone number ("+48 42 555 01 02"). It reads left to right
+# in any language; in a right-to-left paragraph the bidi algorithm would reverse the groups' order.
+_NUMBER_GROUPS = re.compile(r"[^\w]*\d[\d\W]*\s[\d\W]*\d[^\w]*", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,12 @@ def _set_text(element: etree._Element, text: str) -> None:
         element.text = xml_safe(text)
 
 
+def cell_direction(line: str) -> str | None:
+    """"ltr" for a table line of digit groups (a telephone number), which reads left to right in any
+    language; None (the story's direction) for anything else."""
+    return "ltr" if _NUMBER_GROUPS.fullmatch(line) else None
+
+
 class BlockWriter:
     """Appends paragraphs and tables, in order, to one story: the body, a header or a footer.
 
@@ -125,12 +136,13 @@ class BlockWriter:
 
     def paragraph(self, *spans: Span | str | Field, style: str | None = None, align: str | None = None,
                   keep_next: bool = False, unnumbered: bool = False, into: etree._Element | None = None,
-                  direct: bool = True) -> etree._Element:
+                  direction: str | None = None, direct: bool = True) -> etree._Element:
         """One `w:p` of `spans` (text, formatted text or fields), appended to the story or to `into`.
 
         `unnumbered` keeps a heading out of the heading numbering its style carries (the
-        signature page's heading); `direct=False` leaves the direction to the caller, who
-        adds runs first.
+        signature page's heading); `direction` ("ltr"/"rtl") is for a paragraph without a
+        strong character (default: the story's); `direct=False` leaves the direction to the
+        caller, who adds runs first.
         """
         p = self._block(_P) if into is None else etree.SubElement(into, _P)
         if style or align or keep_next or unnumbered:
@@ -150,7 +162,7 @@ class BlockWriter:
             else:
                 add_run(p, span)
         if direct:
-            direct_paragraph(p, self.direction)
+            direct_paragraph(p, direction or self.direction)
         return p
 
     def lines(self, text: str, *, style: str | None = None, into: etree._Element | None = None) -> None:
@@ -165,10 +177,13 @@ class BlockWriter:
             mark_paragraph_bidi(p)
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], *, style: str = "Table Grid",
-              weights: Sequence[int] | None = None, header: bool = True) -> etree._Element:
+              weights: Sequence[int] | None = None, size: int | None = None, header: bool = True) -> etree._Element:
         """A `w:tbl` whose first row is `headers`, repeated at the top of every page it runs onto.
 
-        With `header=False` the header row is not written: the caller adds every row (`row`).
+        No row splits across a page break. `weights` share the text width among the columns
+        (default: equally); `size` is the text's size in half-points (default: the style's);
+        a "\\n" in a cell starts a new paragraph within it. With `header=False` the header row
+        is not written: the caller adds every row (`row`).
         """
         columns = max([len(headers), *(len(row) for row in rows)] or [1])
         weights = list(weights or [1] * columns)
@@ -184,20 +199,24 @@ class BlockWriter:
         for width in widths:
             etree.SubElement(grid, _GRID_COL, {_W: str(width)})
         if header:
-            self.row(table, headers, header=True)
+            self.row(table, headers, header=True, size=size)
         for row in rows:
-            self.row(table, row, header=False)
+            self.row(table, row, header=False, size=size)
         return table
 
-    def row(self, table: etree._Element, cells: Sequence[str], *, header: bool,
+    def row(self, table: etree._Element, cells: Sequence[str], *, header: bool, size: int | None = None,
             write_cells: bool = True) -> list[etree._Element]:
         """Append a `w:tr` to `table`, one cell per grid column; returns its `w:tc` elements.
 
         With `write_cells=False` the cells are left without paragraphs, for the caller to fill.
         """
         row = etree.SubElement(table, _TR)
+        # A row never splits across pages (a rate or a contact read on two pages is misread); the
+        # header row repeats on every page the table runs onto. Word writes cantSplit before tblHeader.
+        properties = etree.SubElement(row, _TR_PR)
+        etree.SubElement(properties, _CANT_SPLIT)
         if header:
-            etree.SubElement(etree.SubElement(row, _TR_PR), _TBL_HEADER)
+            etree.SubElement(properties, _TBL_HEADER)
         widths = [int(column.get(_W)) for column in table.find(_TBL_GRID)]
         written = []
         for index, width in enumerate(widths):
@@ -208,5 +227,5 @@ class BlockWriter:
                 continue
             text = cells[index] if index < len(cells) else ""
             for line in text.split("\n"):  # a cell must hold at least one paragraph, and does
-                self.paragraph(Span(line, bold=header), into=cell)
+                self.paragraph(Span(line, bold=header, size=size), into=cell, direction=cell_direction(line))
         return written

@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..document.words import DELETE, EQUAL, INSERT, word_diff
 from .bidi import direct_paragraph
-from .blocks import BlockWriter, Span, add_run
+from .blocks import BlockWriter, Span, add_run, cell_direction
 from .fields import Field
 from .tracked import AnnotationIds, Revision, add_del, add_ins, mark_paragraph, split_lines
 
@@ -74,6 +74,7 @@ class Grid:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     weights: tuple[int, ...] | None = None
+    size: int | None = None  # text size in half-points (None: the style's)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _write(writer: BlockWriter, block: Block, ids: AnnotationIds) -> list:
     if isinstance(block, Lines):
         return [writer.paragraph(line, style=block.style) for line in block.text.split("\n")]
     if isinstance(block, Grid):
-        writer.table(block.headers, block.rows, weights=block.weights)
+        writer.table(block.headers, block.rows, weights=block.weights, size=block.size)
         return []
     writer.page_break()
     return []
@@ -182,8 +183,8 @@ def _write_whole(writer: BlockWriter, block: Block, op: int, ids: AnnotationIds,
     if isinstance(block, Lines):
         return _lines(writer, block.style, [(op, block.text)], op, ids, revision)
     if isinstance(block, Grid):
-        table = writer.table(block.headers, (), weights=block.weights, header=False)
-        _rows_into(writer, table, [block.headers, *block.rows], op, ids, revision, header_rows=1)
+        table = writer.table(block.headers, (), weights=block.weights, size=block.size, header=False)
+        _rows_into(writer, table, [block.headers, *block.rows], op, ids, revision, header_rows=1, size=block.size)
         return []
     p = writer.paragraph()
     br = etree.SubElement(etree.SubElement(_tracked(p, op, ids, revision), _R), qn("w:br"))
@@ -340,7 +341,7 @@ def _field_ends(p, old: Para, new: Para, ids: AnnotationIds, revision: Revision)
 
 def _compared_table(writer: BlockWriter, old: Grid, new: Grid, ids: AnnotationIds, revision: Revision) -> None:
     """Rows aligned by content: unchanged rows plain, changed ones cell by cell, the rest whole."""
-    table = writer.table(new.headers, (), weights=new.weights, header=False)
+    table = writer.table(new.headers, (), weights=new.weights, size=new.size, header=False)
     matcher = SequenceMatcher(None, old.rows, new.rows, autojunk=False)
     plan: list[tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]] = [(EQUAL, old.headers, new.headers)]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -352,12 +353,13 @@ def _compared_table(writer: BlockWriter, old: Grid, new: Grid, ids: AnnotationId
     for index, (op, before, after) in enumerate(plan):
         header = index == 0
         if op == EQUAL:
-            row = writer.row(table, after, header=header, write_cells=False)
+            row = writer.row(table, after, header=header, size=new.size, write_cells=False)
             for cell, old_text, new_text in zip(row, _padded(before, len(row)), _padded(after, len(row))):
                 segments = [(EQUAL, new_text)] if old_text == new_text else word_diff(old_text, new_text)
-                _cell(writer, cell, segments, EQUAL, ids, revision, bold=header)
+                _cell(writer, cell, segments, EQUAL, ids, revision, bold=header, size=new.size)
         else:
-            _rows_into(writer, table, [before if op == DELETE else after], op, ids, revision, header_rows=0)
+            _rows_into(writer, table, [before if op == DELETE else after], op, ids, revision, header_rows=0,
+                       size=new.size)
 
 
 def _paired_rows(befores, afters) -> list:
@@ -377,11 +379,11 @@ def _paired_rows(befores, afters) -> list:
 
 
 def _rows_into(writer: BlockWriter, table, rows, op: int, ids: AnnotationIds, revision: Revision,
-               header_rows: int) -> None:
+               header_rows: int, size: int | None) -> None:
     """Whole rows only one revision has: `w:trPr/w:ins|w:del` and every run tracked."""
     for index, cells in enumerate(rows):
         header = index < header_rows
-        row_cells = writer.row(table, cells, header=header, write_cells=False)
+        row_cells = writer.row(table, cells, header=header, size=size, write_cells=False)
         row = row_cells[0].getparent() if row_cells else None
         if row is not None:
             tr_pr = row.find(_TR_PR)
@@ -390,18 +392,20 @@ def _rows_into(writer: BlockWriter, table, rows, op: int, ids: AnnotationIds, re
                 row.insert(0, tr_pr)
             (add_ins if op == INSERT else add_del)(tr_pr, ids, revision)
         for cell, text in zip(row_cells, _padded(cells, len(row_cells))):
-            _cell(writer, cell, [(op, text)], op, ids, revision, bold=header)
+            _cell(writer, cell, [(op, text)], op, ids, revision, bold=header, size=size)
 
 
 def _cell(writer: BlockWriter, cell, segments, whole: int, ids: AnnotationIds, revision: Revision, *,
-          bold: bool) -> None:
+          bold: bool, size: int | None) -> None:
+    """A cell's lines as paragraphs, as `BlockWriter.row` writes them, with the diff `segments` tracked."""
     lines = split_lines(segments, whole)
     for number, (line, mark) in enumerate(lines):
         p = etree.SubElement(cell, qn("w:p"))
-        _add_segments(p, [(op, text, Span(text, bold=bold)) for op, text in line], ids, revision)
+        _add_segments(p, [(op, text, Span(text, bold=bold, size=size)) for op, text in line], ids, revision)
         if number < len(lines) - 1:  # a cell's last paragraph mark stays: a cell holds at least one
             mark_paragraph(p, mark, ids, revision)
-        direct_paragraph(p, writer.direction)
+        shown = "".join(text for op, text in line if op != DELETE)
+        direct_paragraph(p, cell_direction(shown) or writer.direction)
 
 
 def _padded(cells: Sequence[str] | None, count: int) -> list[str]:

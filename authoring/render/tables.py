@@ -19,16 +19,32 @@ from ..library.formatting import BLANK, is_blank
 
 @dataclass(frozen=True)
 class Table:
+    """One table as both views show it. A cell's "\\n" starts a new line within the cell.
+
+    `weights` and `size` say how it is printed (the DOCX writer passes them on to
+    `BlockWriter.table`): relative column widths (None: equal) and the text size in
+    half-points (None: the body's).
+    """
+
     key: str
     section: str
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    weights: tuple[int, ...] | None = None
+    size: int | None = None
     paths: tuple[str, ...] = ()  # the terms its rows show ("costs.rates")
 
     def states(self, path: str) -> bool:
         """Whether a change of the term at `path` shows in this table."""
         return any(path == own or path.startswith(own + ".") or own.startswith(path + ".") for own in self.paths)
+
+
+# Tables printed otherwise than in equal columns at body size. Contacts: one row per stage and
+# party, with the contact's details each on a line of their own in a column taking most of the
+# width, a point smaller, so a long e-mail address (58 characters and more) stays whole on one
+# line on A4 and Letter, in Word's Cambria and in LibreOffice's wider fallback (DejaVu Serif) alike.
+_PRINTED = {"contacts": ((2, 7), 20)}
 
 
 def _specs() -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...], str], ...]:
@@ -39,11 +55,9 @@ def _specs() -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...], str], ..
     """
     return (
         ("contacts", "background", pgettext("agreement table", "Contacts"), (
-            (pgettext("agreement table", "Stage"), "{{ r.stage }}"),
-            (pgettext("agreement table", "Provider"),
-             "{{ r.provider.name }} · {{ r.provider.role }} · {{ r.provider.email }} · {{ r.provider.phone }}"),
-            (pgettext("agreement table", "Client"),
-             "{{ r.client.name }} · {{ r.client.role }} · {{ r.client.email }} · {{ r.client.phone }}"),
+            (pgettext("agreement table", "Stage and party"), "{{ r.stage }}\n{{ r.party }}"),
+            (pgettext("agreement table", "Contact"),
+             "{{ r.contact.name }}\n{{ r.contact.role }}\n{{ r.contact.email }}\n{{ r.contact.phone }}"),
         ), "contacts"),
         ("catalogue", "services", pgettext("agreement table", "Service catalogue"), (
             (pgettext("agreement table", "Code"), "{{ r.code }}"),
@@ -101,15 +115,22 @@ def _stage_words() -> dict[str, str]:
             "billing": pgettext("agreement table", "Billing"), "escalation": pgettext("agreement table", "Escalation")}
 
 
+def _party_words() -> dict[str, str]:
+    """The parties as the contacts table names them, in the current language."""
+    return {"provider": pgettext("agreement table", "Provider"), "client": pgettext("agreement table", "Client")}
+
+
 def _rows_at(terms: dict[str, Any], path: str) -> list[Any]:
     if path == "contacts":
+        # Both parties' rows for every stage either names a contact for; a missing one shows as blank.
         parties = terms.get("parties") or {}
         rows = []
         for stage, word in _stage_words().items():
-            provider = ((parties.get("provider") or {}).get("contacts") or {}).get(stage) or {}
-            client = ((parties.get("client") or {}).get("contacts") or {}).get(stage) or {}
-            if any(not is_blank(v) for v in (*provider.values(), *client.values())):
-                rows.append({"stage": word, "provider": provider, "client": client})
+            contacts = {side: ((parties.get(side) or {}).get("contacts") or {}).get(stage) or {}
+                        for side in _party_words()}
+            if any(not is_blank(v) for contact in contacts.values() for v in contact.values()):
+                rows += [{"stage": word, "party": party, "contact": contacts[side]}
+                         for side, party in _party_words().items()]
         return rows
     value: Any = terms
     for part in path.split("."):
@@ -127,20 +148,24 @@ def agreement_tables(library: ClauseLibrary, terms: dict[str, Any], language: st
             if not rows:
                 continue
             rendered = tuple(
-                tuple(_clean(library.render(template, {**terms, "r": row}, language)) for _header, template in columns)
+                tuple(_clean(library.render(template, {**terms, "r": row}, language), template)
+                      for _header, template in columns)
                 for row in rows
             )
+            weights, size = _PRINTED.get(key, (None, None))
             paths = ("parties.provider.contacts", "parties.client.contacts") if path == "contacts" else (path,)
-            tables.append(Table(key, section, title, tuple(header for header, _template in columns), rendered, paths))
+            tables.append(Table(key, section, title, tuple(header for header, _template in columns), rendered,
+                                weights, size, paths))
     return tables
 
 
-def _clean(cell: str) -> str:
-    """'Ana · [●] · ana@x · [●]' -> 'Ana · ana@x': blanks inside a joined cell are noise."""
-    if " · " in cell:
-        parts = [p for p in cell.split(" · ") if p.strip() and p.strip() != BLANK]
-        return " · ".join(parts) or BLANK
-    return cell
+def _clean(cell: str, template: str) -> str:
+    """A cell of lines ("Ana\\n[●]\\nana@x\\n[●]") without its blank lines ("Ana\\nana@x"): blanks inside a
+    cell are noise, and a cell of nothing but blanks shows one. Only a template's own line breaks
+    count: a line break the parties typed into a description stays as typed."""
+    if "\n" not in template or "\n" not in cell:
+        return cell
+    return "\n".join(line for line in cell.split("\n") if line.strip() and line.strip() != BLANK) or BLANK
 
 
 def tables_by_section(tables: list[Table]) -> dict[str, list[Table]]:
