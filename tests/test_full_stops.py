@@ -242,3 +242,13 @@ def test_a_party_named_acme_ltd_reads_acme_ltd_on_the_page_in_word_and_in_terms_
                   with_term(terms, STANDARDS, "ISO/IEC 27001"), "test")
         text = Document.from_json(db.session.get(Draft, agreement_id).document).clause(key).text
     assert "ISO/IEC 27001." in text and text.endswith(" (1)")
+
+
+def test_a_value_holding_a_marker_character_still_renders_as_typed():
+    odd = "Acme \ue000Ltd\ue002."
+    terms = {**LIBRARY.catalogue.sample_terms(), "services": {**LIBRARY.catalogue.sample_terms()["services"],
+                                                             "standards": odd}}
+    assert LIBRARY.render("Under {{ services.standards }} rules.", terms, "en") == f"Under {odd} rules."
+    document = assembled("en", services__standards=odd)
+    key = stating(assembled("en"), STANDARDS)
+    assert odd in document.clause(key).text
