@@ -35,6 +35,10 @@ def changed(terms: dict) -> dict:
     return new
 
 
+ORDER = ["services.in_scope", "timeline.end_date", "timeline.auto_renew", "costs.monthly_fee", "costs.rates",
+         "costs.invoicing", "sanctions.credits"]  # as the interview asks for them
+
+
 def by_label(changes: list[TermChange]) -> dict[str, tuple[str, str]]:
     return {change.label: (change.old, change.new) for change in changes}
 
@@ -77,6 +81,7 @@ def test_each_change_is_labelled_as_the_interview_asks_and_valued_as_the_agreeme
     for label, values in EXPECTED[language].items():
         assert found.get(label) == values, (label, found)
     assert len(changes) == 7, "one line per changed field, row or value; no row that did not change"
+    assert [c.path for c in changes] == ORDER
     assert not any(" · " in c.old + c.new for c in changes), "no dot-joined rows"
 
 
@@ -185,4 +190,6 @@ def test_the_redline_page_lists_changed_terms_in_the_agreements_language(
     for label, values in EXPECTED[language].items():
         assert rows.get(label) == values, (label, rows)
     assert len(rows) == 7 and "·" not in "".join(old + new for old, new in rows.values())
+    assert list(rows)[-1] == next(label for label in EXPECTED[language] if label.startswith(("Service", "Bonif", "זיכויי"))), \
+        "listed as the interview asks for them, not in the stored file's key order"
     assert f'<th scope="row" lang="{language}" dir="auto">' in page

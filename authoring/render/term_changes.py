@@ -44,11 +44,14 @@ class TermChange:
 
 def term_changes(old_terms: dict[str, Any], new_terms: dict[str, Any], language: str,
                  library: ClauseLibrary | None = None) -> list[TermChange]:
-    """Every change from `old_terms` to `new_terms`, in document order, in the agreement's `language`."""
+    """Every change from `old_terms` to `new_terms` in the agreement's `language`, in the order the
+    catalogue (and so the interview) declares the terms; undeclared ones last."""
     library = library or _library()
     changes: list[TermChange] = []
+    order = _declared_order(library.catalogue.root)
+    found = sorted(changed_terms(old_terms, new_terms), key=lambda change: order.get(change[0], len(order)))
     with in_language(language):
-        for path, old, new in changed_terms(old_terms, new_terms):
+        for path, old, new in found:
             spec = library.catalogue.spec(path) or _guessed_spec(path, old, new)
             if spec.type == "list" and (isinstance(old, list) or old is None) and (isinstance(new, list) or new is None):
                 changes += _list_changes(path, spec, old or [], new or [], old_terms, new_terms, language)
@@ -194,6 +197,17 @@ def _guessed_spec(path: str, old: Any, new: Any) -> TermSpec:
             return TermSpec(path, "list", fields={name: TermSpec(f"{path}[].{name}", "text") for name in names})
         return TermSpec(path, "list", item_type="text")
     return TermSpec(path, "boolean" if isinstance(sample, bool) else "text")
+
+
+def _declared_order(spec: TermSpec, order: dict[str, int] | None = None) -> dict[str, int]:
+    """Each declared term path and its place in clauses/_terms.yaml."""
+    order = {} if order is None else order
+    for child in spec.fields.values():
+        if child.type == "object":
+            _declared_order(child, order)
+        else:
+            order.setdefault(child.path, len(order))
+    return order
 
 
 def _library() -> ClauseLibrary:
