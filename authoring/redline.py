@@ -15,9 +15,8 @@ from typing import Any
 
 from .document import ClauseInstance, Document, Section
 from .document.direction import text_direction
-from .document.terms import changed_terms, display_value
-from .interview.steps import term_name
 from .document.words import EQUAL, word_diff
+from .render.term_changes import term_changes
 
 STATUSES = ("added", "removed", "moved", "changed", "unchanged")
 
@@ -43,6 +42,8 @@ class ClauseRedline:
 
 @dataclass
 class TermRedline:
+    """A changed term (or a changed field of a table's row), its values in the agreement's language."""
+
     path: str
     label: str
     old: str
@@ -83,8 +84,12 @@ def _whole(op: int, clause: ClauseInstance) -> list[tuple[int, str]]:
     return [(op, clause.text)] if clause.text else []
 
 
-def redline_between(old: Document, new: Document) -> Redline:
-    """Every clause of both documents, in the newer one's order, removed ones where they stood."""
+def redline_between(old: Document, new: Document, language: str | None = None, library=None) -> Redline:
+    """Every clause of both documents, in the newer one's order, removed ones where they stood.
+
+    The changed terms are written in the agreement's `language` (default: the one its terms
+    name) with `library`'s catalogue of terms (default: the app's).
+    """
     before, after = _positions(old), _positions(new)
     # A clause that changed section moved; the others moved when their order changed.
     moved = {key for key in after if key in before and before[key][1].key != after[key][1].key}
@@ -116,8 +121,9 @@ def redline_between(old: Document, new: Document) -> Redline:
                                          section.title, segments, text_direction(clause.text or old_clause.text)))
         clauses.extend(_removed(before[k]) for k in removed_after.get(key, []))
 
-    terms = [TermRedline(path, term_name(path), display_value(a), display_value(b))
-             for path, a, b in changed_terms(old.terms, new.terms)]
+    language = language or (new.terms.get("agreement") or {}).get("language") or "en"
+    terms = [TermRedline(change.path, change.label, change.old, change.new)
+             for change in term_changes(old.terms, new.terms, language, library)]
     return Redline(clauses, terms)
 
 

@@ -226,7 +226,7 @@ def test_removed_first_clause_is_shown_first():
         ("services.scope", "removed"), ("services.response", "unchanged")]
 
 
-def test_term_changes_are_listed_with_display_strings():
+def test_term_changes_are_listed_with_display_strings_and_a_table_row_by_row():
     new_terms = {
         "fees": {"monthly": "1,250.00", "currency": "PLN"},
         "sla": {"response_hours": 2, "weekend": True},
@@ -239,8 +239,7 @@ def test_term_changes_are_listed_with_display_strings():
         ("fees.monthly", "Fees › Monthly", "1,000.50", "1,250.00"),
         ("sla.response_hours", "Sla › Response hours", "4", "2"),
         ("sla.weekend", "Sla › Weekend", "no", "yes"),
-        ("contacts", "Contacts", "Anna Kowalska · anna@example.com",
-         "Anna Kowalska · anna@example.com\nИван Петров · ivan@example.com"),
+        ("contacts", "Contacts, row 2 added", "—", "Name: Иван Петров; Email: ivan@example.com"),
         ("governing_law", "Governing law", "—", "Polska"),
     ]
     assert all(c.status == "unchanged" for c in redline.clauses)

@@ -234,6 +234,17 @@ def _label(unbound) -> str | None:
     return label
 
 
+def _inner_form(unbound) -> type | None:
+    """The form inside a group (FormField), or each row's form in a table (FieldList of FormFields)."""
+    kind = unbound.field_class.__name__
+    if kind == "FormField":
+        return unbound.args[0]
+    entry = unbound.args[0] if kind == "FieldList" and unbound.args else None
+    if entry is not None and getattr(entry, "field_class", None) is not None and entry.field_class.__name__ == "FormField":
+        return entry.args[0]
+    return None
+
+
 def _fields_on(path: str) -> tuple[list[Any], str | None] | None:
     """The interview's unbound fields from the step's form down to the one that edits `path`,
     and the side it belongs to ("parties.client.name" -> [party group, name], "client");
@@ -250,7 +261,7 @@ def _fields_on(path: str) -> tuple[list[Any], str | None] | None:
                     if unbound is None or not hasattr(unbound, "field_class"):
                         return None
                     chain.append(unbound)
-                    form = unbound.args[0] if unbound.field_class.__name__ == "FormField" else None
+                    form = _inner_form(unbound)
                 return chain, side if "{side}" in pattern else None
     return None
 
@@ -267,6 +278,14 @@ def term_field_label(path: str) -> str | None:
     if side:  # "Your organisation" says nothing in a sentence about either side
         labels[0] = side_word(side)
     return " › ".join(labels)
+
+
+def row_field_label(list_path: str, name: str) -> str | None:
+    """How the interview names a field of a table's rows: ("sanctions.credits", "credit_percent") ->
+    "Credit (% of the monthly fee)". None when no interview field asks for it."""
+    found = _fields_on(f"{list_path}.{name}")
+    label = _label(found[0][-1]) if found is not None else None
+    return str(label) if label else None
 
 
 def term_name(path: str) -> str:

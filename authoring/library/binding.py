@@ -36,10 +36,8 @@ from ..document.words import DELETE, EQUAL, INSERT, token_diff, tokenize
 from .formatting import locale_of
 from .grammar import GENITIVE
 from .loader import DEFAULT_LANGUAGE, TEMPLATE_GLOBALS, ClauseLibrary
+from .stops import joined, kept_after, mark_outputs, pieces, split_marked, stop_belongs_after, stop_elided
 
-# Private-use characters mark where a slot's output starts and ends in an instrumented render.
-_OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
-_MARKED = re.compile(f"{_OPEN}(\\d+){_SEP}(.*?){_CLOSE}", re.DOTALL)
 BINDABLE_FILTERS = frozenset({"money", "number", "percent", "date", "business_days", "days", "hours", "months"})
 INTEGER_TYPES = frozenset({"integer", "business_days", "days", "months"})
 NUMBER_TYPES = INTEGER_TYPES | {"money", "decimal", "percent", "hours"}
@@ -53,13 +51,17 @@ class BindingConflict(ValueError):
 
 @dataclass(frozen=True)
 class Bound:
-    """A clause text as parts: literal strings and (slot, the words it renders) pairs."""
+    """A clause text as parts: literal strings and (slot, the words it renders) pairs.
+
+    A literal keeps the template's full stop after a slot; the text does not show it while
+    the slot's words end with one (stops.py).
+    """
 
     segments: tuple[str | tuple[TermSlot, str], ...]
 
     @property
     def text(self) -> str:
-        return "".join(s if isinstance(s, str) else s[1] for s in self.segments)
+        return joined(self.segments)
 
     @property
     def parts(self) -> tuple[str | TermSlot, ...]:
@@ -112,40 +114,14 @@ def _slot_of(node: nodes.Node, own: set[str]) -> TermSlot | None:
 
 
 def _instrumented(library: ClauseLibrary, template: str):
-    """The template compiled with markers around each slot, and the slots by index (cached)."""
+    """The template compiled with markers around each output, and the slots by index (cached)."""
     cache = library._instrumented
     if template not in cache:
         ast = library._env.parse(template)
         own = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
-        in_loops = {id(o) for loop in ast.find_all(nodes.For) for o in loop.find_all(nodes.Output)}
-        slots: list[TermSlot] = []
-        for output in ast.find_all(nodes.Output):
-            if id(output) in in_loops:
-                continue
-            children = []
-            for child in output.nodes:
-                slot = None if isinstance(child, nodes.TemplateData) else _slot_of(child, own)
-                if slot is None:
-                    children.append(child)
-                    continue
-                children += [nodes.Const(f"{_OPEN}{len(slots)}{_SEP}"), child, nodes.Const(_CLOSE)]
-                slots.append(slot)
-            output.nodes = children
-        cache[template] = (library._env.from_string(ast), tuple(slots))
+        slots = mark_outputs(ast, lambda expression, in_loop: None if in_loop else _slot_of(expression, own))
+        cache[template] = (library._env.from_string(ast), slots)
     return cache[template]
-
-
-def _split(marked: str, slots: tuple[TermSlot, ...]) -> Bound | None:
-    segments: list[str | tuple[TermSlot, str]] = []
-    position = 0
-    for match in _MARKED.finditer(marked):
-        segments.append(marked[position:match.start()])
-        segments.append((slots[int(match.group(1))], match.group(2)))
-        position = match.end()
-    segments.append(marked[position:])
-    if any(_OPEN in s or _SEP in s or _CLOSE in s for s in segments if isinstance(s, str)):
-        return None  # a term's own value held a marker character: read the text as literal
-    return Bound(tuple(s for s in segments if s != ""))
 
 
 def library_bound(library: ClauseLibrary, clause_id: str, variant: str, terms: dict[str, Any],
@@ -153,9 +129,9 @@ def library_bound(library: ClauseLibrary, clause_id: str, variant: str, terms: d
     """A library clause's rendered text as parts (all literal if it cannot be read back)."""
     template = library.clauses[clause_id].text_template(variant, language)
     compiled, slots = _instrumented(library, template)
-    bound = _split(compiled.render({**terms, "lang": language}), slots)
+    segments = split_marked(compiled.render({**terms, "lang": language}), slots)
     plain = library.render(template, terms, language)
-    return bound if bound is not None and bound.text == plain else Bound((plain,))
+    return Bound(segments) if segments is not None and joined(segments) == plain else Bound((plain,))
 
 
 def render_slot(library: ClauseLibrary, slot: TermSlot, terms: dict[str, Any], language: str) -> str:
@@ -312,29 +288,36 @@ def _locate(ops, start: int, end: int) -> tuple[int, int, bool]:
 
 
 def rebind(library: ClauseLibrary, before: Bound, new_text: str, terms: dict[str, Any], language: str) -> Rebinding:
-    """Align `new_text` with the parts it was edited from: kept slots, changed terms, dropped slots."""
+    """Align `new_text` with the parts it was edited from: kept slots, changed terms, dropped slots.
+
+    A slot's full stop that was not shown (its words ended with one) goes back into the text
+    after it while the edited sentence still ends there, so the parts render `new_text` and a
+    later value without a stop is followed by it again (stops.py).
+    """
     old_text = before.text
     ops = _char_ops(old_text, new_text)
     position = 0
     located = []
-    for segment in before.segments:
+    written = pieces(before.segments)
+    for index, (segment, shown_text) in enumerate(zip(before.segments, written)):
         if isinstance(segment, str):
-            position += len(segment)
+            position += len(shown_text)
             continue
         slot, words = segment
+        following = before.segments[index + 1] if index + 1 < len(before.segments) else None
+        elided = isinstance(following, str) and stop_elided(words, following)
         if not words:
-            position += len(words)
             continue
         start, end, touched = _locate(ops, position, position + len(words))
-        located.append((slot, start, end, touched))
+        located.append((slot, start, end, touched, elided))
         position += len(words)
 
     changes: dict[str, Any] = {}
-    kept: list[tuple[TermSlot, int, int]] = []
+    kept: list[tuple[TermSlot, int, int, bool]] = []
     dropped: list[TermSlot] = []
-    for slot, start, end, touched in located:
+    for slot, start, end, touched, elided in located:
         if not touched:
-            kept.append((slot, start, end))
+            kept.append((slot, start, end, elided))
             continue
         words = new_text[start:end]
         value = read_value(library, slot, words, terms, language) if words.strip() else None
@@ -345,20 +328,26 @@ def rebind(library: ClauseLibrary, before: Bound, new_text: str, terms: dict[str
             raise BindingConflict(f"The text states {slot.term} twice, with two different values; "
                                   f"write one value, or change it in the interview.")
         changes[slot.term] = value
-        kept.append((slot, start, end))
+        kept.append((slot, start, end, elided))
 
     parts: list[str | TermSlot] = []
     position = 0
-    for slot, start, end in kept:
+    words, stop = "", False  # the words of the slot just placed; whether its stop goes back after them
+
+    def literal_to(at: int) -> None:
+        literal = kept_after(words, new_text[position:at], stop)
+        if literal:
+            parts.append(literal)
+
+    for slot, start, end, elided in kept:
         if start < position:  # two slots collapsed onto the same words: keep the first
             dropped.append(slot)
             continue
-        if start > position:
-            parts.append(new_text[position:start])
+        literal_to(start)
         parts.append(slot)
-        position = end
-    if position < len(new_text):
-        parts.append(new_text[position:])
+        position, words = end, new_text[start:end]
+        stop = elided and stop_belongs_after(words, new_text[end:])
+    literal_to(len(new_text))
     # A term is "changed" only when its value really differs.
     changes = {path: value for path, value in changes.items() if term_value(terms, path) != value}
     return Rebinding(tuple(parts), changes, tuple(dropped))

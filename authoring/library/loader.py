@@ -21,6 +21,7 @@ from ..config import LANGUAGES
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .glossary import glossary_problems, load_glossaries
 from .formatting import BLANK, FILTERS, finalize, is_blank
+from .stops import joined, mark_outputs, split_marked
 from .translations import TRANSLATIONS, TranslationError, choice_words, merge_section, read_yaml, translation_folders
 
 DEFAULT_LANGUAGE = "en"
@@ -97,11 +98,20 @@ class ClauseLibrary:
         return next(s for s in self.sections if any(c.id == clause_id for c in s.clauses))
 
     def render(self, template: str, terms: dict[str, Any], language: str) -> str:
-        """Render a clause template over the terms; an undeclared term is an error, not blank text."""
+        """Render a clause template over the terms; an undeclared term is an error, not blank text.
+
+        A full stop after a value that already ends with one is not written (stops.py).
+        """
         compiled = self._templates.get(template)
         if compiled is None:
-            compiled = self._templates[template] = self._env.from_string(template)
-        return compiled.render({**terms, "lang": language})
+            ast = self._env.parse(template)
+            mark_outputs(ast, lambda _expression, _in_loop: None)
+            compiled = self._templates[template] = self._env.from_string(ast)
+        context = {**terms, "lang": language}
+        segments = split_marked(compiled.render(context), ())
+        if segments is None:  # a value held a marker character: the text as the template writes it
+            return self._env.from_string(template).render(context)
+        return joined(segments)
 
     def render_clause(self, clause_id: str, variant: str, terms: dict[str, Any], language: str) -> str:
         return self.render(self.clauses[clause_id].text_template(variant, language), terms, language)

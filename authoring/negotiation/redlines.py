@@ -22,7 +22,7 @@ def _change(proposal: Proposal) -> Change:
 def revision_redline(agreement: Agreement, older: Revision, newer: Revision) -> Redline:
     """Redline `older` -> `newer` (any two revisions); a constant number of queries."""
     old_document, new_document = revision_document(older), revision_document(newer)
-    redline = redline_between(old_document, new_document)
+    redline = redline_between(old_document, new_document, agreement.language, library())
     low, high = sorted((older.number, newer.number))
     accepted = db.session.scalars(
         select(Proposal).join(Revision, Proposal.revision_id == Revision.id)
