@@ -29,7 +29,7 @@ from ..ooxml.blocks import BlockWriter, Span
 from ..ooxml.fields import Field
 from ..ooxml.package import docx_bytes, set_properties
 from ..render.tables import Table, tables_by_section
-from .docx_signed import add_certificate, add_signature_page, executed_hash_line
+from .docx_signed import add_amendment_title, add_certificate, add_signature_page, executed_hash_line
 from .labels import LOCALES, utc_text, with_fields
 from .records import Execution, ExportInfo
 
@@ -60,7 +60,7 @@ def _agreement_docx(document: Document, info: ExportInfo, tables: list[Table], e
 
     sect_pr = word.element.body.sectPr  # blocks go before the body's closing section properties
     body = BlockWriter(word.element.body, styles, rtl=rtl, text_width=text_width, before=sect_pr)
-    _title_page(body, document, info)
+    _title_page(body, document, info, execution)
     _contents(body)
     _agreement_text(body, document, tables)
     if execution is not None:
@@ -79,14 +79,17 @@ def _agreement_docx(document: Document, info: ExportInfo, tables: list[Table], e
 
 # The pages ---------------------------------------------------------------------------
 
-def _title_page(body: BlockWriter, document: Document, info: ExportInfo) -> None:
-    """Title, "between" the parties with their address and registration, the revision; then a new page."""
+def _title_page(body: BlockWriter, document: Document, info: ExportInfo, execution: Execution | None) -> None:
+    """Title, "between" the parties with their address and registration, the revision; then a new page.
+
+    An amendment's signed document says there which amendment it is, from when and what it changed."""
     body.paragraph(info.title, style="Title", align="center")
     # The words between the parties' names, each on a line of its own (Hebrew: בין ... לבין).
     body.paragraph(pgettext("title page: between the provider and the client", "between"), align="center")
     _party(body, info.provider_name, _party_terms(document, "provider"))
     body.paragraph(pgettext("title page: between the provider and the client", "and"), align="center")
     _party(body, info.client_name, _party_terms(document, "client"))
+    add_amendment_title(body, info, execution)
     body.paragraph(_("Revision %(number)s · %(created_at)s", number=info.revision_number,
                      created_at=utc_text(info.revision_created_at)), style="Subtitle", align="center")
     body.paragraph("SHA-256 ", Span(info.revision_hash[:SHORT_HASH], mono=True), align="center")
