@@ -9,13 +9,14 @@ import re
 import docx
 from babel.dates import format_date
 from sqlalchemy import select
-from test_exports import demo, member  # noqa: F401 (fixtures)
+import test_exports
 
 from authoring.demo import DEMO_TITLES
 from authoring.extensions import db
 from authoring.models import Agreement, Amendment, Revision
 from authoring.revisions.services import revision_document
 
+demo, member = test_exports.demo, test_exports.member  # the export tests' fixtures: the demo, a member's client
 HEBREW_LETTER = re.compile(r"[\u0590-\u05ff]")
 
 

@@ -14,12 +14,14 @@ import zipfile
 
 from lxml import etree
 from sqlalchemy import select
-from test_exports import HEBREW, demo, member, revision_texts, upload  # noqa: F401 (demo, member: fixtures)
+import test_exports
+from test_exports import HEBREW, revision_texts, upload
 
 from authoring.extensions import db
 from authoring.models import Agreement, Revision
 from authoring.revisions.services import revision_document
 
+demo, member = test_exports.demo, test_exports.member  # the export tests' fixtures: the demo, a member's client
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PART_NAMES = re.compile(r"word/|_rels|\.xml")
 

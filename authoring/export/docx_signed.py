@@ -23,6 +23,7 @@ from .records import AmendmentInfo, ChangedClause, Execution, ExecutedVersionSum
 SIDE_ORDER = {"provider": 0, "client": 1}
 AMENDMENT_SIZE = 32  # half-points: "Amendment 1" under the title, as large as a subtitle
 SHORT_VALUE = 40  # a changed term's values are shown on the title page when this short and on one line
+STATUS_ORDER = ("changed", "added", "removed", "moved")  # how an amendment's changed clauses are listed
 NOT_RECORDED = "—"
 VOID_COLOUR = "C00000"
 RLM = "\u200f"
@@ -58,7 +59,7 @@ def amendment_name(number: int) -> str:
 
 def amendment_title_lines(info: ExportInfo, execution: Execution | None) -> list[list[str | Span]]:
     """The title page's lines saying that this signed document is an amendment: one list of spans per
-    centred paragraph - "Amendment N", its effective date, the clauses and terms it changed. None for
+    centred paragraph - "Amendment N", its effective date, the clauses and terms it changed. Empty for
     the original (or an unsigned export)."""
     amendment = execution.amendment if execution is not None else None
     if amendment is None:
@@ -86,9 +87,6 @@ def add_amendment_title(body: BlockWriter, info: ExportInfo, execution: Executio
     """Write `amendment_title_lines` on the title page, centred (nothing for the original)."""
     for line in amendment_title_lines(info, execution):
         body.paragraph(*line, align="center")
-
-
-STATUS_ORDER = ("changed", "added", "removed", "moved")
 
 
 def _by_status(clauses: tuple[ChangedClause, ...]) -> list[tuple[str, list[ChangedClause]]]:
