@@ -1,4 +1,4 @@
-"""The Hebrew demo agreement's signed Word document opens in LibreOffice and reads in Hebrew.
+"""Signed Word documents through LibreOffice: the Hebrew one reads in Hebrew; a re-saved one verifies as same text.
 
 LibreOffice (headless) converts the DOCX to text, as a reader's office suite would open
 it: the conversion must succeed and what it reads must be the Hebrew clause text, with no
@@ -15,13 +15,14 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from authoring.demo import DEMO_TITLES, create_demo
+from authoring.demo import DEMO_TITLE_EXECUTED, DEMO_TITLES, create_demo
 from authoring.demo_terms import demo_terms
 from authoring.export.documents import executed_docx, revision_docx
+from authoring.export.gather import executed_version
 from authoring.extensions import db
 from authoring.interview.services import set_terms
 from authoring.models import Agreement, User
-from authoring.revisions.services import cut_revision
+from authoring.revisions.services import cut_revision, revision_document
 
 pytestmark = pytest.mark.slow
 
@@ -97,3 +98,60 @@ def test_a_long_e_mail_address_stays_whole_and_the_paper_follows_the_language(ap
         # line holds a piece of it (as "…@ministers" / "two-cyfryzacji.gov.pl" did in equal columns).
         mentions = [line.strip() for line in text.splitlines() if "procurement" in line or "cyfryzacji" in line]
         assert len(mentions) >= 2 and all(LONG_ADDRESS in line for line in mentions), (language, mentions)
+
+
+def _resaved(soffice: str, source, tmp_path) -> bytes:
+    """The file opened and saved again as DOCX by LibreOffice, as a signer's office suite would."""
+    out = tmp_path / f"resaved-{source.stem}"
+    profile = tmp_path / f"profile-{source.stem}"
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "docx",
+                             "--outdir", str(out), str(source)], capture_output=True, text=True, timeout=180)
+    converted = out / source.name
+    assert result.returncode == 0 and converted.exists(), result.stdout + result.stderr
+    return converted.read_bytes()
+
+
+def test_a_signed_document_re_saved_by_libreoffice_has_the_same_text_and_one_word_changed_names_its_clause(
+        app, backend, runner, tmp_path):
+    """Verify tells a file saved again after signing (same text, not the signed file) from a changed text,
+    in English and in Hebrew, original and amendment alike."""
+    if backend != "sqlite":
+        pytest.skip("the documents are the same on either database; checked once")
+    from test_verify import W, edited, verdict
+
+    soffice = _soffice()
+    with app.app_context():
+        assert create_demo()
+        agreements = [db.session.scalar(select(Agreement).where(Agreement.title == title))
+                      for title in (DEMO_TITLE_EXECUTED, DEMO_TITLES["he"])]
+        files = []
+        for agreement in agreements:
+            for version in (0, 1):
+                document = revision_document(executed_version(agreement, version).revision)
+                number, clause = next((n, c) for _s, _section, clauses in document.numbered() for n, c in clauses
+                                      if c.key == "general.confidentiality")
+                source = tmp_path / f"{agreement.language}-{version}.docx"
+                source.write_bytes(executed_docx(agreement, version))
+                files.append((source, number, clause))
+    for source, number, clause in files:
+        resaved = _resaved(soffice, source, tmp_path)
+        assert resaved != source.read_bytes()
+        page, output = verdict(app, runner, tmp_path, resaved)
+        identical = ("The agreement text is identical, but the file was re-saved after signing (by another program, "
+                     "such as Word or LibreOffice), so it is not the signed file itself.")
+        assert "No exact match, but the same text." in page and identical in page, page
+        assert output.startswith("No exact match:") and identical in output, output
+
+        word = clause.text.split()[1]  # one word of the clause, changed in the re-saved file's XML
+
+        def change_one_word(root):
+            first_line = clause.text.split("\n")[0]
+            paragraph = next(p for p in root.iter(f"{W}p")
+                             if "".join(t.text or "" for t in p.iter(f"{W}t")) == first_line)
+            node = next(t for t in paragraph.iter(f"{W}t") if word in (t.text or ""))
+            node.text = node.text.replace(word, word.upper() + "X", 1)
+
+        page, output = verdict(app, runner, tmp_path, edited(resaved, change_one_word))
+        expected = f"Clause {number} ({clause.title}) differs from the executed text: “"
+        assert "No match." in page and expected in page and word.upper() + "X" in page, page
+        assert "identical" not in page and expected in output

@@ -14,13 +14,16 @@ from ..i18n import in_language
 from ..models import Agreement, Amendment, AuditEvent, Revision, Signature, User
 from ..models.user import name_of
 from ..negotiation.comments import threads_of
+from ..redline import redline_between
 from ..render.tables import Table, agreement_tables
 from ..reviews.amendments import Version, versions_of
 from ..revisions.services import revision_document, revisions_of
 from .labels import status_word
 from .paper import agreement_paper
-from .records import (AmendmentRecord, CertificateEvent, ClauseComment, CommentThread, ExportInfo, Execution,
-                      RevisionSummary, SignatureRecord)
+from .records import (
+    AmendmentInfo, AmendmentRecord, CertificateEvent, ChangedClause, ChangedTerm, ClauseComment, CommentThread,
+    ExecutedVersionSummary, ExportInfo, Execution, RevisionSummary, SignatureRecord,
+)
 
 
 class NotExportable(Exception):
@@ -213,7 +216,8 @@ def _execution_of(agreement: Agreement, version: Version) -> Execution:
                       if e.action == "amendment.opened" and e.details.get("number") == version.number), 0)
     end = next((i for i, e in enumerate(events) if i >= start and e.action == "agreement.executed"), len(events) - 1)
     shown = events[start:end + 1]
-    previous = max((v.revision.number for v in versions_of(agreement) if v.number < version.number), default=0)
+    versions = versions_of(agreement)
+    previous = max((v.revision.number for v in versions if v.number < version.number), default=0)
     return Execution(
         executed_at=version.executed_at,
         executed_hash=revision.hash,
@@ -226,4 +230,33 @@ def _execution_of(agreement: Agreement, version: Version) -> Execution:
                         for r in reversed(revisions_of(agreement)) if previous < r.number <= revision.number),
         verify_url=_verify_url(events[end] if events else None),
         audit_head=events[end].hash if events else "",
+        amendment=_amendment_info(agreement, version, versions) if version.number else None,
+    )
+
+
+def _amendment_info(agreement: Agreement, version: Version, versions: list[Version]) -> AmendmentInfo | None:
+    """Amendment `version.number`: its date, what it changed against the text it amends, and the executions before it.
+
+    The changes are the redline of the amended text against its base, so they name the clauses
+    as the parties negotiated them; term names are in the current language (the agreement's).
+    """
+    amendment = db.session.scalar(select(Amendment).where(Amendment.agreement_id == agreement.id,
+                                                          Amendment.number == version.number))
+    if amendment is None or amendment.revision is None:
+        return None
+    redline = redline_between(revision_document(amendment.base_revision), revision_document(amendment.revision))
+    return AmendmentInfo(
+        number=amendment.number,
+        effective_on=amendment.effective_on or version.executed_at.date(),
+        reason=amendment.reason,
+        base_revision_number=amendment.base_revision.number,
+        base_revision_hash=amendment.base_revision.hash,
+        clauses=tuple(ChangedClause(number=c.number or c.old_number or "", title=c.title, status=c.status)
+                      for c in redline.changes()),
+        terms=tuple(ChangedTerm(name=str(t.label), old=t.old, new=t.new) for t in redline.terms),
+        earlier=tuple(ExecutedVersionSummary(
+            number=v.number, executed_at=v.executed_at, effective_on=v.effective_on,
+            revision_number=v.revision.number, revision_hash=v.revision.hash,
+            signatures=tuple(s for s in signature_records(agreement, v.revision) if s.valid))
+            for v in versions if v.number < version.number),
     )

@@ -28,7 +28,7 @@ from ..ooxml.blocks import Span
 from ..ooxml.fields import Field
 from ..ooxml.story import Block, Grid, Lines, PageBreak, Para
 from ..render.tables import Table, tables_by_section
-from .docx_signed import add_certificate, add_signature_page, executed_hash_line
+from .docx_signed import add_certificate, add_signature_page, amendment_title_lines, executed_hash_line
 from .labels import utc_text, with_fields
 from .records import Execution, ExportInfo
 
@@ -47,7 +47,7 @@ def agreement_layout(document: Document, info: ExportInfo, tables: Sequence[Tabl
                      execution: Execution | None = None, *, rtl: bool = False) -> Layout:
     """The whole document's blocks, its words in the current language (call inside `in_language`)."""
     body: list[Block] = []
-    body += _title_page(document, info)
+    body += _title_page(document, info, execution)
     body += _contents(document)
     body += _agreement_text(document, tables)
     if execution is not None:
@@ -68,8 +68,9 @@ def bookmark_name(key: str) -> str:
 
 # The pages ---------------------------------------------------------------------------------
 
-def _title_page(document: Document, info: ExportInfo) -> list[Block]:
-    """Title, "between" the parties with their address and registration, the revision; then a new page."""
+def _title_page(document: Document, info: ExportInfo, execution: Execution | None) -> list[Block]:
+    """Title, "between" the parties with their address and registration, for an amendment's signed
+    document what it amends, the revision; then a new page."""
     blocks: list[Block] = [Para("title", (Span(info.title),), style="Title", align="center")]
     # The words between the parties' names, each on a line of its own (Hebrew: בין ... לבין).
     blocks.append(Para("between", (pgettext("title page: between the provider and the client", "between"),),
@@ -77,6 +78,8 @@ def _title_page(document: Document, info: ExportInfo) -> list[Block]:
     blocks += _party("provider", info.provider_name, _party_terms(document, "provider"))
     blocks.append(Para("and", (pgettext("title page: between the provider and the client", "and"),), align="center"))
     blocks += _party("client", info.client_name, _party_terms(document, "client"))
+    blocks += [Para(f"amendment:{number}", tuple(line), align="center")
+               for number, line in enumerate(amendment_title_lines(info, execution))]
     blocks.append(Para("revision", (_("Revision %(number)s · %(created_at)s", number=info.revision_number,
                                       created_at=utc_text(info.revision_created_at)),),
                        style="Subtitle", align="center"))

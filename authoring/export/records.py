@@ -76,6 +76,50 @@ class RevisionSummary:
 
 
 @dataclass(frozen=True)
+class ChangedClause:
+    """A clause an amendment changed, as numbered in the text it applies to (a removed one: in the text before)."""
+
+    number: str  # "3.2"
+    title: str
+    status: str  # "changed", "added", "removed" or "moved" (a moved clause may be changed too)
+
+
+@dataclass(frozen=True)
+class ChangedTerm:
+    """A term an amendment changed, named as the interview asks for it, with its value before and after."""
+
+    name: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ExecutedVersionSummary:
+    """An earlier execution of the same agreement (the original, an earlier amendment), for the certificate."""
+
+    number: int  # 0: the original, N: amendment N
+    executed_at: datetime
+    effective_on: date | None  # an amendment's; None for the original
+    revision_number: int
+    revision_hash: str
+    signatures: tuple[SignatureRecord, ...]  # the valid ones on that revision
+
+
+@dataclass(frozen=True)
+class AmendmentInfo:
+    """What makes an amendment's signed document one: which amendment, from when, what it changed."""
+
+    number: int
+    effective_on: date
+    reason: str
+    base_revision_number: int  # the executed text it amends
+    base_revision_hash: str
+    clauses: tuple[ChangedClause, ...]  # in the amended text's order
+    terms: tuple[ChangedTerm, ...]
+    earlier: tuple[ExecutedVersionSummary, ...]  # the original first, then every amendment before this one
+
+
+@dataclass(frozen=True)
 class Execution:
     """What the signed DOCX and the certificate add to the executed text."""
 
@@ -86,6 +130,7 @@ class Execution:
     revisions: tuple[RevisionSummary, ...]
     verify_url: str  # where anyone can check a file, e.g. https://host/verify
     audit_head: str = ""  # hash of the newest audit event when executed (the chain's head)
+    amendment: AmendmentInfo | None = None  # for an amendment's signed document; None for the original
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,15 @@ property, the terms file in its `agreement` and `revision` members). The claim i
 checked by rendering that executed revision again - exports are byte-stable - and
 comparing: every part of the DOCX byte for byte (text, formatting, relationships: a
 run hidden with `w:vanish` or a part swapped in through `_rels` is a change like any
-other), every value of the terms file. One changed character is "no match". The
-record behind it must hold too: both sides' signatures on that hash, their seals
-intact, and the audit chain unbroken.
+other), every value of the terms file. One changed byte is "no match". The record
+behind it must hold too: both sides' signatures on that hash, their seals intact, and
+the audit chain unbroken.
+
+A DOCX that is not the signed file is then read as a person reads it (signing.reading)
+and the difference said in a signer's words (signing.differences): the text is the
+executed text but the file was saved again (Word and LibreOffice rewrite every part
+when they save), or which clause, page or paragraph reads differently - never the
+names of the package's parts.
 
 Whoever uploads a file learns about an agreement only when the file carries the
 executed revision's hash, i.e. when they already hold a copy of it; even then a
@@ -38,12 +44,14 @@ from ..models import Agreement, Invitation, Membership, Revision, Signature
 from ..models.base import MAX_ID
 from ..ooxml.package import UnreadablePackage, read_parts
 from ..reviews.amendments import Version, versions_of
+from ..revisions.services import revision_document
 from ..revisions.store import RevisionIntegrityError
+from .differences import describe_differences
+from .reading import UnreadableDocument, read_docx
 from .seal import signature_intact
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # as the app's default MAX_CONTENT_LENGTH
 IDENTIFIER = re.compile(r"urn:accord:agreement:(\d{1,18}):revision:(\d{1,18}):sha256:([0-9a-f]{64})")
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NOT_FOUND = _l("It does not match any executed agreement here.")
 
 
@@ -61,8 +69,18 @@ class Verdict:
     signatures: list[SignatureRecord] = field(default_factory=list)
     # A file rendered differently today but recorded, byte for byte, as issued then (an earlier release).
     issued_at: datetime | None = None
+    # Not the signed file, but its text reads exactly as the signed text does (it was saved again).
+    same_text: bool = False
+
+    @property
+    def resaved_only(self) -> bool:
+        """The one thing wrong is that the file was saved again after signing: the text and the record hold."""
+        return not self.matched and self.same_text and len(self.reasons) == 1
 
     def summary(self) -> str:
+        if self.resaved_only:
+            return (f"No exact match: this {self.kind} is not byte for byte the signed file, but its text is the "
+                    f"executed text. " + " ".join(map(str, self.reasons)))
         if not self.matched:
             return f"No match: this {self.kind} is not an exact copy of an executed agreement. " + " ".join(map(str, self.reasons))
         signed = "; ".join(f"{s.name} ({s.side}) on {s.signed_at:%Y-%m-%d %H:%M:%S} UTC" for s in self.signatures)
@@ -165,16 +183,6 @@ def _xml(data: bytes):
     return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
 
 
-def visible_text(parts: dict[str, bytes]) -> list[str]:
-    """What a reader sees: each paragraph's text (body, tables, headers, footers), in part order."""
-    lines = []
-    for name in sorted(n for n in parts if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)):
-        for paragraph in _xml(parts[name]).iter(f"{W}p"):
-            lines.append("".join((node.text or "") if node.tag == f"{W}t" else "\t"
-                                 for node in paragraph.iter(f"{W}t", f"{W}tab")))
-    return lines
-
-
 def _claim(parts: dict[str, bytes]) -> tuple[int, int, str] | None:
     """(agreement id, revision number, hash) from the identifier property, read before anything else."""
     core = _xml(parts.get("docProps/core.xml", b"<none/>"))
@@ -197,47 +205,31 @@ def _verify_docx(raw: bytes) -> Verdict:
     revision = version.revision
     try:
         expected = _unpack(executed_docx(agreement, version.number))
+        sections = len(revision_document(revision).sections)
     except RevisionIntegrityError as error:
         return _verdict("signed DOCX", agreement, revision, [_("The stored revision is damaged: %(error)s.", error=str(error))])
-    differences = _part_differences(parts, expected)
+    differences, same_text = _text_differences(parts, expected, sections)
     issued = issued_copy(agreement, revision.hash, raw) if differences else None
     verdict = _verdict("signed DOCX", agreement, revision, [] if issued else differences)
     verdict.issued_at = issued.issued_at if issued else None
+    verdict.same_text = same_text and not issued
     return verdict
 
 
-def _part_differences(parts: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
-    """How the uploaded package differs from the signed one, in terms of the uploaded file only."""
-    differences = []
-    if set(parts) != set(expected):
-        added, missing = sorted(set(parts) - set(expected)), sorted(set(expected) - set(parts))
-        differences.append(_("The document's parts differ from the signed document's.")
-                           + (" " + _("It adds %(parts)s.", parts=", ".join(added[:5])) if added else "")
-                           + (" " + _("It lacks %(parts)s.", parts=", ".join(missing[:5])) if missing else ""))
-    changed = sorted(name for name in set(parts) & set(expected) if parts[name] != expected[name])
-    if not changed:
-        return differences
+def _text_differences(parts: dict[str, bytes], expected: dict[str, bytes], sections: int) -> tuple[list[str], bool]:
+    """How the uploaded package reads differently from the signed one, in a signer's words; and whether its
+    text is the same (then the one difference is that it was saved again)."""
+    if parts == expected:
+        return [], False
     try:
-        shown, signed = visible_text(parts), visible_text(expected)
-    except etree.XMLSyntaxError:
-        return differences + [_("The document's XML is damaged.")]
-    if shown != signed:
-        differences.append(_first_difference(shown, signed))
-    else:
-        differences.append(_("Its text reads the same, but %(parts)s differ from the signed document "
-                             "(formatting, hidden text or structure was changed).", parts=", ".join(changed[:5])))
-    return differences
-
-
-def _first_difference(shown: list[str], expected: list[str]) -> str:
-    for index, (a, b) in enumerate(zip(shown, expected)):
-        if a != b:
-            at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-            start = max(0, at - 30)
-            return _("Its paragraph %(paragraph)s differs from the signed text from character %(character)s on: "
-                     "“…%(text)s…”.", paragraph=index + 1, character=at + 1, text=a[start:at + 30])
-    return _("It has %(shown)s paragraphs where the signed document has %(expected)s.",
-             shown=len(shown), expected=len(expected))
+        shown = read_docx(parts)
+    except UnreadableDocument:
+        return [_("It is not a Word document that can be read: its text is missing or damaged.")], False
+    signed = read_docx(expected)
+    if shown.same_text(signed) and not shown.hidden:
+        return [_("The agreement text is identical, but the file was re-saved after signing (by another program, "
+                  "such as Word or LibreOffice), so it is not the signed file itself.")], True
+    return describe_differences(shown, signed, sections), False
 
 
 # Terms file ----------------------------------------------------------------------------
