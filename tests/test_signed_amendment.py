@@ -56,7 +56,7 @@ def test_an_amendments_signed_document_says_which_amendment_from_when_and_what_i
         next(line for line in page if line.startswith("Revision ")))
     clauses = "; ".join(f"{number} {title}" for number, title in facts["changed"])
     assert (f"Clause changed: {clauses}" if len(facts["changed"]) == 1 else f"Clauses changed: {clauses}") in page
-    assert "Term changed: Availability target (%): 99.5 → 99.7" in page
+    assert "Term changed: Availability target (%): 99.5% → 99.7%" in page
     # The original's title page says nothing of an amendment.
     assert not [line for line in title_page(paragraphs_of(original), "Contents")
                 if "Amendment" in line or "Effective from" in line]
@@ -100,7 +100,7 @@ def test_the_hebrew_amendment_says_it_in_hebrew_with_a_hebrew_date(app, demo, me
     assert "תיקון מס' 1" in page and f"בתוקף מ־{effective}" in page
     number, title = facts["changed"][0]
     assert f"סעיף ששונה:\u200f {number} {title}" in page
-    assert any(line.startswith("תנאי ששונה:\u200f ") and "99.5 ← 99.7" in line for line in page)
+    assert any(line.startswith("תנאי ששונה:\u200f ") and "99.5%" in line and "99.7%" in line and "←" in line for line in page)
     for english in ("Amendment", "Effective", "Clause", "Term"):
         assert not [line for line in page if english in line], english
     certificate = paragraphs[paragraphs.index("תעודת השלמה"):]
