@@ -200,10 +200,11 @@ def tracked_change_count(body: etree._Element) -> int:
     paragraph marks in document order - of one kind (insertion, deletion, move from, move
     to), by one author, dated less than a minute apart, that no unrevised text, cell or table
     boundary interrupts. Row marks (`w:trPr/w:ins|w:del`) add nothing of their own: the
-    row's cells carry its changes, except a row whose cells are all empty, which counts once. (LibreOffice also joins an insertion ending one paragraph to one opening
-    the next across an unrevised mark; that is its bug, not modelled here: Reject All then
-    joins the two paragraphs, which the text comparison reports. A row mark over cells
-    holding unrevised text is not a change to LibreOffice at all.)
+    row's cells carry its changes, except a row whose cells are all empty, which counts
+    once. (LibreOffice also joins an insertion ending one paragraph to one opening the next
+    across an unrevised mark; that is its bug, not modelled here: Reject All then joins the
+    two paragraphs, which the text comparison reports. A row mark over cells holding
+    unrevised text is no change to LibreOffice, none here either, though Word drops the row.)
     """
     count, current = 0, None
     for key in _revision_stream(body):
