@@ -7,9 +7,7 @@ installs it); without it the test is skipped, or fails under REQUIRE_LIBREOFFICE
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -23,23 +21,15 @@ from authoring.extensions import db
 from authoring.interview.services import set_terms
 from authoring.models import Agreement, User
 from authoring.revisions.services import cut_revision, revision_document
+from libreoffice_review import require_libreoffice
 
 pytestmark = pytest.mark.slow
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice")
-    if found is None:
-        if os.environ.get("REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("REQUIRE_LIBREOFFICE=1 but there is no soffice (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return found
 
 
 def test_the_hebrew_signed_document_opens_in_libreoffice_and_reads_in_hebrew(app, backend, tmp_path):
     if backend != "sqlite":
         pytest.skip("the document is the same on either database; checked once")
-    soffice = _soffice()
+    soffice = require_libreoffice(uno=False)
     with app.app_context():
         assert create_demo()
         agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLES["he"]))
@@ -68,7 +58,7 @@ def test_a_long_e_mail_address_stays_whole_and_the_paper_follows_the_language(ap
     agreement on A4, the Tagalog one on US Letter."""
     if backend != "sqlite":
         pytest.skip("the document is the same on either database; checked once")
-    soffice = _soffice()
+    soffice = require_libreoffice(uno=False)
     owner = make_user("owner@example.com")
     sources = {}
     for language in ("en", "tl"):
@@ -119,7 +109,7 @@ def test_a_signed_document_re_saved_by_libreoffice_has_the_same_text_and_one_wor
         pytest.skip("the documents are the same on either database; checked once")
     from test_verify import W, edited, verdict
 
-    soffice = _soffice()
+    soffice = require_libreoffice(uno=False)
     with app.app_context():
         assert create_demo()
         agreements = [db.session.scalar(select(Agreement).where(Agreement.title == title))
