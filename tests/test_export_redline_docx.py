@@ -247,9 +247,17 @@ def test_headings_are_numbered_by_word_and_a_changed_title_is_tracked():
     body = body_of(export())
     (scope,) = [p for p in clause_paragraphs(body, "Scope of work") if style_of(p) == "Heading2"]
     assert texts([scope], "t") == ["Scope", " of work"] and texts(scope.iter(w("ins")), "t") == [" of work"]
-    # The clause that moved: deleted where it stood, inserted where it stands.
-    assert [len(clause_paragraphs(body, "Response")[0].xpath(f"./w:pPr/w:rPr/w:{op}", namespaces=NS))
-            for op in ("ins", "del")] == [1, 0]
+    # The clause that moved: its unchanged heading a Word move, its changed text deleted and inserted.
+    moved_to = clause_paragraphs(body, "Response")
+    assert moved_to[0].xpath("./w:pPr/w:rPr/w:moveTo", namespaces=NS) and moved_to[0].find(w("moveTo")) is not None
+    assert moved_to[1].xpath("./w:pPr/w:rPr/w:ins", namespaces=NS)
+    (to_range,) = moved_to[0].findall(w("moveToRangeStart"))
+    (from_range,) = body.xpath(f".//w:moveFromRangeStart[@w:name='{to_range.get(w('name'))}']", namespaces=NS)
+    moved_from = from_range.getparent()
+    assert style_of(moved_from) == "Heading2" and moved_from.xpath("./w:pPr/w:rPr/w:moveFrom", namespaces=NS)
+    assert paragraph_text(moved_from) == "Response" and moved_from.find(w("moveFromRangeEnd")) is not None
+    assert list(body.iter(w("moveFromRangeStart"))) and len(list(body.iter(w("moveFromRangeStart")))) == len(
+        list(body.iter(w("moveToRangeStart"))))
     assert all(not paragraph_text(p)[:1].isdigit() for p in body.iter(w("p")) if style_of(p) in ("Heading1", "Heading2"))
     assert headings(accept_all(body), "Heading2")[:2] == ["1.1  Response", "1.2  Scope of work"]
 

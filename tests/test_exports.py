@@ -10,7 +10,7 @@ import zipfile
 import docx
 import pytest
 from conftest import csrf_token
-from docx_review import accept_all, body_of, clause_texts, part, reject_all
+from docx_review import accept_all, body_of, body_texts, clause_texts, part, reject_all
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select, text
 
@@ -115,10 +115,16 @@ def test_cli_exports_match_the_downloads_and_refuse_what_does_not_exist(app, dem
 
 
 def test_redline_docx_accepts_to_the_newer_and_rejects_to_the_older_revision(app, demo, member):
-    data = member("legal@example.com").get(f"/agreements/{demo}/redline/1-2.docx").get_data()
+    client = member("legal@example.com")
+    data = client.get(f"/agreements/{demo}/redline/1-2.docx").get_data()
     body = body_of(data)
     assert clause_texts(accept_all(body)) == revision_texts(app, demo, 2)
     assert clause_texts(reject_all(body)) == revision_texts(app, demo, 1)
+    # The whole document, paragraph by paragraph and cell by cell: title page, contents, tables.
+    assert body_texts(accept_all(body)) == body_texts(body_of(client.get(f"/agreements/{demo}/revisions/2/export.docx")
+                                                             .get_data()))
+    assert body_texts(reject_all(body)) == body_texts(body_of(client.get(f"/agreements/{demo}/revisions/1/export.docx")
+                                                             .get_data()))
     inserted = "".join(t.text for t in body.iter("{*}ins") for t in t.iter("{*}t"))
     assert HEBREW in inserted
     authors = {e.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}author") for e in body.iter("{*}ins")}

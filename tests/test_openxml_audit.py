@@ -29,6 +29,7 @@ from authoring.extensions import db
 from authoring.models import Agreement
 from authoring.ooxml.numbering import number_headings, unnumber_paragraph
 from authoring.ooxml.package import docx_bytes
+from test_export_redline_docx import export as every_kind_of_change
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ def test_every_export_of_the_demo_has_no_openxml_audit_error(app, backend, tmp_p
                 executed, original.revision.number, amended.revision.number)
             files[f"{language}-signed.docx"] = executed_docx(executed, 0)
             files[f"{language}-signed-amendment.docx"] = executed_docx(executed, 1)
+        # Every kind of revision at once: moves, table rows and cells, whole tables, titles, line breaks.
+        files["redline-every-kind.docx"] = every_kind_of_change()
+        files["redline-every-kind-he.docx"] = every_kind_of_change(language="he")
     assert audit(tmp_path, files) == {name: [] for name in files}
 
 

@@ -10,9 +10,11 @@ table rows with `w:trPr/w:ins|w:del`. Because both go through the same writer, A
 All on the redline gives the newer clean document paragraph by paragraph and cell by
 cell, and Reject All the older one.
 
-A block that moved (its key is in both, out of order) is deleted where it stood and
-inserted where it stands: Reject All restores the old order, and the reader sees the
-clause's text at its new place in full.
+A block that moved unchanged (its key is in both, out of order, its content the same) is a
+Word move: `w:moveFrom` where it stood and `w:moveTo` where it stands, paragraph marks and
+all, the two sides named alike, so Word shows it as moved and Reject All restores the old
+order. A block that moved and changed is deleted where it stood and inserted where it
+stands, so the reader sees its new text in full.
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ from ..document.words import DELETE, EQUAL, INSERT, word_diff
 from .bidi import direct_paragraph
 from .blocks import BlockWriter, Span, add_run, cell_direction
 from .fields import Field
-from .tracked import AnnotationIds, Revision, add_del, add_ins, mark_paragraph, split_lines
+from .tracked import (AnnotationIds, Revision, add_del, add_ins, add_move, mark_paragraph, mark_paragraph_moved,
+                      move_range, split_lines)
 
 _R, _FLD_CHAR, _FLD_CHAR_TYPE = qn("w:r"), qn("w:fldChar"), qn("w:fldCharType")
 _INSTR, _DEL_INSTR = qn("w:instrText"), qn("w:delInstrText")
@@ -129,21 +132,62 @@ def write_compared(writer: BlockWriter, old: Sequence[Block], new: Sequence[Bloc
     written: dict[str, list] = {}
     new_keys = [b.key for b in new]
     matcher = SequenceMatcher(None, [b.key for b in old], new_keys, autojunk=False)
-    moved = set(new_keys)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    unmatched_old = {b.key: b for tag, i1, i2, _j1, _j2 in opcodes if tag != "equal" for b in old[i1:i2]}
+    unmatched_new = {b.key: b for tag, _i1, _i2, j1, j2 in opcodes if tag != "equal" for b in new[j1:j2]}
+    moves = {key: f"move{number}" for number, key in enumerate(
+        key for key in unmatched_new if _movable(unmatched_old.get(key), unmatched_new[key]))}
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2]):
                 written[after.key] = _write_pair(writer, before, after, ids, revision_of(after.key))
             continue
         for before in old[i1:i2]:
+            if before.key in moves:
+                _write_moved(writer, before, True, moves[before.key], ids, revision_of(before.key))
+                continue
             # A block that moved keeps its bookmark at its new place only: names are unique.
             paragraphs = _write_whole(writer, before, DELETE, ids, revision_of(before.key),
-                                      bookmark=before.key not in moved)
-            if before.key not in moved:
+                                      bookmark=before.key not in unmatched_new)
+            if before.key not in unmatched_new:
                 written[before.key] = paragraphs
         for after in new[j1:j2]:
-            written[after.key] = _write_whole(writer, after, INSERT, ids, revision_of(after.key))
+            if after.key in moves:
+                written[after.key] = _write_moved(writer, after, False, moves[after.key], ids, revision_of(after.key))
+            else:
+                written[after.key] = _write_whole(writer, after, INSERT, ids, revision_of(after.key))
     return written
+
+
+def _movable(old: Block | None, new: Block) -> bool:
+    """A block is written as a Word move when it moved unchanged and is text (a field stays put)."""
+    if old != new or not isinstance(new, (Para, Lines)):
+        return False
+    return not (isinstance(new, Para) and (new.field_begin or new.field_end or not new.text))
+
+
+def _write_moved(writer: BlockWriter, block: Para | Lines, source: bool, name: str, ids: AnnotationIds,
+                 revision: Revision) -> list:
+    """One side of a move: every run in `w:moveFrom`/`w:moveTo`, every mark moved, the range named `name`."""
+    if isinstance(block, Para):
+        paragraphs = [_paragraph(writer, block)]
+        lines = [[(span.text, span) for span in block.spans if span.text]]
+    else:
+        paragraphs = [writer.paragraph(style=block.style, direct=False) for _line in block.text.split("\n")]
+        lines = [[(line, None)] if line else [] for line in block.text.split("\n")]
+    for p, pieces in zip(paragraphs, lines):
+        if pieces:
+            wrapper = add_move(p, source, ids, revision)
+            for text, span in pieces:
+                add_run(wrapper, Span(text) if span is None else span)
+        mark_paragraph_moved(p, source, ids, revision)
+    move_range(paragraphs[0], paragraphs[-1], source, name, ids, revision)
+    for p in paragraphs:
+        if isinstance(block, Para):
+            _finish(writer, p, block, ids, keep_bookmark=not source)
+        else:
+            direct_paragraph(p, writer.direction)
+    return paragraphs
 
 
 def _write_pair(writer: BlockWriter, old: Block, new: Block, ids: AnnotationIds, revision: Revision) -> list:

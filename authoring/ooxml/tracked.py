@@ -36,7 +36,7 @@ from .text import xml_safe
 
 _P, _PPR, _PSTYLE, _RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:rPr")
 _R, _T, _DEL_TEXT, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
-_INS, _DEL = qn("w:ins"), qn("w:del")
+_INS, _DEL, _MOVE_FROM, _MOVE_TO = qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")
 _ID, _AUTHOR, _DATE, _VAL = qn("w:id"), qn("w:author"), qn("w:date"), qn("w:val")
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Children of w:pPr that the schema puts after w:rPr (ECMA-376 Part 1, 17.3.1.26).
@@ -188,6 +188,35 @@ def mark_paragraph_deleted(p, ids: AnnotationIds, revision: Revision):
     Accept All then removes the mark, joining what is left of `p` to the next paragraph.
     """
     return _mark_paragraph(p, _DEL, ids, revision)
+
+
+def add_move(parent, source: bool, ids: AnnotationIds, revision: Revision):
+    """Append an empty `w:moveFrom` (`source`: where moved text stood) or `w:moveTo` (where it stands)."""
+    return _revision_element(parent, _MOVE_FROM if source else _MOVE_TO, ids, revision)
+
+
+def mark_paragraph_moved(p, source: bool, ids: AnnotationIds, revision: Revision):
+    """Add `w:pPr/w:rPr/w:moveFrom` (or `w:moveTo`) to the `w:p` element `p`: its mark moved with its text.
+
+    Accept All then removes a moved-from paragraph whole and Reject All a moved-to one, leaving
+    no empty paragraph behind.
+    """
+    return _mark_paragraph(p, _MOVE_FROM if source else _MOVE_TO, ids, revision)
+
+
+def move_range(first_p, last_p, source: bool, name: str, ids: AnnotationIds, revision: Revision) -> None:
+    """Bracket the paragraphs `first_p` to `last_p` as one side of the move `name`.
+
+    `w:moveFromRangeStart`/`w:moveToRangeStart` (id, author, date, the move's name shared by
+    both sides) opens the first paragraph's content, the matching range end closes the last's.
+    """
+    kind = "moveFrom" if source else "moveTo"
+    range_id = ids.next()
+    start = first_p.makeelement(qn(f"w:{kind}RangeStart"), {_ID: range_id, _AUTHOR: revision.author,
+                                                            _DATE: revision.date, qn("w:name"): name})
+    p_pr = first_p.find(_PPR)
+    first_p.insert(0 if p_pr is None else first_p.index(p_pr) + 1, start)
+    SubElement(last_p, qn(f"w:{kind}RangeEnd")).set(_ID, range_id)
 
 
 def mark_paragraph(p, op: int, ids: AnnotationIds, revision: Revision) -> None:
