@@ -36,6 +36,11 @@ class ClauseRedline:
     attributions: list[Any] = field(default_factory=list)
 
     @property
+    def substantive(self) -> bool:
+        """Whether its wording changed, or it was added or removed (a move alone changes no word)."""
+        return self.status != "unchanged" and not (self.status == "moved" and not self.changed)
+
+    @property
     def title_changed(self) -> bool:
         return self.old_title is not None and self.old_title != self.title
 

@@ -193,8 +193,8 @@ def test_a_review_leads_to_an_amendment_that_is_negotiated_signed_and_listed_as_
     client_signer.wait_for_url(re.compile(rf"{re.escape(agreement_url)}/redline\?from=\d+&to=\d+$"))
     terms = client_signer.locator("section").filter(has=client_signer.get_by_role("heading", name="Terms changed"))
     term_row = terms.get_by_role("row").filter(has=client_signer.get_by_role("rowheader", name="Availability target (%)"))
-    expect(term_row.locator("del")).to_have_text(OLD_AVAILABILITY)
-    expect(term_row.locator("ins")).to_have_text(NEW_AVAILABILITY)
+    expect(term_row.locator("del")).to_have_text(f"{OLD_AVAILABILITY}%")  # a percent as the agreement writes it
+    expect(term_row.locator("ins")).to_have_text(f"{NEW_AVAILABILITY}%")
 
     # The amended revision's terms file carries the new target and the change as a JSON Patch.
     client_signer.go_back()

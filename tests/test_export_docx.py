@@ -195,19 +195,26 @@ HEADINGS = [("Heading1", "1  Services"), ("Heading2", "1.1  Scope"), ("Heading2"
 def test_the_contents_field_already_lists_every_heading_linked_to_it():
     word = read(export())
     body = word.element.body
-    entries = body.xpath("./w:p[w:pPr/w:pStyle/@w:val='TOC1' or w:pPr/w:pStyle/@w:val='TOC2']")
+    begin, *entries, end = body.xpath("./w:p[w:pPr/w:pStyle/@w:val='TOC1' or w:pPr/w:pStyle/@w:val='TOC2']")
     # The field's result is written: every heading with its number, before anyone presses F9.
     assert [(style_of(p), "".join(p.xpath(".//w:hyperlink//w:t/text()"))) for p in entries] == [
         ("TOC1" if style == "Heading1" else "TOC2", text) for style, text in HEADINGS]
-    assert entries[0].xpath("./w:r/w:instrText/text()") == [' TOC \\o "1-2" \\h \\z \\u ']
-    assert entries[0].xpath("./w:r/w:fldChar/@w:fldCharType") == ["begin", "separate"]
-    assert entries[-1].xpath("./w:r/w:fldChar/@w:fldCharType") == ["end"]
+    assert begin.xpath("./w:r/w:instrText/text()") == [' TOC \\o "1-2" \\h \\z \\u ']
+    assert begin.xpath("./w:r/w:fldChar/@w:fldCharType") == ["begin", "separate"]
+    assert end.xpath("./w:r/w:fldChar/@w:fldCharType") == ["end"]
     bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
     for entry in entries:  # each entry links to its heading
         (anchor,) = entry.xpath("./w:hyperlink/@w:anchor")
         assert shown(word, bookmarks[anchor]) == "".join(entry.xpath(".//w:t/text()"))
-    assert style_of(entries[0].getprevious()) == "TOCHeading"
-    assert entries[-1].getnext().xpath(".//w:br[@w:type='page']")
+    assert style_of(begin.getprevious()) == "TOCHeading"
+    assert end.getnext().xpath(".//w:br[@w:type='page']")
+
+
+def test_a_signed_document_s_contents_list_its_signature_page_and_certificate():
+    word = read(export(execution_record=execution()))
+    entries = ["".join(p.xpath(".//w:hyperlink//w:t/text()")) for p in word.element.body.xpath(
+        "./w:p[w:pPr/w:pStyle/@w:val='TOC1'][w:hyperlink]")]
+    assert entries[-2:] == ["Signature page", "Certificate of completion"]
 
 
 def test_sections_and_clauses_are_headings_numbered_by_word_in_order():
@@ -405,8 +412,9 @@ def test_labels_are_in_the_agreement_language_with_english_for_unknown_ones(lang
     ("pl", ["Strona z podpisami", "Usługodawca: " + PROVIDER, "Imię i nazwisko: Maria Santos",
             "Stanowisko: Managing Director", "Podpisano elektronicznie", "Certyfikat zawarcia umowy",
             "Jak zweryfikować"]),
-    ("he", ["עמוד החתימות", "נותן השירותים: " + PROVIDER + "\u200e",  # the mark keeps "Ltd." together "שם:\u200f Maria Santos", "תפקיד:\u200f Managing Director",
-            "נחתם באופן אלקטרוני", "תעודת השלמה", "כיצד לאמת"]),
+    # In Hebrew a left-to-right mark keeps "Ltd." with the name, a right-to-left one the colon with its label.
+    ("he", ["עמוד החתימות", "נותן השירותים: " + PROVIDER + "\u200e", "שם:\u200f Maria Santos",
+            "תפקיד:\u200f Managing Director", "נחתם באופן אלקטרוני", "תעודת השלמה", "כיצד לאמת"]),
 ])
 def test_the_signed_document_speaks_the_agreement_language(language, words):
     word = read(export(language=language, execution_record=execution()))
@@ -432,8 +440,13 @@ def signed() -> docx.document.Document:
     return read(export(execution_record=execution()))
 
 
+def heading_at(seen: list[str], heading: str) -> int:
+    """Where a page's heading stands: its last mention (the contents list it too)."""
+    return len(seen) - 1 - seen[::-1].index(heading)
+
+
 def page_after(seen: list[str], heading: str) -> list[str]:
-    start = seen.index(heading)
+    start = heading_at(seen, heading)
     end = seen.index("<page>", start) if "<page>" in seen[start:] else len(seen)
     return seen[start:end]
 
@@ -447,7 +460,7 @@ def test_clean_export_has_no_signature_page_certificate_or_executed_hash():
 
 def test_signature_page_shows_each_signer_provider_first_and_voids_a_stale_signature():
     seen = blocks(signed())
-    assert seen[seen.index("Signature page") - 1] == "<page>"
+    assert seen[heading_at(seen, "Signature page") - 1] == "<page>"
     page = page_after(seen, "Signature page")
     assert page == [
         "Signature page",
@@ -469,7 +482,7 @@ def test_certificate_lists_events_in_order_every_revision_and_how_to_verify():
     word = signed()
     seen = blocks(word)
     certificate = page_after(seen, "Certificate of completion")
-    assert seen[seen.index("Certificate of completion") - 1] == "<page>"
+    assert seen[heading_at(seen, "Certificate of completion") - 1] == "<page>"
     assert f"Executed text SHA-256: {HASH}" in certificate
     assert "Executed at: 2025-03-03 13:30:05 UTC" in certificate
     assert f"Audit chain head: {'c3' * 32}" in certificate

@@ -24,7 +24,7 @@ from authoring.export.docx import agreement_docx
 from authoring.export.records import ClauseComment, CommentThread
 from authoring.export.redline_docx import RevisionExport, redline_docx
 from authoring.negotiation.attribution import Change
-from authoring.ooxml.tracked import DELETE, EQUAL, INSERT, add_run, ooxml_date, split_lines
+from authoring.ooxml.tracked import DELETE, EQUAL, INSERT, ooxml_date, split_lines
 from authoring.redline import redline_between
 from conftest import base_config
 from authoring.render.tables import Table
@@ -159,6 +159,12 @@ def assert_exact(docx_file: bytes, old: Document, new: Document, language: str =
     body = body_of(docx_file)
     assert body_texts(accept_all(body)) == clean(after)
     assert body_texts(reject_all(body)) == clean(before)
+    for reviewed, side in ((accept_all(body), after), (reject_all(body), before)):  # and each paragraph's style
+        expected_body = body_of(agreement_docx(side.document, side.info, list(side.tables)))
+        assert [style_of(p) for p in reviewed.iter(w("p"))] == [style_of(p) for p in expected_body.iter(w("p"))]
+    # The file as opened, before any review, holds whole fields: each begin has its end.
+    kinds = [c.get(w("fldCharType")) for c in body.iter(w("fldChar"))]
+    assert kinds == ["begin", "separate", "end"] * (len(kinds) // 3) and kinds
 
 
 def expected(document: Document) -> dict[str, tuple[str, str]]:
@@ -293,9 +299,12 @@ def test_the_contents_list_every_heading_and_follow_the_changes():
     body = body_of(export())
     entries = [p for p in body.iter(w("p")) if style_of(p) in ("TOC1", "TOC2")]
     accepted = [paragraph_text(p) for p in accept_all(body).iter(w("p")) if style_of(p) in ("TOC1", "TOC2")]
-    assert accepted[:4] == ["1  Services", "1.1  Response", "1.2  Scope of work", "1.3  Spaces"]
-    assert len(accepted) == 3 + 8
+    # The field opens and closes in paragraphs of its own, untracked, around the entries.
+    assert accepted[0] == accepted[-1] == "" and not entries[0].xpath(".//w:ins | .//w:del", namespaces=NS)
     assert entries[0].xpath("./w:r/w:instrText/text()", namespaces=NS) == [' TOC \\o "1-2" \\h \\z \\u ']
+    assert entries[-1].xpath("./w:r/w:fldChar/@w:fldCharType", namespaces=NS) == ["end"]
+    assert accepted[1:5] == ["1  Services", "1.1  Response", "1.2  Scope of work", "1.3  Spaces"]
+    assert len(accepted) == 2 + 3 + 8
     links = {link.get(w("anchor")) for link in body.iter(w("hyperlink"))}
     bookmarks = {mark.get(w("name")) for mark in body.iter(w("bookmarkStart"))}
     assert links and links <= bookmarks
@@ -464,13 +473,6 @@ def test_split_lines_gives_each_newline_the_op_of_its_segment():
     assert split_lines([(EQUAL, "a\nb"), (DELETE, "\n"), (INSERT, "c\n")], whole=INSERT) == [
         ([(EQUAL, "a")], EQUAL), ([(EQUAL, "b")], DELETE), ([(INSERT, "c")], INSERT), ([], INSERT)]
     assert split_lines([]) == [([], EQUAL)]
-
-
-def test_a_run_writes_tabs_and_breaks_as_elements():
-    p = etree.Element(w("p"))
-    add_run(p, "a\tb\nc", deleted=True)
-    assert [child.tag for child in p[0]] == [w("delText"), w("tab"), w("delText"), w("br"), w("delText")]
-    assert paragraph_text(p) == "a\tb\nc"
 
 
 def test_the_review_helper_follows_word_on_a_hand_written_revision():

@@ -27,7 +27,7 @@ from authoring.export.documents import executed_docx, redline_docx_between, revi
 from authoring.export.gather import executed_version
 from authoring.extensions import db
 from authoring.models import Agreement
-from authoring.ooxml.numbering import number_headings, unnumber_paragraph
+from authoring.ooxml.numbering import number_headings, unnumber
 from authoring.ooxml.package import docx_bytes
 from test_export_redline_docx import export as every_kind_of_change
 
@@ -106,7 +106,8 @@ def _headings(opted_out_num_id: str) -> bytes:
     number_headings(document)
     document.add_paragraph("Services", style="Heading 1")
     document.add_paragraph("Support", style="Heading 2")
-    signature = unnumber_paragraph(document.add_paragraph("Signature page", style="Heading 1")._p)
+    signature = document.add_paragraph("Signature page", style="Heading 1")._p
+    unnumber(signature.get_or_add_pPr())
     signature.xpath("./w:pPr/w:numPr/w:numId")[0].set(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", opted_out_num_id)
     return docx_bytes(document, datetime(2025, 3, 1, tzinfo=timezone.utc))

@@ -10,15 +10,14 @@ demo's redline, downloaded over HTTP, carries its reply and a thread resolved on
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from datetime import datetime, timedelta, timezone
 
 import docx
 import pytest
+from libreoffice_review import require_libreoffice
 from conftest import post_form
 from docx_review import NS, accept_all, body_of, clause_texts, paragraph_text, part, reject_all, style_of, w
 from lxml import etree
@@ -139,7 +138,7 @@ def test_each_comment_of_a_thread_is_its_own_word_comment_replies_after_their_pa
         ("נועה כהן", ["מקובל."]),
         ("Zofia Wójcik", ["Four lines now?"]), ("Anna Kowalska", ["Yes."]),
         ("Anna Kowalska", ["Ready to sign?"]),
-        ("Zofia Wójcik", ["(gone.clause) Added after revision 2."]),  # a clause neither revision has
+        ("Zofia Wójcik", ["On a clause no longer in the agreement (gone.clause): Added after revision 2."]),  # a clause neither revision has
         ("Ирина Волкова", ["Why drop the audit?"])]
     assert [c.get(w("date")) for c in comments][:2] == ["2025-03-02T09:15:00Z", "2025-03-04T16:30:05Z"]
     assert [c.get(w("initials")) for c in comments][:3] == ["ИВ", "AK", "נכ"]
@@ -288,15 +287,6 @@ TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 LOEXT = "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice")
-    if found is None:
-        if os.environ.get("REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("REQUIRE_LIBREOFFICE=1 but there is no soffice (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return found
-
-
 def _own_text(p: etree._Element) -> str:
     """A LibreOffice paragraph's text without the comments anchored in it."""
     copy = etree.fromstring(etree.tostring(p))
@@ -313,7 +303,7 @@ def _own_text(p: etree._Element) -> str:
 
 @pytest.mark.slow
 def test_libreoffice_opens_the_redline_and_keeps_every_comment_its_anchor_and_resolved_state(redline_file, tmp_path):
-    soffice = _soffice()
+    soffice = require_libreoffice(uno=False)
     source = tmp_path / "redline.docx"
     source.write_bytes(redline_file)
     result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
@@ -328,14 +318,14 @@ def test_libreoffice_opens_the_redline_and_keeps_every_comment_its_anchor_and_re
         paragraph = next(a for a in annotation.iterancestors() if a.tag in (f"{{{TEXT}}}p", f"{{{TEXT}}}h"))
         words = "\n".join("".join(p.itertext()) for p in annotation.iter(f"{{{TEXT}}}p"))
         seen[words] = (annotation.get(f"{{{LOEXT}}}resolved"), _own_text(paragraph))
-    texts = [c.text if t.clause_key != "gone.clause" else f"(gone.clause) {c.text}" for t in THREADS for c in t.comments]
+    texts = [c.text if t.clause_key != "gone.clause" else f"On a clause no longer in the agreement (gone.clause): {c.text}" for t in THREADS for c in t.comments]
     summary = next(words for words in seen if words.startswith("Redline: revision 1 → revision 2"))
     assert seen.pop(summary)[1] == TITLE  # the redline's own summary, on the title
     assert sorted(seen) == sorted(texts) and len(texts) == 8
     assert {text: state for text, (state, _p) in seen.items()} == {
         text: "true" if text in ("Four lines now?", "Yes.") else "false" for text in texts}
     assert seen["Why 30 days?\nWe agreed 21."][1] == seen["מקובל."][1] == DUE_NEW  # on the clause's text
-    assert seen["Ready to sign?"][1] == seen["(gone.clause) Added after revision 2."][1] == TITLE
+    assert seen["Ready to sign?"][1] == seen["On a clause no longer in the agreement (gone.clause): Added after revision 2."][1] == TITLE
 
 
 # Through the demo ----------------------------------------------------------------------------

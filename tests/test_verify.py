@@ -18,7 +18,7 @@ import test_exports
 from test_exports import HEBREW, revision_texts, upload
 
 from authoring.extensions import db
-from authoring.models import Agreement, Revision
+from authoring.models import Revision
 from authoring.revisions.services import revision_document
 
 demo, member = test_exports.demo, test_exports.member  # the export tests' fixtures: the demo, a member's client

@@ -8,6 +8,7 @@ the agreement's own form (CLDR, through Babel).
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from flask_babel import gettext as _
@@ -16,9 +17,12 @@ from flask_babel import ngettext, pgettext
 from ..config import RTL_LANGUAGES
 from ..document.direction import kept_in_order
 from ..library.formatting import locale_of
-from ..ooxml.blocks import BlockWriter, Span
+from ..ooxml.blocks import Span
 from .labels import VERIFY_COMMAND, utc_text, with_fields
 from .records import AmendmentInfo, ChangedClause, Execution, ExecutedVersionSummary, ExportInfo, SignatureRecord
+
+if TYPE_CHECKING:  # the pages are written into the layout's collector (export.layout imports this module)
+    from .layout import Collector
 
 SIDE_ORDER = {"provider": 0, "client": 1}
 AMENDMENT_SIZE = 32  # half-points: "Amendment 1" under the title, as large as a subtitle
@@ -35,7 +39,7 @@ def executed_hash_line() -> str:
     return _("Executed text SHA-256: %(value)s")
 
 
-def _side(side: str, name: str, body: BlockWriter) -> str:
+def _side(side: str, name: str, body: Collector) -> str:
     """'Provider: Northwind Ltd.' with the side named as the agreement's language names it."""
     name = kept_in_order(name, "rtl" if body.rtl else "ltr")
     if side == "provider":
@@ -105,7 +109,7 @@ def _short(value: str) -> bool:
 
 # The signature page and the certificate ------------------------------------------------
 
-def add_signature_page(body: BlockWriter, execution: Execution) -> None:
+def add_signature_page(body: Collector, execution: Execution) -> None:
     """One block per signature, the provider's first; a signature of an older revision is shown VOID."""
     body.paragraph(_("Signature page"), style="Heading 1", unnumbered=True)
     signatures = sorted(execution.signatures, key=lambda signature: SIDE_ORDER.get(signature.side, len(SIDE_ORDER)))
@@ -113,7 +117,7 @@ def add_signature_page(body: BlockWriter, execution: Execution) -> None:
         _signature(body, signature)
 
 
-def _signature(body: BlockWriter, signature: SignatureRecord) -> None:
+def _signature(body: Collector, signature: SignatureRecord) -> None:
     body.paragraph(_side(signature.side, signature.organisation, body), style="Heading 3")
     if not signature.valid:
         body.paragraph(Span(_("VOID — signed an earlier revision"), bold=True, color=VOID_COLOUR))
@@ -129,7 +133,7 @@ def _signature(body: BlockWriter, signature: SignatureRecord) -> None:
     body.lines(signature.statement)
 
 
-def add_certificate(body: BlockWriter, info: ExportInfo, execution: Execution) -> None:
+def add_certificate(body: Collector, info: ExportInfo, execution: Execution) -> None:
     """What was executed, the events that led there, every revision, and how to check this file."""
     body.paragraph(_("Certificate of completion"), style="Heading 1", unnumbered=True)
     body.paragraph(Span(info.title, bold=True))
@@ -158,7 +162,7 @@ def add_certificate(body: BlockWriter, info: ExportInfo, execution: Execution) -
                      command=VERIFY_COMMAND))
 
 
-def _amendment_record(body: BlockWriter, info: ExportInfo, amendment: AmendmentInfo) -> None:
+def _amendment_record(body: Collector, info: ExportInfo, amendment: AmendmentInfo) -> None:
     """Which amendment this is, the text it amends, and every execution before it with its signatures,
     so that the amendment's certificate also covers the original's signing."""
     body.paragraph(amendment_name(amendment.number), style="Heading 3")
@@ -171,7 +175,7 @@ def _amendment_record(body: BlockWriter, info: ExportInfo, amendment: AmendmentI
         _earlier_execution(body, info, earlier)
 
 
-def _earlier_execution(body: BlockWriter, info: ExportInfo, earlier: ExecutedVersionSummary) -> None:
+def _earlier_execution(body: Collector, info: ExportInfo, earlier: ExecutedVersionSummary) -> None:
     name = amendment_name(earlier.number) if earlier.number else pgettext("signed document", "Original agreement")
     body.paragraph(Span(name, bold=True), keep_next=True)
     _labelled(body, _("Executed at: %(value)s"), utc_text(earlier.executed_at))
@@ -185,7 +189,7 @@ def _earlier_execution(body: BlockWriter, info: ExportInfo, earlier: ExecutedVer
                     date=utc_text(signature.signed_at)))
 
 
-def _signatories(body: BlockWriter, execution: Execution) -> None:
+def _signatories(body: Collector, execution: Execution) -> None:
     """Who invited each signer, and when, as sealed at signing. Signatures sealed before this was
     recorded have nothing to show, and their certificates keep their wording (earlier files verify)."""
     signatures = sorted((s for s in execution.signatures if s.joined_via),
@@ -206,7 +210,7 @@ def _signatories(body: BlockWriter, execution: Execution) -> None:
         _labelled(body, _side(signature.side, f"{signature.name} <{signature.email}>", body) + ": " + VALUE, how)
 
 
-def _labelled(body: BlockWriter, line: str, value: str | Span) -> None:
+def _labelled(body: Collector, line: str, value: str | Span) -> None:
     """'Label: value' from a translated line "Label: %(value)s", the label in bold."""
     body.paragraph(*_labelled_spans(line, value, body.rtl))
 

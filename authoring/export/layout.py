@@ -4,9 +4,14 @@ One layout serves every Word export. The clean and the signed DOCX write it as i
 the redline compares the older revision's layout with the newer one's (ooxml.story), so
 what Accept All gives is, paragraph by paragraph and cell by cell, the clean document.
 
-Keys name what a block is, the same in every revision: "title", "party:client", "s:<section
-key>" (a section heading), "c:<clause key>" (a clause heading), "t:<clause key>" (its text),
-"toc:<heading key>" (its contents entry), "cap:<table key>" and "tbl:<table key>".
+Keys name what a block is, the same in every revision. The title page: "title", "between",
+"party:<side>", "party:<side>:<field>", "and", "amendment:<n>" (an amendment's signed
+document), "revision", "hash". The contents: "contents" (its heading), "toc:begin",
+"toc:<heading key>" (an entry), "toc:end". The text: "s:<section key>" (a section heading),
+"c:<clause key>" (a clause heading), "t:<clause key>" (its text), "cap:<table key>" and
+"tbl:<table key>". Signed documents add "sig:<n>" (the signature page and certificate);
+"break:<page>" ends a page, "end" closes the document, "header", "pages" and "executed"
+are the header's and footer's lines.
 
 Headings carry no typed number: Heading 1 and Heading 2 are numbered by Word's own
 multi-level list (ooxml.numbering), so a clause inserted in Word renumbers the rest. The
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -46,17 +51,19 @@ class Layout:
 def agreement_layout(document: Document, info: ExportInfo, tables: Sequence[Table],
                      execution: Execution | None = None, *, rtl: bool = False) -> Layout:
     """The whole document's blocks, its words in the current language (call inside `in_language`)."""
+    signed: list[Block] = []
+    if execution is not None:
+        pages = Collector("sig", rtl=rtl)
+        pages.page_break()
+        add_signature_page(pages, execution)
+        pages.page_break()
+        add_certificate(pages, info, execution)
+        signed = pages.blocks
     body: list[Block] = []
     body += _title_page(document, info, execution)
-    body += _contents(document)
+    body += _contents(document, signed)
     body += _agreement_text(document, tables)
-    if execution is not None:
-        signed = Collector("sig", rtl=rtl)
-        signed.page_break()
-        add_signature_page(signed, execution)
-        signed.page_break()
-        add_certificate(signed, info, execution)
-        body += signed.blocks
+    body += signed
     body.append(Para("end"))  # Word keeps a last paragraph after a table; ours is there from the start
     return Layout(tuple(body), _header(info), _footer(execution))
 
@@ -71,7 +78,7 @@ def bookmark_name(key: str) -> str:
 def _title_page(document: Document, info: ExportInfo, execution: Execution | None) -> list[Block]:
     """Title, "between" the parties with their address and registration, for an amendment's signed
     document what it amends, the revision; then a new page."""
-    blocks: list[Block] = [Para("title", (Span(info.title),), style="Title", align="center")]
+    blocks: list[Block] = [Para("title", (info.title,), style="Title", align="center")]
     # The words between the parties' names, each on a line of its own (Hebrew: בין ... לבין).
     blocks.append(Para("between", (pgettext("title page: between the provider and the client", "between"),),
                        align="center"))
@@ -85,15 +92,7 @@ def _title_page(document: Document, info: ExportInfo, execution: Execution | Non
                        style="Subtitle", align="center"))
     blocks.append(Para("hash", ("SHA-256 ", Span(info.revision_hash[:SHORT_HASH], mono=True)), align="center"))
     blocks.append(PageBreak("break:title"))
-    return [_spanned(block) for block in blocks]
-
-
-def _spanned(block: Block) -> Block:
-    """Plain strings among a paragraph's spans as `Span`s, so every paragraph compares alike."""
-    if isinstance(block, Para):
-        spans = tuple(Span(span) if isinstance(span, str) else span for span in block.spans)
-        return replace(block, spans=spans)
-    return block
+    return blocks
 
 
 def _party(side: str, name: str, terms: dict[str, Any]) -> list[Block]:
@@ -111,29 +110,28 @@ def _party_terms(document: Document, side: str) -> dict[str, Any]:
     return party if isinstance(party, dict) else {}
 
 
-def _contents(document: Document) -> list[Block]:
+def _contents(document: Document, signed: list[Block]) -> list[Block]:
     """A TOC field over headings 1-2 whose result already lists every heading, linked to it.
 
-    Page numbers are left to Word: they appear when the reader updates the field.
+    The entries are what Word's own update gives (the signature page and certificate of a
+    signed document among them), but without page numbers: Word adds them when the reader
+    updates the field. The field opens and closes in paragraphs of their own, which every
+    revision has, so a redline never tracks half a field.
     """
     entries: list[Para] = []
     for number, section, clauses in document.numbered():
         entries.append(_entry(f"s:{section.key}", f"{number}  {section.title}", "toc 1"))
         for clause_number, clause in clauses:
             entries.append(_entry(f"c:{clause.key}", f"{clause_number}  {clause.title}", "toc 2"))
-    if not entries:
-        entries = [Para("toc:empty", (Span(_("To see the contents, update this field: in Word, right-click here "
-                                              "and choose Update Field (F9); in LibreOffice, choose Tools > Update "
-                                              "> Update All.")),))]
-    entries[0] = replace(entries[0], field_begin=TOC_INSTRUCTION)
-    entries[-1] = replace(entries[-1], field_end=True)
-    heading = Para("contents", (Span(pgettext("table of contents of a document", "Contents")),),
-                   style="TOC Heading")
-    return [heading, *entries, PageBreak("break:contents")]
+    entries += [_entry(block.key, block.text, "toc 1") for block in signed
+                if isinstance(block, Para) and block.style == "Heading 1"]
+    heading = Para("contents", (pgettext("table of contents of a document", "Contents"),), style="TOC Heading")
+    return [heading, Para("toc:begin", style="toc 1", field_begin=TOC_INSTRUCTION), *entries,
+            Para("toc:end", style="toc 1", field_end=True), PageBreak("break:contents")]
 
 
 def _entry(key: str, text: str, style: str) -> Para:
-    return Para(f"toc:{key}", (Span(text),), style=style, link=bookmark_name(key))
+    return Para(f"toc:{key}", (text,), style=style, link=bookmark_name(key))
 
 
 def _agreement_text(document: Document, tables: Iterable[Table]) -> list[Block]:
@@ -200,9 +198,11 @@ class Collector:
 
     def paragraph(self, *spans: Span | str | Field, style: str | None = None, align: str | None = None,
                   keep_next: bool = False, unnumbered: bool = False) -> None:
-        spans = tuple(Span(span) if isinstance(span, str) else span for span in spans)
-        self.blocks.append(Para(self._key(), spans, style=style, align=align, keep_next=keep_next,
-                                unnumbered=unnumbered))
+        key = self._key()
+        # A page's heading is a contents entry's target (export.layout._contents).
+        bookmark = bookmark_name(key) if style == "Heading 1" else None
+        self.blocks.append(Para(key, spans, style=style, align=align, keep_next=keep_next, unnumbered=unnumbered,
+                                bookmark=bookmark))
 
     def lines(self, text: str, *, style: str | None = None) -> None:
         self.blocks.append(Lines(self._key(), text, style=style))
@@ -211,6 +211,6 @@ class Collector:
         self.blocks.append(PageBreak(self._key()))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], *, weights: Sequence[int] | None = None,
-              **_ignored: Any) -> None:
+              size: int | None = None) -> None:
         self.blocks.append(Grid(self._key(), tuple(headers), tuple(tuple(row) for row in rows),
-                                tuple(weights) if weights else None))
+                                tuple(weights) if weights else None, size))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from docx.document import Document as DocxDocument
+from flask_babel import gettext as _
 
 from ..ooxml.comments import WordComment, add_comment_thread
 from ..ooxml.tracked import AnnotationIds
@@ -26,7 +27,8 @@ def add_comment_threads(document: DocxDocument, ids: AnnotationIds, threads: Seq
         anchor = clause_text.get(thread.clause_key) if thread.clause_key is not None else (title, title)
         if anchor is None:
             first = comments[0]
-            comments[0] = WordComment(first.author, first.at, f"({thread.clause_key}) {first.text}")
+            comments[0] = WordComment(first.author, first.at, _("On a clause no longer in the agreement (%(clause)s): "
+                                                                "%(text)s", clause=thread.clause_key, text=first.text))
             anchor = (title, title)
         add_comment_thread(document, ids, anchor[0], anchor[1], comments, resolved=thread.resolved,
                            direction=direction)

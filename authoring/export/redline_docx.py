@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from babel.lists import format_list
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 
@@ -145,17 +146,20 @@ def _summary(redline: Redline, old: ExportInfo, new: ExportInfo, fallback: str) 
     lines.append(_("Clauses changed: %(changed)s, added: %(added)s, removed: %(removed)s, moved: %(moved)s; "
                    "terms changed: %(terms)s. Changes are tracked: Accept All gives revision %(new)s, "
                    "Reject All gives revision %(old)s.", **counts, new=new.revision_number, old=old.revision_number))
-    lines += [f"{who}: {', '.join(what)}." for who, what in _who_changed_what(redline, fallback).items()]
+    locale = get_locale() or "en"
+    lines += [_("%(who)s: %(changes)s.", who=who, changes=format_list(what, locale=locale))
+              for who, what in _who_changed_what(redline, fallback).items()]
     if redline.terms:
         lines.append(_("Changed terms"))
-        lines += [f"{term.label}: {term.old} → {term.new}".replace("\n", "; ") for term in redline.terms]
+        lines += [_("%(term)s: %(old)s → %(new)s", term=term.label, old=term.old, new=term.new).replace("\n", "; ")
+                  for term in redline.terms]
     return "\n".join(lines)
 
 
 def _who_changed_what(redline: Redline, fallback: str) -> dict[str, list[str]]:
     changes: dict[str, list[str]] = {}
     for clause in redline.clauses:
-        if clause.status == "unchanged" or (clause.status == "moved" and not clause.changed):
+        if not clause.substantive:
             continue
         where = f"{clause.number or clause.old_number} {clause.title}"
         where = _("%(clause)s (removed)", clause=where) if clause.status == "removed" else where

@@ -66,7 +66,7 @@ def attribute(redline: Redline, changes: Iterable[Change], terms_used: Callable[
         else:
             by_clause.setdefault(change.target, []).append(change)
     for clause in redline.clauses:
-        if clause.status == "unchanged" or (clause.status == "moved" and not clause.changed):
+        if not clause.substantive:
             continue
         found = list(by_clause.get(clause.key, ()))
         if term_changes:

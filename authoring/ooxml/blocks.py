@@ -165,11 +165,6 @@ class BlockWriter:
             direct_paragraph(p, direction or self.direction)
         return p
 
-    def lines(self, text: str, *, style: str | None = None, into: etree._Element | None = None) -> None:
-        """One paragraph per line of `text`, so the paragraphs joined with "\\n" give `text` back."""
-        for line in text.split("\n"):
-            self.paragraph(line, style=style, into=into)
-
     def page_break(self) -> None:
         p = self._block(_P)
         etree.SubElement(etree.SubElement(p, _R), _BR, {_TYPE: "page"})

@@ -34,9 +34,10 @@ from docx.oxml.parser import parse_xml
 from lxml.etree import SubElement
 
 from .bidi import direct_paragraph
-from .styles import ensure_styles
+from .styles import COMMENT_REFERENCE, COMMENT_TEXT, ensure_styles
 from .text import xml_safe
-from .tracked import AnnotationIds, add_paragraph, add_run, ooxml_date
+from .blocks import add_run
+from .tracked import AnnotationIds, ooxml_date
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
@@ -103,8 +104,8 @@ def add_comment(document: DocxDocument, ids: AnnotationIds, *, author: str, when
     """Add a `w:comment` element to the comments part and return it; anchor it with `anchor_thread`.
 
     Its `w:id` comes from `ids`, its `w:date` is `when` (not the time of export), and each
-    line of `text` is one paragraph, in runs written by `tracked.add_run`, with a
-    `w14:paraId` of its own (see `next_para_id`).
+    line of `text` is one paragraph in the `CommentText` style, its run written by
+    `blocks.add_run`, with a `w14:paraId` of its own (see `next_para_id`).
     """
     author = xml_safe(author)
     comment = document.comments.add_comment(author=author, initials=initials_of(author))
@@ -117,7 +118,9 @@ def add_comment(document: DocxDocument, ids: AnnotationIds, *, author: str, when
     lines = text.split("\n")
     add_run(element.find(_P), lines[0])
     for line in lines[1:]:
-        add_run(add_paragraph(element, "CommentText"), line)
+        p = SubElement(element, _P)
+        SubElement(SubElement(p, _PPR), qn("w:pStyle")).set(_VAL, COMMENT_TEXT)
+        add_run(p, line)
     first = int(next_para_id(document), 16)
     for offset, p in enumerate(element.iter(_P)):
         p.set(_PARA_ID, _para_id(first + offset))
@@ -140,7 +143,7 @@ def anchor_thread(first_p, last_p, comment_ids: Sequence[str]) -> None:
     for comment_id in comment_ids:
         SubElement(last_p, qn("w:commentRangeEnd")).set(_ID, comment_id)
         reference = SubElement(last_p, _R)
-        SubElement(SubElement(reference, _RPR), qn("w:rStyle")).set(_VAL, "CommentReference")
+        SubElement(SubElement(reference, _RPR), qn("w:rStyle")).set(_VAL, COMMENT_REFERENCE)
         SubElement(reference, qn("w:commentReference")).set(_ID, comment_id)
 
 

@@ -1,10 +1,10 @@
-"""Word fields as runs: `PAGE`, `NUMPAGES`, `TOC` (`w:fldChar` begin/separate/end).
+"""Word fields as runs: `PAGE`, `NUMPAGES` (`w:fldChar` begin/separate/end).
 
-A complex field is five runs inside one `w:p`: begin, the instruction
-(`w:instrText`), separate, the last computed result (what a reader sees until the
-field is updated), and end. Word and LibreOffice recompute PAGE and NUMPAGES at
-every layout; a TOC keeps its result until the reader updates it, so its result is
-a sentence telling them how.
+A complex field within one `w:p` is five runs: begin, the instruction (`w:instrText`),
+separate, the last computed result (what a reader sees until the field is updated), and
+end. Word and LibreOffice recompute PAGE and NUMPAGES at every layout. The contents field
+spans paragraphs - its result is the list of headings - and is written by ooxml.story
+with `field_char`.
 """
 from __future__ import annotations
 
@@ -27,14 +27,15 @@ class Field:
 
     def add_to(self, paragraph: etree._Element) -> None:
         """Append the field's five runs to the `w:p` element `paragraph`."""
-        _field_char(paragraph, "begin")
+        field_char(paragraph, "begin")
         instruction = etree.SubElement(etree.SubElement(paragraph, _R), _INSTR, _PRESERVE)
         # Word writes the instruction with a space either side; some readers expect it.
         instruction.text = f" {self.instruction} "
-        _field_char(paragraph, "separate")
+        field_char(paragraph, "separate")
         etree.SubElement(etree.SubElement(paragraph, _R), _T, _PRESERVE).text = self.result
-        _field_char(paragraph, "end")
+        field_char(paragraph, "end")
 
 
-def _field_char(paragraph: etree._Element, kind: str) -> None:
+def field_char(paragraph: etree._Element, kind: str) -> None:
+    """Append a run holding `w:fldChar` of `kind` ("begin", "separate", "end") to `paragraph`."""
     etree.SubElement(etree.SubElement(paragraph, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: kind})

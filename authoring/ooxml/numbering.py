@@ -10,7 +10,7 @@ number: a clause inserted in Word renumbers the ones after it, and the contents 
 numbers as Word shows them.
 
 A paragraph in a heading style that must not be numbered (the signature page, the
-certificate) opts out with `unnumber_paragraph`: `w:numPr/w:numId` 0 on the paragraph,
+certificate) opts out with `unnumber` on its `w:pPr` (`BlockWriter.paragraph(unnumbered=True)`): `w:numId` 0,
 which removes numbering at that point of the style hierarchy (ECMA-376 Part 1, 17.9.19).
 
 In a right-to-left paragraph (`w:bidi`) Word mirrors the indent and the number's
@@ -75,20 +75,6 @@ def number_headings(document: DocxDocument, *, hanging: int = HANGING) -> int:
             num_pr.get_or_add_ilvl().val = level
         num_pr.get_or_add_numId().val = num_id
     return num_id
-
-
-def unnumber_paragraph(p: etree._Element) -> etree._Element:
-    """Give the `w:p` element `p` no list number though its style has one; returns `p`.
-
-    For a heading-styled paragraph outside the clause numbering: "Contents", the
-    signature page, the certificate of completion.
-    """
-    p_pr = p.find(_P_PR)
-    if p_pr is None:
-        p_pr = p.makeelement(_P_PR, {})
-        p.insert(0, p_pr)
-    unnumber(p_pr)
-    return p
 
 
 def unnumber(p_pr: etree._Element) -> None:

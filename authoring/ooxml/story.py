@@ -19,7 +19,7 @@ stands, so the reader sees its new text in full.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from docx.oxml.ns import qn
@@ -28,12 +28,12 @@ from lxml import etree
 from ..document.words import DELETE, EQUAL, INSERT, word_diff
 from .bidi import direct_paragraph
 from .blocks import BlockWriter, Span, add_run, cell_direction
-from .fields import Field
+from .fields import Field, field_char
 from .tracked import (AnnotationIds, Revision, add_del, add_ins, add_move, mark_paragraph, mark_paragraph_moved,
                       move_range, split_lines)
 
-_R, _FLD_CHAR, _FLD_CHAR_TYPE = qn("w:r"), qn("w:fldChar"), qn("w:fldCharType")
-_INSTR, _DEL_INSTR = qn("w:instrText"), qn("w:delInstrText")
+_R = qn("w:r")
+_INSTR = qn("w:instrText")
 _BOOKMARK_START, _BOOKMARK_END, _HYPERLINK = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:hyperlink")
 _TR_PR, _PPR = qn("w:trPr"), qn("w:pPr")
 _ID, _NAME, _ANCHOR, _HISTORY = qn("w:id"), qn("w:name"), qn("w:anchor"), qn("w:history")
@@ -45,7 +45,7 @@ class Para:
     """One paragraph: spans of text (or fields) with a style, alignment and anchors."""
 
     key: str
-    spans: tuple[Span | Field, ...] = ()
+    spans: tuple[Span | Field | str, ...] = ()
     style: str | None = None  # a style name ("Heading 2"), looked up in the writer's styles
     align: str | None = None
     keep_next: bool = False
@@ -54,6 +54,11 @@ class Para:
     link: str | None = None  # the paragraph's text links to this bookmark (a contents entry)
     field_begin: str | None = None  # a complex field opens here with this instruction; its result follows
     field_end: bool = False  # ... and closes at the end of this paragraph
+
+    def __post_init__(self) -> None:
+        # Plain text among the spans is a plain Span, so paragraphs compare alike however written.
+        if any(isinstance(span, str) for span in self.spans):
+            object.__setattr__(self, "spans", tuple(Span(s) if isinstance(s, str) else s for s in self.spans))
 
     @property
     def text(self) -> str:
@@ -104,10 +109,10 @@ def _write(writer: BlockWriter, block: Block, ids: AnnotationIds) -> list:
     if isinstance(block, Para):
         p = _paragraph(writer, block)
         if block.field_begin:
-            _field_start(p, block.field_begin, None, ids)
+            _field_start(p, block.field_begin)
         _spans(p, block, [(EQUAL, block.text)], None, ids, writer)
         if block.field_end:
-            _field_char(p, "end")
+            field_char(p, "end")
         _finish(writer, p, block, ids)
         return [p]
     if isinstance(block, Lines):
@@ -135,8 +140,8 @@ def write_compared(writer: BlockWriter, old: Sequence[Block], new: Sequence[Bloc
     opcodes = matcher.get_opcodes()
     unmatched_old = {b.key: b for tag, i1, i2, _j1, _j2 in opcodes if tag != "equal" for b in old[i1:i2]}
     unmatched_new = {b.key: b for tag, _i1, _i2, j1, j2 in opcodes if tag != "equal" for b in new[j1:j2]}
-    moves = {key: f"move{number}" for number, key in enumerate(
-        key for key in unmatched_new if _movable(unmatched_old.get(key), unmatched_new[key]))}
+    # Move names are unique in the document (its body, header and footer are compared apart).
+    moves = {key: f"move{ids.next()}" for key in unmatched_new if _movable(unmatched_old.get(key), unmatched_new[key])}
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2]):
@@ -160,10 +165,12 @@ def write_compared(writer: BlockWriter, old: Sequence[Block], new: Sequence[Bloc
 
 
 def _movable(old: Block | None, new: Block) -> bool:
-    """A block is written as a Word move when it moved unchanged and is text (a field stays put)."""
+    """A block is written as a Word move when it moved unchanged and is plain text: a clause's
+    heading or text. (A link, a field or a table moved is deleted and inserted.)"""
     if old != new or not isinstance(new, (Para, Lines)):
         return False
-    return not (isinstance(new, Para) and (new.field_begin or new.field_end or not new.text))
+    return isinstance(new, Lines) or (not new.link and not new.field_begin and not new.field_end and bool(new.text)
+                                      and not any(isinstance(span, Field) for span in new.spans))
 
 
 def _write_moved(writer: BlockWriter, block: Para | Lines, source: bool, name: str, ids: AnnotationIds,
@@ -193,14 +200,18 @@ def _write_moved(writer: BlockWriter, block: Para | Lines, source: bool, name: s
 def _write_pair(writer: BlockWriter, old: Block, new: Block, ids: AnnotationIds, revision: Revision) -> list:
     if old == new:
         return _write(writer, new, ids)
-    if type(old) is not type(new):
-        _write_whole(writer, old, DELETE, ids, revision)
+    if not _same_frame(old, new):
+        # Another kind of block, other paragraph properties, other columns: the old one is
+        # deleted and the new one inserted, so Reject All gives the old one back as it was.
+        _write_whole(writer, old, DELETE, ids, revision, bookmark=False)
         return _write_whole(writer, new, INSERT, ids, revision)
     if isinstance(new, Para):
         p = _paragraph(writer, new)
-        _field_starts(p, old, new, ids, revision)
+        if new.field_begin:
+            _field_start(p, new.field_begin)
         _spans(p, new, word_diff(old.text, new.text), old, ids, writer, revision)
-        _field_ends(p, old, new, ids, revision)
+        if new.field_end:
+            field_char(p, "end")
         _finish(writer, p, new, ids)
         return [p]
     if isinstance(new, Lines):
@@ -211,16 +222,32 @@ def _write_pair(writer: BlockWriter, old: Block, new: Block, ids: AnnotationIds,
     return _write(writer, new, ids)
 
 
+def _same_frame(old: Block, new: Block) -> bool:
+    """Whether two blocks of one key differ at most in their text (a paragraph's, a table's cells)."""
+    if type(old) is not type(new):
+        return False
+    if isinstance(new, Para):
+        return replace(old, spans=new.spans) == new and [_format(s) for s in old.spans] == [_format(s) for s in new.spans]
+    if isinstance(new, Lines):
+        return old.style == new.style
+    if isinstance(new, Grid):
+        return (len(old.headers), old.weights, old.size) == (len(new.headers), new.weights, new.size)
+    return True
+
+
+def _format(span: Span | Field) -> tuple:
+    return ("field", span.instruction) if isinstance(span, Field) else (span.bold, span.italic, span.mono, span.color,
+                                                                         span.size)
+
+
 def _write_whole(writer: BlockWriter, block: Block, op: int, ids: AnnotationIds, revision: Revision,
                  bookmark: bool = True) -> list:
     """A block that only one revision has: every run and paragraph mark tracked as `op`."""
     if isinstance(block, Para):
+        if block.field_begin or block.field_end:
+            raise ValueError(f"{block.key}: a paragraph that opens or closes a field stays in both revisions")
         p = _paragraph(writer, block)
-        if block.field_begin:
-            _field_start(p, block.field_begin, (op, revision), ids)
         _spans(p, block, [(op, block.text)], block, ids, writer, revision)
-        if block.field_end:
-            _field_char(_tracked(p, op, ids, revision), "end")
         _finish(writer, p, block, ids, keep_bookmark=bookmark)
         mark_paragraph(p, op, ids, revision)
         return [p]
@@ -349,36 +376,11 @@ def _tracked(p, op: int, ids: AnnotationIds, revision: Revision):
     return (add_ins if op == INSERT else add_del)(p, ids, revision) if op != EQUAL else p
 
 
-def _field_char(parent, kind: str) -> None:
-    etree.SubElement(etree.SubElement(parent, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: kind})
-
-
-def _field_start(p, instruction: str, tracked: tuple[int, Revision] | None, ids: AnnotationIds) -> None:
-    """begin, instruction, separate: plain, or inside one `w:ins`/`w:del` when the field start is tracked."""
-    parent = p if tracked is None else _tracked(p, tracked[0], ids, tracked[1])
-    deleted = tracked is not None and tracked[0] == DELETE
-    _field_char(parent, "begin")
-    instruction_element = etree.SubElement(etree.SubElement(parent, _R), _DEL_INSTR if deleted else _INSTR, _PRESERVE)
-    instruction_element.text = f" {instruction} "
-    _field_char(parent, "separate")
-
-
-def _field_starts(p, old: Para, new: Para, ids: AnnotationIds, revision: Revision) -> None:
-    """A field that opens in both stays; one that opened only in the older paragraph is deleted, and so on."""
-    if old.field_begin and old.field_begin == new.field_begin:
-        _field_start(p, new.field_begin, None, ids)
-        return
-    if old.field_begin:
-        _field_start(p, old.field_begin, (DELETE, revision), ids)
-    if new.field_begin:
-        _field_start(p, new.field_begin, (INSERT, revision), ids)
-
-
-def _field_ends(p, old: Para, new: Para, ids: AnnotationIds, revision: Revision) -> None:
-    if old.field_end and new.field_end:
-        _field_char(p, "end")
-    elif old.field_end or new.field_end:
-        _field_char(_tracked(p, DELETE if old.field_end else INSERT, ids, revision), "end")
+def _field_start(p, instruction: str) -> None:
+    """A complex field's begin, instruction and separate: its result is what follows."""
+    field_char(p, "begin")
+    etree.SubElement(etree.SubElement(p, _R), _INSTR, _PRESERVE).text = f" {instruction} "
+    field_char(p, "separate")
 
 
 # Tables --------------------------------------------------------------------------------------
@@ -407,11 +409,11 @@ def _compared_table(writer: BlockWriter, old: Grid, new: Grid, ids: AnnotationId
 
 
 def _paired_rows(befores, afters) -> list:
-    """Rows replaced by others: a row that keeps a cell (its code, its name) changed in place, the rest
-    deleted and inserted whole - in both revisions' order, so Accept and Reject give each table back."""
+    """Rows replaced by others: a row that keeps its first cell (its code, its name) changed in place, the
+    rest deleted and inserted whole - in both revisions' order, so Accept and Reject give each table back."""
     plan, i, j = [], 0, 0
     while i < len(befores) and j < len(afters):
-        if any(a == b and a.strip() for a, b in zip(befores[i], afters[j])):
+        if befores[i][:1] == afters[j][:1] and befores[i][:1] != ("",) and befores[i][:1]:
             plan.append((EQUAL, befores[i], afters[j]))
             i, j = i + 1, j + 1
         else:

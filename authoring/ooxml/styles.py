@@ -8,7 +8,8 @@ naming a style that is not defined is an error to a validator and falls back to 
 in Word; so every exporter calls `ensure_styles` once, after the page is set up (the
 contents' right tab stops at the text width).
 
-A style the document already defines is left as it is (a firm's own template wins). The
+A style the document already defines is left as it is (a firm's own template wins), except
+that "TOC Heading" is kept out of the heading numbering. The
 definitions follow Word's built-in ones: ids and names as Word writes them, so Word and
 LibreOffice map them onto their own (LibreOffice shows "toc 1" as "Contents 1").
 """

@@ -1,4 +1,4 @@
-"""Tracked changes: `w:ins`, `w:del`, `w:delText` and revised paragraph marks.
+"""Tracked changes: `w:ins`, `w:del`, moves and revised paragraph marks.
 
 python-docx cannot write revisions (its issue #340), so these builders do, in its
 manner: each function makes or changes one element and returns it. Elements are made
@@ -8,7 +8,8 @@ own classes (`CT_P`, `CT_R`) and the proxies keep working on them.
 Two rules make Word's Accept All and Reject All exact:
 
 - every `w:t` and `w:delText` carries `xml:space="preserve"` (without it Word and
-  LibreOffice drop a leading or trailing space, and "14 days" becomes "14days");
+  LibreOffice drop a leading or trailing space, and "14 days" becomes "14days"):
+  ooxml.blocks.add_run writes them so;
 - a paragraph that was wholly inserted or deleted has its *mark* revised too
   (`w:pPr/w:rPr/w:ins` or `w:del`), so Reject All or Accept All joins it to the next
   paragraph and leaves no empty paragraph behind. An inserted line break inside a
@@ -21,7 +22,6 @@ document", and one counter for all of them satisfies every reading of that.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,16 +32,12 @@ from docx.oxml.ns import qn
 
 from ..document.canonical import utc_timestamp
 from ..document.words import DELETE, EQUAL, INSERT
-from .text import xml_safe
 
-_P, _PPR, _PSTYLE, _RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:rPr")
-_R, _T, _DEL_TEXT, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
+_PPR, _RPR = qn("w:pPr"), qn("w:rPr")
 _INS, _DEL, _MOVE_FROM, _MOVE_TO = qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")
 _ID, _AUTHOR, _DATE, _VAL = qn("w:id"), qn("w:author"), qn("w:date"), qn("w:val")
-_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Children of w:pPr that the schema puts after w:rPr (ECMA-376 Part 1, 17.3.1.26).
 _AFTER_PARAGRAPH_RPR = (qn("w:sectPr"), qn("w:pPrChange"))
-_BREAKS = re.compile("([\t\n])")
 
 
 # `w:date` of a revision or comment: UTC, `YYYY-MM-DDTHH:MM:SSZ` (naive datetimes are UTC already).
@@ -70,40 +66,6 @@ class Revision:
         return cls(author, ooxml_date(when))
 
 
-def add_paragraph(parent, style: str | None = None):
-    """Append a `w:p` element to `parent` (a `w:body`, `w:tc` or `w:comment`), with `w:pStyle` when given."""
-    p = SubElement(parent, _P)
-    if style:
-        SubElement(SubElement(p, _PPR), _PSTYLE).set(_VAL, style)
-    return p
-
-
-def add_run(parent, text: str, deleted: bool = False):
-    """Append a `w:r` element holding `text` to `parent` (a `w:p`, `w:ins` or `w:del`).
-
-    The text goes into `w:t`, or `w:delText` when the run sits inside a `w:del`, always
-    with `xml:space="preserve"`. A tab becomes `w:tab` and a line feed `w:br`, as Word
-    writes them.
-    """
-    r = SubElement(parent, _R)
-    text_tag = _DEL_TEXT if deleted else _T
-    if "\t" not in text and "\n" not in text:
-        t = SubElement(r, text_tag)
-        t.set(_SPACE, "preserve")
-        t.text = xml_safe(text)
-        return r
-    for piece in _BREAKS.split(text):
-        if piece == "\t":
-            SubElement(r, _TAB)
-        elif piece == "\n":
-            SubElement(r, _BR)
-        elif piece:
-            t = SubElement(r, text_tag)
-            t.set(_SPACE, "preserve")
-            t.text = xml_safe(piece)
-    return r
-
-
 def _revision_element(parent, tag: str, ids: AnnotationIds, revision: Revision):
     element = SubElement(parent, tag)
     element.set(_ID, ids.next())
@@ -120,33 +82,6 @@ def add_ins(parent, ids: AnnotationIds, revision: Revision):
 def add_del(parent, ids: AnnotationIds, revision: Revision):
     """Append an empty `w:del` element (a deletion) with `w:id`, `w:author` and `w:date` to `parent`."""
     return _revision_element(parent, _DEL, ids, revision)
-
-
-def add_inserted_run(parent, text: str, ids: AnnotationIds, revision: Revision):
-    """Append a `w:ins` element holding one run of `text`; returns the `w:ins`."""
-    ins = add_ins(parent, ids, revision)
-    add_run(ins, text)
-    return ins
-
-
-def add_deleted_run(parent, text: str, ids: AnnotationIds, revision: Revision):
-    """Append a `w:del` element holding one run of `text` as `w:delText`; returns the `w:del`."""
-    deletion = add_del(parent, ids, revision)
-    add_run(deletion, text, deleted=True)
-    return deletion
-
-
-def add_segments(p, segments: Iterable[tuple[int, str]], ids: AnnotationIds, revision: Revision) -> None:
-    """Append diff segments to the `w:p` element `p`: equal text as plain runs, the rest tracked."""
-    for op, text in segments:
-        if not text:
-            continue
-        if op == EQUAL:
-            add_run(p, text)
-        elif op == INSERT:
-            add_inserted_run(p, text, ids, revision)
-        else:
-            add_deleted_run(p, text, ids, revision)
 
 
 def _paragraph_mark_properties(p):
