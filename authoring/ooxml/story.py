@@ -151,7 +151,9 @@ def write_compared(writer: BlockWriter, old: Sequence[Block], new: Sequence[Bloc
             if before.key in moves:
                 _write_moved(writer, before, True, moves[before.key], ids, revision_of(before.key))
                 continue
-            # A block that moved keeps its bookmark at its new place only: names are unique.
+            # A block that moved keeps its bookmark at its new place only: names are unique. A removed
+            # heading keeps its own (its deleted contents entry links to it); after Accept All it
+            # stays, harmless, on the paragraph that follows.
             paragraphs = _write_whole(writer, before, DELETE, ids, revision_of(before.key),
                                       bookmark=before.key not in unmatched_new)
             if before.key not in unmatched_new:
