@@ -189,7 +189,7 @@ def export_terms(agreement_id, revision, output):
     _write(output, lambda: revision_terms_json(_agreement(agreement_id), revision))
 
 
-import_group = AppGroup("import", help="Start agreements from exported files.")
+import_group = AppGroup("import", help="Start agreements from exported files; bring edited Word files back.")
 
 
 @import_group.command("terms", help="Create a new draft agreement from a terms file.")
@@ -210,6 +210,41 @@ def import_terms_command(path, owner_email):
     except TermsFileInvalid as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"created agreement {agreement.id} “{agreement.title}” (draft) owned by {owner.email}")
+
+
+@import_group.command("word", help="Propose the changes of a Word file the other side edited (tracked or not).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--agreement", "agreement_id", type=int, required=True, help="The agreement the file is a copy of.")
+@click.option("--as", "email", required=True, help="E-mail of the member who proposes the changes.")
+@click.option("--dry-run", is_flag=True, help="List what would be proposed; change nothing.")
+def import_word_command(path, agreement_id, email, dry_run):
+    """Each change on a line, then "N proposals, M comments, K untracked" for a script to check."""
+    from pathlib import Path
+
+    from .accounts.services import find_user_by_email
+    from .negotiation.services import NegotiationError
+    from .roundtrip.services import MAX_BYTES, ImportRefused, import_word_file, preview_word_file
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no account {email}.")
+    agreement = _agreement(agreement_id)
+    raw = Path(path).read_bytes()[:MAX_BYTES + 1]
+    name = Path(path).name
+    try:
+        if dry_run:
+            preview, proposals = preview_word_file(agreement, raw, name), []
+        else:
+            preview, proposals = import_word_file(agreement, user, raw, name)
+    except (ImportRefused, NegotiationError) as error:
+        raise click.ClickException(str(error)) from error
+    for change in preview.changes:
+        how = "untracked" if change.untracked else "tracked by " + (", ".join(change.authors) or "?")
+        click.echo(f"{change.number} {change.title}: {how}; {change.status}")
+    for missing in preview.missing:
+        click.echo(f"{missing}: not found in the file")
+    count = len(proposals) if not dry_run else sum(change.status != "conflict" for change in preview.changes)
+    click.echo(f"{count} proposals, 0 comments, {preview.untracked} untracked")
 
 
 @click.command("verify", help="Check a signed DOCX or terms file against the executed agreements. Exit 0: match; 1: no match.")

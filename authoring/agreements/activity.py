@@ -379,6 +379,10 @@ PHRASES: dict[str, Phrase] = {
     "proposal.superseded": lambda who, d, c: (
         _("%(who)s's counter-proposal replaced %(proposal)s", who=who, proposal=_proposal(c, d.get("proposal")))),
     "comment.added": _commented,
+    "word.imported": lambda who, d, c: ngettext(
+        "%(who)s imported the Word file “%(file)s” (SHA-256 %(hash)s…) and proposed %(num)d change",
+        "%(who)s imported the Word file “%(file)s” (SHA-256 %(hash)s…) and proposed %(num)d changes",
+        len(d.get("proposals") or []), who=who, file=d.get("file"), hash=str(d.get("sha256", ""))[:12]),
     "comment.resolved": _resolved,
     "comment.reopened": _thread_reopened,
     # Signing, amendments, reviews

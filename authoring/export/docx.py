@@ -22,7 +22,7 @@ from ..i18n import in_language
 from ..ooxml.bidi import mark_section_rtl
 from ..ooxml.blocks import BlockWriter
 from ..ooxml.numbering import number_headings
-from ..ooxml.package import docx_bytes, set_properties
+from ..ooxml.package import docx_bytes, set_custom_properties, set_properties
 from ..ooxml.page import set_page_size
 from ..ooxml.story import write_blocks
 from ..ooxml.styles import ensure_styles
@@ -57,6 +57,7 @@ def _agreement_docx(document: Document, info: ExportInfo, tables: list[Table], e
     write_blocks(story_writer(word.sections[0].footer._element, body), layout.footer, ids)
     finish_word_document(word, info)
     _set_properties(word, info)
+    set_custom_properties(word, file_anchors(info, "signed" if execution is not None else "agreement"))
     return docx_bytes(word, info.revision_created_at)
 
 
@@ -100,6 +101,16 @@ def set_proofing_language(word: WordDocument, language: str) -> None:
         return
     lang.set(qn("w:bidi") if language in RTL_LANGUAGES else qn("w:val"), locale)
     word.core_properties.language = locale
+
+
+def file_anchors(info: ExportInfo, kind: str) -> dict[str, str | int]:
+    """The custom properties that say what a file is, read back when it returns from Word or LibreOffice.
+
+    `kind`: "agreement" (a revision), "signed" (an executed version) or "redline" (then the
+    revision is the newer one compared).
+    """
+    return {"AccordAgreement": info.agreement_id, "AccordRevision": info.revision_number,
+            "AccordRevisionSHA256": info.revision_hash, "AccordDocument": kind}
 
 
 def _set_properties(word: WordDocument, info: ExportInfo) -> None:

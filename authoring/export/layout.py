@@ -69,7 +69,12 @@ def agreement_layout(document: Document, info: ExportInfo, tables: Sequence[Tabl
 
 
 def bookmark_name(key: str) -> str:
-    """A Word bookmark name for a heading key: letters, digits and "_", at most 40, unique per key."""
+    """A Word bookmark name for a block's key: letters, digits and "_", at most 40, unique per key.
+
+    Headings, clause texts and tables carry one: the contents link to the headings, and a file
+    that comes back from Word or LibreOffice (both keep bookmarks) maps its paragraphs to
+    clauses and tables by them (the reader hashes the revision's keys the same way).
+    """
     return "_Toc" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -144,7 +149,7 @@ def _agreement_text(document: Document, tables: Iterable[Table]) -> list[Block]:
         for _clause_number, clause in clauses:
             key = f"c:{clause.key}"
             blocks.append(Para(key, (Span(clause.title),), style="Heading 2", bookmark=bookmark_name(key)))
-            blocks.append(Lines(f"t:{clause.key}", clause.text))
+            blocks.append(Lines(f"t:{clause.key}", clause.text, bookmark=bookmark_name(f"t:{clause.key}")))
         for table in by_section.pop(section.key, ()):
             blocks += _table(table)
     for stray in by_section.values():
@@ -155,7 +160,8 @@ def _agreement_text(document: Document, tables: Iterable[Table]) -> list[Block]:
 
 def _table(table: Table) -> list[Block]:
     return [Para(f"cap:{table.key}", (Span(table.title),), style="Caption", keep_next=True),
-            Grid(f"tbl:{table.key}", table.headers, table.rows, table.weights, table.size)]
+            Grid(f"tbl:{table.key}", table.headers, table.rows, table.weights, table.size,
+                 bookmark=bookmark_name(f"tbl:{table.key}"))]
 
 
 # Around the pages --------------------------------------------------------------------------

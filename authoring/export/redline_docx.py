@@ -28,12 +28,12 @@ from ..document import Document
 from ..document.direction import kept_in_order
 from ..i18n import direction, in_language
 from ..ooxml.comments import WordComment, add_comment_thread
-from ..ooxml.package import docx_bytes, set_properties
+from ..ooxml.package import docx_bytes, set_custom_properties, set_properties
 from ..ooxml.story import write_compared
 from ..ooxml.tracked import AnnotationIds, Revision
 from ..redline import Redline
 from ..render.tables import Table
-from .docx import finish_word_document, new_word_document, story_writer
+from .docx import file_anchors, finish_word_document, new_word_document, story_writer
 from .labels import status_word, utc_text
 from .layout import agreement_layout
 from .records import CommentThread, ExportInfo
@@ -88,6 +88,7 @@ def _redline_docx(redline: Redline, old: RevisionExport, new: RevisionExport,
                              new=new.info.revision_number),
                    author=new.info.revision_author or new.info.provider_name, when=new.info.revision_created_at,
                    keywords=_("redline, tracked changes"), revision=new.info.revision_number)
+    set_custom_properties(word, {**file_anchors(new.info, "redline"), "AccordOlderRevision": old.info.revision_number})
     return docx_bytes(word, new.info.revision_created_at)
 
 

@@ -227,7 +227,8 @@ def _onto_current(base: str, new: str, current: str) -> tuple[str, bool]:
 
 
 def propose_wording(agreement: Agreement, user: User, membership: Membership, key: str, text: str, base_text: str,
-                    reason: str = "", counter_of: Proposal | None = None) -> tuple[list[Proposal], bool]:
+                    reason: str = "", counter_of: Proposal | None = None,
+                    *, commit: bool = True) -> tuple[list[Proposal], bool]:
     """Propose new wording for a clause: ([proposals], True when rebased onto a newer text).
 
     Text and terms stay bound: a value of a term written differently in the new wording
@@ -260,7 +261,8 @@ def propose_wording(agreement: Agreement, user: User, membership: Membership, ke
         proposal, _rebased = propose(agreement, user, membership, kind, target, value, base_value, reason,
                                      countered, commit=False)
         proposals.append(proposal)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return proposals, rebased
 
 

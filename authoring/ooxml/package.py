@@ -29,6 +29,8 @@ from importlib import metadata
 
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -204,3 +206,41 @@ def app_properties_xml(statistics: TextStatistics) -> bytes:
             "<HyperlinksChanged>false</HyperlinksChanged>"
             f"<AppVersion>{app_version()}</AppVersion>"
             "</Properties>").encode("utf-8")
+
+
+# docProps/custom.xml --------------------------------------------------------------------
+
+CUSTOM_PROPERTIES = "/docProps/custom.xml"
+CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPERTIES_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id Word gives File > Properties > Custom
+
+
+def set_custom_properties(document: DocxDocument, properties: dict[str, str | int]) -> None:
+    """Write `properties` as the document's custom properties (docProps/custom.xml), in the given order.
+
+    Word and LibreOffice keep custom properties when they open and save a file, so they
+    carry what a file is (its agreement, revision and hash) through an edit and back.
+    Whole numbers are `vt:i4`, everything else `vt:lpwstr`.
+    """
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (name, value) in enumerate(properties.items(), start=2):  # pid 2 is the first one a file may use
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_USER_DEFINED, pid=str(pid), name=name)
+        kind = "i4" if isinstance(value, int) and not isinstance(value, bool) else "lpwstr"
+        etree.SubElement(prop, f"{{{_VT_NS}}}{kind}").text = xml_safe(str(value))
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    package = document.part.package
+    _drop_relationships(package.rels, CUSTOM_PROPERTIES_RELATIONSHIP)
+    package.relate_to(Part(PackURI(CUSTOM_PROPERTIES), CUSTOM_PROPERTIES_TYPE, blob, package),
+                      CUSTOM_PROPERTIES_RELATIONSHIP)
+
+
+def custom_properties(parts: dict[str, bytes]) -> dict[str, str]:
+    """The custom properties of an unpacked package, by name (values as text); {} when there are none."""
+    data = parts.get(CUSTOM_PROPERTIES.lstrip("/"))
+    if data is None:
+        return {}
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    return {prop.get("name", ""): "".join(prop.itertext()).strip() for prop in root.iter(f"{{{_CUSTOM_NS}}}property")}

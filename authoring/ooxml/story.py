@@ -32,7 +32,7 @@ from .fields import Field, field_char
 from .tracked import (AnnotationIds, Revision, add_del, add_ins, add_move, mark_paragraph, mark_paragraph_moved,
                       move_range, split_lines)
 
-_R = qn("w:r")
+_P, _R = qn("w:p"), qn("w:r")
 _INSTR = qn("w:instrText")
 _BOOKMARK_START, _BOOKMARK_END, _HYPERLINK = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:hyperlink")
 _TR_PR, _PPR = qn("w:trPr"), qn("w:pPr")
@@ -72,6 +72,7 @@ class Lines:
     key: str
     text: str
     style: str | None = None
+    bookmark: str | None = None  # a bookmark from its first paragraph to its last (the clause's anchor)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
     weights: tuple[int, ...] | None = None
     size: int | None = None  # text size in half-points (None: the style's)
+    bookmark: str | None = None  # a bookmark from its first cell to its last (the table's anchor)
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,21 @@ def write_blocks(writer: BlockWriter, blocks: Iterable[Block], ids: AnnotationId
     """Write `blocks` into the writer's story; returns each block's key -> its `w:p` elements."""
     written: dict[str, list] = {}
     for block in blocks:
-        written[block.key] = _write(writer, block, ids)
+        written[block.key] = _anchored(block, _write(writer, block, ids), ids)
     return written
+
+
+def _anchored(block: Block, paragraphs: list, ids: AnnotationIds, keep: bool = True) -> list:
+    """Put the block's bookmark (if it has one) around its paragraphs; returns them."""
+    name = getattr(block, "bookmark", None)
+    if name and keep and paragraphs:
+        bookmark_id = ids.next()
+        first, last = paragraphs[0], paragraphs[-1]
+        start = first.makeelement(_BOOKMARK_START, {_ID: bookmark_id, _NAME: name})
+        p_pr = first.find(_PPR)
+        first.insert(0 if p_pr is None else first.index(p_pr) + 1, start)
+        etree.SubElement(last, _BOOKMARK_END, {_ID: bookmark_id})
+    return paragraphs
 
 
 def _write(writer: BlockWriter, block: Block, ids: AnnotationIds) -> list:
@@ -113,13 +128,12 @@ def _write(writer: BlockWriter, block: Block, ids: AnnotationIds) -> list:
         _spans(p, block, [(EQUAL, block.text)], None, ids, writer)
         if block.field_end:
             field_char(p, "end")
-        _finish(writer, p, block, ids)
+        direct_paragraph(p, writer.direction)
         return [p]
     if isinstance(block, Lines):
         return [writer.paragraph(line, style=block.style) for line in block.text.split("\n")]
     if isinstance(block, Grid):
-        writer.table(block.headers, block.rows, weights=block.weights, size=block.size)
-        return []
+        return list(writer.table(block.headers, block.rows, weights=block.weights, size=block.size).iter(_P))
     writer.page_break()
     return []
 
@@ -145,7 +159,8 @@ def write_compared(writer: BlockWriter, old: Sequence[Block], new: Sequence[Bloc
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2]):
-                written[after.key] = _write_pair(writer, before, after, ids, revision_of(after.key))
+                written[after.key] = _anchored(after, _write_pair(writer, before, after, ids, revision_of(after.key)),
+                                               ids)
             continue
         for before in old[i1:i2]:
             if before.key in moves:
@@ -154,15 +169,15 @@ def write_compared(writer: BlockWriter, old: Sequence[Block], new: Sequence[Bloc
             # A block that moved keeps its bookmark at its new place only: names are unique. A removed
             # heading keeps its own (its deleted contents entry links to it); after Accept All it
             # stays, harmless, on the paragraph that follows.
-            paragraphs = _write_whole(writer, before, DELETE, ids, revision_of(before.key),
-                                      bookmark=before.key not in unmatched_new)
+            paragraphs = _write_whole(writer, before, DELETE, ids, revision_of(before.key))
             if before.key not in unmatched_new:
-                written[before.key] = paragraphs
+                written[before.key] = _anchored(before, paragraphs, ids)
         for after in new[j1:j2]:
             if after.key in moves:
-                written[after.key] = _write_moved(writer, after, False, moves[after.key], ids, revision_of(after.key))
+                paragraphs = _write_moved(writer, after, False, moves[after.key], ids, revision_of(after.key))
             else:
-                written[after.key] = _write_whole(writer, after, INSERT, ids, revision_of(after.key))
+                paragraphs = _write_whole(writer, after, INSERT, ids, revision_of(after.key))
+            written[after.key] = _anchored(after, paragraphs, ids)
     return written
 
 
@@ -192,10 +207,7 @@ def _write_moved(writer: BlockWriter, block: Para | Lines, source: bool, name: s
         mark_paragraph_moved(p, source, ids, revision)
     move_range(paragraphs[0], paragraphs[-1], source, name, ids, revision)
     for p in paragraphs:
-        if isinstance(block, Para):
-            _finish(writer, p, block, ids, keep_bookmark=not source)
-        else:
-            direct_paragraph(p, writer.direction)
+        direct_paragraph(p, writer.direction)
     return paragraphs
 
 
@@ -205,7 +217,7 @@ def _write_pair(writer: BlockWriter, old: Block, new: Block, ids: AnnotationIds,
     if not _same_frame(old, new):
         # Another kind of block, other paragraph properties, other columns: the old one is
         # deleted and the new one inserted, so Reject All gives the old one back as it was.
-        _write_whole(writer, old, DELETE, ids, revision, bookmark=False)
+        _write_whole(writer, old, DELETE, ids, revision)
         return _write_whole(writer, new, INSERT, ids, revision)
     if isinstance(new, Para):
         p = _paragraph(writer, new)
@@ -214,13 +226,12 @@ def _write_pair(writer: BlockWriter, old: Block, new: Block, ids: AnnotationIds,
         _spans(p, new, word_diff(old.text, new.text), old, ids, writer, revision)
         if new.field_end:
             field_char(p, "end")
-        _finish(writer, p, new, ids)
+        direct_paragraph(p, writer.direction)
         return [p]
     if isinstance(new, Lines):
         return _lines(writer, new.style, word_diff(old.text, new.text), EQUAL, ids, revision)
     if isinstance(new, Grid):
-        _compared_table(writer, old, new, ids, revision)
-        return []
+        return list(_compared_table(writer, old, new, ids, revision).iter(_P))
     return _write(writer, new, ids)
 
 
@@ -242,15 +253,14 @@ def _format(span: Span | Field) -> tuple:
                                                                          span.size)
 
 
-def _write_whole(writer: BlockWriter, block: Block, op: int, ids: AnnotationIds, revision: Revision,
-                 bookmark: bool = True) -> list:
+def _write_whole(writer: BlockWriter, block: Block, op: int, ids: AnnotationIds, revision: Revision) -> list:
     """A block that only one revision has: every run and paragraph mark tracked as `op`."""
     if isinstance(block, Para):
         if block.field_begin or block.field_end:
             raise ValueError(f"{block.key}: a paragraph that opens or closes a field stays in both revisions")
         p = _paragraph(writer, block)
         _spans(p, block, [(op, block.text)], block, ids, writer, revision)
-        _finish(writer, p, block, ids, keep_bookmark=bookmark)
+        direct_paragraph(p, writer.direction)
         mark_paragraph(p, op, ids, revision)
         return [p]
     if isinstance(block, Lines):
@@ -258,7 +268,7 @@ def _write_whole(writer: BlockWriter, block: Block, op: int, ids: AnnotationIds,
     if isinstance(block, Grid):
         table = writer.table(block.headers, (), weights=block.weights, size=block.size, header=False)
         _rows_into(writer, table, [block.headers, *block.rows], op, ids, revision, header_rows=1, size=block.size)
-        return []
+        return list(table.iter(_P))
     p = writer.paragraph()
     br = etree.SubElement(etree.SubElement(_tracked(p, op, ids, revision), _R), qn("w:br"))
     br.set(qn("w:type"), "page")
@@ -283,17 +293,6 @@ def _lines(writer: BlockWriter, style: str | None, segments, whole: int, ids: An
 def _paragraph(writer: BlockWriter, block: Para):
     return writer.paragraph(style=block.style, align=block.align, keep_next=block.keep_next,
                             unnumbered=block.unnumbered, direct=False)
-
-
-def _finish(writer: BlockWriter, p, block: Para, ids: AnnotationIds, keep_bookmark: bool = True) -> None:
-    """Bookmark and direction: the last touches of a paragraph whose runs are written."""
-    if block.bookmark and keep_bookmark:
-        bookmark_id = ids.next()
-        start = p.makeelement(_BOOKMARK_START, {_ID: bookmark_id, _NAME: block.bookmark})
-        p_pr = p.find(_PPR)
-        p.insert(0 if p_pr is None else p.index(p_pr) + 1, start)
-        etree.SubElement(p, _BOOKMARK_END, {_ID: bookmark_id})
-    direct_paragraph(p, writer.direction)
 
 
 def _spans(p, block: Para, segments, old: Para | None, ids: AnnotationIds, writer: BlockWriter,
@@ -387,7 +386,7 @@ def _field_start(p, instruction: str) -> None:
 
 # Tables --------------------------------------------------------------------------------------
 
-def _compared_table(writer: BlockWriter, old: Grid, new: Grid, ids: AnnotationIds, revision: Revision) -> None:
+def _compared_table(writer: BlockWriter, old: Grid, new: Grid, ids: AnnotationIds, revision: Revision):
     """Rows aligned by content: unchanged rows plain, changed ones cell by cell, the rest whole."""
     table = writer.table(new.headers, (), weights=new.weights, size=new.size, header=False)
     matcher = SequenceMatcher(None, old.rows, new.rows, autojunk=False)
@@ -408,6 +407,7 @@ def _compared_table(writer: BlockWriter, old: Grid, new: Grid, ids: AnnotationId
         else:
             _rows_into(writer, table, [before if op == DELETE else after], op, ids, revision, header_rows=0,
                        size=new.size)
+    return table
 
 
 def _paired_rows(befores, afters) -> list:

@@ -1,0 +1,239 @@
+"""A Word file that comes back: what it says it is, and each clause's text before and after its tracked changes.
+
+Every DOCX we export names its agreement, revision and hash in custom properties and wraps
+each clause's heading, each clause's text and each table in a bookmark named after its
+key (export.layout.bookmark_name); Word and LibreOffice keep both when they save. This
+module reads such a file back:
+
+- the package safely (ooxml.package.read_parts: sizes checked before unpacking), refusing
+  what is not a plain Word document (macros, encryption);
+- each bookmarked block's text twice: *original*, every tracked change rejected (what the
+  file said before the other side's tracked edits), and *edited*, every tracked change
+  accepted - joining runs however Word split them (`w:proofErr`, `w:rsid*`, smart tags,
+  hyperlinks and field results are looked through), with each tracked change's author
+  and date;
+- paragraphs someone added after a clause's text (Enter at its end puts them outside the
+  bookmark) count as that clause's further lines.
+
+What the changes mean - wording, a term, untracked edits - is decided by roundtrip.services
+against the stored revision.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from lxml import etree
+
+from ..ooxml.package import UnreadablePackage, custom_properties, read_parts
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_INSERTED = {f"{W}ins", f"{W}moveTo"}
+_DELETED = {f"{W}del", f"{W}moveFrom"}
+_TEXT = {f"{W}t": None, f"{W}delText": None, f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
+         f"{W}noBreakHyphen": "\u2011"}
+MACRO_TYPES = ("application/vnd.ms-word.document.macroEnabled.main+xml", "application/vnd.ms-office.vbaProject")
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted (or pre-2007) Word file is an OLE container
+
+
+class NotAWordFile(ValueError):
+    """The upload cannot be read as one of our Word documents; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class TrackedChange:
+    """One tracked insertion or deletion in the file, as its author made it."""
+
+    kind: str  # "insertion" or "deletion"
+    author: str
+    date: datetime | None
+    text: str
+
+
+@dataclass
+class BlockText:
+    """A bookmarked block's text: before and after the file's tracked changes, and those changes.
+
+    Each paragraph adds its text and then its mark, a line feed - in a view only when the
+    mark is in it: an inserted mark only after acceptance, a deleted one only before - so
+    lines added or joined with tracking on come out as the author made them. The block's
+    last mark ends it and is not part of its text.
+    """
+
+    key: str  # the bookmark's name (export.layout.bookmark_name of a layout key)
+    original_marked: str = ""  # every tracked change rejected, each paragraph's mark a line feed
+    edited_marked: str = ""  # every tracked change accepted
+    changes: list[TrackedChange] = field(default_factory=list)
+
+    @property
+    def original_text(self) -> str:
+        return _without_last_mark(self.original_marked)
+
+    @property
+    def edited_text(self) -> str:
+        return _without_last_mark(self.edited_marked)
+
+
+def _without_last_mark(text: str) -> str:
+    return text[:-1] if text.endswith("\n") else text
+
+
+@dataclass
+class WordFile:
+    """What an uploaded DOCX claims to be and what its bookmarked blocks say."""
+
+    sha256: str
+    agreement_id: int | None
+    revision_number: int | None
+    revision_hash: str | None
+    kind: str | None  # "agreement", "signed", "redline" (None: not one of ours)
+    blocks: dict[str, BlockText]  # by bookmark name
+
+
+def read_word_file(raw: bytes) -> WordFile:
+    """Read an uploaded DOCX; NotAWordFile when it is not one that can be read."""
+    if raw.startswith(OLE_SIGNATURE):
+        raise NotAWordFile(_("The file is encrypted or in the old .doc format: save it as a Word document (.docx) "
+                             "without a password and upload it again."))
+    try:
+        parts = read_parts(raw)
+    except UnreadablePackage as error:
+        raise NotAWordFile(str(error)) from None
+    types = parts.get("[Content_Types].xml", b"").decode("utf-8", "replace")
+    if any(kind in types for kind in MACRO_TYPES) or any(name.endswith("vbaProject.bin") for name in parts):
+        raise NotAWordFile(_("The file holds macros (.docm). Save it as a Word document (.docx) without macros "
+                             "and upload it again."))
+    if "word/document.xml" not in parts:
+        raise NotAWordFile(_("The file is not a Word document: it has no document text."))
+    try:
+        properties = custom_properties(parts)
+        body = _xml(parts["word/document.xml"]).find(f"{W}body")
+    except etree.XMLSyntaxError:
+        raise NotAWordFile(_("The file is damaged: its text cannot be read.")) from None
+    if body is None:
+        raise NotAWordFile(_("The file is not a Word document: it has no document text."))
+    return WordFile(
+        sha256=hashlib.sha256(raw).hexdigest(),
+        agreement_id=_number(properties.get("AccordAgreement")),
+        revision_number=_number(properties.get("AccordRevision")),
+        revision_hash=properties.get("AccordRevisionSHA256") or None,
+        kind=properties.get("AccordDocument") or None,
+        blocks=_bookmarked_blocks(body),
+    )
+
+
+def _xml(data: bytes) -> etree._Element:
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+
+
+# Blocks by bookmark -------------------------------------------------------------------------
+
+def _bookmarked_blocks(body: etree._Element) -> dict[str, BlockText]:
+    """Each bookmark's paragraphs, read; unbookmarked paragraphs after a clause's text join it."""
+    blocks: dict[str, BlockText] = {}
+    open_names: dict[str, str] = {}  # bookmark id -> name, while its range is open
+    last_text: BlockText | None = None  # the clause text block read last, for lines added after it
+    for p in body.iter(f"{W}p"):
+        starts = [(mark.get(f"{W}id"), mark.get(f"{W}name")) for mark in p.iter(f"{W}bookmarkStart")]
+        for mark_id, name in starts:
+            if mark_id is not None and name and name.startswith("_Toc"):
+                open_names[mark_id] = name
+        names = list(dict.fromkeys(open_names.values()))
+        line = _paragraph(p)
+        if names:
+            for name in names:
+                block = blocks.setdefault(name, BlockText(name))
+                _add_line(block, line)
+            text_blocks = [blocks[name] for name in names if _is_text(p)]
+            last_text = text_blocks[-1] if text_blocks else None
+        elif last_text is not None and _is_text(p) and not _in_table(p) and not _blank(line):
+            _add_line(last_text, line)
+        else:
+            last_text = None
+        for mark in p.iter(f"{W}bookmarkEnd"):
+            open_names.pop(mark.get(f"{W}id"), None)
+    return blocks
+
+
+def _is_text(p: etree._Element) -> bool:
+    """A body-text paragraph (no heading, caption or contents style): a clause's line."""
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return style is None or style.get(f"{W}val") in ("Normal", "BodyText")
+
+
+def _in_table(p: etree._Element) -> bool:
+    return any(ancestor.tag == f"{W}tc" for ancestor in p.iterancestors())
+
+
+@dataclass
+class _Line:
+    original: str
+    edited: str
+    mark_inserted: bool  # the paragraph mark itself is a tracked insertion (Enter pressed with tracking on)
+    mark_deleted: bool
+    changes: list[TrackedChange]
+
+
+def _add_line(block: BlockText, line: _Line) -> None:
+    """Append a paragraph's text and its mark to a block (a tracked mark only to the view it belongs to)."""
+    block.original_marked += line.original + ("" if line.mark_inserted else "\n")
+    block.edited_marked += line.edited + ("" if line.mark_deleted else "\n")
+    block.changes += line.changes
+
+
+def _blank(line: _Line) -> bool:
+    """An empty paragraph nobody tracked: a spacer, not a line someone added."""
+    return not line.original and not line.edited and not line.mark_inserted and not line.mark_deleted
+
+
+def _paragraph(p: etree._Element) -> _Line:
+    """A paragraph's text with its tracked changes rejected and accepted, and the changes."""
+    original, edited, changes = [], [], []
+    for node in p.iter(*_TEXT):
+        if _in_properties(node, p):
+            continue
+        text = _TEXT[node.tag] if _TEXT[node.tag] is not None else (node.text or "")
+        if node.tag == f"{W}br" and node.get(f"{W}type") in ("page", "column"):
+            continue
+        revision = next((a for a in node.iterancestors() if a.tag in _INSERTED | _DELETED or a is p), p)
+        if revision is p:
+            original.append(text)
+            edited.append(text)
+            continue
+        inserted = revision.tag in _INSERTED
+        (edited if inserted else original).append(text)
+        change = TrackedChange("insertion" if inserted else "deletion", revision.get(f"{W}author", ""),
+                               _date(revision.get(f"{W}date")), text)
+        if changes and changes[-1][0] is revision:
+            previous = changes[-1][1]
+            changes[-1] = (revision, TrackedChange(previous.kind, previous.author, previous.date, previous.text + text))
+        else:
+            changes.append((revision, change))
+    marks = p.find(f"{W}pPr/{W}rPr")
+    mark_inserted = marks is not None and any(m.tag in _INSERTED for m in marks)
+    mark_deleted = marks is not None and any(m.tag in _DELETED for m in marks)
+    return _Line("".join(original), "".join(edited), mark_inserted, mark_deleted, [c for _r, c in changes])
+
+
+def _in_properties(node: etree._Element, p: etree._Element) -> bool:
+    for ancestor in node.iterancestors():
+        if ancestor is p:
+            return False
+        if ancestor.tag in (f"{W}pPr", f"{W}instrText"):
+            return True
+    return False
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,0 +1,174 @@
+"""A Word file back from the other side, as proposals: preview what it changed, then propose it in one go.
+
+`preview_word_file` reads the upload (roundtrip.reading), checks it is a clean copy of a
+revision of *this* agreement, and compares each clause's text in the file with that
+revision's:
+
+- the file's *edited* text (its tracked changes accepted) differs from the revision's:
+  the clause is changed, by the Word authors of its tracked changes;
+- the file's *original* text (its tracked changes rejected) already differs from the
+  revision's: someone edited it **without tracking** - the preview says so, in red.
+
+Each change is checked against the draft as it is now: it applies as it is, merges
+exactly onto a draft that moved on, or conflicts (never patched approximately).
+`import_word_file` then proposes the chosen changes through the negotiation service
+(`propose_wording`: a changed value of a term becomes a term proposal), all in one
+transaction with an audit event carrying the file's SHA-256 - or nothing at all.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..audit import record
+from ..document.merge import MergeConflict, merge_text
+from ..export.layout import bookmark_name
+from ..extensions import db
+from ..i18n import in_language
+from ..models import Agreement, Membership, Proposal, Revision, User
+from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose_wording
+from ..revisions.services import draft_of, revision_document
+from .reading import NotAWordFile, read_word_file
+
+MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported into this agreement; the message says why, in plain words."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class FoundChange:
+    """One clause the file changed, as it will be proposed."""
+
+    clause_key: str
+    number: str  # the clause's number in the file's revision ("8.2")
+    title: str
+    base_text: str  # the clause as the file's revision has it
+    text: str  # as the file has it, its tracked changes accepted
+    untracked: bool  # the file changed it without tracking (its text before its tracked changes differs)
+    authors: tuple[str, ...]  # the Word authors of its tracked changes
+    status: str  # "applies", "merges" (the draft moved on; merged exactly) or "conflict"
+
+
+@dataclass
+class Preview:
+    """What a file would propose, clause by clause, and what could not be read."""
+
+    file_name: str
+    sha256: str
+    revision_number: int
+    changes: list[FoundChange] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # "8.2 Title" of clauses the file no longer marks
+
+    @property
+    def untracked(self) -> int:
+        return sum(change.untracked for change in self.changes)
+
+
+def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Preview:
+    """What `raw` (an uploaded DOCX) would propose in `agreement`; ImportRefused when it cannot be imported."""
+    if len(raw) > MAX_BYTES:
+        raise ImportRefused(_("The file is larger than %(size)s MiB.", size=MAX_BYTES // (1024 * 1024)))
+    try:
+        word = read_word_file(raw)
+    except NotAWordFile as error:
+        raise ImportRefused(str(error)) from None
+    if word.agreement_id is None:
+        raise ImportRefused(_("This Word file was not exported from here, or its properties were removed: "
+                              "it does not say which agreement and revision it is."))
+    if word.agreement_id != agreement.id:
+        raise ImportRefused(_("This Word file is a copy of another agreement."))
+    if word.kind == "redline":
+        raise ImportRefused(_("This is a redline: its tracked changes are the ones between two revisions here. "
+                              "Upload the agreement's Word document that the other side edited."))
+    if agreement.status not in NEGOTIABLE_STATUSES:
+        raise ImportRefused(_("The agreement is not being negotiated, so a Word file cannot be proposed into it."))
+    revision = db.session.scalar(select(Revision).where(Revision.agreement_id == agreement.id,
+                                                        Revision.number == word.revision_number))
+    if revision is None or revision.hash != word.revision_hash:
+        raise ImportRefused(_("The file names a revision this agreement does not have."))
+    document = revision_document(revision)
+    _draft, current = draft_of(agreement)
+    current_texts = {clause.key: clause.text for clause in current.clauses()}
+    preview = Preview(file_name, word.sha256, revision.number)
+    recognised = 0
+    for _section_number, _section, clauses in document.numbered():
+        for number, clause in clauses:
+            block = word.blocks.get(bookmark_name(f"t:{clause.key}"))
+            if block is None:
+                preview.missing.append(f"{number} {clause.title}")
+                continue
+            recognised += 1
+            if block.edited_text == clause.text:
+                continue
+            authors = tuple(dict.fromkeys(change.author for change in block.changes if change.author))
+            preview.changes.append(FoundChange(
+                clause.key, number, clause.title, clause.text, block.edited_text,
+                untracked=block.original_text != clause.text, authors=authors,
+                status=_status(clause.text, block.edited_text, current_texts.get(clause.key))))
+    if not recognised:
+        raise ImportRefused(_("No clause of this agreement could be found in the file."))
+    return preview
+
+
+def _status(base: str, new: str, current: str | None) -> str:
+    if current is None:
+        return "conflict"  # the clause is no longer in the draft
+    if current == base:
+        return "applies"
+    try:
+        merge_text(base, new, current)
+    except MergeConflict:
+        return "conflict"
+    return "merges"
+
+
+def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: str,
+                     chosen: Iterable[str] | None = None) -> tuple[Preview, list[Proposal]]:
+    """Propose the file's changes (only the clauses `chosen`, by key, when given) in one transaction.
+
+    Conflicting changes are left out (the preview lists them). Any refusal on the way
+    rolls everything back: the file is imported whole or not at all.
+    """
+    preview = preview_word_file(agreement, raw, file_name)
+    membership = db.session.scalar(select(Membership).where(Membership.agreement_id == agreement.id,
+                                                            Membership.user_id == user.id))
+    if membership is None:
+        raise ImportRefused(_("Only a member of the agreement may import a Word file into it."))
+    wanted = set(chosen) if chosen is not None else None
+    proposals: list[Proposal] = []
+    try:
+        for change in preview.changes:
+            if change.status == "conflict" or (wanted is not None and change.clause_key not in wanted):
+                continue
+            try:
+                made, _rebased = propose_wording(agreement, user, membership, change.clause_key, change.text,
+                                                 change.base_text, reason=_reason(agreement, change, file_name),
+                                                 commit=False)
+            except NothingToPropose:  # the draft already says it (the other side's own proposal was accepted)
+                continue
+            proposals += made
+        record("word.imported", actor=user, agreement=agreement, file=file_name, sha256=preview.sha256,
+               revision=preview.revision_number, proposals=[proposal.number for proposal in proposals],
+               untracked=sorted(change.clause_key for change in preview.changes if change.untracked))
+        db.session.commit()
+    except NegotiationError:
+        db.session.rollback()
+        raise
+    return preview, proposals
+
+
+def _reason(agreement: Agreement, change: FoundChange, file_name: str) -> str:
+    """Why the proposal was made, in the agreement's language: the file, and who changed it in Word."""
+    with in_language(agreement.language):
+        if change.untracked:
+            return _("From %(file)s, changed without tracked changes", file=file_name)
+        if change.authors:
+            return _("From %(file)s, change by %(authors)s", file=file_name, authors=", ".join(change.authors))
+        return _("From %(file)s", file=file_name)

@@ -1,0 +1,231 @@
+"""Word comes back: the other side's edited DOCX becomes proposals (the CLI; the page comes next).
+
+A copy of the negotiated demo agreement is exported, edited as Word edits - runs split with
+`w:rsid*` attributes and `w:proofErr` marks, a tracked replacement by the client's lawyer,
+an edit made without tracking, a line added with Enter at the end of a clause - and
+imported; the proposals, their reasons, the untracked flag and the audit event must be
+exactly what was changed. Bad files change nothing and say why.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import re
+import zipfile
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select
+
+from authoring.demo import DEMO_TITLE, DEMO_TITLE_EXECUTED, create_demo
+from authoring.export.documents import redline_docx_between, revision_docx
+from authoring.export.layout import bookmark_name
+from authoring.extensions import db
+from authoring.models import Agreement, AuditEvent, Proposal
+from authoring.revisions.services import draft_of
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+LAWYER = "Noa Levi (Globex legal)"
+WHEN = "2026-12-01T10:00:00Z"
+
+
+@pytest.fixture
+def negotiated(app):
+    """The demo's agreement under negotiation: (id, its newest export, {clause key: (title, text)})."""
+    with app.app_context():
+        assert create_demo()
+        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
+        _draft, document = draft_of(agreement)
+        clauses = {clause.key: (clause.title, clause.text) for clause in document.clauses()}
+        return agreement.id, revision_docx(agreement), clauses
+
+
+def edited(docx: bytes, change) -> bytes:
+    """`docx` with word/document.xml changed by `change(root)`, every other part as it was."""
+    source, target = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                change(root)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            out.writestr(entry, data)
+    return target.getvalue()
+
+
+def clause_paragraphs(root, key: str) -> list:
+    """The paragraphs of clause `key`'s text: from its bookmark's start to its end."""
+    name = bookmark_name(f"t:{key}")
+    (start,) = root.xpath(f"//w:bookmarkStart[@w:name='{name}']", namespaces={"w": W[1:-1]})
+    first = start.getparent()
+    end_id = start.get(f"{W}id")
+    paragraphs = [first]
+    while not paragraphs[-1].xpath(f".//w:bookmarkEnd[@w:id='{end_id}']", namespaces={"w": W[1:-1]}):
+        paragraphs.append(paragraphs[-1].getnext())
+    return paragraphs
+
+
+def as_word_writes(p) -> None:
+    """Split the paragraph's runs word by word, with revision ids and a spelling mark, as Word saves them."""
+    for run in list(p.iter(f"{W}r")):
+        text = run.find(f"{W}t")
+        if text is None or not text.text:
+            continue
+        pieces = re.findall(r"\S+\s*|\s+", text.text)
+        for index, piece in enumerate(pieces):
+            new = copy.deepcopy(run)
+            new.set(f"{W}rsidR", f"00{index:06X}")
+            new.find(f"{W}t").text = piece
+            if index == 1:
+                run.addprevious(etree.Element(f"{W}proofErr", {f"{W}type": "spellStart"}))
+            run.addprevious(new)
+        run.getparent().remove(run)
+
+
+def replace_tracked(p, old: str, new: str, who: str = LAWYER) -> None:
+    """Word's tracked replacement of the word `old` (in a run of its own) by `new`."""
+    run = next(r for r in p.iter(f"{W}r") if (r.findtext(f"{W}t") or "").strip() == old)
+    spacing = run.findtext(f"{W}t")[len(old):]
+    deletion = etree.Element(f"{W}del", {f"{W}id": "9001", f"{W}author": who, f"{W}date": WHEN})
+    run.addprevious(deletion)
+    deletion.append(run)
+    run.find(f"{W}t").tag = f"{W}delText"
+    run.find(f"{W}delText").text = old
+    insertion = etree.Element(f"{W}ins", {f"{W}id": "9002", f"{W}author": who, f"{W}date": WHEN})
+    deletion.addnext(insertion)
+    inserted = etree.SubElement(etree.SubElement(insertion, f"{W}r", {f"{W}rsidR": "00ABCDEF"}), f"{W}t")
+    inserted.text = new
+    if spacing:
+        plain = etree.Element(f"{W}r")
+        etree.SubElement(plain, f"{W}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}).text = spacing
+        insertion.addnext(plain)
+
+
+def replace_untracked(p, old: str, new: str) -> None:
+    """Change a word with tracking off: the text simply differs."""
+    node = next(t for t in p.iter(f"{W}t") if old in (t.text or ""))
+    node.text = node.text.replace(old, new, 1)
+
+
+def add_line_after(p, text: str, who: str = LAWYER) -> None:
+    """Enter at the end of the paragraph, then type `text`, with tracking on: a new paragraph after the bookmark."""
+    new = etree.Element(f"{W}p")
+    marks = etree.SubElement(etree.SubElement(new, f"{W}pPr"), f"{W}rPr")
+    etree.SubElement(marks, f"{W}ins", {f"{W}id": "9003", f"{W}author": who, f"{W}date": WHEN})
+    insertion = etree.SubElement(new, f"{W}ins", {f"{W}id": "9004", f"{W}author": who, f"{W}date": WHEN})
+    etree.SubElement(etree.SubElement(insertion, f"{W}r"), f"{W}t").text = text
+    p.addnext(new)
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]{4,}", text)
+
+
+def import_file(runner, tmp_path, agreement_id: int, data: bytes, *extra: str, email: str = "client@example.com"):
+    path = tmp_path / "Globex-comments.docx"
+    path.write_bytes(data)
+    return runner.invoke(args=["import", "word", str(path), "--agreement", str(agreement_id), "--as", email, *extra])
+
+
+def test_tracked_and_untracked_edits_become_proposals_with_their_reasons(app, negotiated, runner, tmp_path):
+    agreement_id, exported, clauses = negotiated
+    (tracked_key, (tracked_title, tracked_text)), (untracked_key, (_t, untracked_text)), (added_key, (_a, added_text)) = [
+        (key, value) for key, value in clauses.items() if len(words_of(value[1])) > 6 and "\n" not in value[1]][:3]
+    old_word, quiet_word = words_of(tracked_text)[3], words_of(untracked_text)[2]
+    extra_line = "The Client may ask for a copy of every report."
+
+    def word_edits(root):
+        (first,) = clause_paragraphs(root, tracked_key)[:1]
+        as_word_writes(first)
+        replace_tracked(first, old_word, "NEWWORD")
+        replace_untracked(clause_paragraphs(root, untracked_key)[0], quiet_word, quiet_word.upper())
+        add_line_after(clause_paragraphs(root, added_key)[-1], extra_line)
+
+    data = edited(exported, word_edits)
+    dry = import_file(runner, tmp_path, agreement_id, data, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.strip().splitlines()[-1] == "3 proposals, 0 comments, 1 untracked"
+    with app.app_context():
+        assert db.session.scalar(select(Proposal).where(Proposal.agreement_id == agreement_id,
+                                                        Proposal.reason.like("From %"))) is None  # a dry run
+
+    result = import_file(runner, tmp_path, agreement_id, data)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "3 proposals, 0 comments, 1 untracked"
+    assert f"{tracked_title}: tracked by {LAWYER}; applies" in result.output
+    with app.app_context():
+        made = {p.target: p for p in db.session.scalars(select(Proposal).where(
+            Proposal.agreement_id == agreement_id, Proposal.reason.like("From %")))}
+        assert set(made) == {tracked_key, untracked_key, added_key}
+        assert all(p.kind == "clause_text" and p.side == "client" and p.status == "open" for p in made.values())
+        assert made[tracked_key].value == tracked_text.replace(old_word, "NEWWORD", 1)
+        assert made[untracked_key].value == untracked_text.replace(quiet_word, quiet_word.upper(), 1)
+        assert made[added_key].value == added_text + "\n" + extra_line
+        assert made[tracked_key].reason == f"From Globex-comments.docx, change by {LAWYER}"
+        assert made[untracked_key].reason == "From Globex-comments.docx, changed without tracked changes"
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.agreement_id == agreement_id,
+                                                           AuditEvent.action == "word.imported"))
+        assert event.details["sha256"] == hashlib.sha256(data).hexdigest()
+        assert sorted(event.details["proposals"]) == sorted(p.number for p in made.values())
+        assert event.details["untracked"] == [untracked_key]
+
+
+def test_a_file_without_changes_proposes_nothing(negotiated, runner, tmp_path):
+    agreement_id, exported, _clauses = negotiated
+    result = import_file(runner, tmp_path, agreement_id, exported)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "0 proposals, 0 comments, 0 untracked"
+
+
+def test_bad_files_are_refused_with_a_reason_and_change_nothing(app, negotiated, runner, tmp_path):
+    agreement_id, exported, _clauses = negotiated
+    with app.app_context():
+        executed = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE_EXECUTED))
+        executed_file, executed_id = revision_docx(executed), executed.id
+        negotiated_agreement = db.session.get(Agreement, agreement_id)
+        redline = redline_docx_between(negotiated_agreement, 1, 2)
+        before = db.session.scalar(select(func.count()).select_from(Proposal))
+
+    def unanchored(root):
+        for mark in list(root.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd")):
+            mark.getparent().remove(mark)
+
+    macro = _with_content_type(exported, "application/vnd.ms-word.document.macroEnabled.main+xml")
+    cases = {
+        "not a docx": (b"Dear colleagues, see the changes below.", "not a readable Word file"),
+        "encrypted": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted or in the old .doc format"),
+        "macros": (macro, "holds macros"),
+        "another agreement": (executed_file, "a copy of another agreement"),
+        "a redline": (redline, "This is a redline"),
+        "no clause": (edited(exported, unanchored), "No clause of this agreement could be found"),
+        "zip bomb": (_bomb(), "unpacks to more than a Word document can hold"),
+    }
+    for name, (data, message) in cases.items():
+        result = import_file(runner, tmp_path, agreement_id, data)
+        assert result.exit_code != 0 and message in result.output, (name, result.output)
+    executed_import = import_file(runner, tmp_path, executed_id, executed_file, email="signer@example.com")
+    assert executed_import.exit_code != 0 and "not being negotiated" in executed_import.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Proposal)) == before
+
+
+def _with_content_type(docx: bytes, main_type: str) -> bytes:
+    source, target = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "[Content_Types].xml":
+                data = re.sub(rb'application/vnd\.openxmlformats-officedocument\.wordprocessingml\.document\.main\+xml',
+                              main_type.encode(), data)
+            out.writestr(entry, data)
+    return target.getvalue()
+
+
+def _bomb() -> bytes:
+    """A small zip whose one entry unpacks to 64 MiB of zeros."""
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("word/document.xml", b"\0" * (64 * 1024 * 1024))
+    return target.getvalue()
