@@ -402,6 +402,7 @@ def demo_urls(app) -> list[str]:
         first = agreements[0]
         key = next(draft_of(first)[1].clauses()).key
         urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",
+                 f"/agreements/{first.id}/word",
                  "/agreements", "/agreements/new", "/import", "/verify", "/account/password", "/account/calendar",
                  "/language"]
     return urls

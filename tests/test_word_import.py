@@ -229,3 +229,52 @@ def _bomb() -> bytes:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         out.writestr("word/document.xml", b"\0" * (64 * 1024 * 1024))
     return target.getvalue()
+
+
+# The pages: upload, preview, untick, propose --------------------------------------------------
+
+def test_upload_preview_and_propose_only_the_ticked_changes(app, negotiated, login, tmp_path):
+    from authoring.demo import DEMO_PASSWORD
+    from conftest import csrf_token
+
+    agreement_id, exported, clauses = negotiated
+    keys = [key for key, (_title, text) in clauses.items() if len(words_of(text)) > 6 and "\n" not in text][:2]
+    ticked, unticked = keys
+    word = {key: words_of(clauses[key][1])[2] for key in keys}
+
+    def word_edits(root):
+        as_word_writes(clause_paragraphs(root, ticked)[0])  # a word in a run of its own, as Word keeps it
+        replace_tracked(clause_paragraphs(root, ticked)[0], word[ticked], "AMENDED")
+        replace_untracked(clause_paragraphs(root, unticked)[0], word[unticked], "QUIETLY")
+
+    data = edited(exported, word_edits)
+    client = login(app.test_client(), "client@example.com", DEMO_PASSWORD)
+    page = f"/agreements/{agreement_id}/word"
+    assert "Propose from a Word file" in client.get(f"/agreements/{agreement_id}/negotiation").get_data(as_text=True)
+    refused = client.post(page, data={"csrf_token": csrf_token(client, page),
+                                      "file": (io.BytesIO(b"not a word file"), "notes.docx")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422 and "not a readable Word file" in refused.get_data(as_text=True)
+
+    uploaded = client.post(page, data={"csrf_token": csrf_token(client, page),
+                                       "file": (io.BytesIO(data), "Globex-comments.docx")},
+                           content_type="multipart/form-data")
+    assert uploaded.status_code == 302
+    preview_path = uploaded.headers["Location"]
+    shown = client.get(preview_path).get_data(as_text=True)
+    assert "Changes in Globex-comments.docx" in shown and "Changed without tracked changes." in shown
+    assert f"Tracked changes by <bdi>{LAWYER}</bdi>." in shown
+    assert '<ins class="ins">AMENDED</ins>' in shown and '<ins class="ins">QUIETLY</ins>' in shown
+    # Someone else may not see it, nor use it.
+    other = login(app.test_client(), "provider@example.com", DEMO_PASSWORD)
+    assert other.get(preview_path).status_code == 404
+
+    done = client.post(preview_path, data={"csrf_token": csrf_token(client, preview_path), "clause": [ticked]})
+    assert done.status_code == 302
+    overview = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 proposal made from Globex-comments.docx." in overview
+    with app.app_context():
+        made = list(db.session.scalars(select(Proposal).where(Proposal.agreement_id == agreement_id,
+                                                               Proposal.reason.like("From %"))))
+        assert [p.target for p in made] == [ticked]
+    assert client.get(preview_path).status_code == 404  # imported: the file is let go

@@ -28,7 +28,7 @@ from ..document.merge import MergeConflict, merge_text
 from ..export.layout import bookmark_name
 from ..extensions import db
 from ..i18n import in_language
-from ..models import Agreement, Membership, Proposal, Revision, User
+from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
 from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose_wording
 from ..revisions.services import draft_of, revision_document
 from .reading import NotAWordFile, read_word_file
@@ -129,12 +129,32 @@ def _status(base: str, new: str, current: str | None) -> str:
     return "merges"
 
 
+def keep_upload(agreement: Agreement, user: User, raw: bytes, file_name: str) -> tuple[WordUpload, Preview]:
+    """Keep an uploaded file for its preview page; ImportRefused (nothing kept) when it cannot be imported."""
+    preview = preview_word_file(agreement, raw, file_name)
+    upload = WordUpload(agreement_id=agreement.id, user_id=user.id, file_name=file_name[:255], sha256=preview.sha256,
+                        data=raw)
+    db.session.add(upload)
+    db.session.commit()
+    return upload, preview
+
+
+def pending_upload(agreement: Agreement, user: User, upload_id: int) -> WordUpload | None:
+    """The file `user` uploaded into `agreement` and has not imported yet (None: not theirs, or done)."""
+    upload = db.session.get(WordUpload, upload_id)
+    if upload is None or upload.agreement_id != agreement.id or upload.user_id != user.id or upload.data is None:
+        return None
+    return upload
+
+
 def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: str,
-                     chosen: Iterable[str] | None = None) -> tuple[Preview, list[Proposal]]:
+                     chosen: Iterable[str] | None = None, upload: WordUpload | None = None
+                     ) -> tuple[Preview, list[Proposal]]:
     """Propose the file's changes (only the clauses `chosen`, by key, when given) in one transaction.
 
     Conflicting changes are left out (the preview lists them). Any refusal on the way
-    rolls everything back: the file is imported whole or not at all.
+    rolls everything back: the file is imported whole or not at all. A kept `upload` is
+    marked imported (and its bytes let go) in the same transaction.
     """
     preview = preview_word_file(agreement, raw, file_name)
     membership = db.session.scalar(select(Membership).where(Membership.agreement_id == agreement.id,
@@ -154,6 +174,8 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
             except NothingToPropose:  # the draft already says it (the other side's own proposal was accepted)
                 continue
             proposals += made
+        if upload is not None:
+            upload.data, upload.imported_at = None, utcnow()
         record("word.imported", actor=user, agreement=agreement, file=file_name, sha256=preview.sha256,
                revision=preview.revision_number, proposals=[proposal.number for proposal in proposals],
                untracked=sorted(change.clause_key for change in preview.changes if change.untracked))
