@@ -13,14 +13,14 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from authoring.demo import DEMO_TITLE_EXECUTED, DEMO_TITLES, create_demo
+from authoring.demo import DEMO_TITLE, DEMO_TITLE_EXECUTED, DEMO_TITLES, create_demo
 from authoring.demo_terms import demo_terms
 from authoring.export.documents import executed_docx, revision_docx
 from authoring.export.gather import executed_version
 from authoring.extensions import db
 from authoring.interview.services import set_terms
 from authoring.models import Agreement, User
-from authoring.revisions.services import cut_revision, revision_document
+from authoring.revisions.services import cut_revision, draft_of, revision_document
 from libreoffice_review import require_libreoffice
 
 pytestmark = pytest.mark.slow
@@ -145,3 +145,33 @@ def test_a_signed_document_re_saved_by_libreoffice_has_the_same_text_and_one_wor
         expected = f"Clause {number} ({clause.title}) differs from the executed text: “"
         assert "No match." in page and expected in page and word.upper() + "X" in page, page
         assert "identical" not in page and expected in output
+
+
+def test_a_file_re_saved_by_libreoffice_still_imports_its_changes(app, backend, runner, tmp_path):
+    """LibreOffice keeps the custom properties and bookmarks an export carries, so a copy it saved
+    (and then edited: one clause without tracking) comes back as the right proposal."""
+    if backend != "sqlite":
+        pytest.skip("the documents are the same on either database; checked once")
+    from test_word_import import clause_paragraphs, edited, replace_untracked, words_of
+
+    soffice = require_libreoffice(uno=False)
+    with app.app_context():
+        assert create_demo()
+        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
+        _draft, document = draft_of(agreement)
+        key, text = next((c.key, c.text) for c in document.clauses() if len(words_of(c.text)) > 6 and "\n" not in c.text)
+        source = tmp_path / "agreement.docx"
+        source.write_bytes(revision_docx(agreement))
+        agreement_id = agreement.id
+    out, profile = tmp_path / "resaved", tmp_path / "profile-resave"
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "docx",
+                             "--outdir", str(out), str(source)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    resaved = (out / "agreement.docx").read_bytes()
+    word = words_of(text)[2]
+    changed = tmp_path / "changed.docx"
+    changed.write_bytes(edited(resaved, lambda root: replace_untracked(clause_paragraphs(root, key)[0], word, "QUIETLY")))
+    imported = runner.invoke(args=["import", "word", str(changed), "--agreement", str(agreement_id),
+                                   "--as", "client@example.com"])
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.strip().splitlines()[-1] == "1 proposals, 0 comments, 1 untracked"

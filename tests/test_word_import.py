@@ -85,8 +85,8 @@ def as_word_writes(p) -> None:
 
 
 def replace_tracked(p, old: str, new: str, who: str = LAWYER) -> None:
-    """Word's tracked replacement of the word `old` (in a run of its own) by `new`."""
-    run = next(r for r in p.iter(f"{W}r") if (r.findtext(f"{W}t") or "").strip() == old)
+    """Word's tracked replacement of the word `old` (opening a run of its own) by `new`."""
+    run = next(r for r in p.iter(f"{W}r") if re.match(rf"{re.escape(old)}(?!\w)", r.findtext(f"{W}t") or ""))
     spacing = run.findtext(f"{W}t")[len(old):]
     deletion = etree.Element(f"{W}del", {f"{W}id": "9001", f"{W}author": who, f"{W}date": WHEN})
     run.addprevious(deletion)
