@@ -234,8 +234,9 @@ def import_word_command(path, agreement_id, email, dry_run):
     try:
         if dry_run:
             preview, proposals = preview_word_file(agreement, raw, name), []
+            comments = sum(len(thread.comments) for thread in preview.threads)
         else:
-            preview, proposals = import_word_file(agreement, user, raw, name)
+            preview, proposals, comments = import_word_file(agreement, user, raw, name)
     except (ImportRefused, NegotiationError) as error:
         raise click.ClickException(str(error)) from error
     for change in preview.changes:
@@ -244,7 +245,9 @@ def import_word_command(path, agreement_id, email, dry_run):
     for missing in preview.missing:
         click.echo(f"{missing}: not found in the file")
     count = len(proposals) if not dry_run else sum(change.status != "conflict" for change in preview.changes)
-    click.echo(f"{count} proposals, 0 comments, {preview.untracked} untracked")
+    for thread in preview.threads:
+        click.echo(f"{thread.where or 'the agreement'}: a comment thread of {len(thread.comments)}")
+    click.echo(f"{count} proposals, {comments} comments, {preview.untracked} untracked")
 
 
 @click.command("verify", help="Check a signed DOCX or terms file against the executed agreements. Exit 0: match; 1: no match.")

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
+from datetime import datetime, timezone
 
 import pytest
 from lxml import etree
@@ -22,7 +23,7 @@ from authoring.demo import DEMO_TITLE, DEMO_TITLE_EXECUTED, create_demo
 from authoring.export.documents import redline_docx_between, revision_docx
 from authoring.export.layout import bookmark_name
 from authoring.extensions import db
-from authoring.models import Agreement, AuditEvent, Proposal
+from authoring.models import Agreement, AuditEvent, Comment, Proposal
 from authoring.revisions.services import draft_of
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -58,11 +59,10 @@ def edited(docx: bytes, change) -> bytes:
 def clause_paragraphs(root, key: str) -> list:
     """The paragraphs of clause `key`'s text: from its bookmark's start to its end."""
     name = bookmark_name(f"t:{key}")
-    (start,) = root.xpath(f"//w:bookmarkStart[@w:name='{name}']", namespaces={"w": W[1:-1]})
-    first = start.getparent()
+    (start,) = [mark for mark in root.iter(f"{W}bookmarkStart") if mark.get(f"{W}name") == name]
     end_id = start.get(f"{W}id")
-    paragraphs = [first]
-    while not paragraphs[-1].xpath(f".//w:bookmarkEnd[@w:id='{end_id}']", namespaces={"w": W[1:-1]}):
+    paragraphs = [start.getparent()]
+    while not any(end.get(f"{W}id") == end_id for end in paragraphs[-1].iter(f"{W}bookmarkEnd")):
         paragraphs.append(paragraphs[-1].getnext())
     return paragraphs
 
@@ -119,6 +119,23 @@ def add_line_after(p, text: str, who: str = LAWYER) -> None:
     p.addnext(new)
 
 
+def with_thread(docx_bytes: bytes, key: str, comments: list[tuple[str, str]]) -> bytes:
+    """`docx_bytes` with a Word comment thread (the first comment, then replies) over clause `key`'s text."""
+    import docx as python_docx
+
+    from authoring.ooxml.comments import WordComment, add_comment_thread
+    from authoring.ooxml.tracked import AnnotationIds
+
+    document = python_docx.Document(io.BytesIO(docx_bytes))
+    paragraphs = clause_paragraphs(document.element.body, key)
+    when = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    add_comment_thread(document, AnnotationIds(), paragraphs[0], paragraphs[-1],
+                       [WordComment(author, when, text) for author, text in comments])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def words_of(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]{4,}", text)
 
@@ -143,17 +160,18 @@ def test_tracked_and_untracked_edits_become_proposals_with_their_reasons(app, ne
         replace_untracked(clause_paragraphs(root, untracked_key)[0], quiet_word, quiet_word.upper())
         add_line_after(clause_paragraphs(root, added_key)[-1], extra_line)
 
-    data = edited(exported, word_edits)
+    data = with_thread(edited(exported, word_edits), tracked_key,
+                       [(LAWYER, "Why this word?"), ("Maria Santos", "Ask the board. Zapytam zarząd.")])
     dry = import_file(runner, tmp_path, agreement_id, data, "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert dry.output.strip().splitlines()[-1] == "3 proposals, 0 comments, 1 untracked"
+    assert dry.output.strip().splitlines()[-1] == "3 proposals, 2 comments, 1 untracked"
     with app.app_context():
         assert db.session.scalar(select(Proposal).where(Proposal.agreement_id == agreement_id,
                                                         Proposal.reason.like("From %"))) is None  # a dry run
 
     result = import_file(runner, tmp_path, agreement_id, data)
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == "3 proposals, 0 comments, 1 untracked"
+    assert result.output.strip().splitlines()[-1] == "3 proposals, 2 comments, 1 untracked"
     assert f"{tracked_title}: tracked by {LAWYER}; applies" in result.output
     with app.app_context():
         made = {p.target: p for p in db.session.scalars(select(Proposal).where(
@@ -169,7 +187,14 @@ def test_tracked_and_untracked_edits_become_proposals_with_their_reasons(app, ne
                                                            AuditEvent.action == "word.imported"))
         assert event.details["sha256"] == hashlib.sha256(data).hexdigest()
         assert sorted(event.details["proposals"]) == sorted(p.number for p in made.values())
-        assert event.details["untracked"] == [untracked_key]
+        assert event.details["untracked"] == [untracked_key] and event.details["comments"] == 2
+        first, reply = db.session.scalars(select(Comment).where(Comment.agreement_id == agreement_id,
+                                                                Comment.body.like("%wrote in Word%"))
+                                          .order_by(Comment.id)).all()
+        assert (first.clause_key, first.thread_id, first.body) == (
+            tracked_key, None, f"{LAWYER} wrote in Word: Why this word?")
+        assert (reply.clause_key, reply.thread_id, reply.body) == (
+            tracked_key, first.id, "Maria Santos wrote in Word: Ask the board. Zapytam zarząd.")
 
 
 def test_a_file_without_changes_proposes_nothing(negotiated, runner, tmp_path):

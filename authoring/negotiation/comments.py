@@ -52,8 +52,11 @@ def thread_by_id(agreement: Agreement, thread_id: int) -> Comment | None:
 
 
 def add_comment(agreement: Agreement, user: User, membership: Membership, body: str,
-                clause_key: str | None = None, thread: Comment | None = None) -> Comment:
-    """Start a thread (on a clause or the agreement) or reply to one; tells the people involved."""
+                clause_key: str | None = None, thread: Comment | None = None, *, commit: bool = True) -> Comment:
+    """Start a thread (on a clause or the agreement) or reply to one; tells the people involved.
+
+    `commit=False` leaves the transaction open for a caller that adds more in the same one.
+    """
     if not can(membership, "comment"):
         raise NotAllowed(_("Your role may read the agreement but not comment."))
     _draft, document = draft_of(agreement, for_update=True)
@@ -82,7 +85,8 @@ def add_comment(agreement: Agreement, user: User, membership: Membership, body: 
     queue_in_their_language(agreement, recipients(agreement, roles=("owner", "editor", "reviewer", "signatory"),
                                                   exclude=user),
                             "comment.added", compose, path=f"/clauses/{clause_key}" if clause_key else "/negotiation")
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return comment
 
 

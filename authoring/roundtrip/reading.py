@@ -21,7 +21,7 @@ against the stored revision.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -80,9 +80,21 @@ def _without_last_mark(text: str) -> str:
     return text[:-1] if text.endswith("\n") else text
 
 
+@dataclass(frozen=True)
+class WordComment:
+    """A comment written in Word, with the bookmarked blocks its range starts in (none: outside any)."""
+
+    id: str
+    author: str
+    date: datetime | None
+    text: str
+    anchors: tuple[str, ...]  # bookmark names
+    replies: tuple["WordComment", ...] = ()
+
+
 @dataclass
 class WordFile:
-    """What an uploaded DOCX claims to be and what its bookmarked blocks say."""
+    """What an uploaded DOCX claims to be, what its bookmarked blocks say, and its comment threads."""
 
     sha256: str
     agreement_id: int | None
@@ -90,6 +102,7 @@ class WordFile:
     revision_hash: str | None
     kind: str | None  # "agreement", "signed", "redline" (None: not one of ours)
     blocks: dict[str, BlockText]  # by bookmark name
+    comments: list[WordComment] = field(default_factory=list)  # threads: first comments, replies inside
 
 
 def read_word_file(raw: bytes) -> WordFile:
@@ -121,6 +134,7 @@ def read_word_file(raw: bytes) -> WordFile:
         revision_hash=properties.get("AccordRevisionSHA256") or None,
         kind=properties.get("AccordDocument") or None,
         blocks=_bookmarked_blocks(body),
+        comments=_comment_threads(parts, body),
     )
 
 
@@ -159,6 +173,56 @@ def _bookmarked_blocks(body: etree._Element) -> dict[str, BlockText]:
         for mark in p.iter(f"{W}bookmarkEnd"):
             open_names.pop(mark.get(f"{W}id"), None)
     return blocks
+
+
+# Comments ------------------------------------------------------------------------------------
+
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
+
+
+def _comment_threads(parts: dict[str, bytes], body: etree._Element) -> list[WordComment]:
+    """word/comments.xml as threads: replies (commentsExtended.xml's parent links) under their first comment."""
+    if "word/comments.xml" not in parts:
+        return []
+    anchors = _comment_anchors(body)
+    comments, para_ids = {}, {}
+    for element in _xml(parts["word/comments.xml"]).iter(f"{W}comment"):
+        comment_id = element.get(f"{W}id", "")
+        lines = [_paragraph(p).edited for p in element.iter(f"{W}p")]
+        comments[comment_id] = WordComment(comment_id, element.get(f"{W}author", ""), _date(element.get(f"{W}date")),
+                                           "\n".join(lines).strip(), anchors.get(comment_id, ()))
+        last = list(element.iter(f"{W}p"))[-1:] or [None]
+        if last[0] is not None and last[0].get(f"{W14}paraId"):
+            para_ids[last[0].get(f"{W14}paraId")] = comment_id
+    parents: dict[str, str] = {}
+    if "word/commentsExtended.xml" in parts:
+        for entry in _xml(parts["word/commentsExtended.xml"]).iter(f"{W15}commentEx"):
+            child, parent = para_ids.get(entry.get(f"{W15}paraId")), para_ids.get(entry.get(f"{W15}paraIdParent"))
+            if child and parent and child != parent:
+                parents[child] = parent
+    replies: dict[str, list[WordComment]] = {}
+    for comment_id, comment in comments.items():
+        if comment_id in parents:
+            replies.setdefault(parents[comment_id], []).append(comment)
+    return [replace(comment, replies=tuple(replies.get(comment_id, ())))
+            for comment_id, comment in comments.items() if comment_id not in parents and comment.text]
+
+
+def _comment_anchors(body: etree._Element) -> dict[str, tuple[str, ...]]:
+    """Comment id -> the bookmarks of the paragraph its range starts in (or its reference stands in)."""
+    anchors: dict[str, tuple[str, ...]] = {}
+    open_names: dict[str, str] = {}
+    for p in body.iter(f"{W}p"):
+        for mark in p.iter(f"{W}bookmarkStart"):
+            if (mark.get(f"{W}name") or "").startswith("_Toc"):
+                open_names[mark.get(f"{W}id")] = mark.get(f"{W}name")
+        names = tuple(dict.fromkeys(open_names.values()))
+        for mark in p.iter(f"{W}commentRangeStart", f"{W}commentReference"):
+            anchors.setdefault(mark.get(f"{W}id", ""), names)
+        for mark in p.iter(f"{W}bookmarkEnd"):
+            open_names.pop(mark.get(f"{W}id"), None)
+    return anchors
 
 
 def _is_text(p: etree._Element) -> bool:

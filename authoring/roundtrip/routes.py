@@ -47,12 +47,15 @@ def preview(agreement, membership, upload_id):
     if form.validate_on_submit():
         chosen = set(request.form.getlist("clause"))
         try:
-            _done, proposals = import_word_file(agreement, g.user, kept.data, kept.file_name, chosen, upload=kept)
+            _done, proposals, comments = import_word_file(agreement, g.user, kept.data, kept.file_name, chosen,
+                                                          upload=kept)
         except (ImportRefused, NegotiationError) as refused:
             flash(str(refused), "error")
         else:
             flash(ngettext("%(num)d proposal made from %(file)s.", "%(num)d proposals made from %(file)s.",
-                           len(proposals), file=kept.file_name), "success")
+                           len(proposals), file=kept.file_name)
+                  + (" " + ngettext("%(num)d comment added.", "%(num)d comments added.", comments) if comments else ""),
+                  "success")
             return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     return render_template("roundtrip/preview.html", agreement=agreement, membership=membership, form=form,
                            preview=found, word_diff=word_diff, title=_("Changes in %(file)s", file=kept.file_name))

@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..access import can
 from ..audit import record
 from ..document.merge import MergeConflict, merge_text
 from ..export.layout import bookmark_name
 from ..extensions import db
 from ..i18n import in_language
 from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
+from ..models.negotiation import COMMENT_MAX
+from ..negotiation.comments import add_comment
 from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose_wording
 from ..revisions.services import draft_of, revision_document
 from .reading import NotAWordFile, read_word_file
@@ -56,14 +59,24 @@ class FoundChange:
     status: str  # "applies", "merges" (the draft moved on; merged exactly) or "conflict"
 
 
+@dataclass(frozen=True)
+class FoundThread:
+    """A comment thread written in Word: on a clause (its key, number and title) or on the agreement (None)."""
+
+    clause_key: str | None
+    where: str  # "8.2 Title", or "" for the agreement as a whole
+    comments: tuple[tuple[str, str], ...]  # (Word author, text): the first comment, then its replies
+
+
 @dataclass
 class Preview:
-    """What a file would propose, clause by clause, and what could not be read."""
+    """What a file would propose, clause by clause, its comment threads, and what could not be read."""
 
     file_name: str
     sha256: str
     revision_number: int
     changes: list[FoundChange] = field(default_factory=list)
+    threads: list[FoundThread] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "8.2 Title" of clauses the file no longer marks
 
     @property
@@ -114,7 +127,23 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
                 status=_status(clause.text, block.edited_text, current_texts.get(clause.key))))
     if not recognised:
         raise ImportRefused(_("No clause of this agreement could be found in the file."))
+    preview.threads = _threads(word, document)
     return preview
+
+
+def _threads(word, document) -> list[FoundThread]:
+    """The file's comment threads, each on the clause its range starts in (else on the agreement)."""
+    clauses = {}
+    for _section_number, _section, numbered in document.numbered():
+        for number, clause in numbered:
+            for prefix in ("t", "c"):
+                clauses[bookmark_name(f"{prefix}:{clause.key}")] = (clause.key, f"{number} {clause.title}")
+    threads = []
+    for comment in word.comments:
+        key, where = next((clauses[name] for name in comment.anchors if name in clauses), (None, ""))
+        threads.append(FoundThread(key, where, tuple((c.author, c.text) for c in (comment, *comment.replies)
+                                                     if c.text)))
+    return threads
 
 
 def _status(base: str, new: str, current: str | None) -> str:
@@ -149,8 +178,9 @@ def pending_upload(agreement: Agreement, user: User, upload_id: int) -> WordUplo
 
 def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: str,
                      chosen: Iterable[str] | None = None, upload: WordUpload | None = None
-                     ) -> tuple[Preview, list[Proposal]]:
-    """Propose the file's changes (only the clauses `chosen`, by key, when given) in one transaction.
+                     ) -> tuple[Preview, list[Proposal], int]:
+    """Propose the file's changes (only the clauses `chosen`, by key, when given) and add its comment
+    threads, in one transaction: (the preview, the proposals made, how many comments were added).
 
     Conflicting changes are left out (the preview lists them). Any refusal on the way
     rolls everything back: the file is imported whole or not at all. A kept `upload` is
@@ -174,16 +204,38 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
             except NothingToPropose:  # the draft already says it (the other side's own proposal was accepted)
                 continue
             proposals += made
+        comments = _add_threads(agreement, user, membership, preview.threads)
         if upload is not None:
             upload.data, upload.imported_at = None, utcnow()
         record("word.imported", actor=user, agreement=agreement, file=file_name, sha256=preview.sha256,
                revision=preview.revision_number, proposals=[proposal.number for proposal in proposals],
-               untracked=sorted(change.clause_key for change in preview.changes if change.untracked))
+               untracked=sorted(change.clause_key for change in preview.changes if change.untracked),
+               comments=len(comments))
         db.session.commit()
     except NegotiationError:
         db.session.rollback()
         raise
-    return preview, proposals
+    return preview, proposals, len(comments)
+
+
+def _add_threads(agreement: Agreement, user: User, membership: Membership, threads: list[FoundThread]) -> list:
+    """The Word threads as comment threads (on their clause while the draft has it), in the open transaction."""
+    if not threads or not can(membership, "comment"):
+        return []
+    _draft, current = draft_of(agreement)
+    present = {clause.key for clause in current.clauses()}
+    added = []
+    for thread in threads:
+        first = None
+        for author, text in thread.comments:
+            with in_language(agreement.language):
+                body = _("%(author)s wrote in Word: %(text)s", author=author or _("someone"), text=text)
+            clause_key = thread.clause_key if thread.clause_key in present else None
+            first_or_reply = add_comment(agreement, user, membership, body[:COMMENT_MAX], clause_key, first,
+                                         commit=False)
+            first = first or first_or_reply
+            added.append(first_or_reply)
+    return added
 
 
 def _reason(agreement: Agreement, change: FoundChange, file_name: str) -> str:
