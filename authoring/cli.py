@@ -241,7 +241,8 @@ def import_word_command(path, agreement_id, email, dry_run):
         raise click.ClickException(str(error)) from error
     for change in preview.changes:
         how = "untracked" if change.untracked else "tracked by " + (", ".join(change.authors) or "?")
-        click.echo(f"{change.number} {change.title}: {how}; {change.status}")
+        what = "removed" if change.kind == "removal" else "reworded"
+        click.echo(f"{change.number} {change.title}: {what}, {how}; {change.status}")
     for missing in preview.missing:
         click.echo(f"{missing}: not found in the file")
     count = len(proposals) if not dry_run else sum(change.status != "conflict" for change in preview.changes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import random
 import re
 import zipfile
 from datetime import datetime, timezone
@@ -172,7 +173,7 @@ def test_tracked_and_untracked_edits_become_proposals_with_their_reasons(app, ne
     result = import_file(runner, tmp_path, agreement_id, data)
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "3 proposals, 2 comments, 1 untracked"
-    assert f"{tracked_title}: tracked by {LAWYER}; applies" in result.output
+    assert f"{tracked_title}: reworded, tracked by {LAWYER}; applies" in result.output
     with app.app_context():
         made = {p.target: p for p in db.session.scalars(select(Proposal).where(
             Proposal.agreement_id == agreement_id, Proposal.reason.like("From %")))}
@@ -303,3 +304,116 @@ def test_upload_preview_and_propose_only_the_ticked_changes(app, negotiated, log
                                                                Proposal.reason.like("From %"))))
         assert [p.target for p in made] == [ticked]
     assert client.get(preview_path).status_code == 404  # imported: the file is let go
+
+
+# Property: random edits, tracked or not, are all found and none invented ---------------------------
+
+REPLACEMENTS = ["forty-five", "zażółć", "הלקוח", "Заказчик", "días", "Kliyente", "ninety"]
+
+
+@pytest.fixture(scope="module")
+def exported_once(tmp_path_factory):
+    """One app, one demo, one export for every example (a fresh database per example would take minutes)."""
+    from authoring import create_app, schema
+    from conftest import base_config
+
+    app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('word')}/demo.sqlite3"))
+    with app.app_context():
+        schema.upgrade()
+        assert create_demo()
+        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
+        _draft, document = draft_of(agreement)
+        clauses = {c.key: c.text for c in document.clauses() if "\n" not in c.text and len(c.text.split()) > 4}
+        found = app, agreement.id, revision_docx(agreement), clauses
+        db.session.commit()  # no transaction left open: each example reads in a context of its own
+    yield found
+    with app.app_context():
+        db.dispose(app)
+
+
+def apply_plan(p, tracked: bool, index: int, new: str) -> None:
+    """Replace one word of the paragraph as Word would: in a tracked deletion and insertion, or silently."""
+    as_word_writes(p)
+    runs = [r for r in p.iter(f"{W}r") if r.findtext(f"{W}t")]
+    run = runs[index % len(runs)]
+    old = run.findtext(f"{W}t")
+    word, spacing = old.rstrip(), old[len(old.rstrip()):]
+    if not tracked:
+        run.find(f"{W}t").text = new + spacing
+        return
+    deletion = etree.Element(f"{W}del", {f"{W}id": "9101", f"{W}author": LAWYER, f"{W}date": WHEN})
+    run.addprevious(deletion)
+    deletion.append(run)
+    run.find(f"{W}t").text = word
+    run.find(f"{W}t").tag = f"{W}delText"
+    insertion = etree.Element(f"{W}ins", {f"{W}id": "9102", f"{W}author": LAWYER, f"{W}date": WHEN})
+    etree.SubElement(etree.SubElement(insertion, f"{W}r"), f"{W}t").text = new
+    deletion.addnext(insertion)
+    if spacing:  # the space after the word was not part of the change
+        plain = etree.Element(f"{W}r")
+        etree.SubElement(plain, f"{W}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}).text = spacing
+        insertion.addnext(plain)
+
+
+def shown_text(p) -> str:
+    """The paragraph's text with its tracked changes accepted."""
+    return "".join(t.text or "" for t in p.iter(f"{W}t"))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_edits_tracked_or_not_are_all_found_and_none_invented(exported_once, seed):
+    """Seeded random edits (a reproducible property check): up to four clauses, each with one word
+    replaced, with tracking or without; the preview finds exactly those clauses, with exactly that text."""
+    from authoring.roundtrip.services import preview_word_file
+
+    app, agreement_id, exported, clauses = exported_once
+    chance = random.Random(seed)
+    keys = chance.sample(sorted(clauses), chance.randint(0, 4))
+    plan = {key: (chance.random() < 0.5, chance.randint(0, 3), chance.choice(REPLACEMENTS)) for key in keys}
+    expected: dict[str, str] = {}
+
+    def edit(root):
+        for key, (tracked, index, new) in plan.items():
+            (p,) = clause_paragraphs(root, key)
+            apply_plan(p, tracked, index, new)
+            expected[key] = shown_text(p)
+
+    changed = edited(exported, edit)
+    with app.app_context():
+        preview = preview_word_file(db.session.get(Agreement, agreement_id), changed, "random.docx")
+    found = {change.clause_key: change for change in preview.changes}
+    really_changed = {key for key in plan if expected[key] != clauses[key]}
+    assert set(found) == really_changed  # every change found, none invented
+    for key in really_changed:
+        assert found[key].text == expected[key]
+        assert found[key].untracked == (not plan[key][0])
+
+
+def test_clauses_deleted_whole_with_or_without_tracking_become_removal_proposals(app, negotiated, runner, tmp_path):
+    agreement_id, exported, clauses = negotiated
+    tracked_key, untracked_key = [key for key, (_title, text) in clauses.items() if "\n" not in text][3:5]
+
+    def delete_tracked(p) -> None:
+        for run in list(p.iter(f"{W}r")):
+            deletion = etree.Element(f"{W}del", {f"{W}id": "9201", f"{W}author": LAWYER, f"{W}date": WHEN})
+            run.addprevious(deletion)
+            deletion.append(run)
+            for text in run.iter(f"{W}t"):
+                text.tag = f"{W}delText"
+
+    def word_edits(root):
+        delete_tracked(clause_paragraphs(root, tracked_key)[0])
+        (text,) = clause_paragraphs(root, untracked_key)
+        heading = text.getprevious()  # the clause's heading, deleted with it and its bookmarks
+        for paragraph in (heading, text):
+            paragraph.getparent().remove(paragraph)
+
+    result = import_file(runner, tmp_path, agreement_id, edited(exported, word_edits))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "2 proposals, 0 comments, 1 untracked"
+    assert f"{clauses[tracked_key][0]}: removed, tracked by {LAWYER}; applies" in result.output
+    assert f"{clauses[untracked_key][0]}: removed, untracked; applies" in result.output
+    with app.app_context():
+        made = {p.target: p.kind for p in db.session.scalars(select(Proposal).where(
+            Proposal.agreement_id == agreement_id, Proposal.reason.like("From %")))}
+        assert made == {tracked_key: "clause_remove", untracked_key: "clause_remove"}

@@ -32,7 +32,8 @@ from ..i18n import in_language
 from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
 from ..models.negotiation import COMMENT_MAX
 from ..negotiation.comments import add_comment
-from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose_wording
+from ..negotiation.changes import current_value
+from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose, propose_wording
 from ..revisions.services import draft_of, revision_document
 from .reading import NotAWordFile, read_word_file
 
@@ -57,6 +58,7 @@ class FoundChange:
     untracked: bool  # the file changed it without tracking (its text before its tracked changes differs)
     authors: tuple[str, ...]  # the Word authors of its tracked changes
     status: str  # "applies", "merges" (the draft moved on; merged exactly) or "conflict"
+    kind: str = "wording"  # or "removal": the file deleted the whole clause
 
 
 @dataclass(frozen=True)
@@ -110,23 +112,35 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
     _draft, current = draft_of(agreement)
     current_texts = {clause.key: clause.text for clause in current.clauses()}
     preview = Preview(file_name, word.sha256, revision.number)
-    recognised = 0
+    recognised, gone = 0, []
     for _section_number, _section, clauses in document.numbered():
         for number, clause in clauses:
             block = word.blocks.get(bookmark_name(f"t:{clause.key}"))
             if block is None:
-                preview.missing.append(f"{number} {clause.title}")
+                # Word drops the bookmarks of a clause deleted whole without tracking; a file that
+                # kept the heading's but lost the text's is read no further.
+                if bookmark_name(f"c:{clause.key}") in word.blocks:
+                    preview.missing.append(f"{number} {clause.title}")
+                else:
+                    gone.append(FoundChange(clause.key, number, clause.title, clause.text, "", untracked=True,
+                                            authors=(), status=_removal_status(clause.key, current_texts),
+                                            kind="removal"))
                 continue
             recognised += 1
             if block.edited_text == clause.text:
                 continue
             authors = tuple(dict.fromkeys(change.author for change in block.changes if change.author))
+            untracked = block.original_text != clause.text
+            if not block.edited_text.strip():  # every word of it deleted: the clause is to go
+                preview.changes.append(FoundChange(clause.key, number, clause.title, clause.text, "", untracked,
+                                                   authors, _removal_status(clause.key, current_texts), "removal"))
+                continue
             preview.changes.append(FoundChange(
-                clause.key, number, clause.title, clause.text, block.edited_text,
-                untracked=block.original_text != clause.text, authors=authors,
+                clause.key, number, clause.title, clause.text, block.edited_text, untracked=untracked, authors=authors,
                 status=_status(clause.text, block.edited_text, current_texts.get(clause.key))))
     if not recognised:
         raise ImportRefused(_("No clause of this agreement could be found in the file."))
+    preview.changes += gone  # clauses gone from a file that still has others: deleted without tracking
     preview.threads = _threads(word, document)
     return preview
 
@@ -144,6 +158,10 @@ def _threads(word, document) -> list[FoundThread]:
         threads.append(FoundThread(key, where, tuple((c.author, c.text) for c in (comment, *comment.replies)
                                                      if c.text)))
     return threads
+
+
+def _removal_status(key: str, current_texts: dict[str, str]) -> str:
+    return "applies" if key in current_texts else "conflict"  # the draft no longer has it
 
 
 def _status(base: str, new: str, current: str | None) -> str:
@@ -197,10 +215,16 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
         for change in preview.changes:
             if change.status == "conflict" or (wanted is not None and change.clause_key not in wanted):
                 continue
+            reason = _reason(agreement, change, file_name)
             try:
-                made, _rebased = propose_wording(agreement, user, membership, change.clause_key, change.text,
-                                                 change.base_text, reason=_reason(agreement, change, file_name),
-                                                 commit=False)
+                if change.kind == "removal":
+                    _draft, current = draft_of(agreement)
+                    made = [propose(agreement, user, membership, "clause_remove", change.clause_key, None,
+                                    current_value(current, "clause_remove", change.clause_key), reason,
+                                    commit=False)[0]]
+                else:
+                    made, _rebased = propose_wording(agreement, user, membership, change.clause_key, change.text,
+                                                     change.base_text, reason=reason, commit=False)
             except NothingToPropose:  # the draft already says it (the other side's own proposal was accepted)
                 continue
             proposals += made
