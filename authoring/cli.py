@@ -222,6 +222,7 @@ def import_word_command(path, agreement_id, email, dry_run):
     from pathlib import Path
 
     from .accounts.services import find_user_by_email
+    from .negotiation.changes import InvalidChange
     from .negotiation.services import NegotiationError
     from .roundtrip.services import MAX_BYTES, ImportRefused, import_word_file, preview_word_file
 
@@ -237,7 +238,7 @@ def import_word_command(path, agreement_id, email, dry_run):
             comments = sum(len(thread.comments) for thread in preview.threads)
         else:
             preview, proposals, comments = import_word_file(agreement, user, raw, name)
-    except (ImportRefused, NegotiationError) as error:
+    except (ImportRefused, NegotiationError, InvalidChange) as error:
         raise click.ClickException(str(error)) from error
     for change in preview.changes:
         how = "untracked" if change.untracked else "tracked by " + (", ".join(change.authors) or "?")

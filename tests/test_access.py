@@ -23,7 +23,7 @@ from authoring.models import ROLES, SIDES
 
 SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.confidentiality",
                  "step_key": "background", "rule_id": "review_cadence_set", "thread_id": 1, "action": "resolve",
-                 "older": 1, "newer": 2, "version": 0}
+                 "older": 1, "newer": 2, "version": 0, "upload_id": 1}
 
 
 def share_agreement(app, agreement_id, owner):

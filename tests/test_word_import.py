@@ -1,4 +1,4 @@
-"""Word comes back: the other side's edited DOCX becomes proposals (the CLI; the page comes next).
+"""Word comes back: the other side's edited DOCX becomes proposals and comments (the CLI and the pages).
 
 A copy of the negotiated demo agreement is exported, edited as Word edits - runs split with
 `w:rsid*` attributes and `w:proofErr` marks, a tracked replacement by the client's lawyer,
@@ -417,3 +417,52 @@ def test_clauses_deleted_whole_with_or_without_tracking_become_removal_proposals
         made = {p.target: p.kind for p in db.session.scalars(select(Proposal).where(
             Proposal.agreement_id == agreement_id, Proposal.reason.like("From %")))}
         assert made == {tracked_key: "clause_remove", untracked_key: "clause_remove"}
+
+
+def test_word_s_own_ways_are_read_right_and_a_file_imports_once(app, negotiated, runner, tmp_path):
+    """Text inserted by one reviewer and deleted by another is tracked, not untracked; a bookmark that
+    Word ends at the start of the next paragraph takes in nothing more; a damaged comments part is a
+    clear refusal; the same file imported twice is refused the second time."""
+    agreement_id, exported, clauses = negotiated
+    key, (title, text) = next((k, v) for k, v in clauses.items() if len(words_of(v[1])) > 6 and "\n" not in v[1])
+    word = words_of(text)[3]
+
+    def edits(root):
+        (p,) = clause_paragraphs(root, key)
+        as_word_writes(p)
+        replace_tracked(p, word, "AMENDED")
+        # A second reviewer deletes what the first one inserted: w:ins around w:del.
+        insertion = next(p.iter(f"{W}ins"))
+        run = insertion.find(f"{W}r")
+        deletion = etree.SubElement(insertion, f"{W}del", {f"{W}id": "9301", f"{W}author": "Second Reviewer",
+                                                           f"{W}date": WHEN})
+        deletion.append(run)
+        run.find(f"{W}t").tag = f"{W}delText"
+        # The clause's bookmark now ends at the start of the following paragraph, as Word may save it.
+        end = next(p.iter(f"{W}bookmarkEnd"))
+        following = p.getnext()
+        end.getparent().remove(end)
+        properties = following.find(f"{W}pPr")
+        following.insert(0 if properties is None else following.index(properties) + 1, end)
+
+    result = import_file(runner, tmp_path, agreement_id, edited(exported, edits))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "1 proposals, 0 comments, 0 untracked"
+    assert f"{title}: reworded, tracked by {LAWYER}, Second Reviewer; applies" in result.output
+    with app.app_context():
+        proposal = db.session.scalar(select(Proposal).where(Proposal.agreement_id == agreement_id,
+                                                            Proposal.reason.like("From %")))
+        # The word deleted (the space after it was not part of the change), nothing inserted in its place,
+        # and nothing of the next paragraph taken in.
+        assert proposal.value == re.sub(rf"\b{re.escape(word)}\b", "", text, count=1)
+
+    again = import_file(runner, tmp_path, agreement_id, edited(exported, edits))
+    assert again.exit_code != 0 and "This file was imported before" in again.output
+
+    damaged = with_thread(exported, key, [(LAWYER, "Why?")])
+    source, target = zipfile.ZipFile(io.BytesIO(damaged)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for entry in source.infolist():
+            out.writestr(entry, b"<w:comments" if entry.filename == "word/comments.xml" else source.read(entry.filename))
+    refused = import_file(runner, tmp_path, agreement_id, target.getvalue())
+    assert refused.exit_code != 0 and "The file is damaged" in refused.output

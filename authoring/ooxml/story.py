@@ -107,10 +107,10 @@ def write_blocks(writer: BlockWriter, blocks: Iterable[Block], ids: AnnotationId
     return written
 
 
-def _anchored(block: Block, paragraphs: list, ids: AnnotationIds, keep: bool = True) -> list:
+def _anchored(block: Block, paragraphs: list, ids: AnnotationIds) -> list:
     """Put the block's bookmark (if it has one) around its paragraphs; returns them."""
     name = getattr(block, "bookmark", None)
-    if name and keep and paragraphs:
+    if name and paragraphs:
         bookmark_id = ids.next()
         first, last = paragraphs[0], paragraphs[-1]
         start = first.makeelement(_BOOKMARK_START, {_ID: bookmark_id, _NAME: name})

@@ -27,7 +27,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from lxml import etree
 
-from ..ooxml.package import UnreadablePackage, custom_properties, read_parts
+from ..ooxml.package import TOO_LARGE, UnreadablePackage, custom_properties, read_parts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _INSERTED = {f"{W}ins", f"{W}moveTo"}
@@ -103,6 +103,7 @@ class WordFile:
     kind: str | None  # "agreement", "signed", "redline" (None: not one of ours)
     blocks: dict[str, BlockText]  # by bookmark name
     comments: list[WordComment] = field(default_factory=list)  # threads: first comments, replies inside
+    lines: list[str] = field(default_factory=list)  # every paragraph's text, tracked changes accepted
 
 
 def read_word_file(raw: bytes) -> WordFile:
@@ -113,7 +114,10 @@ def read_word_file(raw: bytes) -> WordFile:
     try:
         parts = read_parts(raw)
     except UnreadablePackage as error:
-        raise NotAWordFile(str(error)) from None
+        too_large = str(error) == TOO_LARGE
+        raise NotAWordFile(_("The file unpacks to more than a Word document can hold.") if too_large else
+                           _("The file is not a readable Word file (.docx): it is damaged, incomplete or not a "
+                             "Word file at all.")) from None
     types = parts.get("[Content_Types].xml", b"").decode("utf-8", "replace")
     if any(kind in types for kind in MACRO_TYPES) or any(name.endswith("vbaProject.bin") for name in parts):
         raise NotAWordFile(_("The file holds macros (.docm). Save it as a Word document (.docx) without macros "
@@ -123,18 +127,21 @@ def read_word_file(raw: bytes) -> WordFile:
     try:
         properties = custom_properties(parts)
         body = _xml(parts["word/document.xml"]).find(f"{W}body")
+        if body is None:
+            raise NotAWordFile(_("The file is not a Word document: it has no document text."))
+        blocks, comments = _bookmarked_blocks(body), _comment_threads(parts, body)
+        lines = [_paragraph(p).edited for p in body.iter(f"{W}p")]
     except etree.XMLSyntaxError:
         raise NotAWordFile(_("The file is damaged: its text cannot be read.")) from None
-    if body is None:
-        raise NotAWordFile(_("The file is not a Word document: it has no document text."))
     return WordFile(
         sha256=hashlib.sha256(raw).hexdigest(),
         agreement_id=_number(properties.get("AccordAgreement")),
         revision_number=_number(properties.get("AccordRevision")),
         revision_hash=properties.get("AccordRevisionSHA256") or None,
         kind=properties.get("AccordDocument") or None,
-        blocks=_bookmarked_blocks(body),
-        comments=_comment_threads(parts, body),
+        blocks=blocks,
+        comments=comments,
+        lines=lines,
     )
 
 
@@ -143,7 +150,7 @@ def _xml(data: bytes) -> etree._Element:
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 # Blocks by bookmark -------------------------------------------------------------------------
@@ -153,11 +160,26 @@ def _bookmarked_blocks(body: etree._Element) -> dict[str, BlockText]:
     blocks: dict[str, BlockText] = {}
     open_names: dict[str, str] = {}  # bookmark id -> name, while its range is open
     last_text: BlockText | None = None  # the clause text block read last, for lines added after it
-    for p in body.iter(f"{W}p"):
-        starts = [(mark.get(f"{W}id"), mark.get(f"{W}name")) for mark in p.iter(f"{W}bookmarkStart")]
-        for mark_id, name in starts:
-            if mark_id is not None and name and name.startswith("_Toc"):
-                open_names[mark_id] = name
+    for element in body.iter(f"{W}p", f"{W}bookmarkEnd"):
+        if element.tag == f"{W}bookmarkEnd":
+            # One between paragraphs (at body or cell level) ends its range there; those inside a
+            # paragraph are handled with it.
+            if not any(ancestor.tag == f"{W}p" for ancestor in element.iterancestors()):
+                open_names.pop(element.get(f"{W}id"), None)
+            continue
+        p = element
+        started_here = set()
+        for mark in p.iter(f"{W}bookmarkStart"):
+            if mark.get(f"{W}id") is not None and (mark.get(f"{W}name") or "").startswith("_Toc"):
+                open_names[mark.get(f"{W}id")] = mark.get(f"{W}name")
+                started_here.add(mark.get(f"{W}id"))
+        # A range that ends before the paragraph's first text (Word puts the end there when the range
+        # takes in the previous paragraph's mark) does not take in this paragraph.
+        ends = list(p.iter(f"{W}bookmarkEnd"))
+        first_text = next(p.iter(*_TEXT), None)
+        for mark in ends:
+            if mark.get(f"{W}id") not in started_here and (first_text is None or _before(mark, first_text, p)):
+                open_names.pop(mark.get(f"{W}id"), None)
         names = list(dict.fromkeys(open_names.values()))
         line = _paragraph(p)
         if names:
@@ -170,7 +192,7 @@ def _bookmarked_blocks(body: etree._Element) -> dict[str, BlockText]:
             _add_line(last_text, line)
         else:
             last_text = None
-        for mark in p.iter(f"{W}bookmarkEnd"):
+        for mark in ends:
             open_names.pop(mark.get(f"{W}id"), None)
     return blocks
 
@@ -201,10 +223,17 @@ def _comment_threads(parts: dict[str, bytes], body: etree._Element) -> list[Word
             child, parent = para_ids.get(entry.get(f"{W15}paraId")), para_ids.get(entry.get(f"{W15}paraIdParent"))
             if child and parent and child != parent:
                 parents[child] = parent
+    def root(comment_id: str) -> str:  # a reply to a reply belongs to the thread's first comment
+        seen = {comment_id}
+        while comment_id in parents and parents[comment_id] not in seen:
+            comment_id = parents[comment_id]
+            seen.add(comment_id)
+        return comment_id
+
     replies: dict[str, list[WordComment]] = {}
     for comment_id, comment in comments.items():
         if comment_id in parents:
-            replies.setdefault(parents[comment_id], []).append(comment)
+            replies.setdefault(root(comment_id), []).append(comment)
     return [replace(comment, replies=tuple(replies.get(comment_id, ())))
             for comment_id, comment in comments.items() if comment_id not in parents and comment.text]
 
@@ -223,6 +252,16 @@ def _comment_anchors(body: etree._Element) -> dict[str, tuple[str, ...]]:
         for mark in p.iter(f"{W}bookmarkEnd"):
             open_names.pop(mark.get(f"{W}id"), None)
     return anchors
+
+
+def _before(first: etree._Element, second: etree._Element, root: etree._Element) -> bool:
+    """Whether `first` comes before `second` in `root`'s document order."""
+    for element in root.iter():
+        if element is first:
+            return True
+        if element is second:
+            return False
+    return False
 
 
 def _is_text(p: etree._Element) -> bool:
@@ -265,14 +304,22 @@ def _paragraph(p: etree._Element) -> _Line:
         text = _TEXT[node.tag] if _TEXT[node.tag] is not None else (node.text or "")
         if node.tag == f"{W}br" and node.get(f"{W}type") in ("page", "column"):
             continue
-        revision = next((a for a in node.iterancestors() if a.tag in _INSERTED | _DELETED or a is p), p)
-        if revision is p:
+        revisions = []  # the tracked changes around the text, innermost first (text inserted, then deleted)
+        for ancestor in node.iterancestors():
+            if ancestor is p:
+                break
+            if ancestor.tag in _INSERTED | _DELETED:
+                revisions.append(ancestor)
+        inserted = any(r.tag in _INSERTED for r in revisions)
+        deleted = any(r.tag in _DELETED for r in revisions)
+        if not inserted:
             original.append(text)
+        if not deleted:
             edited.append(text)
+        if not revisions:
             continue
-        inserted = revision.tag in _INSERTED
-        (edited if inserted else original).append(text)
-        change = TrackedChange("insertion" if inserted else "deletion", revision.get(f"{W}author", ""),
+        revision = revisions[0]
+        change = TrackedChange("deletion" if revision.tag in _DELETED else "insertion", revision.get(f"{W}author", ""),
                                _date(revision.get(f"{W}date")), text)
         if changes and changes[-1][0] is revision:
             previous = changes[-1][1]
@@ -289,7 +336,7 @@ def _in_properties(node: etree._Element, p: etree._Element) -> bool:
     for ancestor in node.iterancestors():
         if ancestor is p:
             return False
-        if ancestor.tag in (f"{W}pPr", f"{W}instrText"):
+        if ancestor.tag == f"{W}pPr":
             return True
     return False
 

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 
 from ..access import agreement_route
 from ..document.words import word_diff
+from ..negotiation.changes import InvalidChange
 from ..negotiation.services import NegotiationError
 from .forms import ProposeChangesForm, WordUploadForm
 from .services import MAX_BYTES, ImportRefused, import_word_file, keep_upload, pending_upload, preview_word_file
@@ -49,7 +50,7 @@ def preview(agreement, membership, upload_id):
         try:
             _done, proposals, comments = import_word_file(agreement, g.user, kept.data, kept.file_name, chosen,
                                                           upload=kept)
-        except (ImportRefused, NegotiationError) as refused:
+        except (ImportRefused, NegotiationError, InvalidChange) as refused:
             flash(str(refused), "error")
         else:
             flash(ngettext("%(num)d proposal made from %(file)s.", "%(num)d proposals made from %(file)s.",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..access import can
+from ..access import can, membership_of
 from ..audit import record
 from ..document.merge import MergeConflict, merge_text
 from ..export.layout import bookmark_name
@@ -32,7 +32,7 @@ from ..i18n import in_language
 from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
 from ..models.negotiation import COMMENT_MAX
 from ..negotiation.comments import add_comment
-from ..negotiation.changes import current_value
+from ..negotiation.changes import InvalidChange, current_value
 from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose, propose_wording
 from ..revisions.services import draft_of, revision_document
 from .reading import NotAWordFile, read_word_file
@@ -42,8 +42,6 @@ MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
 
 class ImportRefused(ValueError):
     """The file cannot be imported into this agreement; the message says why, in plain words."""
-
-    status = 422
 
 
 @dataclass(frozen=True)
@@ -119,11 +117,11 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
             if block is None:
                 # Word drops the bookmarks of a clause deleted whole without tracking; a file that
                 # kept the heading's but lost the text's is read no further.
-                if bookmark_name(f"c:{clause.key}") in word.blocks:
+                if bookmark_name(f"c:{clause.key}") in word.blocks or _still_there(word.lines, clause):
                     preview.missing.append(f"{number} {clause.title}")
                 else:
                     gone.append(FoundChange(clause.key, number, clause.title, clause.text, "", untracked=True,
-                                            authors=(), status=_removal_status(clause.key, current_texts),
+                                            authors=(), status=_removal_status(clause.key, clause.text, current_texts),
                                             kind="removal"))
                 continue
             recognised += 1
@@ -133,7 +131,7 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
             untracked = block.original_text != clause.text
             if not block.edited_text.strip():  # every word of it deleted: the clause is to go
                 preview.changes.append(FoundChange(clause.key, number, clause.title, clause.text, "", untracked,
-                                                   authors, _removal_status(clause.key, current_texts), "removal"))
+                                                   authors, _removal_status(clause.key, clause.text, current_texts), "removal"))
                 continue
             preview.changes.append(FoundChange(
                 clause.key, number, clause.title, clause.text, block.edited_text, untracked=untracked, authors=authors,
@@ -160,8 +158,15 @@ def _threads(word, document) -> list[FoundThread]:
     return threads
 
 
-def _removal_status(key: str, current_texts: dict[str, str]) -> str:
-    return "applies" if key in current_texts else "conflict"  # the draft no longer has it
+def _still_there(lines: list[str], clause) -> bool:
+    """Whether a clause whose bookmarks are gone still stands in the file (its title or first line)."""
+    first_line = clause.text.split("\n", 1)[0].strip()
+    return any(line.strip() in (clause.title, first_line) for line in lines if line.strip())
+
+
+def _removal_status(key: str, base: str, current_texts: dict[str, str]) -> str:
+    """A removal applies to the clause as the file's revision had it; changed or gone since, it conflicts."""
+    return "applies" if current_texts.get(key) == base else "conflict"
 
 
 def _status(base: str, new: str, current: str | None) -> str:
@@ -205,10 +210,17 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
     marked imported (and its bytes let go) in the same transaction.
     """
     preview = preview_word_file(agreement, raw, file_name)
-    membership = db.session.scalar(select(Membership).where(Membership.agreement_id == agreement.id,
-                                                            Membership.user_id == user.id))
+    membership = membership_of(user.id, agreement.id)
     if membership is None:
         raise ImportRefused(_("Only a member of the agreement may import a Word file into it."))
+    if db.session.scalar(select(WordUpload.id).where(WordUpload.agreement_id == agreement.id,
+                                                     WordUpload.sha256 == preview.sha256,
+                                                     WordUpload.imported_at.is_not(None)).limit(1)) is not None:
+        raise ImportRefused(_("This file was imported before: its changes are already proposals."))
+    if upload is None:  # the CLI: record the file as the page does, so it is imported once
+        upload = WordUpload(agreement_id=agreement.id, user_id=user.id, file_name=file_name[:255],
+                            sha256=preview.sha256)
+        db.session.add(upload)
     wanted = set(chosen) if chosen is not None else None
     proposals: list[Proposal] = []
     try:
@@ -216,6 +228,7 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
             if change.status == "conflict" or (wanted is not None and change.clause_key not in wanted):
                 continue
             reason = _reason(agreement, change, file_name)
+            savepoint = db.session.begin_nested()  # a change that proposes nothing leaves nothing behind
             try:
                 if change.kind == "removal":
                     _draft, current = draft_of(agreement)
@@ -226,7 +239,9 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
                     made, _rebased = propose_wording(agreement, user, membership, change.clause_key, change.text,
                                                      change.base_text, reason=reason, commit=False)
             except NothingToPropose:  # the draft already says it (the other side's own proposal was accepted)
+                savepoint.rollback()
                 continue
+            savepoint.commit()
             proposals += made
         comments = _add_threads(agreement, user, membership, preview.threads)
         if upload is not None:
@@ -236,7 +251,7 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
                untracked=sorted(change.clause_key for change in preview.changes if change.untracked),
                comments=len(comments))
         db.session.commit()
-    except NegotiationError:
+    except (NegotiationError, InvalidChange):
         db.session.rollback()
         raise
     return preview, proposals, len(comments)
