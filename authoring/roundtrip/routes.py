@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..access import agreement_route
-from ..document.words import word_diff
 from ..negotiation.changes import InvalidChange
 from ..negotiation.services import NegotiationError
 from .forms import ProposeChangesForm, WordUploadForm
@@ -59,4 +58,4 @@ def preview(agreement, membership, upload_id):
                   "success")
             return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     return render_template("roundtrip/preview.html", agreement=agreement, membership=membership, form=form,
-                           preview=found, word_diff=word_diff, title=_("Changes in %(file)s", file=kept.file_name))
+                           preview=found, title=_("Changes in %(file)s", file=kept.file_name))
