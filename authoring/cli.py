@@ -240,13 +240,21 @@ def import_word_command(path, agreement_id, email, dry_run):
             preview, proposals, comments = import_word_file(agreement, user, raw, name)
     except (ImportRefused, NegotiationError, InvalidChange) as error:
         raise click.ClickException(str(error)) from error
+    if preview.revision_guessed:
+        click.echo(f"The file does not name its revision; compared with revision {preview.revision_number}.")
     for change in preview.changes:
         how = "untracked" if change.untracked else "tracked by " + (", ".join(change.authors) or "?")
         what = "removed" if change.kind == "removal" else "reworded"
-        click.echo(f"{change.number} {change.title}: {what}, {how}; {change.status}")
+        found = "" if change.found_by == "bookmark" else f" (matched by its {change.found_by})"
+        click.echo(f"{change.number} {change.title}{found}: {what}, {how}; {change.status}")
+    for added in preview.new_clauses:
+        how = "untracked" if added.untracked else "tracked by " + (", ".join(added.authors) or "?")
+        click.echo(f"new clause “{added.title}” in {added.section}: {how}")
+    for old, new in preview.renamed:
+        click.echo(f"{old}: heading changed to “{new}” (not proposed)")
     for missing in preview.missing:
         click.echo(f"{missing}: not found in the file")
-    count = len(proposals) if not dry_run else sum(change.status != "conflict" for change in preview.changes)
+    count = len(proposals) if not dry_run else len(preview.proposable)
     for thread in preview.threads:
         click.echo(f"{thread.where or 'the agreement'}: a comment thread of {len(thread.comments)}")
     click.echo(f"{count} proposals, {comments} comments, {preview.untracked} untracked")

@@ -90,16 +90,19 @@ def add_comment(agreement: Agreement, user: User, membership: Membership, body: 
     return comment
 
 
-def set_resolved(agreement: Agreement, user: User, membership: Membership, thread: Comment, resolved: bool) -> None:
-    """Resolve or reopen a thread (anyone who may comment)."""
+def set_resolved(agreement: Agreement, user: User, membership: Membership, thread: Comment, resolved: bool,
+                 *, commit: bool = True) -> None:
+    """Resolve or reopen a thread (anyone who may comment); `commit=False` leaves the transaction open."""
     if not can(membership, "comment"):
         raise NotAllowed(_("Your role may read the agreement but not resolve comments."))
     lock_agreement(agreement.id)
     db.session.refresh(thread)
     if (thread.resolved_at is not None) == resolved:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return
     thread.resolved_at = utcnow() if resolved else None
     thread.resolved_by_id = user.id if resolved else None
     record("comment.resolved" if resolved else "comment.reopened", actor=user, agreement=agreement, thread=thread.id)
-    db.session.commit()
+    if commit:
+        db.session.commit()

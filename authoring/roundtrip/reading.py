@@ -81,6 +81,18 @@ def _without_last_mark(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class FileParagraph:
+    """A paragraph of the file's body in reading order, for aligning what its bookmarks no longer say."""
+
+    style: str  # its paragraph style's id ("Heading2"), "" for the default
+    line: "_Line"
+    anchors: tuple[str, ...]  # the bookmarks (export.layout.bookmark_name) whose range takes it in
+    in_block: bool  # part of a bookmarked block (anchored, or a line added after a clause's text)
+    in_table: bool
+    in_contents: bool  # a line of the table of contents (its style, or a link to a heading's bookmark)
+
+
+@dataclass(frozen=True)
 class WordComment:
     """A comment written in Word, with the bookmarked blocks its range starts in (none: outside any)."""
 
@@ -90,6 +102,7 @@ class WordComment:
     text: str
     anchors: tuple[str, ...]  # bookmark names
     replies: tuple["WordComment", ...] = ()
+    done: bool = False  # marked resolved in Word (w15:done)
 
 
 @dataclass
@@ -103,7 +116,7 @@ class WordFile:
     kind: str | None  # "agreement", "signed", "redline" (None: not one of ours)
     blocks: dict[str, BlockText]  # by bookmark name
     comments: list[WordComment] = field(default_factory=list)  # threads: first comments, replies inside
-    lines: list[str] = field(default_factory=list)  # every paragraph's text, tracked changes accepted
+    paragraphs: list[FileParagraph] = field(default_factory=list)  # the body's, in reading order
 
 
 def read_word_file(raw: bytes) -> WordFile:
@@ -129,8 +142,7 @@ def read_word_file(raw: bytes) -> WordFile:
         body = _xml(parts["word/document.xml"]).find(f"{W}body")
         if body is None:
             raise NotAWordFile(_("The file is not a Word document: it has no document text."))
-        blocks, comments = _bookmarked_blocks(body), _comment_threads(parts, body)
-        lines = [_paragraph(p).edited for p in body.iter(f"{W}p")]
+        (blocks, paragraphs), comments = _bookmarked_blocks(body), _comment_threads(parts, body)
     except etree.XMLSyntaxError:
         raise NotAWordFile(_("The file is damaged: its text cannot be read.")) from None
     return WordFile(
@@ -141,7 +153,7 @@ def read_word_file(raw: bytes) -> WordFile:
         kind=properties.get("AccordDocument") or None,
         blocks=blocks,
         comments=comments,
-        lines=lines,
+        paragraphs=paragraphs,
     )
 
 
@@ -155,9 +167,11 @@ def _number(value: str | None) -> int | None:
 
 # Blocks by bookmark -------------------------------------------------------------------------
 
-def _bookmarked_blocks(body: etree._Element) -> dict[str, BlockText]:
-    """Each bookmark's paragraphs, read; unbookmarked paragraphs after a clause's text join it."""
+def _bookmarked_blocks(body: etree._Element) -> tuple[dict[str, BlockText], list[FileParagraph]]:
+    """Each bookmark's paragraphs, read (unbookmarked paragraphs after a clause's text join it), and
+    every paragraph of the body in order with the bookmarks it is in."""
     blocks: dict[str, BlockText] = {}
+    paragraphs: list[FileParagraph] = []
     open_names: dict[str, str] = {}  # bookmark id -> name, while its range is open
     last_text: BlockText | None = None  # the clause text block read last, for lines added after it
     for element in body.iter(f"{W}p", f"{W}bookmarkEnd"):
@@ -182,6 +196,7 @@ def _bookmarked_blocks(body: etree._Element) -> dict[str, BlockText]:
                 open_names.pop(mark.get(f"{W}id"), None)
         names = list(dict.fromkeys(open_names.values()))
         line = _paragraph(p)
+        in_block = bool(names)
         if names:
             for name in names:
                 block = blocks.setdefault(name, BlockText(name))
@@ -190,11 +205,13 @@ def _bookmarked_blocks(body: etree._Element) -> dict[str, BlockText]:
             last_text = text_blocks[-1] if text_blocks else None
         elif last_text is not None and _is_text(p) and not _in_table(p) and not _blank(line):
             _add_line(last_text, line)
+            in_block = True
         else:
             last_text = None
+        paragraphs.append(FileParagraph(_style(p), line, tuple(names), in_block, _in_table(p), _in_contents(p)))
         for mark in ends:
             open_names.pop(mark.get(f"{W}id"), None)
-    return blocks
+    return blocks, paragraphs
 
 
 # Comments ------------------------------------------------------------------------------------
@@ -218,11 +235,14 @@ def _comment_threads(parts: dict[str, bytes], body: etree._Element) -> list[Word
         if last[0] is not None and last[0].get(f"{W14}paraId"):
             para_ids[last[0].get(f"{W14}paraId")] = comment_id
     parents: dict[str, str] = {}
+    done: set[str] = set()
     if "word/commentsExtended.xml" in parts:
         for entry in _xml(parts["word/commentsExtended.xml"]).iter(f"{W15}commentEx"):
             child, parent = para_ids.get(entry.get(f"{W15}paraId")), para_ids.get(entry.get(f"{W15}paraIdParent"))
             if child and parent and child != parent:
                 parents[child] = parent
+            if child and entry.get(f"{W15}done") in ("1", "true", "on"):
+                done.add(child)
     def root(comment_id: str) -> str:  # a reply to a reply belongs to the thread's first comment
         seen = {comment_id}
         while comment_id in parents and parents[comment_id] not in seen:
@@ -234,7 +254,7 @@ def _comment_threads(parts: dict[str, bytes], body: etree._Element) -> list[Word
     for comment_id, comment in comments.items():
         if comment_id in parents:
             replies.setdefault(root(comment_id), []).append(comment)
-    return [replace(comment, replies=tuple(replies.get(comment_id, ())))
+    return [replace(comment, replies=tuple(replies.get(comment_id, ())), done=comment_id in done)
             for comment_id, comment in comments.items() if comment_id not in parents and comment.text]
 
 
@@ -264,10 +284,21 @@ def _before(first: etree._Element, second: etree._Element, root: etree._Element)
     return False
 
 
+def _style(p: etree._Element) -> str:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return (style.get(f"{W}val") or "") if style is not None else ""
+
+
 def _is_text(p: etree._Element) -> bool:
     """A body-text paragraph (no heading, caption or contents style): a clause's line."""
-    style = p.find(f"{W}pPr/{W}pStyle")
-    return style is None or style.get(f"{W}val") in ("Normal", "BodyText")
+    return _style(p) in ("", "Normal", "BodyText")
+
+
+def _in_contents(p: etree._Element) -> bool:
+    """A line of the table of contents: a TOC style (Word; LibreOffice's "Contents 1"), or a link to a heading."""
+    style = _style(p).casefold()
+    return (style.startswith(("toc", "contents"))
+            or any((link.get(f"{W}anchor") or "").startswith("_Toc") for link in p.iter(f"{W}hyperlink")))
 
 
 def _in_table(p: etree._Element) -> bool:

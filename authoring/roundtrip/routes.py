@@ -45,17 +45,22 @@ def preview(agreement, membership, upload_id):
         flash(str(refused), "error")
         return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     if form.validate_on_submit():
-        chosen = set(request.form.getlist("clause"))
-        try:
-            _done, proposals, comments = import_word_file(agreement, g.user, kept.data, kept.file_name, chosen,
-                                                          upload=kept)
-        except (ImportRefused, NegotiationError, InvalidChange) as refused:
-            flash(str(refused), "error")
+        if request.form.get("fingerprint") != found.fingerprint():
+            # The draft (or the agreement) moved on while the page was open: what it showed is not
+            # what would be proposed now, so it is shown again instead.
+            flash(_("The draft changed while you were reading the preview: check the changes below again, then "
+                    "propose them."), "error")
         else:
-            flash(ngettext("%(num)d proposal made from %(file)s.", "%(num)d proposals made from %(file)s.",
-                           len(proposals), file=kept.file_name)
-                  + (" " + ngettext("%(num)d comment added.", "%(num)d comments added.", comments) if comments else ""),
-                  "success")
-            return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
+            try:
+                _done, proposals, comments = import_word_file(agreement, g.user, kept.data, kept.file_name,
+                                                              set(request.form.getlist("change")), upload=kept)
+            except (ImportRefused, NegotiationError, InvalidChange) as refused:
+                flash(str(refused), "error")
+            else:
+                flash(ngettext("%(num)d proposal made from %(file)s.", "%(num)d proposals made from %(file)s.",
+                               len(proposals), file=kept.file_name)
+                      + (" " + ngettext("%(num)d comment added.", "%(num)d comments added.", comments)
+                         if comments else ""), "success")
+                return redirect(url_for("negotiation.overview", agreement_id=agreement.id))
     return render_template("roundtrip/preview.html", agreement=agreement, membership=membership, form=form,
                            preview=found, title=_("Changes in %(file)s", file=kept.file_name))

@@ -17,6 +17,7 @@ transaction with an audit event carrying the file's SHA-256 - or nothing at all.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -26,18 +27,22 @@ from sqlalchemy import select
 from ..access import can, membership_of
 from ..audit import record
 from ..document.merge import MergeConflict, merge_text
+from ..document import Document
 from ..export.layout import bookmark_name
 from ..extensions import db
 from ..i18n import in_language
 from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
 from ..models.negotiation import COMMENT_MAX
-from ..negotiation.comments import add_comment
+from ..negotiation.comments import add_comment, set_resolved
 from ..negotiation.changes import InvalidChange, current_value
-from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose, propose_wording
+from ..negotiation.services import (NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, new_clause_key, propose,
+                                    propose_wording)
 from ..revisions.services import draft_of, revision_document
-from .reading import NotAWordFile, read_word_file
+from .alignment import Alignment, align
+from .reading import NotAWordFile, WordFile, read_word_file
 
 MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
+GUESSED_REVISIONS = 20  # a file that does not say its revision is compared with the newest this many
 
 
 class ImportRefused(ValueError):
@@ -57,15 +62,44 @@ class FoundChange:
     authors: tuple[str, ...]  # the Word authors of its tracked changes
     status: str  # "applies", "merges" (the draft moved on; merged exactly) or "conflict"
     kind: str = "wording"  # or "removal": the file deleted the whole clause
+    found_by: str = "bookmark"  # or, where the file lost its bookmarks: "heading", "number", "likeness"
+
+    @property
+    def choice(self) -> str:
+        """What the preview's checkbox for it sends."""
+        return self.clause_key
+
+
+@dataclass(frozen=True)
+class FoundNewClause:
+    """A clause the file adds (a new heading with text under it), as it will be proposed."""
+
+    index: int
+    section_key: str
+    section: str  # "8 Service credits and remedies"
+    title: str
+    text: str
+    untracked: bool
+    authors: tuple[str, ...]
+
+    @property
+    def choice(self) -> str:
+        return f"new:{self.index}"
 
 
 @dataclass(frozen=True)
 class FoundThread:
     """A comment thread written in Word: on a clause (its key, number and title) or on the agreement (None)."""
 
+    index: int
     clause_key: str | None
     where: str  # "8.2 Title", or "" for the agreement as a whole
     comments: tuple[tuple[str, str], ...]  # (Word author, text): the first comment, then its replies
+    resolved: bool = False  # marked done in Word
+
+    @property
+    def choice(self) -> str:
+        return f"thread:{self.index}"
 
 
 @dataclass
@@ -75,13 +109,30 @@ class Preview:
     file_name: str
     sha256: str
     revision_number: int
+    revision_guessed: bool = False  # the file did not say its revision: the one it matches best was taken
     changes: list[FoundChange] = field(default_factory=list)
+    new_clauses: list[FoundNewClause] = field(default_factory=list)
     threads: list[FoundThread] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "8.2 Title" of clauses the file no longer marks
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # ("8.2 Title", the file's new heading)
 
     @property
     def untracked(self) -> int:
-        return sum(change.untracked for change in self.changes)
+        return sum(item.untracked for item in (*self.changes, *self.new_clauses))
+
+    @property
+    def proposable(self) -> list:
+        """The changes that can be proposed, in the order the preview lists them."""
+        return [change for change in self.changes if change.status != "conflict"] + list(self.new_clauses)
+
+    @property
+    def matched_otherwise(self) -> list[FoundChange]:
+        return [change for change in self.changes if change.found_by != "bookmark"]
+
+    def fingerprint(self) -> str:
+        """A digest of everything the preview shows, so a page that went stale before its submit is noticed."""
+        return hashlib.sha256(repr((self.revision_number, self.changes, self.new_clauses,
+                                    self.threads)).encode("utf-8")).hexdigest()
 
 
 def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Preview:
@@ -92,58 +143,87 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
         word = read_word_file(raw)
     except NotAWordFile as error:
         raise ImportRefused(str(error)) from None
-    if word.agreement_id is None:
-        raise ImportRefused(_("This Word file was not exported from here, or its properties were removed: "
-                              "it does not say which agreement and revision it is."))
-    if word.agreement_id != agreement.id:
+    if word.agreement_id is not None and word.agreement_id != agreement.id:
         raise ImportRefused(_("This Word file is a copy of another agreement."))
     if word.kind == "redline":
         raise ImportRefused(_("This is a redline: its tracked changes are the ones between two revisions here. "
                               "Upload the agreement's Word document that the other side edited."))
     if agreement.status not in NEGOTIABLE_STATUSES:
         raise ImportRefused(_("The agreement is not being negotiated, so a Word file cannot be proposed into it."))
-    revision = db.session.scalar(select(Revision).where(Revision.agreement_id == agreement.id,
-                                                        Revision.number == word.revision_number))
-    if revision is None or revision.hash != word.revision_hash:
-        raise ImportRefused(_("The file names a revision this agreement does not have."))
-    document = revision_document(revision)
+    if word.agreement_id is None:  # pasted into a new document, or not from here: the revision it reads most like
+        revision, document, alignment = _best_revision(agreement, word)
+    else:
+        revision = db.session.scalar(select(Revision).where(Revision.agreement_id == agreement.id,
+                                                            Revision.number == word.revision_number))
+        if revision is None or revision.hash != word.revision_hash:
+            raise ImportRefused(_("The file names a revision this agreement does not have."))
+        document = revision_document(revision)
+        alignment = align(word, document)
+    if not alignment.texts:
+        raise ImportRefused(_("No clause of this agreement could be found in the file."))
     _draft, current = draft_of(agreement)
     current_texts = {clause.key: clause.text for clause in current.clauses()}
-    preview = Preview(file_name, word.sha256, revision.number)
-    recognised, gone = 0, []
+    preview = Preview(file_name, word.sha256, revision.number, revision_guessed=word.agreement_id is None)
+    gone = []
+    lines = [paragraph.line.edited for paragraph in word.paragraphs if not paragraph.in_contents]
     for _section_number, _section, clauses in document.numbered():
         for number, clause in clauses:
-            block = word.blocks.get(bookmark_name(f"t:{clause.key}"))
+            heading = word.blocks.get(bookmark_name(f"c:{clause.key}"))
+            if heading is not None and heading.edited_text.strip() and _fold(heading.edited_text) != _fold(clause.title):
+                preview.renamed.append((f"{number} {clause.title}", heading.edited_text.strip()))
+            block = alignment.texts.get(clause.key)
             if block is None:
-                # Word drops the bookmarks of a clause deleted whole without tracking; a file that
-                # kept the heading's but lost the text's is read no further.
-                if bookmark_name(f"c:{clause.key}") in word.blocks or _still_there(word.lines, clause):
+                if _still_there(lines, clause):  # its words stand in the file, somewhere we cannot tell
                     preview.missing.append(f"{number} {clause.title}")
-                else:
+                else:  # gone from a file that still has others: deleted without tracking
                     gone.append(FoundChange(clause.key, number, clause.title, clause.text, "", untracked=True,
                                             authors=(), status=_removal_status(clause.key, clause.text, current_texts),
                                             kind="removal"))
                 continue
-            recognised += 1
             if block.edited_text == clause.text:
                 continue
             authors = tuple(dict.fromkeys(change.author for change in block.changes if change.author))
             untracked = block.original_text != clause.text
+            found_by = alignment.found_by.get(clause.key, "bookmark")
             if not block.edited_text.strip():  # every word of it deleted: the clause is to go
                 preview.changes.append(FoundChange(clause.key, number, clause.title, clause.text, "", untracked,
-                                                   authors, _removal_status(clause.key, clause.text, current_texts), "removal"))
+                                                   authors, _removal_status(clause.key, clause.text, current_texts),
+                                                   "removal", found_by))
                 continue
             preview.changes.append(FoundChange(
                 clause.key, number, clause.title, clause.text, block.edited_text, untracked=untracked, authors=authors,
-                status=_status(clause.text, block.edited_text, current_texts.get(clause.key))))
-    if not recognised:
-        raise ImportRefused(_("No clause of this agreement could be found in the file."))
-    preview.changes += gone  # clauses gone from a file that still has others: deleted without tracking
+                status=_status(clause.text, block.edited_text, current_texts.get(clause.key)), found_by=found_by))
+    preview.changes += gone
+    sections = {section.key: f"{number} {section.title}" for number, section, _clauses in current.numbered()}
+    preview.new_clauses = [
+        FoundNewClause(index, added.section_key, sections.get(added.section_key, ""), added.title, added.text,
+                       added.untracked, tuple(dict.fromkeys(change.author for change in added.changes if change.author)))
+        for index, added in enumerate(alignment.new_clauses) if added.section_key in sections]
     preview.threads = _threads(word, document)
     return preview
 
 
-def _threads(word, document) -> list[FoundThread]:
+def _best_revision(agreement: Agreement, word: WordFile) -> tuple[Revision, Document, Alignment]:
+    """The revision (of the newest few) whose clauses the file's text matches most, newest first on a tie."""
+    best = None
+    revisions = db.session.scalars(select(Revision).where(Revision.agreement_id == agreement.id)
+                                   .order_by(Revision.number.desc()).limit(GUESSED_REVISIONS))
+    for revision in revisions:
+        document = revision_document(revision)
+        alignment = align(word, document)
+        same = sum(block.edited_text == document.clause(key).text for key, block in alignment.texts.items())
+        if best is None or (same, len(alignment.texts)) > best[0]:
+            best = ((same, len(alignment.texts)), revision, document, alignment)
+    if best is None:
+        raise ImportRefused(_("No clause of this agreement could be found in the file."))
+    return best[1], best[2], best[3]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _threads(word: WordFile, document: Document) -> list[FoundThread]:
     """The file's comment threads, each on the clause its range starts in (else on the agreement)."""
     clauses = {}
     for _section_number, _section, numbered in document.numbered():
@@ -153,13 +233,13 @@ def _threads(word, document) -> list[FoundThread]:
     threads = []
     for comment in word.comments:
         key, where = next((clauses[name] for name in comment.anchors if name in clauses), (None, ""))
-        threads.append(FoundThread(key, where, tuple((c.author, c.text) for c in (comment, *comment.replies)
-                                                     if c.text)))
+        threads.append(FoundThread(len(threads), key, where, tuple((c.author, c.text) for c in (comment, *comment.replies)
+                                                                   if c.text), comment.done))
     return threads
 
 
 def _still_there(lines: list[str], clause) -> bool:
-    """Whether a clause whose bookmarks are gone still stands in the file (its title or first line)."""
+    """Whether a clause that could not be matched still stands in the file (its title or first line)."""
     first_line = clause.text.split("\n", 1)[0].strip()
     return any(line.strip() in (clause.title, first_line) for line in lines if line.strip())
 
@@ -202,8 +282,8 @@ def pending_upload(agreement: Agreement, user: User, upload_id: int) -> WordUplo
 def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: str,
                      chosen: Iterable[str] | None = None, upload: WordUpload | None = None
                      ) -> tuple[Preview, list[Proposal], int]:
-    """Propose the file's changes (only the clauses `chosen`, by key, when given) and add its comment
-    threads, in one transaction: (the preview, the proposals made, how many comments were added).
+    """Propose the file's changes and add its comment threads (only those `chosen`, by their `choice`, when
+    given), in one transaction: (the preview, the proposals made, how many comments were added).
 
     Conflicting changes are left out (the preview lists them). Any refusal on the way
     rolls everything back: the file is imported whole or not at all. A kept `upload` is
@@ -224,31 +304,25 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
     wanted = set(chosen) if chosen is not None else None
     proposals: list[Proposal] = []
     try:
-        for change in preview.changes:
-            if change.status == "conflict" or (wanted is not None and change.clause_key not in wanted):
+        for change in preview.proposable:
+            if wanted is not None and change.choice not in wanted:
                 continue
-            reason = _reason(agreement, change, file_name)
             savepoint = db.session.begin_nested()  # a change that proposes nothing leaves nothing behind
             try:
-                if change.kind == "removal":
-                    _draft, current = draft_of(agreement)
-                    made = [propose(agreement, user, membership, "clause_remove", change.clause_key, None,
-                                    current_value(current, "clause_remove", change.clause_key), reason,
-                                    commit=False)[0]]
-                else:
-                    made, _rebased = propose_wording(agreement, user, membership, change.clause_key, change.text,
-                                                     change.base_text, reason=reason, commit=False)
+                made = _propose(agreement, user, membership, change, _reason(agreement, change, file_name))
             except NothingToPropose:  # the draft already says it (the other side's own proposal was accepted)
                 savepoint.rollback()
                 continue
             savepoint.commit()
             proposals += made
-        comments = _add_threads(agreement, user, membership, preview.threads)
+        threads = [thread for thread in preview.threads if wanted is None or thread.choice in wanted]
+        comments = _add_threads(agreement, user, membership, threads)
         if upload is not None:
             upload.data, upload.imported_at = None, utcnow()
         record("word.imported", actor=user, agreement=agreement, file=file_name, sha256=preview.sha256,
                revision=preview.revision_number, proposals=[proposal.number for proposal in proposals],
-               untracked=sorted(change.clause_key for change in preview.changes if change.untracked),
+               untracked=sorted(change.clause_key for change in preview.changes if change.untracked)
+               + sorted(added.title for added in preview.new_clauses if added.untracked),
                comments=len(comments))
         db.session.commit()
     except (NegotiationError, InvalidChange):
@@ -257,8 +331,23 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
     return preview, proposals, len(comments)
 
 
+def _propose(agreement: Agreement, user: User, membership: Membership, change, reason: str) -> list[Proposal]:
+    """One change of the file as the proposals the pages would make of it, in the open transaction."""
+    _draft, current = draft_of(agreement)
+    if isinstance(change, FoundNewClause):
+        key = new_clause_key(change.title, current)
+        value = {"section": change.section_key, "title": change.title, "text": change.text}
+        return [propose(agreement, user, membership, "clause_add", key, value, None, reason, commit=False)[0]]
+    if change.kind == "removal":
+        return [propose(agreement, user, membership, "clause_remove", change.clause_key, None,
+                        current_value(current, "clause_remove", change.clause_key), reason, commit=False)[0]]
+    return propose_wording(agreement, user, membership, change.clause_key, change.text, change.base_text,
+                           reason=reason, commit=False)[0]
+
+
 def _add_threads(agreement: Agreement, user: User, membership: Membership, threads: list[FoundThread]) -> list:
-    """The Word threads as comment threads (on their clause while the draft has it), in the open transaction."""
+    """The Word threads as comment threads (on their clause while the draft has it), in the open transaction;
+    a thread marked done in Word is resolved here too."""
     if not threads or not can(membership, "comment"):
         return []
     _draft, current = draft_of(agreement)
@@ -274,10 +363,12 @@ def _add_threads(agreement: Agreement, user: User, membership: Membership, threa
                                          commit=False)
             first = first or first_or_reply
             added.append(first_or_reply)
+        if thread.resolved and first is not None:
+            set_resolved(agreement, user, membership, first, True, commit=False)
     return added
 
 
-def _reason(agreement: Agreement, change: FoundChange, file_name: str) -> str:
+def _reason(agreement: Agreement, change: FoundChange | FoundNewClause, file_name: str) -> str:
     """Why the proposal was made, in the agreement's language: the file, and who changed it in Word."""
     with in_language(agreement.language):
         if change.untracked:
