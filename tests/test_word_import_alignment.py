@@ -198,3 +198,29 @@ def test_the_preview_leaves_out_unticked_threads_keeps_resolved_ones_resolved_an
             (first, f"{LAWYER} wrote in Word: Settled on the call.", True)]
         assert [p.target for p in db.session.scalars(select(Proposal).where(Proposal.reason.like("From %")))] == [
             changed]
+
+
+def test_a_file_previewed_and_never_proposed_is_let_go_after_a_week(app, negotiated, login):
+    from datetime import timedelta
+
+    from authoring.models import WordUpload
+
+    agreement_id, exported, _clauses = negotiated
+    client = login(app.test_client(), "client@example.com", DEMO_PASSWORD)
+    page = f"/agreements/{agreement_id}/word"
+
+    def upload(name: str) -> str:
+        response = client.post(page, data={"csrf_token": csrf_token(client, page),
+                                           "file": (io.BytesIO(exported), name)}, content_type="multipart/form-data")
+        assert response.status_code == 302
+        return response.headers["Location"]
+
+    old, recent = upload("old.docx"), upload("recent.docx")
+    with app.app_context():
+        kept = db.session.scalar(select(WordUpload).where(WordUpload.file_name == "old.docx"))
+        kept.uploaded_at -= timedelta(days=8)
+        db.session.commit()
+    upload("new.docx")
+    assert client.get(old).status_code == 404 and client.get(recent).status_code == 200
+    with app.app_context():
+        assert sorted(db.session.scalars(select(WordUpload.file_name))) == ["new.docx", "recent.docx"]

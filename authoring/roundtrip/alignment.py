@@ -22,10 +22,9 @@ from difflib import SequenceMatcher
 
 from ..document import Document
 from ..export.layout import bookmark_name
-from .reading import BlockText, FileParagraph, TrackedChange, WordFile, _add_line
+from .reading import BODY_STYLES, BlockText, FileParagraph, TrackedChange, WordFile, _add_line
 
 SIMILAR = 0.8  # how alike (difflib's ratio) unheaded text and a clause must be to be taken for it
-_BODY_STYLES = ("", "normal", "bodytext", "listparagraph")
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?(?:\s+|$)")
 
 
@@ -145,7 +144,7 @@ def _chunks(paragraphs: list[FileParagraph], titles: set[str], heading_of: dict[
         if _is_heading(paragraph) or _fold(_without_number(text)) in titles:
             current = _Chunk(position, paragraph)
             chunks.append(current)
-        elif paragraph.style.casefold() not in _BODY_STYLES:  # a caption, a note: no clause's text
+        elif paragraph.style.casefold() not in BODY_STYLES:  # a caption, a note: no clause's text
             current = None
         elif current is None:
             current = _Chunk(position, None, [paragraph])

@@ -289,9 +289,13 @@ def _style(p: etree._Element) -> str:
     return (style.get(f"{W}val") or "") if style is not None else ""
 
 
+# Styles of body text (a clause's lines), folded: the default, and what Word gives a typed list.
+BODY_STYLES = ("", "normal", "bodytext", "listparagraph")
+
+
 def _is_text(p: etree._Element) -> bool:
     """A body-text paragraph (no heading, caption or contents style): a clause's line."""
-    return _style(p) in ("", "Normal", "BodyText")
+    return _style(p).casefold() in BODY_STYLES
 
 
 def _in_contents(p: etree._Element) -> bool:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..access import can, membership_of
 from ..audit import record
@@ -42,6 +43,7 @@ from .alignment import Alignment, align
 from .reading import NotAWordFile, WordFile, read_word_file
 
 MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
+UNUSED_UPLOADS_KEPT = timedelta(days=7)
 GUESSED_REVISIONS = 20  # a file that does not say its revision is compared with the newest this many
 
 
@@ -264,6 +266,9 @@ def _status(base: str, new: str, current: str | None) -> str:
 def keep_upload(agreement: Agreement, user: User, raw: bytes, file_name: str) -> tuple[WordUpload, Preview]:
     """Keep an uploaded file for its preview page; ImportRefused (nothing kept) when it cannot be imported."""
     preview = preview_word_file(agreement, raw, file_name)
+    # Files previewed and never proposed are not kept for ever: a week on, they are let go.
+    db.session.execute(delete(WordUpload).where(WordUpload.imported_at.is_(None),
+                                                WordUpload.uploaded_at < utcnow() - UNUSED_UPLOADS_KEPT))
     upload = WordUpload(agreement_id=agreement.id, user_id=user.id, file_name=file_name[:255], sha256=preview.sha256,
                         data=raw)
     db.session.add(upload)
