@@ -17,6 +17,7 @@ from authoring.revisions.services import draft_of
 from test_accessibility import _axe_source, _violations
 from test_word_import import (LAWYER, as_word_writes, clause_paragraphs, edited, replace_tracked, replace_untracked,
                               words_of)
+from test_word_import_alignment import typed_clause, with_threads
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "word"
@@ -39,9 +40,12 @@ def test_upload_preview_untick_and_propose(app, backend, live_server, new_page, 
             as_word_writes(clause_paragraphs(root, clause.key)[0])
             replace_tracked(clause_paragraphs(root, clause.key)[0], word[clause.key], "AMENDED")
         replace_untracked(clause_paragraphs(root, quiet.key)[0], word[quiet.key], "QUIETLY")
+        last = clause_paragraphs(root, kept.key)[-1]
+        for paragraph in reversed(typed_clause("Security audits", "The Client may audit once a year.", tracked=True)):
+            last.addnext(paragraph)
 
     upload = tmp_path / "Globex-legal.docx"
-    upload.write_bytes(edited(exported, lawyer_edits))
+    upload.write_bytes(with_threads(edited(exported, lawyer_edits), [(quiet.key, "Why so quiet?", True)]))
 
     page = new_page()
     page.goto(f"{live_server}/login")
@@ -56,7 +60,10 @@ def test_upload_preview_untick_and_propose(app, backend, live_server, new_page, 
     expect(page.get_by_role("heading", name="Changes in Globex-legal.docx")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("1 clause was changed without tracked changes")
     changes = page.get_by_test_id("word-change")
-    expect(changes).to_have_count(3)
+    expect(changes).to_have_count(4)
+    expect(page.get_by_role("group", name="New clause “Security audits”")).to_contain_text(
+        "The Client may audit once a year.")
+    expect(page.get_by_test_id("word-thread")).to_contain_text("resolved in Word")
     expect(page.get_by_role("group", name=quiet.title, exact=False).filter(
         has_text="Changed without tracked changes.")).to_have_count(1)
     expect(page.get_by_role("group", name=f" {kept.title}")).to_contain_text(f"Tracked changes by {LAWYER}.")
@@ -68,8 +75,9 @@ def test_upload_preview_untick_and_propose(app, backend, live_server, new_page, 
     page.get_by_label(f"Propose this change to {number}").uncheck()
     page.get_by_role("button", name="Propose the ticked changes").click()
     page.wait_for_url(f"{live_server}/agreements/{agreement_id}/negotiation")
-    expect(page.get_by_role("status").first).to_contain_text("2 proposals made from Globex-legal.docx.")
+    expect(page.get_by_role("status").first).to_contain_text("3 proposals made from Globex-legal.docx. 1 comment added.")
     open_proposals = page.locator("section").filter(has=page.get_by_role("heading", name="Open proposals"))
     expect(open_proposals).to_contain_text("From Globex-legal.docx, change by Noa Levi (Globex legal)")
     expect(open_proposals).to_contain_text("From Globex-legal.docx, changed without tracked changes")
     expect(open_proposals.locator("ins", has_text="AMENDED")).to_have_count(1)  # the unticked one was not proposed
+    expect(open_proposals).to_contain_text("Security audits")
