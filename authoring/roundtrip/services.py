@@ -27,8 +27,8 @@ from sqlalchemy import delete, select
 
 from ..access import can, membership_of
 from ..audit import record
-from ..document.merge import MergeConflict, merge_text
 from ..document import Document
+from ..document.merge import MergeConflict, merge_text
 from ..export.layout import bookmark_name
 from ..extensions import db
 from ..i18n import in_language
