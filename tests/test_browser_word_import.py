@@ -66,7 +66,8 @@ def test_upload_preview_untick_and_propose(app, backend, live_server, new_page, 
     expect(page.get_by_test_id("word-thread")).to_contain_text("resolved in Word")
     expect(page.get_by_role("group", name=quiet.title, exact=False).filter(
         has_text="Changed without tracked changes.")).to_have_count(1)
-    expect(page.get_by_role("group", name=f" {kept.title}")).to_contain_text(f"Tracked changes by {LAWYER}.")
+    expect(page.get_by_role("group", name=f" {kept.title}")).to_contain_text(
+        f"Tracked changes by {LAWYER}, the last on 2026-12-01 10:00 UTC.")
     assert _violations(page, _axe_source()) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "word-import-preview.png"), full_page=True)  # to look at

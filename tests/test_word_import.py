@@ -287,7 +287,7 @@ def test_upload_preview_and_propose_only_the_ticked_changes(app, negotiated, log
     preview_path = uploaded.headers["Location"]
     shown = client.get(preview_path).get_data(as_text=True)
     assert "Changes in Globex-comments.docx" in shown and "Changed without tracked changes." in shown
-    assert f"Tracked changes by <bdi>{LAWYER}</bdi>." in shown
+    assert f"Tracked changes by <bdi>{LAWYER}</bdi>, the last on 2026-12-01 10:00 UTC." in shown
     assert '<ins class="ins">AMENDED</ins>' in shown and '<ins class="ins">QUIETLY</ins>' in shown
     # Someone else may not see it, nor use it.
     other = login(app.test_client(), "provider@example.com", DEMO_PASSWORD)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -65,6 +65,7 @@ class FoundChange:
     status: str  # "applies", "merges" (the draft moved on; merged exactly) or "conflict"
     kind: str = "wording"  # or "removal": the file deleted the whole clause
     found_by: str = "bookmark"  # or, where the file lost its bookmarks: "heading", "number", "likeness"
+    changed_at: datetime | None = None  # when its last tracked change was made, as Word recorded it
 
     @property
     def choice(self) -> str:
@@ -83,6 +84,7 @@ class FoundNewClause:
     text: str
     untracked: bool
     authors: tuple[str, ...]
+    changed_at: datetime | None = None
 
     @property
     def choice(self) -> str:
@@ -184,22 +186,23 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
                 continue
             if block.edited_text == clause.text:
                 continue
-            authors = tuple(dict.fromkeys(change.author for change in block.changes if change.author))
+            authors, changed_at = _who_and_when(block.changes)
             untracked = block.original_text != clause.text
             found_by = alignment.found_by.get(clause.key, "bookmark")
             if not block.edited_text.strip():  # every word of it deleted: the clause is to go
                 preview.changes.append(FoundChange(clause.key, number, clause.title, clause.text, "", untracked,
                                                    authors, _removal_status(clause.key, clause.text, current_texts),
-                                                   "removal", found_by))
+                                                   "removal", found_by, changed_at))
                 continue
             preview.changes.append(FoundChange(
                 clause.key, number, clause.title, clause.text, block.edited_text, untracked=untracked, authors=authors,
-                status=_status(clause.text, block.edited_text, current_texts.get(clause.key)), found_by=found_by))
+                status=_status(clause.text, block.edited_text, current_texts.get(clause.key)), found_by=found_by,
+                changed_at=changed_at))
     preview.changes += gone
     sections = {section.key: f"{number} {section.title}" for number, section, _clauses in current.numbered()}
     preview.new_clauses = [
         FoundNewClause(index, added.section_key, sections.get(added.section_key, ""), added.title, added.text,
-                       added.untracked, tuple(dict.fromkeys(change.author for change in added.changes if change.author)))
+                       added.untracked, *_who_and_when(added.changes))
         for index, added in enumerate(alignment.new_clauses) if added.section_key in sections]
     preview.threads = _threads(word, document)
     return preview
@@ -219,6 +222,15 @@ def _best_revision(agreement: Agreement, word: WordFile) -> tuple[Revision, Docu
     if best is None:
         raise ImportRefused(_("No clause of this agreement could be found in the file."))
     return best[1], best[2], best[3]
+
+
+def _who_and_when(changes) -> tuple[tuple[str, ...], datetime | None]:
+    """The Word authors of tracked changes, in order of appearance, and when the last of them was made."""
+    dates = [change.date if change.date.tzinfo else change.date.replace(tzinfo=timezone.utc)
+             for change in changes if change.date is not None]  # Word writes UTC ("…Z"); a date without a zone is too
+    latest = max(dates, default=None)
+    return (tuple(dict.fromkeys(change.author for change in changes if change.author)),
+            latest.astimezone(timezone.utc) if latest else None)
 
 
 def _fold(text: str) -> str:
