@@ -2,8 +2,9 @@
 
 Plain Python over two `Document`s. Clauses are matched by their stable key, so a clause
 that moved is recognised as moved, not as one deletion and one insertion. Clauses whose
-content hash did not change are never diffed (on a typical round only about one clause
-in ten changed, and that is where the time goes). Changed clauses get a word-aligned,
+content did not change (ClauseInstance.same_content: their hashes, or their fields) are
+never diffed (on a typical round only about one clause in ten changed, and that is where
+the time goes); in a changed one only the words between its unchanged head and tail are. Changed clauses get a word-aligned,
 semantically cleaned diff (document.words). Attribution - which proposal and person made
 a change - is added by the negotiation layer, which knows about people.
 """
@@ -119,7 +120,7 @@ def redline_between(old: Document, new: Document, language: str | None = None, l
                                          _whole(1, clause), text_direction(clause.text)))
         else:
             old_number, _old_section, old_clause = previous
-            changed = old_clause.content_hash != clause.content_hash
+            changed = not old_clause.same_content(clause)
             segments = word_diff(old_clause.text, clause.text) if changed else [(EQUAL, clause.text)]
             status = "moved" if key in moved else ("changed" if changed else "unchanged")
             clauses.append(ClauseRedline(key, status, changed, clause.title, old_clause.title, number, old_number,

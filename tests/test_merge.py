@@ -312,3 +312,28 @@ def test_tokenize_round_trips_any_text(text):
 def test_edits_between_rebuild_the_other_text(base, other):
     base_tokens, other_tokens = tokenize(base), tokenize(other)
     assert apply_edits(base_tokens, edits_between(base_tokens, other_tokens)) == other_tokens
+
+
+shared_ends = st.lists(st.sampled_from(list("ab cd\t\n,.-'’1é") + ["ש", "ж", "  ", "word "]), min_size=50,
+                       max_size=160).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(shared_ends, base_texts, base_texts, shared_ends)
+def test_word_diff_of_long_texts_changed_in_the_middle_is_token_aligned(head, old, new, tail):
+    # word_diff diffs only what lies between the texts' shared head and tail: the cut must fall
+    # where a token ends in both, however the white space and words around it run.
+    _assert_token_aligned(head + old + tail, head + new + tail)
+
+
+def test_setting_the_shared_ends_aside_reads_as_diffing_the_whole(monkeypatch):
+    from authoring.document import words
+
+    old = ("The Provider will respond to every Priority 1 incident within 30 minutes and restore the service "
+           "within 4 hours, around the clock, including public holidays in Poland. ") * 3
+    new = old.replace("within 4 hours", "within 6 business hours", 2).replace("Poland. The", "Poland; the", 1)
+    trimmed = word_diff(old, new)
+    monkeypatch.setattr(words, "CONTEXT", 10 ** 9)  # nothing set aside
+    assert trimmed == word_diff(old, new)
+    assert [(op, text) for op, text in trimmed if op != EQUAL] == [
+        (DELETE, "4"), (INSERT, "6 business"), (DELETE, ". The"), (INSERT, "; the"), (DELETE, "4"), (INSERT, "6 business")]

@@ -182,6 +182,14 @@ class ClauseInstance:
         """SHA-256 of the clause's canonical JSON: equal hashes, equal clauses (computed once)."""
         return content_hash(self.to_dict())
 
+    def same_content(self, other: "ClauseInstance") -> bool:
+        """Whether two clauses say the same (what equal content hashes mean): by their hashes when both
+        are known already, else field by field - the fields are what the hash covers, and comparing
+        equal strings is cheaper than hashing them."""
+        if "content_hash" in self.__dict__ and "content_hash" in other.__dict__:
+            return self.content_hash == other.content_hash
+        return self == other
+
 
 @dataclass(frozen=True)
 class Section:

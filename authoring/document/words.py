@@ -75,11 +75,73 @@ def token_diff(old: list[str], new: list[str], semantic: bool) -> list[tuple[int
     return result
 
 
+# Text kept beside a change when the unchanged head and tail of two texts are set aside before
+# diffing: enough for the semantic clean-up to see the words around each change.
+CONTEXT = 48
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix (binary search over slices: string comparison runs in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: str, b: str) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle:] == b[len(b) - middle:]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _unchanged_ends(old: str, new: str) -> tuple[int, int]:
+    """Lengths of a head and a tail the two texts share, cut where a token ends in both.
+
+    The head ends where a run of white space starts, the tail starts where one ends: no
+    token crosses white space, so both texts cut into the same tokens there as whole.
+    CONTEXT characters of the shared text stay with the change.
+    """
+    head = _common_prefix(old, new) - CONTEXT
+    while head > 0 and not (old[head].isspace() and not old[head - 1].isspace()):
+        head -= 1
+    head = max(head, 0)
+    rest_old, rest_new = old[head:], new[head:]
+    tail = _common_suffix(rest_old, rest_new) - CONTEXT
+    while tail > 0 and not (not rest_old[-tail].isspace() and rest_old[-tail - 1].isspace()):
+        tail -= 1
+    return head, max(tail, 0)
+
+
 def word_diff(old: str, new: str) -> list[tuple[int, str]]:
-    """A word-aligned, semantically cleaned diff for people to read: [(op, text)]."""
+    """A word-aligned, semantically cleaned diff for people to read: [(op, text)].
+
+    Only the part between the texts' shared head and tail is tokenized and diffed (a
+    clause's edit is usually a few words in a long text); the shared ends come back as
+    equal text around it.
+    """
     if old == new:
         return [(EQUAL, old)] if old else []
-    return [(op, "".join(tokens)) for op, tokens in token_diff(tokenize(old), tokenize(new), semantic=True) if tokens]
+    head, tail = _unchanged_ends(old, new)
+    middle = token_diff(tokenize(old[head:len(old) - tail]), tokenize(new[head:len(new) - tail]), semantic=True)
+    segments: list[tuple[int, str]] = []
+    for op, text in [(EQUAL, old[:head]), *((op, "".join(tokens)) for op, tokens in middle),
+                     (EQUAL, old[len(old) - tail:])]:
+        if not text:
+            continue
+        if segments and segments[-1][0] == op == EQUAL:
+            segments[-1] = (EQUAL, segments[-1][1] + text)
+        else:
+            segments.append((op, text))
+    return segments
 
 
 @dataclass(frozen=True)
