@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..document import ClauseInstance, Document, Section, canonical_json, content_hash, sha256_hex
 from ..extensions import db
 from ..models import Blob
-
-_IN_CHUNK = 500  # keeps IN (...) lists below every SQLite build's variable limit
 
 
 class RevisionIntegrityError(RuntimeError):
@@ -35,12 +34,21 @@ def _put_blobs(blobs: dict[str, tuple[str, str]]) -> None:
 
 
 def _get_blobs(hashes: Iterable[str]) -> dict[str, Blob]:
+    """The stored blobs of `hashes`, in one statement however many there are.
+
+    The hashes travel as one bound value - an array on PostgreSQL, a JSON array read by
+    json_each on SQLite - so a 3,000-clause revision loads in as many statements as a
+    20-clause one, and no IN list meets SQLite's variable limit.
+    """
     wanted = list(dict.fromkeys(hashes))
-    found: dict[str, Blob] = {}
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start:start + _IN_CHUNK]
-        found.update((b.hash, b) for b in db.session.scalars(select(Blob).where(Blob.hash.in_(chunk))))
-    return found
+    if not wanted:
+        return {}
+    if db.engine.dialect.name == "postgresql":
+        condition = Blob.hash == any_(bindparam("hashes", wanted, type_=ARRAY(String)))
+    else:
+        listed = func.json_each(bindparam("hashes", json.dumps(wanted))).table_valued("value")
+        condition = Blob.hash.in_(select(listed.c.value))
+    return {blob.hash: blob for blob in db.session.scalars(select(Blob).where(condition))}
 
 
 def store_document(document: Document) -> str:
