@@ -7,7 +7,8 @@ revision's:
 - the file's *edited* text (its tracked changes accepted) differs from the revision's:
   the clause is changed, by the Word authors of its tracked changes;
 - the file's *original* text (its tracked changes rejected) already differs from the
-  revision's: someone edited it **without tracking** - the preview says so, in red.
+  revision's: someone edited it **without tracking** - the preview says so, in red;
+- a table's changed cells and added or removed rows are term changes (roundtrip.tables).
 
 Each change is checked against the draft as it is now: it applies as it is, merges
 exactly onto a draft that moved on, or conflicts (never patched approximately).
@@ -36,6 +37,7 @@ from ..negotiation.changes import InvalidChange, current_value
 from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose, propose_wording
 from ..revisions.services import draft_of, revision_document
 from .reading import NotAWordFile, read_word_file
+from .tables import FoundTermChange, UnreadableEdit, table_changes
 
 MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
 
@@ -78,10 +80,12 @@ class Preview:
     changes: list[FoundChange] = field(default_factory=list)
     threads: list[FoundThread] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "8.2 Title" of clauses the file no longer marks
+    table_changes: list[FoundTermChange] = field(default_factory=list)  # terms its tables change (roundtrip.tables)
+    unreadable: list[UnreadableEdit] = field(default_factory=list)  # table edits that cannot be read as values
 
     @property
     def untracked(self) -> int:
-        return sum(change.untracked for change in self.changes)
+        return sum(change.untracked for change in [*self.changes, *self.table_changes])
 
 
 def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Preview:
@@ -140,6 +144,7 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
         raise ImportRefused(_("No clause of this agreement could be found in the file."))
     preview.changes += gone  # clauses gone from a file that still has others: deleted without tracking
     preview.threads = _threads(word, document)
+    preview.table_changes, preview.unreadable = table_changes(word.tables, document, current, agreement.language)
     return preview
 
 
@@ -243,12 +248,26 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
                 continue
             savepoint.commit()
             proposals += made
+        for term_change in preview.table_changes:  # each a term proposal, as the interview would make it
+            if term_change.status == "conflict" or (wanted is not None and term_change.key not in wanted):
+                continue
+            savepoint = db.session.begin_nested()
+            try:
+                proposal, _rebased = propose(agreement, user, membership, "term", term_change.term, term_change.value,
+                                             term_change.base_value, _reason(agreement, term_change, file_name),
+                                             commit=False)
+            except NothingToPropose:
+                savepoint.rollback()
+                continue
+            savepoint.commit()
+            proposals.append(proposal)
         comments = _add_threads(agreement, user, membership, preview.threads)
         if upload is not None:
             upload.data, upload.imported_at = None, utcnow()
         record("word.imported", actor=user, agreement=agreement, file=file_name, sha256=preview.sha256,
                revision=preview.revision_number, proposals=[proposal.number for proposal in proposals],
-               untracked=sorted(change.clause_key for change in preview.changes if change.untracked),
+               untracked=sorted([change.clause_key for change in preview.changes if change.untracked]
+                                + [change.key for change in preview.table_changes if change.untracked]),
                comments=len(comments))
         db.session.commit()
     except (NegotiationError, InvalidChange):
@@ -277,7 +296,7 @@ def _add_threads(agreement: Agreement, user: User, membership: Membership, threa
     return added
 
 
-def _reason(agreement: Agreement, change: FoundChange, file_name: str) -> str:
+def _reason(agreement: Agreement, change: FoundChange | FoundTermChange, file_name: str) -> str:
     """Why the proposal was made, in the agreement's language: the file, and who changed it in Word."""
     with in_language(agreement.language):
         if change.untracked:
