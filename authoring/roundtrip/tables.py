@@ -166,8 +166,10 @@ class _Reader:
         return self.changes.setdefault(path, _Change(table.title, []))
 
     def _list_row(self, table, templates, path, rows, index, row: WordRow | None, label: str) -> None:
+        """One row of a list term: removed, added (read whole, or not at all) or changed (cell by cell)."""
         change = self._list(table, path)
-        specs = {f"r.{name}": spec for name, spec in self._item(path).fields.items()}
+        fields = self._item_fields(path)
+        specs = {f"r.{name}": spec for name, spec in fields.items()}
         if row is None or row.deleted:  # removed: without tracking, or tracked
             if index is not None:
                 change.edits.append(CellEdit(label, "", " · ".join(table.rows[index]), "", "row_removed",
@@ -175,52 +177,53 @@ class _Reader:
                 change.authors += row.authors if row is not None else ()
             return
         if index is None:  # added: tracked, or not
-            value, problems = self._row_values(table, templates, path, specs, self._item(path).blank_row, row,
-                                               [BLANK] * len(templates))
-            if problems:
-                return
-            change.value.append(value)
-            change.edits.append(CellEdit(label, "", "", " · ".join(row.edited), "row_added", untracked=not row.inserted))
-            change.authors += row.authors
+            blank = {name: spec.blank() for name, spec in fields.items()}
+            unread = len(self.unreadable)
+            value, _edits = self._read_row(table, templates, path, specs, blank, blank, (BLANK,) * len(templates),
+                                           row, label)
+            if len(self.unreadable) == unread:  # every cell read
+                change.value.append(value)
+                change.edits.append(CellEdit(label, "", "", " · ".join(_normal(cell) for cell in row.edited),
+                                             "row_added", untracked=not row.inserted))
+                change.authors += row.authors
             return
-        value, _problems = self._row_values(table, templates, path, specs, rows[index], row, table.rows[index],
-                                            base=copy.deepcopy(self._raw(path)[index]), change=change, label=label)
+        value, edits = self._read_row(table, templates, path, specs, rows[index], self._raw(path)[index],
+                                      table.rows[index], row, label)
         change.value.append(value)
+        change.edits += edits
+        change.authors += [author for edit, authors in edits.items() if not edit.untracked for author in authors]
 
-    def _item(self, path: str) -> "_Item":
+    def _item_fields(self, path: str) -> dict[str, TermSpec]:
         spec = self.library.catalogue.spec(path)
-        return _Item(spec if spec is not None and spec.type == "list" else TermSpec(path, "list"))
+        return spec.fields if spec is not None and spec.type == "list" else {}
 
-    def _row_values(self, table, templates, path, specs, row: dict, word: WordRow, old_cells, *, base=None,
-                    change: _Change | None = None, label: str = "") -> tuple[dict, bool]:
-        """The row's value with each changed cell read into it; (value, whether a cell could not be read).
-
-        An added row (no `change`) is read whole or not at all; a changed row takes each cell that reads."""
-        value = copy.deepcopy(base if base is not None else row)
-        context = copy.deepcopy(row)
-        problems = False
+    def _read_row(self, table, templates, path, specs, shown: dict, stored: dict, old_cells, word: WordRow,
+                  label: str) -> tuple[dict, dict[CellEdit, list[str]]]:
+        """The `stored` row with each cell the file changed read into it (`shown`: the row complete, as its
+        cells render it): (its new value, each cell read -> the Word authors of its tracked changes).
+        A cell that cannot be read is listed and leaves the row as it was."""
+        value, context = copy.deepcopy(stored), copy.deepcopy(shown)
+        edits: dict[CellEdit, list[str]] = {}
         for column, (template, old, new) in enumerate(zip(templates, old_cells, word.edited)):
             new = _normal(new)
-            if new == old or (change is None and new in ("", BLANK)):
+            if new == old:
                 continue
-            header = table.headers[column]
             try:
                 fields = self._read_cell(template, context, specs, new)
                 for name, field_value in fields.items():
                     self._check(f"{path}.{name.split('.')[0]}", field_value, new)
             except _Unreadable as error:
-                self._cannot(table, label or _label(word.edited), header, new, str(error))
-                problems = True
+                self._cannot(table, label, table.headers[column], new, str(error))
+                continue
+            if not fields:  # written otherwise, the same value ("" for "[●]")
                 continue
             for name, field_value in fields.items():
                 value = with_term({"r": value}, f"r.{name}", field_value)["r"]
                 context = with_term({"r": context}, f"r.{name}", field_value)["r"]
-            if change is not None and fields:
-                untracked = _normal(word.original[column]) != old
-                change.edits.append(CellEdit(label, header, old, new, untracked=untracked))
-                if not untracked:
-                    change.authors += [c.author for c in word.cells[column].changes if c.author]
-        return value, problems
+            untracked = _normal(word.original[column]) != old
+            edits[CellEdit(label, table.headers[column], old, new, untracked=untracked)] = \
+                [c.author for c in word.cells[column].changes if c.author]
+        return value, edits
 
     # The contacts ---------------------------------------------------------------------------
 
@@ -233,8 +236,7 @@ class _Reader:
         else:
             stage, side = self._stage_and_party(row.edited[0], rows)
         where = f"parties.{side}.contacts.{stage}"
-        contact = self.terms["parties"][side]["contacts"][stage] if index is not None else \
-            self._contact_spec(where).blank()
+        contact = rows[index]["contact"] if index is not None else self._contact_spec(where).blank()
         if row is None or row.deleted:  # removed: the contact's details cleared
             new_contact = {name: None for name in contact}
             kind, untracked, authors = "row_removed", row is None, row.authors if row is not None else ()
@@ -256,7 +258,7 @@ class _Reader:
                 return
             new_contact = {**contact, **{name.split(".", 1)[1]: value for name, value in fields.items()}}
             kind = "cell" if index is not None else "row_added"
-            untracked = row.original[1] != old if index is not None else not row.inserted
+            untracked = _normal(row.original[1]) != old if index is not None else not row.inserted
             authors = row.authors
         for name, value in new_contact.items():
             if value == contact.get(name) or (value is None and contact.get(name) in (None, "")):
@@ -362,19 +364,6 @@ class _Reader:
 
     def _cannot(self, table: Table, row: str, column: str, text: str, message: str) -> None:
         self.unreadable.append(UnreadableEdit(table.title, row, column, text, message))
-
-
-@dataclass(frozen=True)
-class _Item:
-    spec: TermSpec
-
-    @property
-    def fields(self) -> dict[str, TermSpec]:
-        return self.spec.fields
-
-    @property
-    def blank_row(self) -> dict[str, Any]:
-        return {name: spec.blank() for name, spec in self.spec.fields.items()}
 
 
 def _paired(revision_rows: tuple[tuple[str, ...], ...], rows: list[WordRow]
