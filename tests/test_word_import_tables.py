@@ -13,6 +13,7 @@ import copy
 import io
 
 import pytest
+from playwright.sync_api import expect
 from lxml import etree
 from sqlalchemy import select
 
@@ -76,14 +77,18 @@ def insert_row_tracked(after, cells: list[str], who: str = LAWYER):
     row = copy.deepcopy(after)
     row.find(f"{W}trPr").append(_tracked("ins", 9401, who))
     for tc, text in zip(row.findall(f"{W}tc"), cells):
-        for p in tc.findall(f"{W}p")[1:]:
+        first, *others = tc.findall(f"{W}p")
+        for p in [first, *others]:
             tc.remove(p)
-        p = tc.find(f"{W}p")
-        for run in p.findall(f"{W}r"):
-            p.remove(run)
-        insertion = _tracked("ins", 9402, who)
-        etree.SubElement(etree.SubElement(insertion, f"{W}r", {f"{W}rsidR": "00C0FFEE"}), f"{W}t").text = text
-        p.append(insertion)
+        for line in text.split("\n"):  # a line of the cell is a paragraph of its own
+            p = copy.deepcopy(first)
+            for child in list(p):
+                if child.tag != f"{W}pPr":
+                    p.remove(child)
+            insertion = _tracked("ins", 9402, who)
+            etree.SubElement(etree.SubElement(insertion, f"{W}r", {f"{W}rsidR": "00C0FFEE"}), f"{W}t").text = line
+            p.append(insertion)
+            tc.append(p)
     after.addnext(row)
     return row
 
@@ -297,3 +302,71 @@ def test_the_preview_lists_table_changes_and_proposes_only_the_ticked(app, negot
     (proposal,) = made_from_file(app, agreement_id)
     assert proposal.target == "services.priorities"
     assert proposal.value == with_row(terms["services"]["priorities"], "P3", response_hours="2")
+
+
+@pytest.mark.browser
+def test_the_preview_of_table_changes_in_a_browser(app, backend, live_server, new_page, tmp_path):
+    """The table changes as a person meets them: the untracked one in red, the unreadable one listed,
+    no WCAG 2.1 AA violation; unticking one proposes only the other."""
+    from test_accessibility import _axe_source, _violations
+
+    if backend != "sqlite":
+        pytest.skip("the pages are the same on either database; checked once")
+    agreement_id, exported, _terms = _exported(app, DEMO_TITLE)
+
+    def word_edits(root):
+        replace_tracked(cell(row_of(root, "service_levels", "P3"), 2), "4 hours", "2 hours")
+        replace_untracked(cell(row_of(root, "rate_card", "ENG"), 3), "€85.00", "€95.50")
+        replace_tracked(cell(row_of(root, "service_levels", "P4"), 3), "80 hours", "whenever")
+
+    upload = tmp_path / "Globex-tables.docx"
+    upload.write_bytes(edited(exported, word_edits))
+    page = new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail address").fill("client@example.com")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server}/agreements/{agreement_id}/word")
+    page.get_by_label("Word file (.docx) the other side edited").set_input_files(str(upload))
+    page.get_by_role("button", name="Show the changes").click()
+
+    expect(page.get_by_role("heading", name="Changes to the tables")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("1 term was changed in a table without tracked changes")
+    expect(page.get_by_role("group", name="Rate card")).to_contain_text("Changed without tracked changes.")
+    expect(page.get_by_test_id("word-unreadable")).to_contain_text("“whenever” cannot be read as a value")
+    assert _violations(page, _axe_source()) == []
+
+    page.get_by_label("Propose this change to “Rate card”").uncheck()
+    page.get_by_role("button", name="Propose the ticked changes").click()
+    page.wait_for_url(f"{live_server}/agreements/{agreement_id}/negotiation")
+    expect(page.get_by_role("status").first).to_contain_text("1 proposal made from Globex-tables.docx.")
+    assert [p.target for p in made_from_file(app, agreement_id)] == ["services.priorities"]
+
+
+def test_a_contacts_details_are_read_line_by_line_each_a_term_of_its_own(app, negotiated):
+    from authoring.roundtrip.services import preview_word_file
+
+    agreement_id, exported, terms = negotiated
+
+    def word_edits(root):
+        # The delivery manager's role line deleted without tracking: the cell keeps three lines.
+        contact = row_of(root, "contacts", "Delivery\nProvider").findall(f"{W}tc")[1]
+        contact.remove(contact.findall(f"{W}p")[1])
+        delete_row_tracked(row_of(root, "contacts", "Escalation\nClient"))
+        # A second row for a stage and party the table has: which contact it is cannot be told.
+        insert_row_tracked(row_of(root, "contacts", "Billing\nClient"), ["Billing\nClient", "Ana García"])
+
+    with app.app_context():
+        preview = preview_word_file(db.session.get(Agreement, agreement_id), edited(exported, word_edits), "c.docx")
+    found = {change.term: change for change in preview.table_changes}
+    escalation = terms["parties"]["client"]["contacts"]["escalation"]
+    assert set(found) == {"parties.provider.contacts.delivery.role",
+                          *(f"parties.client.contacts.escalation.{detail}" for detail in escalation)}
+    role = found["parties.provider.contacts.delivery.role"]
+    assert (role.value, role.base_value, role.untracked) == (None, "Service manager", True)
+    assert [(e.row, e.column, e.old, e.new) for e in role.edits] == [("Delivery · Provider", "Contact",
+                                                                      "Service manager", "")]
+    assert all(found[f"parties.client.contacts.escalation.{detail}"].value is None for detail in escalation)
+    assert all(not found[f"parties.client.contacts.escalation.{d}"].untracked for d in escalation)
+    (unreadable,) = preview.unreadable
+    assert unreadable.message == "The table already has a row for this stage and party."

@@ -108,10 +108,10 @@ def table_changes(tables: dict[str, WordTable], document: Document, current: Doc
             reader.read(table, word)
     found = []
     for term, change in reader.changes.items():
-        base = term_value(document.terms, term)
-        if change.value == base or not change.edits:
+        base, now = term_value(document.terms, term), term_value(current.terms, term)
+        if change.value in (base, now) or not change.edits:  # no change, or the draft already says it
             continue
-        status = "applies" if term_value(current.terms, term) == base else "conflict"
+        status = "applies" if now == base else "conflict"
         found.append(FoundTermChange(change.table, term, base, change.value, tuple(change.edits),
                                      any(edit.untracked for edit in change.edits),
                                      tuple(dict.fromkeys(change.authors)), status))
@@ -141,6 +141,8 @@ class _Reader:
         with in_language(self.language):
             rows = table_rows(self.terms, path)
         for index, row in _paired(table.rows, word.rows):
+            if index is None and row.deleted:  # added and deleted again, both tracked: nothing
+                continue
             label = _label(table.rows[index] if index is not None else row.edited)
             if row is not None and not row.deleted and len(row.cells) != len(table.headers):
                 self._cannot(table, label, "", " · ".join(row.edited),
@@ -306,7 +308,7 @@ class _Reader:
         if len(written) > len(lines):
             raise _Unreadable(_("The cell has more lines than the column has details."))
         # Which detail each written line is: the lines kept as they were, on the details shown before, decide.
-        readings: dict[tuple, dict[str, Any]] = {}
+        readings: dict[tuple[int, ...], tuple[tuple[int, int], dict[str, Any]]] = {}
         for places in combinations(range(len(lines)), len(written)):
             fields: dict[str, Any] = {}
             try:
