@@ -9,10 +9,9 @@ agreement's language:
 - rows the file tracks as inserted or deleted are that; the others are paired with the
   revision's rows in order, or - when rows were added or removed without tracking - by their
   first cell, as the redline pairs them (ooxml.story);
-- a changed cell is read back into its row's fields through its column's template, by the
-  reader that reads a value written into a clause (library.binding), and must render back
-  exactly as written; a cell of several lines (a contact) is read line by line. What cannot
-  be read so is listed as unreadable - never guessed, never proposed;
+- a changed cell is read back into its row's fields through its column's template
+  (roundtrip.cells, with library.binding's reader of values written into a clause). What
+  cannot be read so is listed as unreadable - never guessed, never proposed;
 - a list term's changes become one proposal of the whole list, as the interview proposes it;
   a contact's, one proposal per detail changed, as the interview proposes them.
 
@@ -24,7 +23,6 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import combinations
 from typing import Any
 
 from flask_babel import gettext as _
@@ -36,10 +34,10 @@ from ..i18n import in_language
 from ..interview.services import library
 from ..interview.steps import term_name, term_value_problem
 from ..library import ClauseLibrary
-from ..library.binding import BindingConflict, rebind, template_bound
 from ..library.catalogue import TermSpec
 from ..library.formatting import BLANK
-from ..render.tables import Table, agreement_tables, clean_cell, party_words, stage_words, table_columns, table_rows
+from ..render.tables import Table, agreement_tables, party_words, stage_words, table_columns, table_rows
+from .cells import CellReader, CellUnreadable, normal
 from .reading import WordRow, WordTable
 
 CONTACTS = "contacts"  # render.tables' path of the contacts table: the parties' contacts by stage
@@ -93,10 +91,6 @@ class UnreadableEdit:
     message: str
 
 
-class _Unreadable(ValueError):
-    """A cell or row that cannot be read; the message says why."""
-
-
 def table_changes(tables: dict[str, WordTable], document: Document, current: Document,
                   language: str) -> tuple[list[FoundTermChange], list[UnreadableEdit]]:
     """The term changes the file's `tables` make against the revision `document` (each one's status
@@ -132,6 +126,7 @@ class _Reader:
     def __init__(self, library: ClauseLibrary, document: Document, language: str):
         self.library, self.document, self.language = library, document, language
         self.terms = library.catalogue.complete(document.terms)
+        self.cells = CellReader(library, self.terms, language)
         self.columns = table_columns()
         self.changes: dict[str, _Change] = {}
         self.unreadable: list[UnreadableEdit] = []
@@ -156,7 +151,7 @@ class _Reader:
                     self._contact(table, templates, rows, index, row, label)
                 else:
                     self._list_row(table, templates, path, rows, index, row, label)
-            except _Unreadable as error:  # a row that cannot be read as a whole (its cells listed as read)
+            except CellUnreadable as error:  # a row that cannot be read as a whole (its cells listed as read)
                 self._cannot(table, label, "", " · ".join(row.edited) if row is not None else "", str(error))
 
     # A list term's rows --------------------------------------------------------------------
@@ -185,7 +180,7 @@ class _Reader:
                                            row, label)
             if len(self.unreadable) == unread:  # every cell read
                 change.value.append(value)
-                change.edits.append(CellEdit(label, "", "", " · ".join(_normal(cell) for cell in row.edited),
+                change.edits.append(CellEdit(label, "", "", " · ".join(normal(cell) for cell in row.edited),
                                              "row_added", untracked=not row.inserted))
                 change.authors += row.authors
             return
@@ -207,14 +202,14 @@ class _Reader:
         value, context = copy.deepcopy(stored), copy.deepcopy(shown)
         edits: dict[CellEdit, list[str]] = {}
         for column, (template, old, new) in enumerate(zip(templates, old_cells, word.edited)):
-            new = _normal(new)
+            new = normal(new)
             if new == old:
                 continue
             try:
-                fields = self._read_cell(template, context, specs, new)
+                fields = self.cells.read(template, context, specs, new)
                 for name, field_value in fields.items():
                     self._check(f"{path}.{name.split('.')[0]}", field_value, new)
-            except _Unreadable as error:
+            except CellUnreadable as error:
                 self._cannot(table, label, table.headers[column], new, str(error))
                 continue
             if not fields:  # written otherwise, the same value ("" for "[●]")
@@ -222,7 +217,7 @@ class _Reader:
             for name, field_value in fields.items():
                 value = with_term({"r": value}, f"r.{name}", field_value)["r"]
                 context = with_term({"r": context}, f"r.{name}", field_value)["r"]
-            untracked = _normal(word.original[column]) != old
+            untracked = normal(word.original[column]) != old
             edits[CellEdit(label, table.headers[column], old, new, untracked=untracked)] = \
                 [c.author for c in word.cells[column].changes if c.author]
         return value, edits
@@ -243,24 +238,24 @@ class _Reader:
             new_contact = {name: None for name in contact}
             kind, untracked, authors = "row_removed", row is None, row.authors if row is not None else ()
         else:
-            if index is not None and _normal(row.edited[0]) != table.rows[index][0]:
-                self._cannot(table, label, table.headers[0], _normal(row.edited[0]),
+            if index is not None and normal(row.edited[0]) != table.rows[index][0]:
+                self._cannot(table, label, table.headers[0], normal(row.edited[0]),
                              _("The stage and party of a contact are the table's own: change the contact's details "
                                "instead."))
-            new = _normal(row.edited[1])
+            new = normal(row.edited[1])
             old = table.rows[index][1] if index is not None else BLANK
             if new == old:
                 return
             specs = {f"r.contact.{name}": spec for name, spec in self._contact_spec(where).fields.items()}
             context = {**rows[index]} if index is not None else {"contact": contact}
             try:
-                fields = self._read_cell(template, context, specs, new)
-            except _Unreadable as error:
+                fields = self.cells.read(template, context, specs, new)
+            except CellUnreadable as error:
                 self._cannot(table, label, header, new, str(error))
                 return
             new_contact = {**contact, **{name.split(".", 1)[1]: value for name, value in fields.items()}}
             kind = "cell" if index is not None else "row_added"
-            untracked = _normal(row.original[1]) != old if index is not None else not row.inserted
+            untracked = normal(row.original[1]) != old if index is not None else not row.inserted
             authors = row.authors
         for name, value in new_contact.items():
             if value == contact.get(name) or (value is None and contact.get(name) in (None, "")):
@@ -268,7 +263,7 @@ class _Reader:
             term = f"{where}.{name}"
             try:
                 self._check(term, value, str(value))
-            except _Unreadable as error:
+            except CellUnreadable as error:
                 self._cannot(table, label, header, str(value), str(error))
                 continue
             change = self.changes.setdefault(term, _Change(table.title, value))
@@ -283,86 +278,22 @@ class _Reader:
         """The stage and party an added contact row names in its first cell ("Billing\\nClient")."""
         with in_language(self.language):
             stages, parties = stage_words(), party_words()
-        lines = _normal(cell).split("\n")
+        lines = normal(cell).split("\n")
         stage = next((key for key, word in stages.items() if lines and lines[0].casefold() == word.casefold()), None)
         side = next((key for key, word in parties.items() if len(lines) > 1 and lines[1].casefold() == word.casefold()),
                     None)
         if stage is None or side is None or len(lines) != 2:
-            raise _Unreadable(_("A new contact row names its stage and party in its first cell, each on a line, as "
+            raise CellUnreadable(_("A new contact row names its stage and party in its first cell, each on a line, as "
                                 "the other rows do."))
         if any(row["stage_key"] == stage and row["side"] == side for row in rows):
-            raise _Unreadable(_("The table already has a row for this stage and party."))
+            raise CellUnreadable(_("The table already has a row for this stage and party."))
         return stage, side
-
-    # Reading a cell ---------------------------------------------------------------------------
-
-    def _read_cell(self, template: str, row: dict, specs: dict[str, TermSpec], text: str) -> dict[str, Any]:
-        """The fields of `row` the cell `text` changes ({"response_hours": "2"}); _Unreadable when the
-        cell cannot be read as a value of its column. A cell of lines is read line by line."""
-        if "\n" not in template:
-            return self._read_text(template, row, specs, text)
-        lines = template.split("\n")
-        old = [self._render(line, row) for line in lines]
-        shown = {i for i, words in enumerate(old) if words.strip() not in ("", BLANK)}
-        written = [line for line in text.split("\n") if line not in ("", BLANK)]
-        if len(written) > len(lines):
-            raise _Unreadable(_("The cell has more lines than the column has details."))
-        # Which detail each written line is: the lines kept as they were, on the details shown before, decide.
-        readings: dict[tuple[int, ...], tuple[tuple[int, int], dict[str, Any]]] = {}
-        for places in combinations(range(len(lines)), len(written)):
-            fields: dict[str, Any] = {}
-            try:
-                for i, line in enumerate(lines):
-                    if i in places:
-                        fields.update(self._read_text(line, row, specs, written[places.index(i)]))
-                    elif i in shown:
-                        fields.update(self._read_text(line, row, specs, BLANK))
-            except _Unreadable:
-                continue
-            score = (sum(written[k] == old[i] for k, i in enumerate(places)), len(shown & set(places)))
-            readings[places] = (score, fields)
-        if not readings:
-            raise _Unreadable(_("“%(text)s” cannot be read as the details of this column.", text=text))
-        best = max(score for score, _fields in readings.values())
-        chosen = [fields for score, fields in readings.values() if score == best]
-        if any(fields != chosen[0] for fields in chosen[1:]):
-            raise _Unreadable(_("It cannot be told which detail each line of “%(text)s” is: write them each on a "
-                                "line in the column's order, with %(blank)s for a detail left out.",
-                                text=text, blank=BLANK))
-        return chosen[0]
-
-    def _read_text(self, template: str, row: dict, specs: dict[str, TermSpec], text: str) -> dict[str, Any]:
-        """The fields of `row` that a one-line template renders as `text`, changed (binding's reader)."""
-        context = {**self.terms, "r": row}
-        bound = template_bound(self.library, template, context, self.language)
-        slots = [part for part in bound.parts if not isinstance(part, str)]
-        if text in ("", BLANK):
-            changes = {slot.term: None for slot in slots}
-        else:
-            try:
-                rebinding = rebind(self.library, bound, text, context, self.language, specs)
-            except BindingConflict:
-                rebinding = None
-            if rebinding is None or {slot.term for slot in rebinding.dropped} - set(rebinding.changes):
-                raise _Unreadable(_("“%(text)s” cannot be read as a value of this column.", text=text))
-            changes = dict(rebinding.changes)
-        if any(not path.startswith("r.") for path in changes):  # a table does not change the agreement's other terms
-            raise _Unreadable(_("“%(text)s” cannot be read as a value of this column.", text=text))
-        new_row = row
-        for path, value in changes.items():
-            new_row = with_term({"r": new_row}, path, value)["r"]
-        if _normal(self._render(template, new_row)) != (text or BLANK):
-            raise _Unreadable(_("“%(text)s” cannot be read as a value of this column.", text=text))
-        return {path[2:]: value for path, value in changes.items() if term_value({"r": row}, path) != value}
-
-    def _render(self, template: str, row: dict) -> str:
-        return clean_cell(self.library.render(template, {**self.terms, "r": row}, self.language), template)
 
     def _check(self, term: str, value: Any, text: str) -> None:
         """The interview's bounds (a negative number, a text too long) apply to a value read from a cell."""
         problem = term_value_problem(term, value) if value not in (None, "") else None
         if problem:
-            raise _Unreadable(_("“%(text)s”: %(problem)s", text=text, problem=problem))
+            raise CellUnreadable(_("“%(text)s”: %(problem)s", text=text, problem=problem))
 
     def _cannot(self, table: Table, row: str, column: str, text: str, message: str) -> None:
         self.unreadable.append(UnreadableEdit(table.title, row, column, text, message))
@@ -381,7 +312,7 @@ def _paired(revision_rows: tuple[tuple[str, ...], ...], rows: list[WordRow]
     kept = [row for row in rows if not row.inserted]
     index: dict[int, int] = {}
     matcher = SequenceMatcher(None, [row[:1] for row in revision_rows],
-                              [tuple(_normal(cell) for cell in row.original[:1]) for row in kept], autojunk=False)
+                              [tuple(normal(cell) for cell in row.original[:1]) for row in kept], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or i2 - i1 == j2 - j1:
             index.update({id(kept[j1 + k]): i1 + k for k in range(j2 - j1)})
@@ -395,11 +326,6 @@ def _paired(revision_rows: tuple[tuple[str, ...], ...], rows: list[WordRow]
     return plan + [(i, None) for i in lost]
 
 
-def _normal(text: str) -> str:
-    """A cell's text as compared: each line without the spaces around it."""
-    return "\n".join(line.strip() for line in text.split("\n")).strip()
-
-
 def _label(cells) -> str:
     """A row's name: its first cell, its lines joined ("Billing · Client")."""
-    return " · ".join(line for line in _normal(cells[0]).split("\n") if line) if cells else ""
+    return " · ".join(line for line in normal(cells[0]).split("\n") if line) if cells else ""
