@@ -254,10 +254,29 @@ def import_word_command(path, agreement_id, email, dry_run):
         click.echo(f"{old}: heading changed to “{new}” (not proposed)")
     for missing in preview.missing:
         click.echo(f"{missing}: not found in the file")
+    for term_change in preview.table_changes:
+        how = "untracked" if term_change.untracked else "tracked by " + (", ".join(term_change.authors) or "?")
+        edits = "; ".join(_table_edit(edit) for edit in term_change.edits)
+        click.echo(f"{term_change.table}: {term_change.term} ({edits}), {how}; {term_change.status}")
+    for unreadable in preview.unreadable:
+        where = " › ".join(part for part in (unreadable.table, unreadable.row, unreadable.column) if part)
+        click.echo(f"{where}: not proposed: {unreadable.message}")
     count = len(proposals) if not dry_run else len(preview.proposable)
     for thread in preview.threads:
         click.echo(f"{thread.where or 'the agreement'}: a comment thread of {len(thread.comments)}")
     click.echo(f"{count} proposals, {comments} comments, {preview.untracked} untracked")
+
+
+def _table_edit(edit) -> str:
+    """One edit of a table on one line: "P3 › Response: 4 hours → 2 hours", "row P5 added"."""
+    def flat(text: str) -> str:
+        return text.replace("\n", " / ")
+
+    if edit.kind == "row_added":
+        return f"row {flat(edit.new)} added"
+    if edit.kind == "row_removed":
+        return f"row {edit.row} removed"
+    return f"{edit.row} › {edit.column}: {flat(edit.old)} → {flat(edit.new)}"
 
 
 @click.command("verify", help="Check a signed DOCX or terms file against the executed agreements. Exit 0: match; 1: no match.")

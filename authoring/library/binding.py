@@ -14,13 +14,15 @@ When a person edits the text, the edit is aligned with those parts, token by tok
   the clause no longer states that term: the clause's `unstated` says so, and the health
   check asks both sides to confirm.
 
-Only slots outside loops are bound (rows of tables are edited in the interview).
+Only slots outside loops are bound (rows of tables are edited in the interview; a table cell
+written in Word is read back through its column's template, roundtrip.tables).
 """
 from __future__ import annotations
 
 import datetime
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,6 +35,7 @@ from ..document import ClauseInstance, TermSlot
 from ..document.model import COUNTED
 from ..document.terms import term_value, with_term
 from ..document.words import DELETE, EQUAL, INSERT, token_diff, tokenize
+from .catalogue import TermSpec
 from .formatting import locale_of
 from .grammar import GENITIVE
 from .loader import DEFAULT_LANGUAGE, TEMPLATE_GLOBALS, ClauseLibrary
@@ -127,7 +130,12 @@ def _instrumented(library: ClauseLibrary, template: str):
 def library_bound(library: ClauseLibrary, clause_id: str, variant: str, terms: dict[str, Any],
                   language: str) -> Bound:
     """A library clause's rendered text as parts (all literal if it cannot be read back)."""
-    template = library.clauses[clause_id].text_template(variant, language)
+    return template_bound(library, library.clauses[clause_id].text_template(variant, language), terms, language)
+
+
+def template_bound(library: ClauseLibrary, template: str, terms: dict[str, Any], language: str) -> Bound:
+    """Any template's rendered text as parts - a clause's, a table cell's over its row `r` - (all
+    literal if it cannot be read back)."""
     compiled, slots = _instrumented(library, template)
     segments = split_marked(compiled.render({**terms, "lang": language}), slots)
     plain = library.render(template, terms, language)
@@ -199,9 +207,10 @@ def _dates(text: str, language: str) -> list[datetime.date]:
         return []
 
 
-def _candidates(library: ClauseLibrary, slot: TermSlot, words: str, language: str) -> list[Any]:
+def _candidates(library: ClauseLibrary, slot: TermSlot, words: str, language: str,
+                specs: Mapping[str, TermSpec] | None = None) -> list[Any]:
     """Values of the slot's term that might be written as `words` (each is checked by re-rendering)."""
-    spec = library.catalogue.spec(slot.term)
+    spec = (specs or {}).get(slot.term) or library.catalogue.spec(slot.term)
     if spec is None:
         return []
     if spec.type == "choice":
@@ -228,9 +237,13 @@ def _candidates(library: ClauseLibrary, slot: TermSlot, words: str, language: st
     return []
 
 
-def read_value(library: ClauseLibrary, slot: TermSlot, words: str, terms: dict[str, Any], language: str):
-    """The value of the slot's term that renders exactly as `words`, or None when none does."""
-    for value in _candidates(library, slot, words, language):
+def read_value(library: ClauseLibrary, slot: TermSlot, words: str, terms: dict[str, Any], language: str,
+               specs: Mapping[str, TermSpec] | None = None):
+    """The value of the slot's term that renders exactly as `words`, or None when none does.
+
+    `specs` declares terms the catalogue does not know by path: a table row's fields ("r.price").
+    """
+    for value in _candidates(library, slot, words, language, specs):
         if render_slot(library, slot, with_term(terms, slot.term, value), language) == words:
             return value
     return None
@@ -287,8 +300,11 @@ def _locate(ops, start: int, end: int) -> tuple[int, int, bool]:
     return new_start, new_end, touched
 
 
-def rebind(library: ClauseLibrary, before: Bound, new_text: str, terms: dict[str, Any], language: str) -> Rebinding:
+def rebind(library: ClauseLibrary, before: Bound, new_text: str, terms: dict[str, Any], language: str,
+           specs: Mapping[str, TermSpec] | None = None) -> Rebinding:
     """Align `new_text` with the parts it was edited from: kept slots, changed terms, dropped slots.
+
+    `specs`: as for `read_value` (a table cell's row fields).
 
     A slot's full stop that was not shown (its words ended with one) goes back into the text
     after it while the edited sentence still ends there, so the parts render `new_text` and a
@@ -320,7 +336,7 @@ def rebind(library: ClauseLibrary, before: Bound, new_text: str, terms: dict[str
             kept.append((slot, start, end, elided))
             continue
         words = new_text[start:end]
-        value = read_value(library, slot, words, terms, language) if words.strip() else None
+        value = read_value(library, slot, words, terms, language, specs) if words.strip() else None
         if value is None:
             dropped.append(slot)
             continue

@@ -109,28 +109,36 @@ def _specs() -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...], str], ..
     )
 
 
-def _stage_words() -> dict[str, str]:
+def stage_words() -> dict[str, str]:
     """The stages of the contacts table, in the current language."""
     return {"negotiation": pgettext("agreement table", "Negotiation"), "delivery": pgettext("agreement table", "Delivery"),
             "billing": pgettext("agreement table", "Billing"), "escalation": pgettext("agreement table", "Escalation")}
 
 
-def _party_words() -> dict[str, str]:
+def party_words() -> dict[str, str]:
     """The parties as the contacts table names them, in the current language."""
     return {"provider": pgettext("agreement table", "Provider"), "client": pgettext("agreement table", "Client")}
 
 
-def _rows_at(terms: dict[str, Any], path: str) -> list[Any]:
+def table_columns() -> dict[str, tuple[tuple[str, ...], str]]:
+    """Each table's column templates over the row `r`, and the path of its rows, by table key
+    (what reads a cell back into its row's fields needs: roundtrip.tables)."""
+    return {key: (tuple(template for _header, template in columns), path) for key, _s, _t, columns, path in _specs()}
+
+
+def table_rows(terms: dict[str, Any], path: str) -> list[Any]:
+    """The rows a table shows of complete `terms`: the list at `path`, or (path "contacts") one row per
+    stage and party, holding the contact and its `stage_key` and `side`."""
     if path == "contacts":
         # Both parties' rows for every stage either names a contact for; a missing one shows as blank.
         parties = terms.get("parties") or {}
         rows = []
-        for stage, word in _stage_words().items():
+        for stage, word in stage_words().items():
             contacts = {side: ((parties.get(side) or {}).get("contacts") or {}).get(stage) or {}
-                        for side in _party_words()}
+                        for side in party_words()}
             if any(not is_blank(v) for contact in contacts.values() for v in contact.values()):
-                rows += [{"stage": word, "party": party, "contact": contacts[side]}
-                         for side, party in _party_words().items()]
+                rows += [{"stage": word, "party": party, "contact": contacts[side], "stage_key": stage, "side": side}
+                         for side, party in party_words().items()]
         return rows
     value: Any = terms
     for part in path.split("."):
@@ -144,11 +152,11 @@ def agreement_tables(library: ClauseLibrary, terms: dict[str, Any], language: st
     tables = []
     with in_language(language):
         for key, section, title, columns, path in _specs():
-            rows = _rows_at(terms, path)
+            rows = table_rows(terms, path)
             if not rows:
                 continue
             rendered = tuple(
-                tuple(_clean(library.render(template, {**terms, "r": row}, language), template)
+                tuple(clean_cell(library.render(template, {**terms, "r": row}, language), template)
                       for _header, template in columns)
                 for row in rows
             )
@@ -159,7 +167,7 @@ def agreement_tables(library: ClauseLibrary, terms: dict[str, Any], language: st
     return tables
 
 
-def _clean(cell: str, template: str) -> str:
+def clean_cell(cell: str, template: str) -> str:
     """A cell of lines ("Ana\\n[●]\\nana@x\\n[●]") without its blank lines ("Ana\\nana@x"): blanks inside a
     cell are noise, and a cell of nothing but blanks shows one. Only a template's own line breaks
     count: a line break the parties typed into a description stays as typed."""

@@ -13,7 +13,9 @@ module reads such a file back:
   hyperlinks and field results are looked through), with each tracked change's author
   and date;
 - paragraphs someone added after a clause's text (Enter at its end puts them outside the
-  bookmark) count as that clause's further lines.
+  bookmark) count as that clause's further lines;
+- each bookmarked table row by row, each cell read as a block, and rows inserted or deleted
+  with tracking on (`w:trPr/w:ins`, `w:trPr/w:del`) marked as such.
 
 What the changes mean - wording, a term, untracked edits - is decided by roundtrip.services
 against the stored revision.
@@ -117,6 +119,7 @@ class WordFile:
     blocks: dict[str, BlockText]  # by bookmark name
     comments: list[WordComment] = field(default_factory=list)  # threads: first comments, replies inside
     paragraphs: list[FileParagraph] = field(default_factory=list)  # the body's, in reading order
+    tables: dict[str, "WordTable"] = field(default_factory=dict)  # bookmarked tables, by bookmark name
 
 
 def read_word_file(raw: bytes) -> WordFile:
@@ -154,6 +157,7 @@ def read_word_file(raw: bytes) -> WordFile:
         blocks=blocks,
         comments=comments,
         paragraphs=paragraphs,
+        tables=_bookmarked_tables(body),
     )
 
 
@@ -383,3 +387,63 @@ def _date(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+# Tables by bookmark ----------------------------------------------------------------------------
+
+@dataclass
+class WordRow:
+    """A table row as the file has it: each cell's text before and after its tracked changes."""
+
+    cells: list[BlockText]
+    inserted: bool = False  # the whole row is a tracked insertion (w:trPr/w:ins)
+    deleted: bool = False  # the whole row is a tracked deletion (w:trPr/w:del)
+    authors: tuple[str, ...] = ()  # the Word authors of its tracked changes, the row's own and its cells'
+
+    @property
+    def original(self) -> tuple[str, ...]:
+        return tuple(cell.original_text for cell in self.cells)
+
+    @property
+    def edited(self) -> tuple[str, ...]:
+        return tuple(cell.edited_text for cell in self.cells)
+
+
+@dataclass
+class WordTable:
+    """A bookmarked table's rows below its header rows, in the file's order (tracked inserted and deleted
+    rows included: the rows before the tracked changes are those not inserted, after them those not deleted)."""
+
+    key: str  # the bookmark's name (export.layout.bookmark_name of "tbl:<table key>")
+    rows: list[WordRow] = field(default_factory=list)
+
+
+def _bookmarked_tables(body: etree._Element) -> dict[str, WordTable]:
+    """Each table a bookmark starts in, whole: a row added after the bookmark's end is still the table's."""
+    tables: dict[str, WordTable] = {}
+    for mark in body.iter(f"{W}bookmarkStart"):
+        name = mark.get(f"{W}name") or ""
+        table = next((a for a in mark.iterancestors(f"{W}tbl")), None)
+        if not name.startswith("_Toc") or table is None or name in tables:
+            continue
+        rows = [row for row in table.iterchildren(f"{W}tr")]
+        headers = [row for row in rows if row.find(f"{W}trPr/{W}tblHeader") is not None] or rows[:1]
+        tables[name] = WordTable(name, [_row(row) for row in rows if row not in headers])
+    return tables
+
+
+def _row(tr: etree._Element) -> WordRow:
+    cells, changes = [], []
+    for tc in tr.iterchildren(f"{W}tc"):
+        cell = BlockText("")
+        for p in tc.iter(f"{W}p"):
+            _add_line(cell, _paragraph(p))
+        cells.append(cell)
+        changes += cell.changes
+    marks = tr.find(f"{W}trPr")
+    inserted = marks is not None and marks.find(f"{W}ins") is not None
+    deleted = marks is not None and marks.find(f"{W}del") is not None
+    own = [marks.find(tag).get(f"{W}author", "") for tag in (f"{W}ins", f"{W}del")
+           if marks is not None and marks.find(tag) is not None]
+    authors = tuple(dict.fromkeys(author for author in own + [c.author for c in changes] if author))
+    return WordRow(cells, inserted, deleted, authors)

@@ -7,7 +7,8 @@ revision's:
 - the file's *edited* text (its tracked changes accepted) differs from the revision's:
   the clause is changed, by the Word authors of its tracked changes;
 - the file's *original* text (its tracked changes rejected) already differs from the
-  revision's: someone edited it **without tracking** - the preview says so, in red.
+  revision's: someone edited it **without tracking** - the preview says so, in red;
+- a table's changed cells and added or removed rows are term changes (roundtrip.tables).
 
 Each change is checked against the draft as it is now: it applies as it is, merges
 exactly onto a draft that moved on, or conflicts (never patched approximately).
@@ -41,6 +42,7 @@ from ..negotiation.services import (NEGOTIABLE_STATUSES, NegotiationError, Nothi
 from ..revisions.services import draft_of, revision_document
 from .alignment import Alignment, align
 from .reading import NotAWordFile, WordFile, read_word_file
+from .tables import FoundTermChange, UnreadableEdit, table_changes
 
 MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
 UNUSED_UPLOADS_KEPT = timedelta(days=7)
@@ -119,15 +121,18 @@ class Preview:
     threads: list[FoundThread] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "8.2 Title" of clauses the file no longer marks
     renamed: list[tuple[str, str]] = field(default_factory=list)  # ("8.2 Title", the file's new heading)
+    table_changes: list[FoundTermChange] = field(default_factory=list)  # terms its tables change (roundtrip.tables)
+    unreadable: list[UnreadableEdit] = field(default_factory=list)  # table edits that cannot be read as values
 
     @property
     def untracked(self) -> int:
-        return sum(item.untracked for item in (*self.changes, *self.new_clauses))
+        return sum(item.untracked for item in (*self.changes, *self.new_clauses, *self.table_changes))
 
     @property
     def proposable(self) -> list:
         """The changes that can be proposed, in the order the preview lists them."""
-        return [change for change in self.changes if change.status != "conflict"] + list(self.new_clauses)
+        return ([change for change in (*self.changes, *self.table_changes) if change.status != "conflict"]
+                + list(self.new_clauses))
 
     @property
     def matched_otherwise(self) -> list[FoundChange]:
@@ -135,7 +140,7 @@ class Preview:
 
     def fingerprint(self) -> str:
         """A digest of everything the preview shows, so a page that went stale before its submit is noticed."""
-        return hashlib.sha256(repr((self.revision_number, self.changes, self.new_clauses,
+        return hashlib.sha256(repr((self.revision_number, self.changes, self.table_changes, self.new_clauses,
                                     self.threads)).encode("utf-8")).hexdigest()
 
 
@@ -205,6 +210,7 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
                        added.untracked, *_who_and_when(added.changes))
         for index, added in enumerate(alignment.new_clauses) if added.section_key in sections]
     preview.threads = _threads(word, document)
+    preview.table_changes, preview.unreadable = table_changes(word.tables, document, current, agreement.language)
     return preview
 
 
@@ -339,6 +345,7 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
         record("word.imported", actor=user, agreement=agreement, file=file_name, sha256=preview.sha256,
                revision=preview.revision_number, proposals=[proposal.number for proposal in proposals],
                untracked=sorted(change.clause_key for change in preview.changes if change.untracked)
+               + sorted(change.choice for change in preview.table_changes if change.untracked)
                + sorted(added.title for added in preview.new_clauses if added.untracked),
                comments=len(comments))
         db.session.commit()
@@ -351,6 +358,9 @@ def import_word_file(agreement: Agreement, user: User, raw: bytes, file_name: st
 def _propose(agreement: Agreement, user: User, membership: Membership, change, reason: str) -> list[Proposal]:
     """One change of the file as the proposals the pages would make of it, in the open transaction."""
     _draft, current = draft_of(agreement)
+    if isinstance(change, FoundTermChange):  # a table's cell or row: a term proposal, as the interview would make it
+        return [propose(agreement, user, membership, "term", change.term, change.value, change.base_value, reason,
+                        commit=False)[0]]
     if isinstance(change, FoundNewClause):
         key = new_clause_key(change.title, current)
         value = {"section": change.section_key, "title": change.title, "text": change.text}
@@ -385,7 +395,7 @@ def _add_threads(agreement: Agreement, user: User, membership: Membership, threa
     return added
 
 
-def _reason(agreement: Agreement, change: FoundChange | FoundNewClause, file_name: str) -> str:
+def _reason(agreement: Agreement, change: FoundChange | FoundTermChange | FoundNewClause, file_name: str) -> str:
     """Why the proposal was made, in the agreement's language: the file, and who changed it in Word."""
     with in_language(agreement.language):
         if change.untracked:
