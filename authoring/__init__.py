@@ -63,8 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .library import load_library
 
-    # Validated at start-up: a broken clause library stops the app with file and clause named.
-    app.extensions["clause_library"] = load_library(ROOT / "clauses")
+    # Validated at start-up: a broken clause library stops the app with file and clause named (once per
+    # version of the library: a mark in the instance folder says this one passed).
+    app.extensions["clause_library"] = load_library(ROOT / "clauses", Path(app.instance_path))
 
     from .accounts.routes import bp as accounts_bp
     from .agreements.routes import bp as agreements_bp

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .translations import TranslationError, merge_choice_words
+from .translations import TranslationError, merge_choice_words, parse_yaml
 
 SCALAR_TYPES = frozenset({"text", "integer", "decimal", "money", "percent", "date",
                           "business_days", "hours", "days", "months", "boolean", "choice"})
@@ -126,7 +126,7 @@ def _complete(spec: TermSpec, value: Any) -> Any:
 def load_catalogue(path: Path, languages: tuple[str, ...] = ("en",), words: dict | None = None) -> Catalogue:
     """Parse _terms.yaml; every choice needs words in each of `languages` (translations add `words`)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path.name}: cannot be read: {exc}") from exc
     if not isinstance(raw, dict):

@@ -8,6 +8,7 @@ empty interview. An error names the file, the clause and the problem.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .glossary import glossary_problems, load_glossaries
 from .formatting import BLANK, FILTERS, finalize, is_blank
 from .stops import joined, mark_outputs, split_marked
-from .translations import TRANSLATIONS, TranslationError, choice_words, merge_section, read_yaml, translation_folders
+from .translations import (TRANSLATIONS, TranslationError, choice_words, merge_section, parse_yaml, read_yaml,
+                           translation_folders)
 
 DEFAULT_LANGUAGE = "en"
 REQUIRED_LANGUAGES = tuple(LANGUAGES)  # every clause, end to end, in each of the six
@@ -228,7 +230,7 @@ def _parse_clause(raw: Any, where: str, section_key: str) -> LibraryClause:
 def _load_file(path: Path, translations: dict[str, Path]) -> LibrarySection:
     where = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LibraryError(f"{where}: not valid YAML: {exc}") from exc
     for language, folder in translations.items():
@@ -274,25 +276,49 @@ def _check_templates(library: ClauseLibrary) -> None:
                             raise LibraryError(f"{where}: does not render with {label} terms: {exc}") from exc
 
 
-_LOADED: dict[tuple[str, tuple], ClauseLibrary] = {}
+_LOADED: dict[tuple[str, tuple], tuple[ClauseLibrary, bool]] = {}  # -> (library, whether it was checked)
 
 
-def load_library(folder: Path) -> ClauseLibrary:
+def load_library(folder: Path, validated_in: Path | None = None) -> ClauseLibrary:
     """The validated library of `folder`, loaded once per process while its files stay the same.
 
     Validation renders every variant in every language twice (about 2,300 renders): worth doing
-    once, not for every app a process creates (tests create hundreds).
+    once, not for every app a process creates (tests create hundreds). With `validated_in` (the
+    app's instance folder), once across processes too: a library that passed leaves a mark there
+    named by the SHA-256 of its files and of the code that checks them, and a process that finds
+    the mark reads the files without checking them again; any change to either is a new name,
+    so it is checked in full. Without `validated_in` (`flask clauses check`, tests) it is checked.
     """
     fingerprint = tuple(sorted((str(path.relative_to(folder)), path.stat().st_mtime_ns, path.stat().st_size)
                                for path in folder.rglob("*.yaml")))
     key = (str(folder.resolve()), fingerprint)
-    if key not in _LOADED:
-        _LOADED[key] = _load_library(folder)
-    return _LOADED[key]
+    library, checked = _LOADED.get(key) or (_read_library(folder), False)
+    mark = validated_in / f"library-{_library_digest(folder)}.checked" if validated_in and not checked else None
+    if not checked and (mark is None or not mark.is_file()):
+        _validate_library(library, folder)
+        checked = True
+        if mark is not None:
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            for old in mark.parent.glob("library-*.checked"):  # marks of libraries no longer here
+                old.unlink(missing_ok=True)
+            mark.write_text("checked\n", encoding="utf-8")
+    _LOADED[key] = (library, checked)
+    return library
 
 
-def _load_library(folder: Path) -> ClauseLibrary:
-    """Load and validate clauses/: the terms catalogue and every NN_category.yaml, in section order."""
+def _library_digest(folder: Path) -> str:
+    """SHA-256 over the library's files and the modules that load and check them."""
+    digest = hashlib.sha256()
+    code = Path(__file__).parent
+    for path in sorted(folder.rglob("*.yaml")) + sorted(code.glob("*.py")):
+        digest.update(str(path.relative_to(path.parents[1] if path.suffix == ".py" else folder)).encode("utf-8"))
+        digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _read_library(folder: Path) -> ClauseLibrary:
+    """Read clauses/: the terms catalogue and every NN_category.yaml, in section order (LibraryError names
+    the file and clause of any structural fault)."""
     translations = translation_folders(folder)
     try:
         catalogue = load_catalogue(folder / "_terms.yaml", REQUIRED_LANGUAGES, choice_words(folder))
@@ -310,8 +336,13 @@ def _load_library(folder: Path) -> ClauseLibrary:
             if clause.id in ids:
                 raise LibraryError(f"{section.source}: clause {clause.id!r} is also defined in {ids[clause.id]}")
             ids[clause.id] = section.source
-    library = ClauseLibrary(tuple(sorted(sections, key=lambda s: s.order)), catalogue)
+    return ClauseLibrary(tuple(sorted(sections, key=lambda s: s.order)), catalogue)
+
+
+def _validate_library(library: ClauseLibrary, folder: Path) -> None:
+    """Every template renders with sample and blank terms; every text keeps its language's glossary."""
     _check_templates(library)
+    translations = translation_folders(folder)
     try:
         glossaries = load_glossaries(folder, translations)
     except TranslationError as exc:
@@ -320,4 +351,3 @@ def _load_library(folder: Path) -> ClauseLibrary:
     if problems:
         shown = "\n".join(problems[:20]) + (f"\n… and {len(problems) - 20} more" if len(problems) > 20 else "")
         raise LibraryError(f"{len(problems)} text(s) break the glossary of defined terms:\n{shown}")
-    return library

@@ -28,9 +28,18 @@ def translation_folders(folder: Path) -> dict[str, Path]:
     return {path.name: path for path in sorted(root.iterdir()) if path.is_dir()} if root.is_dir() else {}
 
 
+# libyaml's parser where PyYAML was built with it (its wheels are): the same documents, ten times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str) -> Any:
+    """`text` read as yaml.safe_load reads it (yaml.YAMLError when it is not YAML)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, C or Python
+
+
 def read_yaml(path: Path, where: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TranslationError(f"{where}: not valid YAML: {exc}") from exc
 
