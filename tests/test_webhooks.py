@@ -384,3 +384,46 @@ def test_a_saved_address_now_private_is_not_posted_to(app, runner, shared, recei
     assert send(runner) == "delivered 0 webhooks, 1 to retry, 0 given up"
     assert receivers[0].requests == []
     assert "private or local network" in deliveries(app, endpoint_id)[0].last_error
+
+
+def test_the_webhook_pages_pass_their_text_through_gettext(backend, db_config, receivers):
+    """The pseudo-locale check of test_i18n on the pages the demo walk does not reach: the secret shown
+    once, and an endpoint with a delivery in each state."""
+    from conftest import PASSWORD, base_config
+    from test_i18n import untranslated_words
+
+    from authoring import create_app
+    from authoring.accounts.passwords import hash_password
+    from authoring.agreements.services import create_agreement
+
+    if backend != "sqlite":
+        pytest.skip("the pages are the same on either database; checked once")
+    app = create_app(base_config(PSEUDO_LOCALE=True, WEBHOOKS_ALLOW_PRIVATE=True, **db_config))
+    with app.test_request_context(method="POST"):
+        owner = User(email="owner@example.com", name="Olivia Owner", password_hash=hash_password(PASSWORD),
+                     email_verified_at=utcnow())
+        db.session.add(owner)
+        db.session.commit()
+        agreement_id = create_agreement(owner, title="Support", language="en", provider_name="P", client_name="C").id
+    client = app.test_client()
+    post_form(client, "/login", {"email": "owner@example.com", "password": PASSWORD})
+    with client.session_transaction() as session:
+        session["interface_language"] = "eo"
+    response = post_form(client, f"/agreements/{agreement_id}/webhooks",
+                         {"url": receivers[0].url, "events": ["comment.added"]})
+    pages = {"secret": response.get_data(as_text=True)}
+    endpoint_id = int(ENDPOINT_RE.search(pages["secret"]).group(1))
+    for _ in range(3):
+        post_form(client, f"/agreements/{agreement_id}/webhooks/{endpoint_id}/test")
+    receivers[0].statuses = [200, 500]
+    with app.app_context():
+        send_webhooks(limit=2)  # one delivered, one to retry, one waiting
+    post_form(client, f"/agreements/{agreement_id}/webhooks/{endpoint_id}/pause")
+    pages["endpoint"] = client.get(f"/agreements/{agreement_id}/webhooks/{endpoint_id}").get_data(as_text=True)
+    pages["index"] = client.get(f"/agreements/{agreement_id}/webhooks").get_data(as_text=True)
+    pages["invalid"] = post_form(client, f"/agreements/{agreement_id}/webhooks", {"url": "ftp://x"}).get_data(as_text=True)
+    for name in ("delivered", "retrying", "waiting"):
+        assert f"badge-delivery-{name}" in pages["endpoint"]
+    found = {name: words for name, page in pages.items() if (words := untranslated_words(page))}
+    assert not found
+    db.dispose(app)
