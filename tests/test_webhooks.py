@@ -302,6 +302,10 @@ def test_the_test_button_queues_a_ping_the_sender_delivers(app, runner, shared, 
     headers, body = receivers[0].requests[1]
     assert verifies(rotated, headers, body) and not verifies(secret, headers, body)
 
+    assert post_form(provider, f"/agreements/{shared.id}/webhooks/{endpoint_id}/delete").status_code == 302
+    assert deliveries(app, endpoint_id) == []  # the log goes with its endpoint
+    assert provider.get(f"/agreements/{shared.id}/webhooks/{endpoint_id}").status_code == 404
+
 
 def test_reviews_due_renewal_windows_and_expiry_are_sent_once(app, runner, executed, receivers):
     agreement_id = executed(utcnow().date() - timedelta(days=400), cadence="quarterly")
@@ -318,8 +322,8 @@ def test_reviews_due_renewal_windows_and_expiry_are_sent_once(app, runner, execu
                                                                "agreement.expired"]
     send(runner)
     due, window, expired = receivers[0].events()
-    assert due["data"] == {"due_on": review.isoformat()}
-    assert window["data"] == {"opens_on": renewal.isoformat(), "ends_on": end.isoformat()}
+    assert due["data"] == {"due_on": review.isoformat(), "actor": None}
+    assert window["data"] == {"opens_on": renewal.isoformat(), "ends_on": end.isoformat(), "actor": None}
     assert expired["data"] == {"ended_on": end.isoformat(), "actor": None}
 
 

@@ -178,7 +178,7 @@ def _finish(delivery: WebhookDelivery, outcome: _Outcome, now: datetime, run: We
         values.update(delivered_at=now, next_attempt_at=None)
         run.delivered += 1
     else:
-        values["last_error"] = (outcome.error or f"HTTP {outcome.status}")[:ERROR_MAX]
+        values["last_error"] = outcome.error[:ERROR_MAX] if outcome.error else None  # else the status says it
         if attempt >= MAX_ATTEMPTS:
             values.update(failed_at=now, next_attempt_at=None)
             run.given_up += 1

@@ -190,6 +190,7 @@ def queue_reminder_event(agreement: Agreement, event_type: str, data: dict, *, s
     fresh = [endpoint for endpoint in endpoints if endpoint.id not in done]
     if not fresh:
         return []
+    data = {**data, "actor": None}  # nobody acted: the date came
     return _queue(fresh, event_id, event_type, event_body(event_id, event_type, utcnow(), agreement, data))
 
 
