@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit": frozenset({"owner", "editor"}),
     "sign": frozenset({"signatory"}),
     "manage": frozenset({"owner"}),
+    # Webhook endpoints of the owner's own side (their side's systems); never the other side's.
+    "manage_webhooks": frozenset({"owner"}),
 }
 
 

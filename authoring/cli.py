@@ -75,13 +75,19 @@ def clauses_check():
 outbox_group = AppGroup("outbox", help="E-mail notifications waiting to be sent.")
 
 
-@outbox_group.command("send", help="Send waiting e-mails (SMTP if SMTP_HOST is set, else to the log).")
-@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
+@outbox_group.command("send", help="Send waiting e-mails (SMTP if SMTP_HOST is set, else to the log) and the "
+                                    "webhook deliveries due.")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many e-mails and this many webhooks.")
 def outbox_send(limit):
     from .notifications import send_outbox
+    from .webhooks.delivery import send_webhooks
 
     sent, failed = send_outbox(limit)
     click.echo(f"sent {sent} message{'' if sent == 1 else 's'}, {failed} failed")
+    # A receiver that is down is its owner's to fix, and is retried with backoff: not an error of this run.
+    run = send_webhooks(limit=limit)
+    click.echo(f"delivered {run.delivered} webhook{'' if run.delivered == 1 else 's'}, {run.retrying} to retry, "
+               f"{run.given_up} given up")
     if failed:
         raise SystemExit(1)  # so cron and CI notice; the failed messages are retried next run
 

@@ -164,6 +164,10 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM") or "agreements@localhost",
+        # Encrypts webhook endpoints' signing secrets in the database; empty: a key derived from SECRET_KEY.
+        "WEBHOOK_KEY": os.environ.get("WEBHOOK_KEY", ""),
+        # Webhooks go to public addresses only, unless this allows private and local ones (development, tests).
+        "WEBHOOKS_ALLOW_PRIVATE": _flag("WEBHOOKS_ALLOW_PRIVATE", False),
         # Links in e-mails start with this; read it through public_url(), which has the development default.
         "PUBLIC_URL": _public_url(production),
     }

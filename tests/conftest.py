@@ -395,7 +395,8 @@ def demo_urls(app) -> list[str]:
             latest = db.session.scalar(select(Revision.number).where(Revision.agreement_id == agreement.id)
                                        .order_by(Revision.number.desc()).limit(1))
             urls += [base, f"{base}/members", f"{base}/activity", f"{base}/negotiation", f"{base}/revisions",
-                     f"{base}/sign", f"{base}/reviews", f"{base}/clauses/new", f"{base}/settings"]
+                     f"{base}/sign", f"{base}/reviews", f"{base}/clauses/new", f"{base}/settings",
+                     f"{base}/webhooks"]
             urls += [f"{base}/interview/{step}" for step in STEPS]
             if latest and latest > 1:
                 urls += [f"{base}/redline?from=1&to={latest}", f"{base}/revisions/{latest}"]

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from authoring.access import PEOPLE, PERMISSIONS, can, membership_of
 from authoring.agreements.services import create_invitation
 from authoring.extensions import db
-from authoring.models import Agreement, Invitation, Membership, Proposal, Signature, User
+from authoring.models import Agreement, Invitation, Membership, Proposal, Signature, User, WebhookEndpoint
 from authoring.negotiation.services import propose, share
 from authoring.revisions.services import draft_of
 from authoring.models import ROLES, SIDES
 
 SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.confidentiality",
                  "step_key": "background", "rule_id": "review_cadence_set", "thread_id": 1, "action": "resolve",
-                 "older": 1, "newer": 2, "version": 0, "upload_id": 1}
+                 "older": 1, "newer": 2, "version": 0, "upload_id": 1, "endpoint_id": 1}
 
 
 def share_agreement(app, agreement_id, owner):
@@ -124,9 +124,9 @@ def test_every_route_acting_on_people_is_governed_by_the_side_rules(app):
 def test_no_side_acts_on_the_other_sides_people_proposals_or_signatures(app, make_user, login, make_agreement,
                                                                         add_member, side, role):
     """Every route, as a member of each side in each role, aimed at the other side's member,
-    pending invitation and proposal, with forms that name the other side: nothing of the
-    other side changes, people routes answer 403, nothing answers 5xx, and any signature given
-    is for the signer's own side."""
+    pending invitation, proposal and webhook endpoint, with forms that name the other side:
+    nothing of the other side changes, people routes answer 403, nothing answers 5xx, and any
+    signature given is for the signer's own side."""
     other = OTHER[side]
     owners = {"provider": make_user("powner@example.com", name="Pat Provider"),
               "client": make_user("cowner@example.com", name="Cat Client")}
@@ -145,8 +145,12 @@ def test_no_side_acts_on_the_other_sides_people_proposals_or_signatures(app, mak
         key = SAMPLE_VALUES["key"]
         proposal, _ = propose(agreement, other_owner, membership_of(other_owner.id, agreement_id), "clause_text", key,
                               document.clause(key).text + " Amended by the other side.", document.clause(key).text)
+        endpoint = WebhookEndpoint(agreement_id=agreement_id, side=other, url="https://hooks.example.com/accord",
+                                   secret_encrypted="sealed", events=["comment.added"], active=True)
+        db.session.add(endpoint)
+        db.session.commit()
         targets = {"membership_id": membership_of(target.id, agreement_id).id, "invitation_id": invitation.id,
-                   "number": proposal.number}
+                   "number": proposal.number, "endpoint_id": endpoint.id}
         before = sorted((m.user_id, m.side, m.role) for m in agreement.memberships if m.side == other)
 
     client = login(app.test_client(), "actor@example.com")
@@ -167,6 +171,10 @@ def test_no_side_acts_on_the_other_sides_people_proposals_or_signatures(app, mak
         invited = db.session.scalars(select(Invitation).where(Invitation.agreement_id == agreement_id)).all()
         assert [i.id for i in invited if i.side == other] == [targets["invitation_id"]]
         assert db.session.scalar(select(Proposal.status).where(Proposal.number == targets["number"])) != "withdrawn"
+        endpoint = db.session.get(WebhookEndpoint, targets["endpoint_id"])
+        assert (endpoint.active, endpoint.secret_encrypted, endpoint.side) == (True, "sealed", other)
+        assert [e.id for e in db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.side == other))] == [
+            endpoint.id]
         sides = {m.user_id: m.side for m in db.session.scalars(select(Membership).where(
             Membership.agreement_id == agreement_id))}
         for signature in db.session.scalars(select(Signature).where(Signature.agreement_id == agreement_id)):

@@ -409,6 +409,14 @@ PHRASES: dict[str, Phrase] = {
     "account.email_confirmed": lambda who, d, c: _("%(who)s confirmed their e-mail address", who=who),
     "calendar.token_created": lambda who, d, c: _("%(who)s created a calendar feed link", who=who),
     "calendar.token_revoked": lambda who, d, c: _("%(who)s revoked their calendar feed link", who=who),
+    # Webhooks: a side's own systems; the sentence names no address (both sides read this log).
+    "webhook.created": lambda who, d, c: _("%(who)s added a webhook endpoint for their side's systems", who=who),
+    "webhook.paused": lambda who, d, c: _("%(who)s paused a webhook endpoint of their side", who=who),
+    "webhook.resumed": lambda who, d, c: _("%(who)s resumed a webhook endpoint of their side", who=who),
+    "webhook.deleted": lambda who, d, c: _("%(who)s deleted a webhook endpoint of their side", who=who),
+    "webhook.secret_rotated": lambda who, d, c: (
+        _("%(who)s replaced the signing secret of a webhook endpoint of their side", who=who)),
+    "webhook.test_sent": lambda who, d, c: _("%(who)s sent a test event to a webhook endpoint of their side", who=who),
 }
 
 # Details no reader needs: internal counters and references the sentence already resolves.

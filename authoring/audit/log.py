@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Agreement, AuditEvent, AuditHead, User, utcnow
+from ..webhooks.events import queue_audit_event
 from .chain import HEAD_REPLACED, chain_id, event_hash, events_of, head_intact, head_mac, head_of, lock_chain
 
 logger = logging.getLogger("authoring.audit")
@@ -53,13 +54,15 @@ def _trusted_head(agreement_id: int | None) -> AuditHead:
 
 
 def record(action: str, *, actor: User | None = None, agreement: Agreement | None = None, **details: Any) -> AuditEvent:
-    """Add an audit event to the current transaction (it commits or rolls back with the change)."""
+    """Add an audit event to the current transaction (it commits or rolls back with the change),
+    with the webhook deliveries it makes (an outbox: they exist exactly when the event does)."""
     agreement_id = agreement.id if agreement is not None else None
     lock_chain(agreement_id)
     head = _trusted_head(agreement_id)
     # Stored as JSON and read back as JSON: seal exactly what will be read back.
     event = _append(head, action, actor.id if actor is not None else None, agreement_id,
                     json.loads(json.dumps(details, default=str)))
+    queue_audit_event(event, agreement, actor)
     # json.dumps escapes CR/LF, so user-typed text cannot forge log lines. The chain's new head
     # goes last, so no detail can override it: the shipped log is a witness of the chain's end.
     logger.info(

@@ -215,7 +215,8 @@ def _execution_of(agreement: Agreement, version: Version) -> Execution:
         start = next((i for i, e in enumerate(events)
                       if e.action == "amendment.opened" and e.details.get("number") == version.number), 0)
     end = next((i for i, e in enumerate(events) if i >= start and e.action == "agreement.executed"), len(events) - 1)
-    shown = events[start:end + 1]
+    # A side's webhook settings configure its own systems, not the agreement: not in the certificate.
+    shown = [e for e in events[start:end + 1] if not e.action.startswith("webhook.")]
     versions = versions_of(agreement)
     previous = max((v.revision.number for v in versions if v.number < version.number), default=0)
     return Execution(

@@ -9,11 +9,12 @@ from .negotiation import PROPOSAL_KINDS, PROPOSAL_STATUSES, Comment, Proposal
 from .outbox import OutboxMessage
 from .revision import Blob, Draft, Revision
 from .signature import Signature
+from .webhook import WebhookDelivery, WebhookEndpoint
 from .word_upload import WordUpload
 from .user import EmailConfirmation, LoginFailure, User, UserSession
 
 __all__ = [
     "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditCheckpoint", "AuditEvent", "AuditHead", "Base", "Blob",
     "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "Invitation", "IssuedDocument", "LoginFailure", "Membership", "OutboxMessage",
-    "Proposal", "Revision", "Signature", "User", "UserSession", "WordUpload", "utcnow",
+    "Proposal", "Revision", "Signature", "User", "UserSession", "WebhookDelivery", "WebhookEndpoint", "WordUpload", "utcnow",
 ]

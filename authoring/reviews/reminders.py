@@ -4,8 +4,9 @@ For every agreement in force (executed, also while an amendment is negotiated): 
 opens, a milestone due within 7 days, and a milestone overdue. Each reminder goes to the
 members who act on it - owners and editors of both sides - and is recorded in
 `reminders_sent` under its subject ("review:2027-04-01"), so a second run (the same day
-or any later one) never sends the same reminder to the same person again. The run also
-marks agreements past their end date, and not renewed, as expired.
+or any later one) never sends the same reminder to the same person again. A review due and
+an open renewal window are also webhook events ("review.due", "renewal.window_opened"), queued
+once per endpoint. The run also marks agreements past their end date, and not renewed, as expired.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..extensions import db
 from ..models import Agreement, ReminderSent
 from ..notifications import recipients
 from ..revisions.services import executed_document
+from ..webhooks.events import queue_reminder_event
 from .services import ENDED_STATUSES
 from .wording import email_each
 
@@ -37,6 +39,7 @@ class Due:
     title: str
     body: str
     path: str = ""
+    webhook: tuple[str, dict] | None = None  # (event type, data) for the agreement's webhook endpoints
 
 
 def due_items(agreement: Agreement, terms: dict, today: date) -> list[Due]:
@@ -47,12 +50,14 @@ def due_items(agreement: Agreement, terms: dict, today: date) -> list[Due]:
         items.append(Due(f"review:{review.isoformat()}",
                          _l("Review of “%(title)s” due on %(date)s", title=agreement.title, date=review.isoformat()),
                          _l("The periodic review is due on %(date)s. Agree a date with the other side and record the "
-                            "review when it is held.", date=review.isoformat()), "/reviews"))
+                            "review when it is held.", date=review.isoformat()), "/reviews",
+                         ("review.due", {"due_on": review.isoformat()})))
     opens, end = agreement.renewal_opens_on, agreement.ends_on
     if opens is not None and end is not None and opens <= today <= end:
         items.append(Due(f"renewal:{opens.isoformat()}", _l("Renewal window open for “%(title)s”", title=agreement.title),
                          _l("The agreement ends on %(end)s; its renewal window opened on %(opens)s. Decide whether to "
-                            "renew it.", end=end.isoformat(), opens=opens.isoformat())))
+                            "renew it.", end=end.isoformat(), opens=opens.isoformat()),
+                         webhook=("renewal.window_opened", {"opens_on": opens.isoformat(), "ends_on": end.isoformat()})))
     for milestone in term_value(terms, "timeline.milestones") or []:
         due = term_date({"m": milestone}, "m.due_date")
         typed = str(milestone.get("name") or "").strip()
@@ -96,6 +101,8 @@ def remind(today: date) -> int:
             select(ReminderSent).where(ReminderSent.agreement_id == agreement.id))}
         people = recipients(agreement, roles=ACTING_ROLES)
         for item in due_items(agreement, terms, today):
+            if item.webhook is not None:
+                queue_reminder_event(agreement, *item.webhook, subject=item.subject)
             fresh = [person for person in people if (item.subject, person.id) not in sent]
             if not fresh:
                 continue
