@@ -5,7 +5,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import schema
 
 
 def register_commands(app: Flask) -> None:
@@ -28,6 +27,7 @@ db_group = AppGroup("db", help="Database schema (Alembic migrations).")
 @db_group.command("upgrade", help="Bring the database to the newest schema (or to REVISION).")
 @click.argument("revision", default="head")
 def db_upgrade(revision):
+    from . import schema  # Alembic: loaded by the commands that need it, not on every start
     schema.upgrade(revision)
     click.echo(f"database at {schema.current_revision()}")
 
@@ -35,12 +35,14 @@ def db_upgrade(revision):
 @db_group.command("downgrade", help="Undo migrations down to REVISION (e.g. base).")
 @click.argument("revision")
 def db_downgrade(revision):
+    from . import schema  # Alembic: loaded by the commands that need it, not on every start
     schema.downgrade(revision)
     click.echo(f"database at {schema.current_revision() or 'base'}")
 
 
 @db_group.command("current", help="Show the database's schema revision.")
 def db_current():
+    from . import schema  # Alembic: loaded by the commands that need it, not on every start
     current, head = schema.current_revision(), schema.head_revision()
     click.echo(f"{current or 'base'} (newest: {head})")
 
@@ -48,6 +50,7 @@ def db_current():
 @db_group.command("revision", help="Autogenerate a migration from model changes (for developers).")
 @click.option("-m", "--message", required=True)
 def db_revision(message):
+    from . import schema  # Alembic: loaded by the commands that need it, not on every start
     schema.make_revision(message)
 
 
@@ -95,6 +98,7 @@ def outbox_send(limit):
 @click.command("demo", help="Create demo users and a sample agreement (safe to run twice).")
 @with_appcontext
 def demo_command():
+    from . import schema  # Alembic: loaded by the commands that need it, not on every start
     from .demo import DEMO_PASSWORD, create_demo
 
     schema.upgrade()

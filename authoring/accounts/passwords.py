@@ -1,6 +1,8 @@
 """Password hashing with argon2id."""
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST
@@ -25,9 +27,13 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# Verified against when the account does not exist, so timing does not reveal which e-mails are registered.
-_DUMMY_HASH = _default.hash("not a real password")
+@cache
+def _dummy_hash() -> str:
+    """A hash of the current profile's cost, made when first needed (not at import: every process and CLI
+    command would pay a full argon2 hash on start)."""
+    return _hasher().hash("not a real password")
 
 
 def verify_dummy(password: str) -> None:
-    verify_password(_DUMMY_HASH, password)
+    """Verified against when the account does not exist, so timing does not reveal which e-mails are registered."""
+    verify_password(_dummy_hash(), password)
