@@ -39,6 +39,7 @@ from typing import Any
 from diff_match_patch import diff_match_patch
 
 from .bench_docx import report_lines, time_docx_exports
+from .bench_startup import startup_report_lines, time_startup
 from .document import Document
 from .negotiation.attribution import Change, attribute
 from .redline import redline_between
@@ -439,6 +440,7 @@ def run_benchmark(clauses: int = 300, runs: int = 7) -> dict[str, Any]:
     figures["redline_page_error"] = page["error"]
     figures["redline_page_queries_equal"] = (page["error"] is None and
                                              figures["redline_page_queries"]["small"] == figures["redline_page_queries"]["large"])
+    figures.update(time_startup(runs))
     figures["python"] = sys.version.split()[0]
     return figures
 
@@ -472,6 +474,7 @@ def report(figures: dict[str, Any]) -> str:
         lines.append("Note: the baseline's diff_main ran into its 1 s timeout on this pair (a cruder diff, "
                      "and a time that says more about the timeout than about the texts).")
     lines += report_lines(figures)
+    lines += startup_report_lines(figures)
     if figures["redline_page_error"]:
         lines.append(f"Redline page: not measured - {figures['redline_page_error']}.")
     else:

@@ -32,6 +32,9 @@ def test_bench_command_writes_every_figure(tmp_path):
     assert all(rise >= 0 for rise in figures["docx_peak_rss_rise_mib"].values())
     assert all(size > 1000 for size in figures["docx_bytes"].values())
     assert "Target: docx <= 1.0 x the Word baseline" in result.output
+    assert "Target: start-up <= 2.0 x the bare app's" in result.output
+    assert figures["startup_ms"] > 0 and figures["startup_bare_ms"] > 0
+    assert figures["startup_ratio"] == figures["startup_ms"] / figures["startup_bare_ms"]
     assert figures["clauses"] == 40 and figures["runs"] == 1
     assert figures["words"] == 40 * bench.WORDS_PER_CLAUSE
     assert isinstance(figures["redline_ratio"], float) and math.isfinite(figures["redline_ratio"])
