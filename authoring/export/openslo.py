@@ -153,7 +153,7 @@ def _objects(terms: dict[str, Any], info: ExportInfo) -> list[dict[str, Any]]:
                                provider=provider, client=client, title=info.title), MAX_DESCRIPTION)}, info)]
 
     availability = _availability(terms)
-    if names.availability and availability is not None:
+    if names.availability is not None and availability is not None:
         percent = FILTERS["percent"]({"lang": language}, str(availability))
         objects += common.level(
             names.availability, "availability", "services.availability_percent", None,
@@ -175,12 +175,10 @@ def _objects(terms: dict[str, Any], info: ExportInfo) -> list[dict[str, Any]]:
             name = getattr(row_names, measure)
             if name is None:
                 continue
-            level = str(row["level"]).strip()
-            hours_text = FILTERS["hours"]({"lang": language}, str(_hours(row[f"{measure}_hours"])))
+            level, hours = str(row["level"]).strip(), str(_hours(row[f"{measure}_hours"]))
             threshold, credit = _credit_threshold(terms, level)
-            good = {"priority": level, "measure": measure, "withinHours": str(_hours(row[f"{measure}_hours"])),
-                    "count": "met"}
-            words = _measure_words(measure, level, hours_text)
+            good = {"priority": level, "measure": measure, "withinHours": hours, "count": "met"}
+            words = _measure_words(measure, level, FILTERS["hours"]({"lang": language}, hours))
             basis_sentence = (_("The target is the share of incidents below which the Service credits table gives a "
                                 "credit of %(credit)s of the monthly fee; that credit counts the incidents that met "
                                 "both their response and their resolution time.",
