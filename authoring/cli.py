@@ -127,7 +127,7 @@ def bench_command(clauses, runs, json_path):
     run_and_report(clauses, runs, json_path, echo=click.echo)
 
 
-export_group = AppGroup("export", help="Write an agreement's Word documents and terms file.")
+export_group = AppGroup("export", help="Write an agreement's Word documents, terms file and OpenSLO service levels.")
 
 
 def _agreement(agreement_id: int):
@@ -197,6 +197,17 @@ def export_terms(agreement_id, revision, output):
     from .export.documents import revision_terms_json
 
     _write(output, lambda: revision_terms_json(_agreement(agreement_id), revision))
+
+
+@export_group.command("openslo", help="The service levels as OpenSLO v1 YAML (SLOs, SLI stubs and a Service) for the "
+                                      "provider's monitoring (default: the newest revision).")
+@_agreement_option
+@click.option("--revision", type=click.IntRange(min=1), help="Revision number (1, 2, ...).")
+@_output_option
+def export_openslo(agreement_id, revision, output):
+    from .export.documents import revision_openslo
+
+    _write(output, lambda: revision_openslo(_agreement(agreement_id), revision))
 
 
 import_group = AppGroup("import", help="Start agreements from exported files; bring edited Word files back.")

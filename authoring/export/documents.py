@@ -8,6 +8,7 @@ from ..negotiation.redlines import revision_redline
 from ..revisions.services import revision_document
 from .docx import agreement_docx
 from .issued import record_issued
+from .openslo import openslo_yaml
 from .gather import (
     NotExportable, amendment_records, comment_threads, executed_version, execution_of, export_info, pick_revision,
     signature_records, tables_of,
@@ -28,6 +29,12 @@ def revision_terms_json(agreement: Agreement, number: int | None = None) -> byte
     revision = pick_revision(agreement, number)
     return terms_json(revision_document(revision), export_info(agreement, revision),
                       signature_records(agreement, revision), amendment_records(agreement, revision))
+
+
+def revision_openslo(agreement: Agreement, number: int | None = None) -> bytes:
+    """Revision `number` (default: the newest) as OpenSLO v1 YAML: the service levels for the provider's monitoring."""
+    revision = pick_revision(agreement, number)
+    return openslo_yaml(revision_document(revision), export_info(agreement, revision))
 
 
 def redline_docx_between(agreement: Agreement, older: int, newer: int) -> bytes:

@@ -1,4 +1,4 @@
-"""Downloads (DOCX, redline DOCX, signed DOCX, terms.json), the published schema, import and verify pages."""
+"""Downloads (DOCX, redline DOCX, signed DOCX, terms.json, OpenSLO YAML), the published schema, import and verify pages."""
 from __future__ import annotations
 
 import io
@@ -14,7 +14,7 @@ from ..access import agreement_route
 from ..accounts.sessions import login_required
 from ..i18n.forms import Form
 from ..signing.verify import MAX_UPLOAD_BYTES, verify_file
-from .documents import issue_signed_docx, redline_docx_between, revision_docx, revision_terms_json
+from .documents import issue_signed_docx, redline_docx_between, revision_docx, revision_openslo, revision_terms_json
 from .gather import NotExportable
 from .importing import import_terms
 from .terms import terms_schema
@@ -61,6 +61,16 @@ def revision_as_terms(agreement, membership, number):
     try:
         return _download(revision_terms_json(agreement, number), _name(agreement, f"r{number}-terms.json"),
                          "application/json")
+    except NotExportable:
+        abort(404)
+
+
+@bp.get("/agreements/<int:agreement_id>/revisions/<int:number>/openslo.yaml")
+@agreement_route("view")
+def revision_as_openslo(agreement, membership, number):
+    try:
+        return _download(revision_openslo(agreement, number), _name(agreement, f"r{number}-openslo.yaml"),
+                         "application/yaml")
     except NotExportable:
         abort(404)
 

@@ -4,7 +4,8 @@ The file carries the document's `terms` exactly as stored and every clause with 
 full text, so `document_of` rebuilds the identical Document (same SHA-256). Beside
 them it gives explicit views (`services`, `costs`, `milestones`, ...) copied from the
 terms under self-describing names, so a reader needs neither our interview nor our
-clause library. schemas/terms-v1.json describes the file.
+clause library; each service level names its SLO in the revision's OpenSLO export
+(export.openslo). schemas/terms-v1.json describes the file.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..document.canonical import utc_timestamp
 from ..document import ClauseInstance, Document, sha256_hex
 from ..document.terms import term_value
 from ..library.formatting import is_blank
+from .openslo import level_names
 from .records import AmendmentRecord, ExportInfo, SignatureRecord
 
 SCHEMA_VERSION = "1.0"
@@ -157,6 +159,7 @@ def terms_file(document: Document, info: ExportInfo, signatures: Sequence[Signat
         "signatures": [_signature_entry(signature) for signature in signatures],
     }
     data.update(term_views(terms))
+    link_service_levels(data["services"]["service_levels"], terms, info.agreement_id)
     if amendments:
         data["amendments"] = [{"number": a.number, "effective_on": a.effective_on.isoformat(),
                                "executed_at": utc_timestamp(a.executed_at), "sha256": a.sha256, "reason": a.reason,
@@ -202,6 +205,18 @@ def document_of(data: dict[str, Any]) -> Document:
 def term_views(terms: dict[str, Any]) -> dict[str, Any]:
     """The top-level views (`services`, `costs`, ...) read from the terms."""
     return {name: _view(spec, terms, "") for name, spec in VIEWS.items()}
+
+
+def link_service_levels(view: dict[str, Any], terms: dict[str, Any], agreement_id: int) -> None:
+    """Give the service_levels view the OpenSLO names of its levels (openslo.yaml of the same revision)."""
+    names = level_names(agreement_id, terms)
+    view["availability_slo"] = names.availability
+    rows = term_value(terms, "services.priorities")
+    # The view keeps the rows that are objects (see _view_value); pair the names with those same rows.
+    kept = [row_names for row, row_names in zip(rows if isinstance(rows, list) else [], names.priorities)
+            if isinstance(row, dict)]
+    for row, row_names in zip(view["priorities"], kept):
+        row["slo"] = {"response": row_names.response, "resolution": row_names.resolution}
 
 
 def parties_view(terms: dict[str, Any], organisations: dict[str, str]) -> dict[str, Any]:

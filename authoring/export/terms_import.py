@@ -22,7 +22,8 @@ from ..document import ClauseInstance, Document, DocumentError
 from ..document.json_patch import pointer_token
 from ..library.formatting import is_blank
 from .terms import (
-    PARTY_VIEW, SCHEMA_VERSION, SIDES, VIEWS, document_of, parties_view, term_views, terms_schema, text_sha256,
+    PARTY_VIEW, SCHEMA_VERSION, SIDES, VIEWS, document_of, link_service_levels, parties_view, term_views,
+    terms_schema, text_sha256,
 )
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -302,6 +303,7 @@ def _view_errors(data: dict[str, Any], schema_errors: list[tuple[Path, str]]) ->
     if not isinstance(data.get("terms"), dict) or ("terms",) in broken:
         return []
     expected = term_views(data["terms"])
+    _link_as_written(expected, data, broken)
     if "parties" in data and ("parties",) not in broken:
         organisations = {side: data["parties"][side]["organisation"] for side in SIDES}
         expected["parties"] = parties_view(data["terms"], organisations)
@@ -312,11 +314,39 @@ def _view_errors(data: dict[str, Any], schema_errors: list[tuple[Path, str]]) ->
     return errors
 
 
+def _link_as_written(expected: dict[str, Any], data: dict[str, Any], broken: set[Path]) -> None:
+    """The OpenSLO names the service levels must carry, where the file carries them: files written before
+    the OpenSLO export have none and stay readable; a file that names no agreement (written elsewhere)
+    has its names taken as written."""
+    levels = expected["services"]["service_levels"]
+    services = data.get("services") if isinstance(data.get("services"), dict) else {}
+    written = services.get("service_levels") if isinstance(services.get("service_levels"), dict) else {}
+    rows = written.get("priorities") if isinstance(written.get("priorities"), list) else []
+    agreement = data.get("agreement")
+    known = (("agreement",) not in broken and isinstance(agreement, dict)
+             and type(agreement.get("id")) is int)  # noqa: E721 - a boolean is not an agreement's id
+    if known:
+        link_service_levels(levels, data["terms"], agreement["id"])
+    if "availability_slo" not in written:
+        levels.pop("availability_slo", None)
+    elif not known:
+        levels["availability_slo"] = written["availability_slo"]
+    for index, row in enumerate(levels["priorities"]):
+        got = rows[index] if index < len(rows) and isinstance(rows[index], dict) else {}
+        if "slo" not in got:
+            row.pop("slo", None)
+        elif not known:
+            row["slo"] = got["slo"]
+
+
 def _source(name: str) -> Any:
     """The view's spec with term paths as JSON pointers, so a mismatch names the term it copies."""
     if name == "parties":
         return {side: {"organisation": None, **_pointers(PARTY_VIEW, side)} for side in SIDES}
-    return _pointers(VIEWS[name], "")
+    source = _pointers(VIEWS[name], "")
+    if name == "services":  # the availability SLO's name comes from the stated availability (and the agreement)
+        source["service_levels"]["availability_slo"] = "/terms/services/availability_percent"
+    return source
 
 
 def _pointers(spec: Any, side: str) -> Any:
