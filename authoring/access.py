@@ -26,6 +26,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit": frozenset({"owner", "editor"}),
     "sign": frozenset({"signatory"}),
     "manage": frozenset({"owner"}),
+    # Record what happened under an executed agreement (import incidents and outages): either side's
+    # owners and editors, since both measure and report the service.
+    "operate": frozenset({"owner", "editor"}),
 }
 
 
