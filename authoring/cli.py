@@ -375,7 +375,8 @@ def _report_lines(data: dict) -> list[str]:
     lines = [f"agreement {data['agreement']}, period {data['period']} ({data['time_zone']}): {state}"]
     for level, figures in data["priorities"].items():
         share = f"{figures['share_met_percent']} %" if figures["share_met_percent"] is not None else "-"
-        lines.append(f"  {level}: {figures['incidents']} incidents, {figures['met']} met ({share}); "
+        count = figures["incidents"]
+        lines.append(f"  {level}: {count} incident{'' if count == 1 else 's'}, {figures['met']} met ({share}); "
                      f"credit {figures['credit_percent']} % ({figures['credit_rule'].replace('_', ' ')})")
     cap = f", cap {data['credit_cap_percent']} %" if data["credit_cap_percent"] is not None else ""
     capped = " (capped)" if data["credit_capped"] else ""

@@ -402,6 +402,8 @@ def demo_urls(app) -> list[str]:
             urls += [f"{base}/interview/{step}" for step in STEPS]
             if latest and latest > 1:
                 urls += [f"{base}/redline?from=1&to={latest}", f"{base}/revisions/{latest}"]
+            if agreement.executed_revision_id:
+                urls += [f"{base}/service", f"{base}/service/import"]
         first = agreements[0]
         key = next(draft_of(first)[1].clauses()).key
         urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",

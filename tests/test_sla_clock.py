@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-
 from authoring.operations.clock import (
     MET, MISSED, OPEN, IncidentTimes, business_time, clock_passes, measure, priority_targets,
 )

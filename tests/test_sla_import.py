@@ -11,6 +11,7 @@ import io
 import json
 from datetime import date
 
+import pytest
 from conftest import csrf_token
 from sqlalchemy import select
 

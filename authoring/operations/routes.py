@@ -17,7 +17,7 @@ from .periods import following, previous
 from .services import (
     OperationsError, import_sla_file, latest_complete_period, not_executed, period_named, recorded_counts, report_for,
 )
-from .wording import NOTE_WORDS, RULE_WORDS, STATUS_WORDS, hours_word
+from .wording import NOTE_WORDS, RULE_WORDS, hours_word, status_words
 
 bp = Blueprint("operations", __name__)
 
@@ -53,7 +53,7 @@ def service(agreement, membership):
         "operations/service.html", agreement=agreement, membership=membership, report=report, error=error,
         period_name=_period_name(period), previous=previous(period), following=following(period), local=local,
         amount=amount, may_import=can(membership, "operate"), recorded_incidents=incidents,
-        recorded_outages=outages, rule_words=RULE_WORDS, status_words=STATUS_WORDS, note_words=NOTE_WORDS,
+        recorded_outages=outages, rule_words=RULE_WORDS, status_words=status_words(), note_words=NOTE_WORDS,
         hours_word=hours_word, format_decimal=format_decimal), status
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, pgettext
 from flask_babel import lazy_gettext as _l
 
 from .clock import MET, MISSED, OPEN
 from .credits import AT_OR_ABOVE_THRESHOLD, BELOW_THRESHOLD, NO_CREDIT, NO_INCIDENTS, NO_ROW
 from .report import NO_MONTHLY_FEE, PERIOD_NOT_ENDED, SUPPORT_HOURS_UNREAD, UNKNOWN_PRIORITY
 
-STATUS_WORDS = {MET: _l("met"), MISSED: _l("missed"), OPEN: _l("open")}
+
+def status_words() -> dict[str, str]:
+    """An incident's result in the interface language (its own context: "open" agrees with "incident")."""
+    return {MET: pgettext("incident result", "met"), MISSED: pgettext("incident result", "missed"),
+            OPEN: pgettext("incident result", "open")}
+
+
 RULE_WORDS = {
     BELOW_THRESHOLD: _l("below the threshold: credit due"),
     AT_OR_ABOVE_THRESHOLD: _l("at or above the threshold: no credit"),
