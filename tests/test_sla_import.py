@@ -226,3 +226,45 @@ def test_the_report_command_writes_the_figures_as_json(app, agreement, runner, t
     # A period written the wrong way is refused with the way to write it.
     wrong = runner.invoke(args=["sla", "report", "--agreement", str(agreement), "--period", "March"])
     assert wrong.exit_code == 1 and "YYYY-MM" in wrong.output
+
+
+def test_a_period_written_wrongly_or_terms_the_clock_cannot_read_are_explained(app, executed, runner, tmp_path):
+    agreement = executed(date(2025, 1, 1), adjust=lambda terms: terms["services"].update(
+        support_hours=BUSINESS_HOURS, time_zone="Mars/Olympus_Mons"))
+    client = executed.as_("owner")
+    page = client.get(f"/agreements/{agreement}/service")
+    assert page.status_code == 200 and "cannot be measured" in page.get_data(as_text=True)
+    # The data still come in: the levels do not depend on the calendar.
+    assert upload(client, agreement, INCIDENTS).status_code == 302
+    result = runner.invoke(args=["sla", "report", "--agreement", str(agreement), "--period", "2025-03"])
+    assert result.exit_code == 1 and "unknown time zone: 'Mars/Olympus_Mons'" in result.output
+
+
+def test_a_period_that_is_not_one_is_refused_on_the_page(app, agreement, executed):
+    page = executed.as_("viewer").get(f"/agreements/{agreement}/service?period=2025-13")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "is not a measurement period of this agreement" in html
+
+
+def test_the_demo_has_two_months_of_service_with_a_credit_due_last_month(app, runner, tmp_path):
+    from authoring.models import Agreement, utcnow
+    from authoring.operations.periods import period_of, previous
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        agreement = db.session.scalars(select(Agreement).where(
+            Agreement.title == "Cloud backup service for Globex Logistics")).one()
+    last = previous(period_of(utcnow(), "monthly", "Europe/Warsaw"))
+    figures = {}
+    for period in (previous(last), last):
+        out = tmp_path / f"{period.label}.json"
+        result = runner.invoke(args=["sla", "report", "--agreement", str(agreement.id), "--period", period.label,
+                                     "--json", str(out)])
+        assert result.exit_code == 0, result.output
+        figures[period.label] = json.loads(out.read_text())
+    before, after = figures[previous(last).label], figures[last.label]
+    assert (before["credit_total_percent"], before["availability_met"]) == ("0", True)
+    assert len(before["excluded_incidents"]) == 1
+    # P1 3 of 4 (5 %) and P2 4 of 5 (3 %): 8 % of EUR 4,000.00.
+    assert (after["credit_total_percent"], after["credit_amount"], after["currency"]) == ("8", "320.00", "EUR")
+    assert after["availability_met"] is False and [i["reference"] for i in after["open_incidents"]] == ["INC-221"]

@@ -45,10 +45,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
 
+from .periods import zone_named
 from .support_hours import DAYS, SupportHours
 
 Interval = tuple[datetime, datetime]
@@ -62,10 +63,7 @@ MET, MISSED, OPEN = "met", "missed", "open"
 
 def zone_of(hours: SupportHours) -> ZoneInfo:
     """The calendar's time zone; ValueError for a name the IANA database does not know."""
-    try:
-        return ZoneInfo(hours.time_zone)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone: {hours.time_zone!r}") from error
+    return zone_named(hours.time_zone)
 
 
 @lru_cache(maxsize=256)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WINDOW_MONTHS = {"monthly": 1, "quarterly": 3}
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
@@ -34,6 +34,14 @@ class Period:
         return date.fromordinal(_add_months(self.first_day, self.months).toordinal() - 1)
 
 
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA time zone `name`; ValueError (not KeyError) for one the database does not know."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone: {name!r}") from error
+
+
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -45,7 +53,7 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
 
 def period_starting(first_day: date, months: int, time_zone: str) -> Period:
     """The period of `months` months from `first_day` (a first of the month) in `time_zone`."""
-    zone = ZoneInfo(time_zone)
+    zone = zone_named(time_zone)
     label = f"{first_day.year:04d}-{first_day.month:02d}" if months == 1 else \
         f"{first_day.year:04d}-Q{(first_day.month - 1) // 3 + 1}"
     return Period(label, first_day, months, _midnight(first_day, zone), _midnight(_add_months(first_day, months), zone),
@@ -72,7 +80,7 @@ def parse_period(text: str, window: str, time_zone: str) -> Period:
 def period_of(moment: datetime, window: str, time_zone: str) -> Period:
     """The period of the measurement window that contains `moment`."""
     months = WINDOW_MONTHS.get(window or "monthly", 1)
-    local = moment.astimezone(ZoneInfo(time_zone)).date()
+    local = moment.astimezone(zone_named(time_zone)).date()
     first_month = (local.month - 1) // months * months + 1
     return period_starting(date(local.year, first_month, 1), months, time_zone)
 

@@ -3,7 +3,6 @@ sides, and importing incidents and outages."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_date, format_decimal
@@ -13,7 +12,7 @@ from flask_babel import ngettext
 from ..access import agreement_route, can
 from .forms import SlaFileForm
 from .incident_file import INCIDENT_COLUMNS, INCIDENT_OPTIONAL, MAX_BYTES, OUTAGE_COLUMNS, SlaFileInvalid
-from .periods import following, previous
+from .periods import following, previous, zone_named
 from .services import (
     OperationsError, import_sla_file, latest_complete_period, not_executed, period_named, recorded_counts, report_for,
 )
@@ -41,7 +40,7 @@ def service(agreement, membership):
     except ValueError as problem:  # terms the clock cannot read (an unknown time zone or holiday country)
         return render_template("operations/service.html", agreement=agreement, membership=membership, report=None,
                                terms_error=str(problem)), 200
-    zone = ZoneInfo(period.time_zone)
+    zone = zone_named(period.time_zone)
 
     def local(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"

@@ -33,6 +33,8 @@ from .periods import Period, parse_period, period_of, previous
 from .report import ServiceReport, service_report
 from .support_hours import support_hours_of
 
+AROUND_THE_CLOCK_HOURS = support_hours_of({})
+
 
 class OperationsError(Exception):
     """Something the agreement cannot take now; str() says why, in the interface language."""
@@ -84,8 +86,8 @@ def priority_levels(agreement: Agreement) -> list[str]:
     documents = [revision_document(v.revision) for v in reversed(versions_of(agreement))] or \
         [executed_document(agreement)]
     for document in documents:
-        terms = document.terms
-        for level in priority_targets(terms, support_hours_of(terms)):
+        # Only the levels: support hours the clock cannot read must not stop the data coming in.
+        for level in priority_targets(document.terms, AROUND_THE_CLOCK_HOURS):
             if level not in levels:
                 levels.append(level)
     return levels
