@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n.routes import bp as i18n_bp
     from .roundtrip.routes import bp as roundtrip_bp
     from .webhooks.routes import bp as webhooks_bp
+    from .operations.routes import bp as operations_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agreements_bp)
@@ -92,6 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(i18n_bp)
     app.register_blueprint(roundtrip_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(operations_bp)
 
     from .accounts.sessions import load_current_user
     from .cli import register_commands

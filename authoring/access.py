@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage": frozenset({"owner"}),
     # Webhook endpoints of the owner's own side (their side's systems); never the other side's.
     "manage_webhooks": frozenset({"owner"}),
+    # Record what happened under an executed agreement (import incidents and outages): either side's
+    # owners and editors, since both measure and report the service.
+    "operate": frozenset({"owner", "editor"}),
 }
 
 

@@ -1,4 +1,5 @@
-"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`, `remind`, `audit verify`."""
+"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`, `remind`,
+`audit verify`, `sla import`, `sla report`."""
 from __future__ import annotations
 
 import click
@@ -18,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(verify_command)
     app.cli.add_command(remind_command)
     app.cli.add_command(audit_group)
+    app.cli.add_command(sla_group)
 
 
 # AppGroup wraps each subcommand in an app context (a plain click.group does not).
@@ -344,3 +346,90 @@ def audit_verify(full):
                f"({'in full' if full else 'from their checkpoints'}, {read} entries read): "
                + (f"{len(broken)} tampered with." if broken else "all intact."))
     raise SystemExit(1 if broken else 0)
+
+
+sla_group = AppGroup("sla", help="Service levels of executed agreements: incidents and outages in, figures out.")
+
+
+@sla_group.command("import", help="Import incidents or outages from a CSV file (its header row says which); all or "
+                                  "nothing, every bad row reported by line and column.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@_agreement_option
+@click.option("--as", "email", help="E-mail of the member importing it (default: recorded as the system).")
+def sla_import(path, agreement_id, email):
+    from pathlib import Path
+
+    from .access import can, membership_of
+    from .accounts.services import find_user_by_email
+    from .operations.incident_file import MAX_BYTES, SlaFileInvalid
+    from .operations.services import OperationsError, import_sla_file
+
+    agreement = _agreement(agreement_id)
+    user = None
+    if email:
+        user = find_user_by_email(email)
+        if user is None or not can(membership_of(user.id, agreement.id), "operate"):
+            raise click.ClickException(f"{email} is not an owner or editor of agreement {agreement.id}.")
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    try:
+        summary = import_sla_file(agreement, user, raw, Path(path).name)
+    except SlaFileInvalid as error:
+        raise click.ClickException("nothing was imported:\n  " + "\n  ".join(error.messages)) from error
+    except OperationsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"imported {summary.created + summary.updated} {summary.kind} into agreement {agreement.id} "
+               f"({summary.created} new, {summary.updated} updated); file SHA-256 {summary.sha256}")
+
+
+@sla_group.command("report", help="The service figures and credits of a measurement period.")
+@_agreement_option
+@click.option("--period", "period_text", required=True, help="YYYY-MM (YYYY-Qn where the agreement measures quarters).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True), help="Also write the figures, "
+              "with the incidents each one counts, to this file.")
+def sla_report(agreement_id, period_text, json_path):
+    import json
+
+    from .operations.report import report_json
+    from .operations.services import OperationsError, period_named, report_for
+
+    agreement = _agreement(agreement_id)
+    try:
+        period = period_named(agreement, period_text)
+        report = report_for(agreement, period)
+    except (OperationsError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    data = report_json(report, agreement.id)
+    for line in _report_lines(data):
+        click.echo(line)
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+        click.echo(f"wrote {json_path}")
+
+
+def _report_lines(data: dict) -> list[str]:
+    """The report in a few lines for a terminal (English: the command line speaks to operators)."""
+    state = "complete" if data["complete"] else f"so far (measured at {data['measured_at']})"
+    lines = [f"agreement {data['agreement']}, period {data['period']} ({data['time_zone']}): {state}"]
+    for level, figures in data["priorities"].items():
+        share = f"{figures['share_met_percent']} %" if figures["share_met_percent"] is not None else "-"
+        count = figures["incidents"]
+        lines.append(f"  {level}: {count} incident{'' if count == 1 else 's'}, {figures['met']} met ({share}); "
+                     f"credit {figures['credit_percent']} % ({figures['credit_rule'].replace('_', ' ')})")
+    cap = f", cap {data['credit_cap_percent']} %" if data["credit_cap_percent"] is not None else ""
+    capped = " (capped)" if data["credit_capped"] else ""
+    amount = f"{data['credit_amount']} {data['currency']}" if data["credit_amount"] is not None else "no monthly fee"
+    lines.append(f"  credit total {data['credit_total_percent']} %{capped}{cap}: {amount}")
+    if data["availability_percent"] is not None:
+        target = data["availability_target_percent"]
+        verdict = "" if target is None else f" (target {target} %: {'met' if data['availability_met'] else 'missed'})"
+        lines.append(f"  availability {data['availability_percent']} %{verdict}")
+    if data["open_incidents"]:
+        lines.append("  open at the end: " + ", ".join(i["reference"] for i in data["open_incidents"]))
+    if data["excluded_incidents"]:
+        lines.append("  excluded: " + ", ".join(i["reference"] for i in data["excluded_incidents"]))
+    for note in data["notes"]:
+        lines.append(f"  note: {note.replace('_', ' ')}")
+    return lines

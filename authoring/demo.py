@@ -16,6 +16,7 @@ from .interview.services import mark_ready, set_terms
 from .access import membership_of
 from .negotiation.comments import add_comment, threads_of
 from .negotiation.services import accept, propose, send_to_other_side, share
+from .operations.demo_history import demo_service_history
 from .revisions.services import cut_revision, draft_of, edit_clause_text
 from .models import utcnow
 from .reviews.amendments import open_amendment
@@ -174,6 +175,9 @@ def _executed(users, language: str, title: str):
     mark_ready(agreement, provider)
     _both_sign(agreement, member, director, signer)
     assert amendment.number == 1
+    if language == "en":
+        # Two months of service since: incidents and outages from the provider's tools, a credit due last month.
+        demo_service_history(agreement, provider, utcnow())
 
 
 def _both_sign(agreement, member, director, signer):

@@ -262,7 +262,8 @@ def add_member(app):
 @pytest.fixture
 def executed(app, make_user, make_agreement, add_member, login):
     """A factory of executed agreements (people: owner, psign, csign, cedit, viewer, stranger):
-    `executed(effective_date, cadence)` returns the id; `executed.as_(name)` a logged-in client."""
+    `executed(effective_date, cadence)` returns the id (`adjust(terms)` may change the demo terms first);
+    `executed.as_(name)` a logged-in client."""
     owner = make_user("owner@example.com", name="Olivia Owner")
     people = {"owner": owner, "psign": make_user("psign@example.com", name="Pia Signer"),
               "csign": make_user("csign@example.com", name="Carl Signer"),
@@ -270,7 +271,7 @@ def executed(app, make_user, make_agreement, add_member, login):
               "viewer": make_user("viewer@example.com", name="Vic Viewer"),
               "stranger": make_user("stranger@example.com", name="Stan Stranger")}
 
-    def make(effective: date, cadence: str = "monthly", end: date | None = None) -> int:
+    def make(effective: date, cadence: str = "monthly", end: date | None = None, adjust=None) -> int:
         from authoring.demo_terms import demo_terms
         from authoring.interview.services import acknowledge, mark_ready, readiness, set_terms
         from authoring.revisions.services import draft_of
@@ -290,6 +291,8 @@ def executed(app, make_user, make_agreement, add_member, login):
         # The terms name the people who sign (signing by anyone else is refused).
         terms["parties"]["provider"]["signatory_name"] = people["psign"].name
         terms["parties"]["client"]["signatory_name"] = people["csign"].name
+        if adjust is not None:
+            adjust(terms)
         with app.test_request_context(method="POST"):
             agreement = db.session.get(Agreement, agreement_id)
             user = db.session.get(User, owner.id)
@@ -400,6 +403,8 @@ def demo_urls(app) -> list[str]:
             urls += [f"{base}/interview/{step}" for step in STEPS]
             if latest and latest > 1:
                 urls += [f"{base}/redline?from=1&to={latest}", f"{base}/revisions/{latest}"]
+            if agreement.executed_revision_id:
+                urls += [f"{base}/service", f"{base}/service/import"]
         first = agreements[0]
         key = next(draft_of(first)[1].clauses()).key
         urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",

@@ -271,6 +271,21 @@ def _reviewed(who, d, c):
                     "%(who)s recorded review %(review)s, held on %(date)s, with %(num)d actions", actions, **values)
 
 
+def _sla_imported(who, d, c):
+    values = {"who": who, "file": d.get("file"), "hash": str(d.get("sha256", ""))[:12], "new": d.get("created") or 0,
+              "updated": d.get("updated") or 0}
+    rows = d.get("rows") or 0
+    if d.get("kind") == "outages":
+        return ngettext("%(who)s imported %(num)d outage from “%(file)s” (SHA-256 %(hash)s…): %(new)s new, "
+                        "%(updated)s updated",
+                        "%(who)s imported %(num)d outages from “%(file)s” (SHA-256 %(hash)s…): %(new)s new, "
+                        "%(updated)s updated", rows, **values)
+    return ngettext("%(who)s imported %(num)d incident from “%(file)s” (SHA-256 %(hash)s…): %(new)s new, "
+                    "%(updated)s updated",
+                    "%(who)s imported %(num)d incidents from “%(file)s” (SHA-256 %(hash)s…): %(new)s new, "
+                    "%(updated)s updated", rows, **values)
+
+
 def _terminated(who, d, c):
     if d.get("clause"):
         sentence = _("%(who)s recorded the termination of the agreement on %(date)s under %(clause)s", who=who,
@@ -395,6 +410,7 @@ PHRASES: dict[str, Phrase] = {
     "amendment.abandoned": lambda who, d, c: (
         _("%(who)s abandoned amendment %(number)s", who=who, number=d.get("number")) + _quoted(d.get("reason"))),
     "review.recorded": _reviewed,
+    "sla.imported": _sla_imported,
     # Accounts (events without an agreement)
     "account.registered": lambda who, d, c: _("%(who)s created an account", who=who),
     "account.logged_in": lambda who, d, c: _("%(who)s logged in", who=who),

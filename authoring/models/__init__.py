@@ -3,6 +3,7 @@ from .agreement import ROLES, SIDES, STATUSES, Agreement, Invitation, Membership
 from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .base import Base, utcnow
 from .health import HealthAcknowledgement
+from .incident import Incident, Outage
 from .issued import IssuedDocument
 from .lifecycle import AMENDMENT_STATUSES, Amendment, ReminderSent, Review
 from .negotiation import PROPOSAL_KINDS, PROPOSAL_STATUSES, Comment, Proposal
@@ -15,6 +16,7 @@ from .user import EmailConfirmation, LoginFailure, User, UserSession
 
 __all__ = [
     "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditCheckpoint", "AuditEvent", "AuditHead", "Base", "Blob",
-    "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "Invitation", "IssuedDocument", "LoginFailure", "Membership", "OutboxMessage",
-    "Proposal", "Revision", "Signature", "User", "UserSession", "WebhookDelivery", "WebhookEndpoint", "WordUpload", "utcnow",
+    "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "Incident", "Invitation", "IssuedDocument", "LoginFailure",
+    "Membership", "OutboxMessage", "Outage", "Proposal", "Revision", "Signature", "User", "UserSession", "WebhookDelivery",
+    "WebhookEndpoint", "WordUpload", "utcnow",
 ]
