@@ -236,8 +236,8 @@ def test_a_row_with_several_problems_names_each_column(app, runner, tmp_path, ow
     result = import_file(runner, tmp_path, raw)
     columns = re.findall(r"Line 2, column (\w+):", result.stderr)
     assert result.exit_code == 1 and columns == [
-        "title", "counterparty", "side", "language", "status", "effective_date", "end_date", "renewal_notice_days",
-        "review_cadence", "currency", "monthly_fee"]
+        "title", "counterparty", "side", "language", "effective_date", "end_date", "renewal_notice_days",
+        "review_cadence", "monthly_fee", "currency", "status"]
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -328,7 +328,7 @@ def test_the_upload_page_lists_every_problem_in_the_readers_language(app, owner,
     cells = re.findall(r"<tr><td>(\d+)</td><td><code dir=\"ltr\">(\w+)</code></td>", page)
     assert cells == [(str(line), column) for line, (_row, column) in enumerate(BAD_ROWS, start=2)]
     polish = upload(client, raw, **{"Accept-Language": "pl"}).get_data(as_text=True)
-    assert "Nie zaimportowano niczego" in polish and "Data zakończenia musi być późniejsza niż data wejścia w życie." in polish
+    assert "Nic nie zaimportowano" in polish and "Data zakończenia musi być późniejsza niż data wejścia w życie." in polish
     assert agreement_count(app) == 0
 
     wrong = upload(client, b"a,b\r\n1,2\r\n").get_data(as_text=True)

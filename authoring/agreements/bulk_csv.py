@@ -208,7 +208,7 @@ def _read_row(line: int, cells: dict[str, str]) -> tuple[AgreementRow | None, li
     if values["monthly_fee"] and not values["currency"]:
         refuse("currency", _("A monthly fee needs its currency."))
     if problems:
-        return None, problems
+        return None, sorted(problems, key=lambda problem: HEADER.index(problem.column))  # in the file's column order
     return AgreementRow(line, title, counterparty, side, language, effective, end, notice, cadence, fee, currency,
                         status), []
 
