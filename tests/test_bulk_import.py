@@ -338,6 +338,17 @@ def test_the_upload_page_lists_every_problem_in_the_readers_language(app, owner,
     assert agreement_count(app) == 0
 
 
+def test_the_upload_page_takes_fewer_lines_than_the_command(app, owner, login):
+    from authoring.agreements.bulk_import import PAGE_MAX_ROWS
+
+    client = login(app.test_client(), "owner@example.com")
+    row = ["A", "Acme", "provider", "en", "", "", "", "", "", "", "draft"]
+    response = upload(client, csv_file(*[row] * (PAGE_MAX_ROWS + 1)))
+    assert response.status_code == 422
+    assert f"The file has more than {PAGE_MAX_ROWS} agreements" in response.get_data(as_text=True)
+    assert agreement_count(app) == 0
+
+
 def test_the_upload_page_needs_a_login_and_the_forms_token(app, owner, login):
     anonymous = app.test_client()
     assert anonymous.get("/agreements/import").status_code == 302
@@ -349,3 +360,49 @@ def test_the_upload_page_needs_a_login_and_the_forms_token(app, owner, login):
     assert agreement_count(app) == 0
     template = client.get("/agreements/import/template.csv")
     assert template.mimetype == "text/csv" and template.get_data(as_text=True) == HEADER + "\r\n"
+
+
+def test_an_imported_executed_agreement_is_amended_and_signed_here(app, runner, tmp_path, owner, make_user, add_member,
+                                                                  login):
+    """Its amendments are its executed versions: signed here, downloadable signed; the original is not."""
+    from test_amendments import open_amendment
+    from test_signing import sign
+
+    from authoring.demo_terms import demo_terms
+    from authoring.interview.services import acknowledge, mark_ready, readiness, set_terms
+    from authoring.revisions.services import draft_of
+    from authoring.reviews.amendments import versions_of
+
+    assert import_file(runner, tmp_path, csv_file(good_rows()[0])).exit_code == 0
+    hebrew = by_title(app, HEBREW)
+    for email, name, side in (("psign@example.com", "Pia Signer", "provider"),
+                              ("csign@example.com", "Carl Signer", "client")):
+        add_member(hebrew, make_user(email, name=name), side, "signatory")
+    client = login(app.test_client(), "owner@example.com")
+    assert open_amendment(client, hebrew).status_code == 302
+    with app.test_request_context(method="POST"):
+        agreement, user = db.session.get(Agreement, hebrew), db.session.get(User, owner.id)
+        # The amendment completes the interview the CSV left short (through the service, as the fixtures do).
+        terms = demo_terms("he", HEBREW)
+        terms["timeline"].update(effective_date=day(-100), end_date=day(200), milestones=[])
+        terms["costs"]["payment_schedule"] = [row for row in terms["costs"]["payment_schedule"]
+                                              if row.get("trigger") != "milestone"]
+        terms["parties"]["provider"].update(name="Northwind IT", signatory_name="Pia Signer")
+        terms["parties"]["client"].update(name="חברת אלפא בע״מ", signatory_name="Carl Signer")
+        set_terms(agreement, user, terms, "amendment")
+        for finding in readiness(agreement, draft_of(agreement)[1]).blocking:
+            acknowledge(agreement, user, finding.rule.id, "test data")
+        mark_ready(agreement, user)
+    for email, name in (("psign@example.com", "Pia Signer"), ("csign@example.com", "Carl Signer")):
+        assert sign(login(app.test_client(), email), hebrew, name=name).status_code == 302
+    with app.app_context():
+        agreement = db.session.get(Agreement, hebrew)
+        assert agreement.status == "executed" and agreement.executed_outside  # the original stays imported
+        assert [v.number for v in versions_of(agreement)] == [1]
+    sign_page = client.get(f"/agreements/{hebrew}/sign").get_data(as_text=True)
+    assert 'data-testid="signed-docx"' in sign_page and 'data-testid="executed-outside"' not in sign_page
+    assert client.get(f"/agreements/{hebrew}/signed.docx").status_code == 200
+    assert client.get(f"/agreements/{hebrew}/versions/1/signed.docx").status_code == 200
+    assert client.get(f"/agreements/{hebrew}/versions/0/signed.docx").status_code == 404
+    life = client.get(f"/agreements/{hebrew}/reviews").get_data(as_text=True)
+    assert 'data-testid="versions"' in life and "Amendment 1" in life

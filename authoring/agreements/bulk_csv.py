@@ -31,7 +31,7 @@ from ..models.agreement import ORG_NAME_MAX, SIDES, TITLE_MAX
 
 HEADER = ("title", "counterparty", "side", "language", "effective_date", "end_date", "renewal_notice_days",
           "review_cadence", "monthly_fee", "currency", "status")
-MAX_ROWS = 5000
+MAX_ROWS = 5000  # the command's limit; the upload page takes fewer (bulk_import.PAGE_MAX_ROWS)
 # The file's words for a cadence -> the interview's stored value (clauses/_terms.yaml, change.review_cadence).
 CADENCES = {"monthly": "monthly", "quarterly": "quarterly", "six-monthly": "semiannual", "annual": "annual"}
 STATUSES = ("executed", "draft")
@@ -99,8 +99,12 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-def read_agreements_csv(raw: bytes, max_bytes: int) -> list[AgreementRow]:
-    """The agreements of a CSV file, or CsvRefused naming every problem (nothing partial is returned)."""
+def read_agreements_csv(raw: bytes, max_bytes: int, max_rows: int | None = None) -> list[AgreementRow]:
+    """The agreements of a CSV file, or CsvRefused naming every problem (nothing partial is returned).
+
+    At most `max_rows` agreements (default MAX_ROWS) and `max_bytes` bytes.
+    """
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     if len(raw) > max_bytes:
         raise CsvRefused([Problem(None, None, _("The file is larger than %(size)s MiB.",
                                                   size=format_decimal(max_bytes / 2**20, locale=_locale())))])
@@ -138,8 +142,8 @@ def read_agreements_csv(raw: bytes, max_bytes: int) -> list[AgreementRow]:
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, as spreadsheets leave at the end
         count += 1
-        if count > MAX_ROWS:
-            limit = format_decimal(MAX_ROWS, locale=_locale())
+        if count > max_rows:
+            limit = format_decimal(max_rows, locale=_locale())
             problems.append(Problem(None, None, _("The file has more than %(limit)s agreements: split it into files of "
                                                   "at most %(limit)s.", limit=limit)))
             break

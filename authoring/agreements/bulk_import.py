@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from ..audit import record
 from ..audit.chain import lock_chain
-from ..document import sha256_hex
+from ..document import Document, sha256_hex
 from ..extensions import db
 from ..i18n import in_language
 from ..interview.steps import from_form
@@ -37,11 +37,14 @@ from ..models import Agreement, AuditEvent, Membership, User
 from ..models.agreement import ORG_NAME_MAX
 from ..reviews.schedule import DEFAULT_RENEWAL_LEAD_DAYS
 from ..reviews.services import schedule_after_execution
-from ..revisions.services import cut_revision, draft_of
+from ..revisions.services import cut_revision
 from .bulk_csv import AgreementRow, CsvRefused, Problem, read_agreements_csv
 from .services import create_agreement
 
 IMPORTED = "agreements.imported"
+# A page must answer within a request (gunicorn's 30 s): an agreement takes some 25-40 ms to create,
+# so the page takes files of up to 500; the command up to bulk_csv.MAX_ROWS.
+PAGE_MAX_ROWS = 500
 LEAD_DAYS_MAX = 3650  # as reviews.services.lead_days accepts
 
 
@@ -65,16 +68,18 @@ def usual_organisation(owner: User) -> str | None:
     return found[0].organisation(found[1]) if found else None
 
 
-def import_agreements(raw: bytes, owner: User, organisation: str, file_name: str = "") -> ImportResult:
+def import_agreements(raw: bytes, owner: User, organisation: str, file_name: str = "",
+                      max_rows: int | None = None) -> ImportResult:
     """Create one agreement per row of the CSV file `raw`, owned by `owner` for `organisation`.
 
     CsvRefused (every problem, by line and column) when anything is wrong; then nothing is stored.
+    `max_rows`: the most agreements taken (default bulk_csv.MAX_ROWS).
     """
     organisation = organisation.strip()
     if not organisation or len(organisation) > ORG_NAME_MAX:
         raise CsvRefused([Problem(None, None, _("Name your organisation (at most %(num)d characters): it is the "
                                                 "owner's party in every agreement of the file.", num=ORG_NAME_MAX))])
-    rows = read_agreements_csv(raw, max_bytes())
+    rows = read_agreements_csv(raw, max_bytes(), max_rows)
     digest = sha256_hex(raw)
     lock_chain(None)  # two uploads of one file at once: the second waits here, then finds the first
     earlier = _earlier_import(owner, digest)
@@ -89,10 +94,10 @@ def import_agreements(raw: bytes, owner: User, organisation: str, file_name: str
     executed = 0
     try:
         for row in rows:
-            agreement = _create(library, row, owner, organisation, digest, file_name)
+            agreement, document = _create(library, row, owner, organisation, digest, file_name)
             created.append(agreement.id)
             if row.status == "executed":
-                _execute_imported(agreement, owner, row, digest)
+                _execute_imported(agreement, document, owner, row, digest)
                 executed += 1
         record(IMPORTED, actor=owner, sha256=digest, file=file_name, count=len(created), executed=executed,
                agreements=created)
@@ -136,16 +141,19 @@ def row_terms(row: AgreementRow, provider_name: str, client_name: str) -> dict[s
     return terms
 
 
-def _create(library, row: AgreementRow, owner: User, organisation: str, digest: str, file_name: str) -> Agreement:
+def _create(library, row: AgreementRow, owner: User, organisation: str, digest: str,
+            file_name: str) -> tuple[Agreement, Document]:
     provider_name, client_name = (organisation, row.counterparty) if row.side == "provider" else \
         (row.counterparty, organisation)
     document = assemble(library, row_terms(row, provider_name, client_name), row.language, default_choices(library))
-    return create_agreement(owner, title=row.title, language=row.language, provider_name=provider_name,
-                            client_name=client_name, document=document, side=row.side, commit=False,
-                            imported_csv={"sha256": digest, "file": file_name, "line": row.line, "status": row.status})
+    agreement = create_agreement(owner, title=row.title, language=row.language, provider_name=provider_name,
+                                 client_name=client_name, document=document, side=row.side, commit=False,
+                                 imported_csv={"sha256": digest, "file": file_name, "line": row.line,
+                                               "status": row.status})
+    return agreement, document
 
 
-def _execute_imported(agreement: Agreement, owner: User, row: AgreementRow, digest: str) -> None:
+def _execute_imported(agreement: Agreement, document: Document, owner: User, row: AgreementRow, digest: str) -> None:
     """Make the draft the executed revision 1 of an agreement signed outside Accord (no signatures here)."""
     with in_language(agreement.language):  # the revision's message is part of the agreement's record
         message = _("Imported as executed from a CSV file: signed outside Accord, so nobody signed it here. Its "
@@ -154,7 +162,6 @@ def _execute_imported(agreement: Agreement, owner: User, row: AgreementRow, dige
     agreement.status = "executed"
     # executed_at stays empty: nobody here saw when it was signed (Agreement.executed_outside).
     agreement.executed_revision_id = revision.id
-    _draft, document = draft_of(agreement)
-    schedule_after_execution(agreement, document)
+    schedule_after_execution(agreement, document)  # the revision's document: cut from this draft just now
     record("agreement.imported_executed", actor=owner, agreement=agreement, revision=revision.number,
            hash=revision.hash, sha256=digest, line=row.line)

@@ -15,8 +15,8 @@ from .activity import event_sentences
 from ..negotiation.status import negotiation_state
 from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
-from .bulk_csv import CADENCES, HEADER, MAX_ROWS, CsvRefused
-from .bulk_import import import_agreements, max_bytes, usual_organisation
+from .bulk_csv import CADENCES, HEADER, CsvRefused
+from .bulk_import import PAGE_MAX_ROWS, import_agreements, max_bytes, usual_organisation
 from .forms import (
     PAPER_LABELS, ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, BulkImportForm, ConfirmForm, InviteForm,
     MemberRoleForm, NewAgreementForm, SettingsForm, status_label,
@@ -89,7 +89,7 @@ def bulk_import():
         upload = form.file.data
         try:
             result = import_agreements(upload.read(max_bytes() + 1), g.user, form.organisation.data,
-                                       upload.filename or "agreements.csv")
+                                       upload.filename or "agreements.csv", max_rows=PAGE_MAX_ROWS)
         except CsvRefused as refused:
             problems = refused.problems
         else:
@@ -99,7 +99,7 @@ def bulk_import():
                   "success")
             return redirect(url_for("agreements.dashboard"))
     return render_template("agreements/bulk_import.html", form=form, problems=problems, header=",".join(HEADER),
-                           cadences=", ".join(CADENCES), limit=MAX_ROWS,
+                           cadences=", ".join(CADENCES), limit=PAGE_MAX_ROWS,
                            languages=LANGUAGES), 422 if form.is_submitted() else 200
 
 
