@@ -125,6 +125,15 @@ def test_a_good_file_creates_executed_and_draft_agreements_with_their_terms(app,
         assert {e.agreement_id for e in executed} == {hebrew.id, polish.id}
 
 
+def test_a_spreadsheet_that_separates_with_semicolons_is_read_too(app, runner, tmp_path, owner):
+    raw = (HEADER.replace(",", ";") + "\r\n" + f"{POLISH};Kowalski i Syn;client;pl;{day(-10)};;;annual;;;draft\r\n")
+    result = import_file(runner, tmp_path, raw.encode("utf-8"))
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        agreement = db.session.get(Agreement, by_title(app, POLISH))
+        assert (agreement.provider_name, agreement.client_name) == ("Kowalski i Syn", "Northwind IT")
+
+
 def test_without_a_byte_order_mark_too_and_never_twice(app, runner, tmp_path, owner):
     raw = csv_file(*good_rows()[2:])
     assert import_file(runner, tmp_path, raw).exit_code == 0

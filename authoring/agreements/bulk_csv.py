@@ -1,6 +1,7 @@
 """Reading a CSV register of existing agreements: every row checked, every problem named by line and column.
 
-The file is a header row, exactly HEADER, then one agreement a line. It is read with the
+The file is a header row, exactly HEADER, then one agreement a line, its values separated by
+commas (or semicolons throughout, as spreadsheets write CSV in many languages). It is read with the
 csv module from UTF-8 (with or without the byte-order mark spreadsheets write), so titles
 and names in any script survive. Nothing here touches the database: `read_agreements_csv`
 returns the rows, or raises CsvRefused with every problem found - the whole file is read
@@ -114,7 +115,11 @@ def read_agreements_csv(raw: bytes, max_bytes: int, max_rows: int | None = None)
         line = raw[:error.start].count(b"\n") + 1
         raise CsvRefused([Problem(line, None, _("This line is not UTF-8 text. Save the file as “CSV UTF-8” and "
                                                  "upload it again."))]) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Spreadsheets set to languages that write decimals with a comma (Polish, Spanish, Russian...)
+    # save "CSV" with semicolons: the header says which, so such a file is read as it is.
+    first = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = ";" if tuple(cell.strip() for cell in first.split(";")) == HEADER else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     expected = ",".join(HEADER)
     try:
         header = next(reader, None)

@@ -81,14 +81,7 @@ def import_agreements(raw: bytes, owner: User, organisation: str, file_name: str
                                                 "owner's party in every agreement of the file.", num=ORG_NAME_MAX))])
     rows = read_agreements_csv(raw, max_bytes(), max_rows)
     digest = sha256_hex(raw)
-    lock_chain(None)  # two uploads of one file at once: the second waits here, then finds the first
-    earlier = _earlier_import(owner, digest)
-    if earlier is not None:
-        db.session.rollback()
-        raise CsvRefused([Problem(None, None, ngettext(
-            "You imported this file on %(date)s (%(num)d agreement); it was not imported again.",
-            "You imported this file on %(date)s (%(num)d agreements); it was not imported again.",
-            int(earlier.details.get("count") or 0), date=format_date(earlier.at)))])
+    _refuse_if_imported(owner, digest)
     library = current_app.extensions["clause_library"]
     created: list[int] = []
     executed = 0
@@ -99,6 +92,10 @@ def import_agreements(raw: bytes, owner: User, organisation: str, file_name: str
             if row.status == "executed":
                 _execute_imported(agreement, document, owner, row, digest)
                 executed += 1
+        # Asked again under the lock of the log's shared chain, held only from here to the commit: of
+        # two uploads of one file at once, the later one finds the earlier here and stores nothing.
+        lock_chain(None)
+        _refuse_if_imported(owner, digest)
         record(IMPORTED, actor=owner, sha256=digest, file=file_name, count=len(created), executed=executed,
                agreements=created)
         db.session.commit()
@@ -108,10 +105,16 @@ def import_agreements(raw: bytes, owner: User, organisation: str, file_name: str
     return ImportResult(created, executed, digest)
 
 
-def _earlier_import(owner: User, digest: str) -> AuditEvent | None:
+def _refuse_if_imported(owner: User, digest: str) -> None:
+    """CsvRefused when `owner` already imported a file with this SHA-256 (a second click, a rerun)."""
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == IMPORTED,
                                                          AuditEvent.actor_id == owner.id).order_by(AuditEvent.id))
-    return next((event for event in events if event.details.get("sha256") == digest), None)
+    earlier = next((event for event in events if event.details.get("sha256") == digest), None)
+    if earlier is not None:
+        raise CsvRefused([Problem(None, None, ngettext(
+            "You imported this file on %(date)s (%(num)d agreement); it was not imported again.",
+            "You imported this file on %(date)s (%(num)d agreements); it was not imported again.",
+            int(earlier.details.get("count") or 0), date=format_date(earlier.at)))])
 
 
 def row_terms(row: AgreementRow, provider_name: str, client_name: str) -> dict[str, Any]:
