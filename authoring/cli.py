@@ -1,5 +1,5 @@
-"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms`, `verify`, `remind`,
-`audit verify`, `sla import`, `sla report`."""
+"""Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms|word|agreements`,
+`verify`, `remind`, `audit verify`, `sla import`, `sla report`."""
 from __future__ import annotations
 
 import click
@@ -212,7 +212,7 @@ def export_openslo(agreement_id, revision, output):
     _write(output, lambda: revision_openslo(_agreement(agreement_id), revision))
 
 
-import_group = AppGroup("import", help="Start agreements from exported files; bring edited Word files back.")
+import_group = AppGroup("import", help="Start agreements from exported files or a CSV register; bring edited Word files back.")
 
 
 @import_group.command("terms", help="Create a new draft agreement from a terms file.")
@@ -233,6 +233,43 @@ def import_terms_command(path, owner_email):
     except TermsFileInvalid as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"created agreement {agreement.id} “{agreement.title}” (draft) owned by {owner.email}")
+
+
+@import_group.command("agreements", help="Import existing agreements from a CSV register (all of the file or none). "
+                                           "Exit 1 with every problem, by line and column, on stderr.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--owner", "owner_email", required=True, help="E-mail of the account that will own each agreement's "
+              "side (the file's side column).")
+@click.option("--organisation", help="The owner's organisation, party to every agreement (default: the one of the "
+              "owner's newest agreement).")
+def import_agreements_command(path, owner_email, organisation):
+    """Last line: "imported N agreements (M as executed) from FILE (sha256 …)"."""
+    from pathlib import Path
+
+    from .accounts.services import find_user_by_email
+    from .agreements.bulk_csv import CsvRefused
+    from .agreements.bulk_import import import_agreements, max_bytes, usual_organisation
+
+    owner = find_user_by_email(owner_email)
+    if owner is None:
+        raise click.ClickException(f"There is no account {owner_email}.")
+    organisation = organisation or usual_organisation(owner)
+    if not organisation:
+        raise click.ClickException(f"{owner_email} has no agreement yet to take the organisation from: "
+                                   "name it with --organisation.")
+    with open(path, "rb") as handle:
+        raw = handle.read(max_bytes() + 1)
+    try:
+        result = import_agreements(raw, owner, organisation, Path(path).name)
+    except CsvRefused as refused:
+        count = len(refused.problems)
+        click.echo(f"Nothing was imported: {path} has {count} problem{'' if count == 1 else 's'}.", err=True)
+        for problem in refused.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1) from None
+    count = len(result.agreement_ids)
+    click.echo(f"imported {count} agreement{'' if count == 1 else 's'} ({result.executed} as executed) for "
+               f"{organisation} from {path} (sha256 {result.sha256})")
 
 
 @import_group.command("word", help="Propose the changes of a Word file the other side edited (tracked or not).")

@@ -409,6 +409,7 @@ def demo_urls(app) -> list[str]:
         key = next(draft_of(first)[1].clauses()).key
         urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",
                  f"/agreements/{first.id}/word",
-                 "/agreements", "/agreements/new", "/import", "/verify", "/account/password", "/account/calendar",
+                 "/agreements", "/agreements/new", "/agreements/import", "/import", "/verify", "/account/password",
+                 "/account/calendar",
                  "/language"]
     return urls

@@ -106,6 +106,11 @@ def _created(who, d, c):
     if d.get("renews"):
         return _("%(who)s created the agreement “%(title)s” in %(language)s as the renewal of the agreement "
                  "before it", **values)
+    if d.get("imported_csv"):
+        source = d["imported_csv"]
+        return _("%(who)s created the agreement “%(title)s” in %(language)s from line %(line)s of the CSV file "
+                 "“%(file)s” (SHA-256 %(hash)s…)", line=source.get("line"), file=source.get("file") or "",
+                 hash=str(source.get("sha256", ""))[:12], **values)
     if d.get("imported_from"):
         return _("%(who)s created the agreement “%(title)s” in %(language)s from an imported terms file", **values)
     return _("%(who)s created the agreement “%(title)s” in %(language)s", **values)
@@ -405,6 +410,9 @@ PHRASES: dict[str, Phrase] = {
     "signature.refused": lambda who, d, c: (
         _("%(who)s tried to sign with a wrong password; nothing was signed", who=who)),
     "agreement.executed": _executed,
+    "agreement.imported_executed": lambda who, d, c: (
+        _("%(who)s imported the agreement as executed: it was signed outside Accord, so no signatures are recorded "
+          "here; revision %(revision)s holds its terms", who=who, revision=d.get("revision"))),
     "agreement.reopened": _reopened,
     "amendment.opened": _amendment_opened,
     "amendment.abandoned": lambda who, d, c: (

@@ -1,5 +1,6 @@
 """Forms for agreement workspaces and their members, and the words for sides, roles and statuses."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -65,6 +66,16 @@ class NewAgreementForm(Form):
         _l("Client organisation"), filters=[_strip],
         validators=[DataRequired(_l("Name the client organisation.")), Length(max=ORG_NAME_MAX)],
     )
+
+
+class BulkImportForm(Form):
+    """A CSV register of existing agreements, and the importing person's organisation (the CSV names the other)."""
+
+    organisation = StringField(
+        _l("Your organisation"), filters=[_strip],
+        validators=[DataRequired(_l("Name your organisation: it is your party in every agreement of the file.")),
+                    Length(max=ORG_NAME_MAX)])
+    file = FileField(_l("CSV file of agreements"), validators=[FileRequired(_l("Choose the CSV file first."))])
 
 
 class InviteForm(Form):

@@ -140,6 +140,7 @@ class RegisterRow:
     renewal_open: bool
     proposals_awaiting: int  # open proposals the other side made, for this member's side to answer
     signature_awaited: bool  # signing, this member is a signatory, and their side has not signed
+    executed_outside: bool = False  # imported as executed: signed before it came here (Agreement.executed_outside)
 
     @property
     def needs_attention(self) -> bool:
@@ -284,6 +285,7 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date) -> Regis
             Agreement.status, Agreement.effective_on, Agreement.ends_on, Agreement.next_review_on,
             Agreement.renewal_opens_on, _review_due(today).label("review_due"),
             _renewal_open(today).label("renewal_open"),
+            and_(Agreement.executed_revision_id.is_not(None), Agreement.executed_at.is_(None)).label("executed_outside"),
         )
         .where(*conditions)
         .order_by(*_ordering(query, dialect))
@@ -301,5 +303,6 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date) -> Regis
             next_review_on=row.next_review_on, renewal_opens_on=row.renewal_opens_on,
             review_due=bool(row.review_due), renewal_open=bool(row.renewal_open), proposals_awaiting=awaiting,
             signature_awaited=row.status == "signing" and row.role == "signatory" and not signed,
+            executed_outside=bool(row.executed_outside),
         ))
     return RegisterPage(rows, total, replace(query, page=page), requested_page=query.page)

@@ -1,8 +1,9 @@
 """Dashboard, agreement overview, members, invitations and activity."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from wtforms import SelectChoice
 
 from ..access import agreement_route, can, invitable_sides, may_act_on
@@ -14,9 +15,11 @@ from .activity import event_sentences
 from ..negotiation.status import negotiation_state
 from ..reviews.amendments import amended_clauses
 from ..revisions.services import draft_of, latest_revision
+from .bulk_csv import CADENCES, HEADER, CsvRefused
+from .bulk_import import PAGE_MAX_ROWS, import_agreements, max_bytes, usual_organisation
 from .forms import (
-    PAPER_LABELS, ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, ConfirmForm, InviteForm, MemberRoleForm,
-    NewAgreementForm, SettingsForm, status_label,
+    PAPER_LABELS, ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, BulkImportForm, ConfirmForm, InviteForm,
+    MemberRoleForm, NewAgreementForm, SettingsForm, status_label,
 )
 from ..export.paper import agreement_paper
 from .register import SORT_LABELS, agreement_register, parse_register_query
@@ -72,6 +75,41 @@ def new():
         flash(_("Agreement created. Invite the other side from Members."), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id))
     return render_template("agreements/new.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.route("/agreements/import", methods=["GET", "POST"])
+@login_required
+def bulk_import():
+    """Existing agreements from a CSV register: every problem listed by line and column, or all imported."""
+    form = BulkImportForm()
+    if request.method == "GET":
+        form.organisation.data = usual_organisation(g.user)
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = import_agreements(upload.read(max_bytes() + 1), g.user, form.organisation.data,
+                                       upload.filename or "agreements.csv", max_rows=PAGE_MAX_ROWS)
+        except CsvRefused as refused:
+            problems = refused.problems
+        else:
+            count = len(result.agreement_ids)
+            flash(ngettext("%(num)d agreement imported (%(executed)d as executed).",
+                           "%(num)d agreements imported (%(executed)d as executed).", count, executed=result.executed),
+                  "success")
+            return redirect(url_for("agreements.dashboard"))
+    return render_template("agreements/bulk_import.html", form=form, problems=problems, header=",".join(HEADER),
+                           cadences=", ".join(CADENCES), limit=PAGE_MAX_ROWS,
+                           languages=LANGUAGES), 422 if form.is_submitted() else 200
+
+
+@bp.get("/agreements/import/template.csv")
+@login_required
+def bulk_import_template():
+    """The header row alone, for a spreadsheet to start from."""
+    response = Response(",".join(HEADER) + "\r\n", mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="agreements.csv"'
+    return response
 
 
 @bp.route("/agreements/<int:agreement_id>")

@@ -104,5 +104,6 @@ def calendar_events(user: User) -> tuple[list[CalendarEvent], datetime]:
         terms = executed_document(agreement).terms
         events.extend(_events_of(agreement, terms))
     # The feed changes only when an agreement does: stamping it so keeps it byte-stable between polls.
-    stamp = max((a.executed_at for a in agreements if a.executed_at), default=user.created_at)
+    # One imported as executed has no execution time here: its creation stands in.
+    stamp = max((a.executed_at or a.created_at for a in agreements), default=user.created_at)
     return events, stamp

@@ -84,6 +84,9 @@ def pick_revision(agreement: Agreement, number: int | None) -> Revision:
 def executed_version(agreement: Agreement, number: int | None = None) -> Version:
     """Executed version `number` (0: the original, N: amendment N), or the latest one."""
     versions = versions_of(agreement)
+    if not versions and agreement.executed_outside:
+        raise NotExportable(_("This agreement was imported as executed: it was signed outside Accord, so there is no "
+                              "signed document here. Its Word document and terms file are on this page."))
     if not versions:
         raise NotExportable(f"The agreement is {agreement.status}: the signed document exists once both sides signed.")
     if number is None:

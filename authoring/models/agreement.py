@@ -68,6 +68,12 @@ class Agreement(Base):
     def shared(self) -> bool:
         return self.shared_at is not None
 
+    @property
+    def executed_outside(self) -> bool:
+        """Imported as executed (agreements.bulk_import): signed before it came here, so it has an
+        executed revision but no signatures - and no execution time, which only signing here sets."""
+        return self.executed_revision_id is not None and self.executed_at is None
+
     def take_term_dates(self, terms: dict) -> None:
         """Copy the term's dates from `terms` into the columns the register sorts and filters by."""
         self.effective_on = term_date(terms, "timeline.effective_date")

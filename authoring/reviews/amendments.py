@@ -68,15 +68,20 @@ def amendment_blockers(agreement: Agreement, document) -> list[str]:
 
 
 def versions_of(agreement: Agreement) -> list[Version]:
-    """Every executed version, oldest first (a constant number of queries)."""
+    """Every version executed here, oldest first (a constant number of queries).
+
+    An agreement imported as executed has no original here (nobody signed it in Accord), only
+    the amendments signed since."""
     original = db.session.scalar(
         select(Signature.revision_id).where(Signature.agreement_id == agreement.id, Signature.amendment_number == 0,
                                             Signature.voided_at.is_(None)).group_by(Signature.revision_id)
         .having(func.count(func.distinct(Signature.side)) == 2))
-    if original is None or agreement.executed_at is None:
+    if original is not None and agreement.executed_at is not None:
+        versions = [Version(0, db.session.get(Revision, original), agreement.executed_at, None)]
+    elif agreement.executed_outside:
+        versions = []  # its original was signed outside Accord: only the amendments signed here are versions
+    else:
         return []
-    first = db.session.get(Revision, original)
-    versions = [Version(0, first, agreement.executed_at, None)]
     amendments = db.session.scalars(select(Amendment).where(Amendment.agreement_id == agreement.id,
                                                             Amendment.status == "executed").order_by(Amendment.number))
     versions += [Version(a.number, a.revision, a.executed_at, a.effective_on) for a in amendments]

@@ -118,7 +118,8 @@ def signing_state(agreement: Agreement) -> SigningState:
     fresh = latest is None or latest.hash != digest
     number = (latest.number + 1 if latest else 1) if fresh else latest.number
     named = {side: found for side in SIDE_WORDS if (found := named_signatory(document.terms, side))}
-    executed = versions_of(agreement)[-1] if agreement.status == "executed" else None
+    versions = versions_of(agreement) if agreement.status == "executed" else []
+    executed = versions[-1] if versions else None  # None too for an original imported as executed
     return SigningState(number, digest, fresh, signatures_of(agreement), _blocking(agreement, document), named,
                         executed)
 
