@@ -17,7 +17,7 @@ from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
 from ..interview.steps import term_name
 from ..library.binding import terms_stated
-from .changes import InvalidChange, change_names, current_value, describe
+from .changes import InvalidChange, change_names, current_value, describe, new_clause_key
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
 from .labels import TEMPLATE_GLOBALS
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
@@ -237,15 +237,6 @@ def counter(agreement, membership, number):
     return _back(agreement)
 
 
-def _new_key(title: str, document) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "clause"
-    existing = {c.key for c in document.clauses()}
-    number = 1
-    while f"custom.{base}-{number}" in existing:
-        number += 1
-    return f"custom.{base}-{number}"
-
-
 @bp.route("/agreements/<int:agreement_id>/clauses/new", methods=["GET", "POST"])
 @agreement_route("propose")
 def new_clause(agreement, membership):
@@ -253,7 +244,7 @@ def new_clause(agreement, membership):
     form = NewClauseForm()
     form.section.choices = [(s.key, s.title) for s in document.sections]
     if form.validate_on_submit():
-        key = _new_key(form.title.data, document)
+        key = new_clause_key(form.title.data, document)
         value = {"section": form.section.data, "title": form.title.data, "text": form.text.data}
         try:
             proposal, _rebased = propose(agreement, g.user, membership, "clause_add", key, value, None, form.reason.data)
