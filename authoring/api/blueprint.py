@@ -50,7 +50,7 @@ def post_doc(tag: str):
 
 
 def _refused(detail: str, kind: str) -> ApiProblem:
-    return ApiProblem(401, detail, kind=kind, headers={"WWW-Authenticate": f'Bearer realm="api", error="invalid_token"'})
+    return ApiProblem(401, detail, kind=kind, headers={"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
 
 
 @blp.before_request
