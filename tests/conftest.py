@@ -404,5 +404,6 @@ def demo_urls(app) -> list[str]:
         urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",
                  f"/agreements/{first.id}/word",
                  "/agreements", "/agreements/new", "/import", "/verify", "/account/password", "/account/calendar",
+                 "/account/tokens", "/api/v1/docs",
                  "/language"]
     return urls
