@@ -9,6 +9,12 @@ import zipfile
 
 import pytest
 from api_helpers import api_as, is_problem, share_as
+from sqlalchemy import select
+
+from authoring.access import membership_of
+from authoring.extensions import db
+from authoring.models import Agreement, User
+from authoring.negotiation.services import send_to_other_side
 
 KEY = "general.confidentiality"
 
@@ -204,3 +210,34 @@ def test_the_register_searches_filters_sorts_and_pages_by_cursor(app, runner, ma
     is_problem(api.get(f"/api/v1/agreements?sort=ends&cursor={first['next_cursor']}"), 422)
     descending = api.get("/api/v1/agreements?sort=title&dir=desc").get_json()["items"]
     assert descending[0]["title"] == "Agreement 29"
+
+
+def test_members_invitations_and_the_redline_as_json(app, deal):
+    owner, client_owner, client = deal.api["powner"], deal.api["cowner"], deal.api["cedit"]
+    members = owner.get(f"/api/v1/agreements/{deal.id}/members").get_json()
+    assert {(m["email"], m["side"], m["role"]) for m in members} >= {("powner@example.com", "provider", "owner"),
+                                                                    ("cedit@example.com", "client", "editor")}
+    made = client_owner.post(f"/api/v1/agreements/{deal.id}/invitations", json={"side": "client", "role": "viewer"})
+    assert made.status_code == 201 and "/invitations/" in made.get_json()["link"]
+    # each side governs itself: the client's owner does not invite to the provider side
+    refused = is_problem(client_owner.post(f"/api/v1/agreements/{deal.id}/invitations",
+                                           json={"side": "provider", "role": "editor"}), 403)
+    assert "provider" in refused["detail"]
+    is_problem(client.post(f"/api/v1/agreements/{deal.id}/invitations", json={"side": "client", "role": "viewer"}), 403)
+    deal.share()
+    terms, etag = _terms(client, deal.id)
+    number = client.put(f"/api/v1/agreements/{deal.id}/terms/costs.payment_due_days", json={"value": 60},
+                        headers={"If-Match": etag}).get_json()["proposals"][0]["number"]
+    assert owner.post(f"/api/v1/agreements/{deal.id}/proposals/{number}/accept").status_code == 200
+    with app.test_request_context(method="POST"):  # the provider sends the round, as on the page
+        agreement = db.session.get(Agreement, deal.id)
+        user = db.session.scalar(select(User).where(User.email == "powner@example.com"))
+        send_to_other_side(agreement, user, membership_of(user.id, deal.id), "round two")
+    response = owner.get(f"/api/v1/agreements/{deal.id}/redline?from=1&to=2")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    redline = response.get_json()
+    assert redline["from"] == 1 and redline["to"] == 2 and redline["counts"]["terms"] >= 1
+    term = next(t for t in redline["terms"] if t["path"] == "costs.payment_due_days")
+    assert term["attributions"][0]["proposal"] == number and term["attributions"][0]["author"] == "Cleo Editor"
+    is_problem(owner.get(f"/api/v1/agreements/{deal.id}/redline?from=1&to=9"), 404)
+    is_problem(owner.get(f"/api/v1/agreements/{deal.id}/redline?from=1"), 422)

@@ -40,7 +40,7 @@ def init_app(app: Flask) -> "AccordApi":
     api = AccordApi(app)
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
 
-    from . import agreements, comments, exports, proposals, revisions, signing, terms  # noqa: F401 (routes)
+    from . import agreements, comments, exports, people, proposals, redlines, revisions, signing, terms  # noqa: F401
     from .blueprint import blp
     from .docs import bp as docs_bp
     from .account import bp as account_bp

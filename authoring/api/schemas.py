@@ -15,7 +15,7 @@ from ..agreements.register import SEARCH_MAX, SORT_LABELS
 from ..config import LANGUAGES
 from ..document.model import TEXT_MAX
 from ..document.model import TITLE_MAX as CLAUSE_TITLE_MAX
-from ..models import PROPOSAL_KINDS, PROPOSAL_STATUSES, SIDES, STATUSES
+from ..models import PROPOSAL_KINDS, PROPOSAL_STATUSES, ROLES, SIDES, STATUSES
 from ..models.agreement import ORG_NAME_MAX, TITLE_MAX
 from ..models.base import MAX_ID
 from ..models.negotiation import COMMENT_MAX, REASON_MAX
@@ -298,6 +298,33 @@ class ThreadQuery(Strict):
     clause_key = Text(validate=validate.Length(min=1, max=80), metadata={"description": "Only this clause's threads."})
 
 
+# Members -------------------------------------------------------------------------------------
+
+class MemberSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    side = fields.String()
+    role = fields.String()
+    joined_at = fields.DateTime()
+
+
+class InvitationCreateSchema(Strict):
+    side = fields.String(required=True, validate=validate.OneOf(SIDES))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    email = fields.Email(validate=validate.Length(max=254),
+                         metadata={"description": "Only this address may accept it (optional)."})
+
+
+class InvitationSchema(ma.Schema):
+    id = fields.Integer()
+    side = fields.String()
+    role = fields.String()
+    email = fields.String(allow_none=True)
+    expires_at = fields.DateTime()
+    link = fields.String(metadata={"description": "The single-use link to send to the invitee; shown once."})
+
+
 # Revisions, signing ---------------------------------------------------------------------------
 
 class RevisionSchema(ma.Schema):
@@ -313,6 +340,55 @@ class RevisionSchema(ma.Schema):
 
 class RevisionDetailSchema(RevisionSchema):
     document = fields.Dict(metadata={"description": "The revision's document: terms and sections of clauses."})
+
+
+class RedlineQuery(Strict):
+    older = Id(required=True, strict=False, data_key="from", metadata={"description": "The older revision's number."})
+    newer = Id(required=True, strict=False, data_key="to", metadata={"description": "The newer revision's number."})
+
+
+class AttributionSchema(ma.Schema):
+    proposal = fields.Integer(allow_none=True, metadata={"description": "null: a direct edit before sharing."})
+    kind = fields.String()
+    author = fields.String()
+    side = fields.String(allow_none=True)
+    accepted_by = fields.String(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    label = fields.String(metadata={"description": "In words, in the interface language."})
+
+
+class SegmentSchema(ma.Schema):
+    op = fields.String(metadata={"description": "equal, insert or delete"})
+    text = fields.String()
+
+
+class ClauseChangeSchema(ma.Schema):
+    key = fields.String()
+    status = fields.String(metadata={"description": "added, removed, moved or changed"})
+    changed = fields.Boolean(metadata={"description": "The text changed (a moved clause may have changed too)."})
+    title = fields.String()
+    old_title = fields.String(allow_none=True)
+    number = fields.String(allow_none=True)
+    old_number = fields.String(allow_none=True)
+    section = fields.String()
+    segments = fields.List(fields.Nested(SegmentSchema))
+    attributions = fields.List(fields.Nested(AttributionSchema))
+
+
+class TermChangeLineSchema(ma.Schema):
+    path = fields.String()
+    label = fields.String()
+    old = fields.String()
+    new = fields.String()
+    attributions = fields.List(fields.Nested(AttributionSchema))
+
+
+class RedlineSchema(ma.Schema):
+    from_ = fields.Integer(data_key="from")
+    to = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    clauses = fields.List(fields.Nested(ClauseChangeSchema))
+    terms = fields.List(fields.Nested(TermChangeLineSchema))
 
 
 class SignatureSchema(ma.Schema):
