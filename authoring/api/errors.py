@@ -14,6 +14,8 @@ from flask import Response, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from ..config import public_url
+
 API_PREFIX = "/api/"
 PROBLEM_JSON = "application/problem+json"
 DEFAULT_DETAIL_OF = {  # a werkzeug exception's own description is English and generic: ours says what to do
@@ -60,7 +62,7 @@ def is_api_request() -> bool:
 
 def problem_type(kind: str | None) -> str:
     """The problem's `type`: a section of the API reference, or about:blank for a plain HTTP status."""
-    return f"{request.host_url.rstrip('/')}/api/v1/docs#problem-{kind}" if kind else "about:blank"
+    return public_url(f"/api/v1/docs#problem-{kind}") if kind else "about:blank"
 
 
 def problem(status: int, detail: str | None = None, *, kind: str | None = None,
