@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .api.errors import is_api_request, problem, problem_for
 from .config import RTL_LANGUAGES, settings_from_environment
 from .extensions import csrf, db
 from .inputs.ids import IdConverter
@@ -95,6 +96,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(operations_bp)
 
+    from .api import init_app as init_api
+
+    init_api(app)
+
     from .accounts.sessions import load_current_user
     from .cli import register_commands
 
@@ -163,6 +168,9 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if is_api_request():  # the API answers every error as a problem (RFC 9457), never a page
+            _end_failed_transaction()
+            return problem_for(error)
         if error.code not in ERROR_MESSAGES:
             return error
         # A 403 raised with its own description says which rule applies (e.g. "the other side answers").
@@ -179,8 +187,14 @@ def _register_error_pages(app: Flask) -> None:
             app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error)
             # Who is signed in cannot be read again now: the page is shown as to a visitor.
             g.user = None
+            if is_api_request():
+                _end_failed_transaction()
+                return problem(503, headers={"Retry-After": "60"})
             return render_error(503, headers={"Retry-After": "60"})
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api_request():
+            _end_failed_transaction()
+            return problem(500)
         return render_error(500)
 
 

@@ -34,6 +34,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What a personal access token (the JSON API) may do, by its scope, on top of the person's role:
+# a read token only reads; a read-write token does what the person's role allows - except
+# signing, which stays in the browser with the password re-entered.
+TOKEN_SCOPES: dict[str, frozenset[str]] = {
+    "read": frozenset({"view"}),
+    "read-write": frozenset({*PERMISSIONS, "create"} - {"sign"}),
+}
+
+
+def token_allows(scope: str, action: str) -> bool:
+    """True when a token of `scope` may be used for `action` ("create": start an agreement)."""
+    return action in TOKEN_SCOPES.get(scope, frozenset())
+
+
 # Rules about people, by action: the (role, side) of the member acting and the side of the
 # people acted on. Each side governs itself; the one crossing is "invite_first_owner": the
 # owner of the side that started the agreement (the provider, unless a client started it)

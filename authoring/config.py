@@ -155,6 +155,8 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "EMAIL_CONFIRMATION_TTL_HOURS": _int("EMAIL_CONFIRMATION_TTL_HOURS", 48),
         "EMAIL_CONFIRMATION_RESEND_MINUTES": _int("EMAIL_CONFIRMATION_RESEND_MINUTES", 5),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        # Requests one API token may make a minute (counted in the database, across processes).
+        "API_RATE_LIMIT": _int("API_RATE_LIMIT", 300),
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
         "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 3600),
         # Without SMTP_HOST, `outbox send` writes e-mails to the "authoring.mail" log instead.

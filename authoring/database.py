@@ -10,16 +10,31 @@ OPTIONS) never write and take a plain deferred `BEGIN`, so readers never queue.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITING: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 def wants_write_lock() -> bool:
     """True when the current unit of work may write (so SQLite must lock up front)."""
-    return not (has_request_context() and request.method in SAFE_METHODS)
+    return _WRITING.get() or not (has_request_context() and request.method in SAFE_METHODS)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside write, even during a safe request (an API token's use is counted on a GET)."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
 
 
 def _casefold(value):

@@ -23,7 +23,7 @@ from authoring.models import ROLES, SIDES
 
 SAMPLE_VALUES = {"agreement_id": None, "membership_id": 1, "invitation_id": 1, "number": 1, "key": "general.confidentiality",
                  "step_key": "background", "rule_id": "review_cadence_set", "thread_id": 1, "action": "resolve",
-                 "older": 1, "newer": 2, "version": 0, "upload_id": 1, "endpoint_id": 1}
+                 "older": 1, "newer": 2, "version": 0, "upload_id": 1, "endpoint_id": 1, "path": "costs.payment_due_days"}
 
 
 def share_agreement(app, agreement_id, owner):
@@ -32,10 +32,11 @@ def share_agreement(app, agreement_id, owner):
         share(db.session.get(Agreement, agreement_id), user, membership_of(user.id, agreement_id), "shared")
 
 
-def agreement_routes(app):
-    """(rule, method, view) for every URL that names an agreement."""
+def agreement_routes(app, api: bool = False):
+    """(rule, method, view) for every page URL that names an agreement (with `api`: every
+    API URL instead, which answers to tokens, not to cookies - see tests/test_api_access.py)."""
     for rule in app.url_map.iter_rules():
-        if "agreement_id" not in rule.arguments:
+        if "agreement_id" not in rule.arguments or rule.rule.startswith("/api/") != api:
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method, app.view_functions[rule.endpoint]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -227,8 +227,11 @@ _SIGNATURE_AWAITED = and_(
                     Signature.voided_at.is_(None), Signature.amendment_number == _signing_round(Agreement.id)))
 
 
-def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str,
+                only: Collection[int] | None = None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Membership.user_id == user_id]
+    if only is not None:
+        conditions.append(Membership.agreement_id.in_(sorted(only)))
     if query.search:
         conditions.append(or_(_contains(Agreement.title, query.search, dialect),
                               _contains(_COUNTERPARTY, query.search, dialect)))
@@ -267,15 +270,17 @@ def _page_facts(user_id: int, agreement_ids: list[int]) -> dict[int, tuple[int, 
     return {agreement_id: (awaiting, signed) for agreement_id, awaiting, signed in db.session.execute(statement)}
 
 
-def agreement_register(user_id: int, query: RegisterQuery, today: date) -> RegisterPage:
-    """The page of the register `query` asks for: the agreements `user_id` is a member of.
+def agreement_register(user_id: int, query: RegisterQuery, today: date,
+                       only: Collection[int] | None = None) -> RegisterPage:
+    """The page of the register `query` asks for: the agreements `user_id` is a member of
+    (of those, only the ones in `only` when given: an API token limited to some agreements).
 
     Three statements whatever the number of agreements. A page past the last one is
     clamped to the last (the page's `requested_page` keeps what was asked).
     """
     # SQLite folds ASCII only in lower()/LIKE; database.py gives its connections a Unicode casefold().
     dialect = db.engine.dialect.name
-    conditions = _conditions(user_id, query, today, dialect)
+    conditions = _conditions(user_id, query, today, dialect, only)
     joined = select().select_from(Membership).join(Agreement, Agreement.id == Membership.agreement_id)
     total = db.session.scalar(joined.add_columns(func.count()).where(*conditions))
     page = min(query.page, max(1, math.ceil(total / PER_PAGE)))

@@ -228,7 +228,7 @@ def _view(spec: Any, terms: dict[str, Any], side: str) -> Any:
     if isinstance(spec, dict):
         return {name: _view(child, terms, side) for name, child in spec.items()}
     path = spec.replace("{side}", side)
-    return _view_value(term_value(terms, path), _term_schema(path))
+    return _view_value(term_value(terms, path), term_schema(path))
 
 
 def _view_value(value: Any, schema: dict[str, Any]) -> Any:
@@ -242,12 +242,16 @@ def _view_value(value: Any, schema: dict[str, Any]) -> Any:
     return None if is_blank(value) else value
 
 
-def _term_schema(path: str) -> dict[str, Any]:
-    """The schema of the term at a dotted path (read-only: it is the cached schema's own node)."""
+def term_schema(path: str) -> dict[str, Any]:
+    """The schema of the term at a dotted path (read-only: it is the cached schema's own node);
+    KeyError when the terms have no such term."""
     node = _resolve(_schema()["properties"]["terms"])
     for part in path.split("."):
+        if "properties" not in node:
+            raise KeyError(path)
         node = _resolve(node["properties"][part])
     return node
+
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:

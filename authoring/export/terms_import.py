@@ -22,8 +22,8 @@ from ..document import ClauseInstance, Document, DocumentError
 from ..document.json_patch import pointer_token
 from ..library.formatting import is_blank
 from .terms import (
-    PARTY_VIEW, SCHEMA_VERSION, SIDES, VIEWS, document_of, link_service_levels, parties_view, term_views,
-    terms_schema, text_sha256,
+    PARTY_VIEW, SCHEMA_VERSION, SIDES, VIEWS, document_of, link_service_levels, parties_view, term_schema,
+    term_views, terms_schema, text_sha256,
 )
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -209,13 +209,35 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str,
 
 
 @cache
-def _validator() -> Any:
-    strict = validators.extend(
+def _strict() -> Any:
+    return validators.extend(
         Draft202012Validator,
         validators={"pattern": _ecma_pattern},
         type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
     )
-    return strict(terms_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def _validator() -> Any:
+    return _strict()(terms_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def term_value_errors(path: str, value: Any) -> list[tuple[str, str]] | None:
+    """Why `value` cannot be the term at `path` as the terms file types it: (JSON pointer inside
+    the value, message) each; None when the file has no such term."""
+    try:
+        node = term_schema(path)
+    except KeyError:
+        return None
+    try:
+        errors = [(_pointer(at), message) for at, message in _scan({"value": value})]
+    except TermsFileInvalid as deep:
+        errors = deep.errors
+    if errors:
+        return [(pointer.removeprefix("/value"), message) for pointer, message in errors]
+    schema = {"$defs": terms_schema()["$defs"], **node}
+    checker = _strict()(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [(_pointer(tuple(error.absolute_path)), error.message) for error in checker.iter_errors(value)]
 
 
 def _schema_errors(data: dict[str, Any]) -> list[tuple[Path, str]]:

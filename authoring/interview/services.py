@@ -23,13 +23,14 @@ from ..document.names import named_signatory, same_name
 from ..extensions import db
 from ..i18n import DEFAULT, in_language
 from ..library import OMIT, ClauseLibrary, assemble, current_choices
-from ..document.terms import changed_terms
+from ..document.terms import changed_terms, with_term
 from ..models import Agreement, Draft, HealthAcknowledgement, Membership, Proposal, User, utcnow
 from ..reviews.amendments import amendment_blockers
 from ..reviews.wording import status_word
 from ..revisions.services import draft_of, write_draft
 from .health import CLAUSE_RULE_PREFIX, RULES_BY_ID, Finding, Rule, check_health, clause_findings
-from .steps import STEPS, Step, apply_form, step_status, step_terms
+from .steps import STEPS, Step, apply_form, form_data, step_status, step_terms
+from .steps import term_name as step_term_name
 
 EDITABLE_STATUSES = ("draft", "ready")
 NEGOTIABLE_STATUSES = ("negotiating", "ready")
@@ -260,3 +261,101 @@ def set_terms(agreement: Agreement, user: User, terms: dict[str, Any], reason: s
     record("interview.terms_replaced", actor=user, agreement=agreement, reason=reason, draft_version=draft.version)
     db.session.commit()
     return draft
+
+
+# One term at a time (the JSON API) -----------------------------------------------------------
+
+class TermRefused(ValueError):
+    """A term change that cannot be made; `errors` lists (JSON pointer in the value, why)."""
+
+    def __init__(self, message: str, errors: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+class DraftChanged(Exception):
+    """The draft changed since the caller read it (its hash moved on)."""
+
+
+def step_of_term(path: str, side: str) -> Step | None:
+    """The interview step whose form asks for the term at `path` on behalf of `side` (None: none does)."""
+    for step in STEPS:
+        if step.form is not None and any(path == pattern or path.startswith(pattern + ".")
+                                         for pattern in step.term_paths(side).values()):
+            return step
+    return None
+
+
+def _value_problems(path: str, value: Any) -> list[tuple[str, str]]:
+    """What the interview's fields would refuse in `value` (bounds, lengths), down into its rows."""
+    from ..library.formatting import is_blank
+
+    if isinstance(value, dict):
+        return [(f"/{name}{pointer}", problem) for name, child in value.items()
+                for pointer, problem in _value_problems(f"{path}.{name}", child)]
+    if isinstance(value, list):
+        return [(f"/{index}{pointer}", problem) for index, row in enumerate(value)
+                for pointer, problem in _value_problems(path, row)]
+    if is_blank(value) or isinstance(value, bool):
+        return []
+    from .steps import term_value_problem
+
+    problem = term_value_problem(path, value)
+    return [("", problem)] if problem else []
+
+
+def check_term_change(agreement: Agreement, membership: Membership, path: str, value: Any) -> Step:
+    """The step that asks for `path`, when this member may change it to `value` now.
+
+    NotAllowed when the member's side or role may not answer that step (each side answers
+    its own party); TermRefused when there is no such term or the value is not typed as the
+    terms file types it, or is beyond what the interview's field accepts.
+    """
+    from ..export.terms_import import term_value_errors
+    from ..negotiation.services import NotAllowed
+
+    step = step_of_term(path, membership.side)
+    if step is None:
+        other = "client" if membership.side == "provider" else "provider"
+        if step_of_term(path, other) is not None:
+            raise NotAllowed(_("Each side fills in its own party: this term is the other side's to answer."))
+        raise TermRefused(_("There is no term %(path)s in the interview.", path=repr(path)))
+    if not can_edit_step(agreement, membership, step):
+        raise NotAllowed(_("Your side or role may not change the answers of the step “%(title)s” now.",
+                           title=step.title))
+    errors = term_value_errors(path, value)
+    if errors is None:
+        raise TermRefused(_("There is no term %(path)s in the interview.", path=repr(path)))
+    errors = errors or _value_problems(path, value)
+    if errors:
+        raise TermRefused(_("This value cannot be used for %(term)s.", term=step_term_name(path)), errors)
+    return step
+
+
+def change_term(agreement: Agreement, user: User, membership: Membership, path: str, value: Any,
+                base_hash: str, reason: str = "") -> list[Proposal]:
+    """Change one term as its interview step would: written to the draft before the draft is
+    shared, proposed to the other side after (the proposals are returned).
+
+    `base_hash` is the draft's hash the caller read: DraftChanged when the draft moved on
+    (StepConflict when the step's answers changed while this ran). Refused as
+    `check_term_change` says.
+    """
+    step = check_term_change(agreement, membership, path, value)
+    _draft, document = draft_of(agreement)
+    if document.sha256() != base_hash:
+        raise DraftChanged()
+    terms = with_term(document.terms, path, value)
+    data = form_data(step, library().catalogue, terms, membership.side)
+    return save_step(agreement, user, membership, step, data, base_token(step, document, membership.side),
+                     reason=reason)
+
+
+def propose_term(agreement: Agreement, user: User, membership: Membership, path: str, value: Any, base_value: Any,
+                 reason: str = "", counter_of: Proposal | None = None) -> Proposal:
+    """Propose one term's new value, made on `base_value` (what the author saw), as the interview would."""
+    from ..negotiation.services import propose
+
+    check_term_change(agreement, membership, path, value)
+    proposal, _rebased = propose(agreement, user, membership, "term", path, value, base_value, reason, counter_of)
+    return proposal

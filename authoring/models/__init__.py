@@ -1,4 +1,5 @@
 """Typed ORM rows, one module per noun."""
+from .api_token import TOKEN_SCOPES, ApiRequestCount, ApiToken, ApiTokenAgreement, IdempotencyKey
 from .agreement import ROLES, SIDES, STATUSES, Agreement, Invitation, Membership
 from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .base import Base, utcnow
@@ -15,8 +16,10 @@ from .word_upload import WordUpload
 from .user import EmailConfirmation, LoginFailure, User, UserSession
 
 __all__ = [
-    "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES", "STATUSES", "Agreement", "AuditCheckpoint", "AuditEvent", "AuditHead", "Base", "Blob",
-    "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "Incident", "Invitation", "IssuedDocument", "LoginFailure",
-    "Membership", "OutboxMessage", "Outage", "Proposal", "Revision", "Signature", "User", "UserSession", "WebhookDelivery",
-    "WebhookEndpoint", "WordUpload", "utcnow",
+    "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES",
+    "STATUSES", "Agreement", "ApiRequestCount", "ApiToken", "ApiTokenAgreement", "AuditCheckpoint", "AuditEvent",
+    "AuditHead", "Base", "Blob", "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "IdempotencyKey",
+    "Incident", "Invitation", "IssuedDocument", "LoginFailure", "Membership", "OutboxMessage", "Outage", "Proposal",
+    "Revision", "Signature", "TOKEN_SCOPES", "User", "UserSession", "WebhookDelivery", "WebhookEndpoint", "WordUpload",
+    "utcnow",
 ]

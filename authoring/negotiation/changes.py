@@ -5,6 +5,7 @@ the redline agree on what "the current value" of a term or clause is.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +106,16 @@ def describe(kind: str, target: str, value: Any, names: ChangeNames | None = Non
             return _("a new clause “%(title)s” in %(section)s", title=value.get("title", target), section=where)
         return _("a new clause “%(title)s”", title=value.get("title", target))
     return _("removing %(clause)s", clause=names.clause(target, base_value))
+
+
+def new_clause_key(title: str, document: Document) -> str:
+    """The key of a clause proposed under `title`: "custom." and the title in ASCII, unique in the draft."""
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "clause"
+    existing = {c.key for c in document.clauses()}
+    number = 1
+    while f"custom.{base}-{number}" in existing:
+        number += 1
+    return f"custom.{base}-{number}"
 
 
 def reword_clause(library: ClauseLibrary, language: str, document: Document, key: str,

@@ -17,13 +17,13 @@ from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
 from ..interview.steps import term_name
 from ..library.binding import terms_stated
-from .changes import InvalidChange, change_names, current_value, describe
+from .changes import InvalidChange, change_names, current_value, describe, new_clause_key
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
 from .labels import TEMPLATE_GLOBALS
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
 from .redlines import revision_redline
 from .services import (
-    NegotiationError, NotAllowed, ProposalConflict, accept, new_clause_key, proposal_by_number, proposals_of, propose, reject,
+    NegotiationError, NotAllowed, ProposalConflict, accept, proposal_by_number, proposals_of, propose, reject,
     send_to_other_side, share, withdraw,
 )
 from .status import negotiation_state

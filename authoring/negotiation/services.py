@@ -6,7 +6,6 @@ writes its audit event and notification e-mails in the same transaction.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -167,16 +166,6 @@ def _validate(kind: str, target: str, value: Any, current: Any) -> None:
             raise InvalidChange(_("A clause %(clause)s already exists.", clause=repr(target)))
         if not isinstance(value, dict) or not str(value.get("title", "")).strip() or not value.get("text"):
             raise InvalidChange(_("A new clause needs a title and a text."))
-
-
-def new_clause_key(title: str, document) -> str:
-    """A key for a clause a proposal adds: "custom.<title in ASCII letters and digits>-<n>", unused in `document`."""
-    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "clause"
-    existing = {c.key for c in document.clauses()}
-    number = 1
-    while f"custom.{base}-{number}" in existing:
-        number += 1
-    return f"custom.{base}-{number}"
 
 
 def propose(agreement: Agreement, user: User, membership: Membership, kind: str, target: str, value: Any,

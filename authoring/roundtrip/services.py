@@ -36,9 +36,8 @@ from ..i18n import in_language
 from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
 from ..models.negotiation import COMMENT_MAX
 from ..negotiation.comments import add_comment, set_resolved
-from ..negotiation.changes import InvalidChange, current_value
-from ..negotiation.services import (NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, new_clause_key, propose,
-                                    propose_wording)
+from ..negotiation.changes import InvalidChange, current_value, new_clause_key
+from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose, propose_wording
 from ..revisions.services import draft_of, revision_document
 from .alignment import Alignment, align
 from .reading import NotAWordFile, WordFile, read_word_file
