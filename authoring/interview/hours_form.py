@@ -8,6 +8,7 @@ as "not answered yet", like every other field.
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -59,9 +60,14 @@ def _day_choices() -> list[SelectChoice]:
     return [SelectChoice(day, names[index][:1].upper() + names[index][1:]) for index, day in enumerate(DAYS)]
 
 
+def _sort_key(name: str) -> str:
+    """Åland by A, Türkiye by T: letters without their accents, then case."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
 def _country_choices() -> list[SelectChoice]:
     territories = get_locale().territories
-    named = sorted(((territories.get(code, code), code) for code in holiday_countries()), key=lambda n: n[0].casefold())
+    named = sorted(((territories.get(code, code), code) for code in holiday_countries()), key=lambda n: _sort_key(n[0]))
     return [SelectChoice("", _l("None: support is open on public holidays")),
             *(SelectChoice(code, name) for name, code in named)]
 
@@ -111,8 +117,9 @@ def _strip(value):
 class SupportHoursForm(RowForm):
     around_the_clock = BooleanField(_l("Around the clock: every day, 00:00 to 24:00"))
     days = DaysField(_l("Days"), choices=_day_choices, validate_choice=False)
-    opens = TimeOfDayField(_l("Opens at"), filters=[_strip], validators=[Optional(), Length(max=5)])
-    closes = TimeOfDayField(_l("Closes at"), filters=[_strip], validators=[Optional(), Length(max=5)])
+    # No Optional(): it would stop the checks below, which ask for a time once anything else is answered.
+    opens = TimeOfDayField(_l("Opens at"), filters=[_strip], validators=[Length(max=5)])
+    closes = TimeOfDayField(_l("Closes at"), filters=[_strip], validators=[Length(max=5)])
     holidays = SelectField(_l("Closed on the public holidays of"), choices=_country_choices, default="",
                            validate_choice=False)
     highest_priority_around_the_clock = BooleanField(_l("Incidents of the highest priority are handled around the clock"))
