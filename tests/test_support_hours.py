@@ -372,6 +372,17 @@ def document_text(app, agreement_id) -> str:
         return Document.from_json(db.session.get(Draft, agreement_id).document).clause(CLAUSE).text
 
 
+def test_a_clause_edited_while_support_hours_were_text_states_them_in_words_once_they_are_data():
+    from authoring.document import ClauseInstance, TermSlot  # noqa: PLC0415
+    from authoring.library.binding import parts_bound  # noqa: PLC0415
+    parts = ("Support is available ", TermSlot(TERM), " (Warsaw time).")
+    document = document_with("en", OFFICE)
+    assert parts_bound(LIBRARY, parts, document.terms, "en").text == f"Support is available {PHRASES['en']} (Warsaw time)."
+    old = ClauseInstance(key=CLAUSE, title="Support hours", text="Support is available 24/7 (Warsaw time).",
+                         clause_id=CLAUSE, variant="critical_cover", custom=True, parts=parts)
+    assert parts_bound(LIBRARY, old.parts, with_term(document.terms, TERM, "24/7"), "en").text == old.text
+
+
 # Negotiation and the redline: one value ---------------------------------------------------------
 
 def test_a_change_of_support_hours_is_one_change_of_one_term():

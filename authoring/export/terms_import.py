@@ -23,8 +23,7 @@ from ..document.json_patch import pointer_token
 from ..library.formatting import is_blank
 from ..operations.support_hours import SupportHoursError, support_hours_of
 from .terms import (
-    PARTY_VIEW, READABLE_VERSIONS, SCHEMA_VERSION, SIDES, VIEWS, document_of, parties_view, term_views, terms_schema,
-    text_sha256,
+    PARTY_VIEW, READABLE_VERSIONS, SIDES, VIEWS, document_of, parties_view, term_views, terms_schema, text_sha256,
 )
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from babel.dates import get_day_names
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n.forms import RowForm

@@ -138,7 +138,11 @@ def library_bound(library: ClauseLibrary, clause_id: str, variant: str, terms: d
 
 def render_slot(library: ClauseLibrary, slot: TermSlot, terms: dict[str, Any], language: str) -> str:
     """The words a slot states with these terms."""
-    if slot.format == "option":
+    spec = library.catalogue.spec(slot.term)
+    if slot.format is None and spec is not None and spec.type == "support_hours":
+        # A clause edited while support hours were text states them plainly; as data they need their words.
+        source = f"{{{{ {slot.term} | support_hours }}}}"
+    elif slot.format == "option":
         source = f"{{{{ option({slot.term!r}) }}}}"
     elif slot.format:
         name, _, case = slot.format.partition(":")
