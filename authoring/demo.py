@@ -11,7 +11,7 @@ from .accounts.passwords import hash_password
 from .agreements.services import accept_invitation, create_agreement, create_invitation
 from .extensions import db
 from .models import User
-from .demo_terms import demo_terms
+from .demo_terms import BUSINESS_HOURS, demo_terms
 from .interview.services import mark_ready, set_terms
 from .access import membership_of
 from .negotiation.comments import add_comment, threads_of
@@ -137,6 +137,8 @@ def _executed(users, language: str, title: str):
     # The terms name the people who sign: only they can.
     terms["parties"]["provider"].update(signatory_name=director.name, signatory_title=words["provider_title"])
     terms["parties"]["client"].update(signatory_name=signer.name, signatory_title=words["client_title"])
+    hours, zone = BUSINESS_HOURS[language]
+    terms["services"].update(support_hours=copy.deepcopy(hours), time_zone=zone)
     set_terms(agreement, provider, terms, "demo data: a term under way")
     member = {user.id: membership_of(user.id, agreement.id) for user in (provider, client, director, signer)}
     share(agreement, provider, member[provider.id], words["share"])

@@ -1,7 +1,10 @@
 """Interview answers for the demo agreements: every step filled, in each of the six languages."""
 from __future__ import annotations
 
+import copy
 from typing import Any
+
+from .operations.support_hours import AROUND_THE_CLOCK
 
 LANGUAGE_COLUMNS = ("en", "es", "pl", "he", "ru", "tl")
 # The demo's texts: (en, es, pl, he, ru, tl), written as a party in each country would.
@@ -91,8 +94,6 @@ TEXTS: dict[str, tuple[str, str, str, str, str, str]] = {
         "נוהלי ITIL 4 ותקן ISO/IEC 20000-1; שינויים מבוצעים לפי לוח השינויים של הלקוח.",
         "Практики ITIL 4 и ISO/IEC 20000-1; изменения вносятся по календарю изменений Заказчика.",
         "Mga kasanayan ng ITIL 4 at ISO/IEC 20000-1; sinusunod ng mga pagbabago ang kalendaryo ng pagbabago ng Kliyente."),
-    "support_hours": ("24 hours a day, 7 days a week", "24 horas al día, 7 días a la semana", "24 godziny na dobę, 7 dni w tygodniu",
-                      "24 שעות ביממה, 7 ימים בשבוע", "24 часа в сутки, 7 дней в неделю", "24 oras bawat araw, 7 araw bawat linggo"),
     "p1": ("A critical service is down for all users", "Un servicio crítico no funciona para ningún usuario",
            "Usługa krytyczna nie działa dla żadnego użytkownika", "שירות קריטי מושבת לכל המשתמשים",
            "Критически важная услуга недоступна для всех пользователей",
@@ -141,6 +142,16 @@ TEXTS: dict[str, tuple[str, str, str, str, str, str]] = {
         "ang pagiging available ng serbisyo, mga insidente ayon sa prayoridad, oras ng pagtugon at paglutas laban sa target, at mga bukas na panganib"),
 }
 
+
+
+# The executed demos' support: business hours in the provider's country, its public holidays closed, the
+# highest priority around the clock (the others are around the clock).
+BUSINESS_HOURS = {
+    "en": ({"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "08:00", "closes": "18:00", "holidays": "PL",
+            "highest_priority_around_the_clock": True}, "Europe/Warsaw"),
+    "he": ({"days": ["mon", "tue", "wed", "thu", "sun"], "opens": "08:00", "closes": "17:00", "holidays": "IL",
+            "highest_priority_around_the_clock": True}, "Asia/Jerusalem"),
+}
 
 
 def _contact(name: str, role: str, email: str, phone: str) -> dict[str, str]:
@@ -200,7 +211,7 @@ def demo_terms(language: str, title: str) -> dict[str, Any]:
             "standards": t("standards"),
             "availability_percent": "99.5",
             "measurement_window": "monthly",
-            "support_hours": t("support_hours"),
+            "support_hours": copy.deepcopy(AROUND_THE_CLOCK),
             "time_zone": "Europe/Warsaw",
             "priorities": [
                 {"level": "P1", "definition": t("p1"), "response_hours": "0.5", "resolution_hours": "4"},

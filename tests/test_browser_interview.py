@@ -198,7 +198,11 @@ def test_walking_all_nine_steps_assembles_a_complete_healthy_agreement(live_serv
            ).to_have_value("Service desk")
     owner.get_by_label("Availability target (%)").fill("99.5")
     owner.get_by_label("Measured over").select_option(label="A calendar month")
-    owner.get_by_role("textbox", name="Support hours", exact=True).fill("Monday to Friday, 08:00 to 18:00")
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+        owner.get_by_role("checkbox", name=day, exact=True).check()
+    owner.get_by_label("Opens at").fill("08:00")
+    owner.get_by_label("Closes at").fill("18:00")
+    owner.get_by_label("Closed on the public holidays of").select_option(label="Poland")
     owner.get_by_label("Time zone").fill("Europe/Warsaw")
     owner.get_by_role("button", name="Save", exact=True).click()
     owner.wait_for_url(f"{agreement_url}/interview/services")

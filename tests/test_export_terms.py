@@ -18,7 +18,7 @@ from authoring import create_app
 from authoring.demo_terms import demo_terms
 from authoring.document import ClauseInstance, Document, Section
 from authoring.export.records import ExportInfo, SignatureRecord
-from authoring.export.terms import SCHEMA_VERSION, document_of, terms_file, terms_json, terms_schema
+from authoring.export.terms import READABLE_VERSIONS, SCHEMA_VERSION, document_of, terms_file, terms_json, terms_schema
 from authoring.export.terms_import import MAX_BYTES, ImportedTerms, TermsFileInvalid, read_terms_file
 from authoring.library import assemble, default_choices
 from authoring.library.catalogue import TermSpec
@@ -104,8 +104,9 @@ def test_schema_is_valid_draft_2020_12_with_a_versioned_id():
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"].endswith("/schema/terms/v1.json")
     assert schema["title"] and schema["description"]
-    assert schema["properties"]["schema_version"] == {"description": "The version of this file format.",
-                                                      "const": SCHEMA_VERSION}
+    # Files of every version this application reads are valid; it writes the newest.
+    assert schema["properties"]["schema_version"]["enum"] == list(READABLE_VERSIONS) == ["1.0", SCHEMA_VERSION]
+    assert SCHEMA_VERSION == "1.1"
 
 
 def _resolve(schema: dict, node: dict) -> dict:
@@ -351,7 +352,7 @@ def test_deep_nesting_is_refused_without_recursing():
 def test_unknown_schema_version_is_refused_alone(valid):
     valid["schema_version"] = "2.0"
     valid["surprise"] = True
-    assert refused(encode(valid)) == [("/schema_version", "unknown schema version '2.0': this application reads version 1.0")]
+    assert refused(encode(valid)) == [("/schema_version", "unknown schema version '2.0': this application reads versions 1.0, 1.1")]
 
 
 def test_float_in_money_wrong_date_unknown_field_missing_field_each_fail(valid):

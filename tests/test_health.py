@@ -94,6 +94,10 @@ FAILING = [
     ("contacts_for_every_stage", {"parties.client.contacts.billing.name": " "},
      {"contacts_for_every_stage"}, ["client has no billing contact"]),
     ("review_cadence_set", {"change.review_cadence": None}, {"review_cadence_set"}, ["review cadence"]),
+    ("support_hours_as_data", {"services.support_hours": "Weekdays, office hours"}, {"support_hours_as_data"},
+     ["not yet stated as days and times", "“Weekdays, office hours”"]),
+    ("support_hours_as_data", {"services.time_zone": "Warsaw time"}, {"support_hours_as_data"},
+     ["“Warsaw time” is not a time zone"]),
 ]
 
 # (rule id probed, changes that keep the terms healthy)
@@ -126,6 +130,8 @@ PASSING = [
     ("escalation_grows", {f"{LEVELS}.1.response_hours": None}),
     ("contacts_for_every_stage", {"parties.client.contacts.billing.email": None}),
     ("review_cadence_set", {"change.review_cadence": "annually"}),
+    ("support_hours_as_data", {"services.support_hours": "24 hours a day, 7 days a week"}),
+    ("support_hours_as_data", {"services.support_hours": None, "services.time_zone": None}),
 ]
 
 
@@ -146,7 +152,7 @@ def test_rule_passes_the_boundary_or_empty_case(rule_id, changes):
 
 def test_every_rule_has_a_failing_and_a_passing_case():
     assert {case[0] for case in FAILING} == set(RULES_BY_ID) == {case[0] for case in PASSING}
-    assert len(RULES) == len(RULES_BY_ID) == 16
+    assert len(RULES) == len(RULES_BY_ID) == 17
 
 
 def test_payment_schedule_of_50_and_40_percent_is_reported_as_90_percent():

@@ -22,7 +22,8 @@ TERM_PATH_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,63}(\.[a-z_][a-z0-9_]{0,63})
 # None for the value as it is (text).
 COUNTED = ("business_days", "days", "hours", "months")
 # A counted noun may be asked for in the genitive ("days:gen": Polish and Russian sentences need it).
-SLOT_FORMATS = frozenset({"money", "number", "percent", "date", *COUNTED, *(f"{unit}:gen" for unit in COUNTED), "option"})
+SLOT_FORMATS = frozenset({"money", "number", "percent", "date", *COUNTED, *(f"{unit}:gen" for unit in COUNTED), "option",
+                          "support_hours"})
 TITLE_MAX = 300
 TEXT_MAX = 100_000
 PARTS_MAX = 2_000

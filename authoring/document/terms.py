@@ -34,14 +34,18 @@ def with_term(terms: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return result
 
 
-def changed_terms(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[tuple[str, Any, Any]]:
-    """Every leaf term whose value differs: [(path, old value, new value)], in document order."""
+def changed_terms(old: dict[str, Any], new: dict[str, Any], prefix: str = "",
+                  values: frozenset[str] = frozenset()) -> list[tuple[str, Any, Any]]:
+    """Every leaf term whose value differs: [(path, old value, new value)], in document order.
+
+    `values`: paths of terms that are one value although it is a mapping (support hours), compared whole.
+    """
     changes: list[tuple[str, Any, Any]] = []
     for key in list(old) + [k for k in new if k not in old]:
         path = f"{prefix}{key}"
         before, after = old.get(key, MISSING), new.get(key, MISSING)
-        if isinstance(before, dict) and isinstance(after, dict):
-            changes.extend(changed_terms(before, after, f"{path}."))
+        if isinstance(before, dict) and isinstance(after, dict) and path not in values:
+            changes.extend(changed_terms(before, after, f"{path}.", values))
         elif before != after:
             changes.append((path, None if before is MISSING else before, None if after is MISSING else after))
     return changes

@@ -22,7 +22,8 @@ from ..library.formatting import is_blank
 from .openslo import level_names
 from .records import AmendmentRecord, ExportInfo, SignatureRecord
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: support hours as data (days, times, public holidays) where 1.0 had text
+READABLE_VERSIONS = ("1.0", SCHEMA_VERSION)  # a 1.0 file is valid 1.1 (support hours as text still are)
 SCHEMA_RESOURCE = "schemas/terms-v1.json"
 SIDES = ("provider", "client")
 STAGES = ("negotiation", "delivery", "billing", "escalation")

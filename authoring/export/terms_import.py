@@ -21,8 +21,9 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from ..document import ClauseInstance, Document, DocumentError
 from ..document.json_patch import pointer_token
 from ..library.formatting import is_blank
+from ..operations.support_hours import SupportHoursError, support_hours_of
 from .terms import (
-    PARTY_VIEW, SCHEMA_VERSION, SIDES, VIEWS, document_of, link_service_levels, parties_view, term_schema,
+    PARTY_VIEW, READABLE_VERSIONS, SIDES, VIEWS, document_of, link_service_levels, parties_view, term_schema,
     term_views, terms_schema, text_sha256,
 )
 
@@ -76,7 +77,7 @@ def read_terms_file(raw: bytes) -> ImportedTerms:
         _check_version(data)
         errors = _scan(data)
         schema_errors = _schema_errors(data)
-        errors += schema_errors + _clause_errors(data) + _view_errors(data, schema_errors)
+        errors += schema_errors + _clause_errors(data) + _view_errors(data, schema_errors) + _term_errors(data, schema_errors)
         if errors:
             raise TermsFileInvalid(_in_document_order(data, errors))
         document = document_of(data)
@@ -159,9 +160,9 @@ def _json_kind(value: Any) -> str:
 
 def _check_version(data: dict[str, Any]) -> None:
     """Another version's file is refused alone: judged by this version's schema its errors would mislead."""
-    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
+    if "schema_version" in data and data["schema_version"] not in READABLE_VERSIONS:
         raise TermsFileInvalid([("/schema_version", f"unknown schema version {data['schema_version']!r}: "
-                                                    f"this application reads version {SCHEMA_VERSION}")])
+                                                    f"this application reads versions {', '.join(READABLE_VERSIONS)}")])
 
 
 def _scan(data: dict[str, Any]) -> list[tuple[Path, str]]:
@@ -312,6 +313,26 @@ def _hash_errors(clause: dict[str, Any]) -> list[tuple[str, str]]:
             errors.append(("content_hash", "does not match the clause (its key, title, text, library_id, "
                                            "variant, custom, template and unstated_terms)"))
     return errors
+
+
+# Terms the schema cannot judge alone -------------------------------------------------------
+
+SUPPORT_HOURS = ("terms", "services", "support_hours")
+
+
+def _term_errors(data: dict[str, Any], schema_errors: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Support hours the schema found well-formed must also make sense: closing after opening, and a
+    country whose public holidays are known."""
+    if any(path[:len(SUPPORT_HOURS)] == SUPPORT_HOURS[:len(path)] for path, _ in schema_errors):
+        return []  # the schema has said what is wrong with it (or with what holds it)
+    hours = data["terms"]["services"].get("support_hours") if "services" in data.get("terms", {}) else None
+    if not isinstance(hours, dict):
+        return []
+    try:
+        support_hours_of({"services": {"support_hours": hours}})
+    except SupportHoursError as error:
+        return [(SUPPORT_HOURS, str(error))]
+    return []
 
 
 # Views ------------------------------------------------------------------------------------

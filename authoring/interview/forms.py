@@ -23,6 +23,7 @@ from ..i18n.forms import Form, RowForm
 from ..inputs.numbers import NumberField
 
 from ..models.negotiation import REASON_MAX
+from .hours_form import SupportHoursForm, TimeZoneField
 
 SHORT, LONG = 200, 4000
 MAX_ROWS = 50
@@ -142,8 +143,8 @@ class ServicesForm(Form):
     priorities = rows(PriorityRow, _l("Priority levels and service levels"))
     availability_percent = percent(_l("Availability target (%)"))
     measurement_window = choice(_l("Measured over"), {"monthly": _l("A calendar month"), "quarterly": _l("A calendar quarter")})
-    support_hours = text(_l("Support hours"))
-    time_zone = text(_l("Time zone"), 64)
+    support_hours = FormField(SupportHoursForm, _l("Support hours"))
+    time_zone = TimeZoneField(_l("Time zone"), filters=[_strip], validators=[Optional(), Length(max=64)])
 
 
 # 3. Timelines -------------------------------------------------------------------------

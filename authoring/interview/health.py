@@ -18,6 +18,8 @@ from ..document.terms import with_term
 from ..library import ClauseLibrary
 from ..library.binding import BindingConflict, clause_bound, library_bound, rebind, render_slot
 from ..library.formatting import as_decimal, is_blank
+from ..operations.support_hours import is_time_zone, support_hours_of
+from . import hours_form
 from .steps import STAGES, get, stage_word, term_name
 
 
@@ -202,6 +204,24 @@ def contacts_for_every_stage(terms):
                        else _("The client has no %(stage)s contact.", stage=stage_word(stage)))
 
 
+def support_hours_as_data(terms):
+    """Support hours the service-level clock can measure: days and times (not free text from before they
+    were data), and a time zone it knows."""
+    value, zone = get(terms, "services.support_hours"), get(terms, "services.time_zone")
+    if isinstance(value, str) and value.strip():
+        hours = support_hours_of({"services": {"support_hours": value}})
+        if hours.unread_text is not None:
+            yield _("Support hours are not yet stated as days and times: “%(text)s”. Restate them in the "
+                    "Services step so that the service levels can be measured against them.", text=hours.unread_text)
+    elif value is not None and not isinstance(value, str):
+        problem = hours_form.problem_of(value)
+        if problem:
+            yield _("The support hours cannot be read: %(problem)s Restate them in the Services step.", problem=problem)
+    if not is_blank(zone) and not is_time_zone(zone):
+        yield _("“%(zone)s” is not a time zone name the service levels can be measured in; choose one such as "
+                "Europe/Warsaw in the Services step.", zone=zone)
+
+
 def review_cadence_set(terms):
     if is_blank(get(terms, "change.review_cadence")):
         yield _("No periodic review cadence is set; the agreement is a living document and needs one.")
@@ -224,6 +244,7 @@ RULES: tuple[Rule, ...] = (
     Rule("escalation_grows", _l("Escalation response times grow with the level"), "escalation", escalation_grows),
     Rule("contacts_for_every_stage", _l("Each stage has a contact on both sides"), "background", contacts_for_every_stage),
     Rule("review_cadence_set", _l("A review cadence is set"), "change", review_cadence_set),
+    Rule("support_hours_as_data", _l("Support hours are stated as days and times"), "services", support_hours_as_data),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 

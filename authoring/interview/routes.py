@@ -21,6 +21,7 @@ from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_num
 from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of
 from . import forms
+from .hours_form import time_zone_names
 from .services import (
     NotReady, StepConflict, acknowledge, base_token, can_choose_clauses, can_edit_step, health_rule, library,
     mark_ready, readiness, save_step, step_clauses, who_signs, withdraw_acknowledgement,
@@ -28,6 +29,7 @@ from .services import (
 from .steps import STEPS, STEPS_BY_KEY, form_data, get, neighbours, step_status
 
 bp = Blueprint("interview", __name__)
+bp.add_app_template_global(time_zone_names)  # the services step's list of time zones to pick from
 
 ROW_PLACEHOLDER = "__ROW__"  # static/app.js puts the new row's index here
 UNSAVED = _l("Not saved yet: save the step to keep your changes.")

@@ -117,7 +117,8 @@ def save_step(agreement: Agreement, user: User, membership: Membership, step: St
 def _propose_step(agreement, user, membership, document, terms, chosen, counter_of, reason) -> list[Proposal]:
     from ..negotiation.services import propose  # negotiation builds on the interview
 
-    changes = [("term", path, new, old) for path, old, new in changed_terms(document.terms, terms)]
+    changes = [("term", path, new, old)
+               for path, old, new in changed_terms(document.terms, terms, values=library().catalogue.values())]
     before = current_choices(document)
     changes += [("clause_variant", clause_id, variant, before.get(clause_id, OMIT))
                 for clause_id, variant in chosen.items() if before.get(clause_id, OMIT) != variant]

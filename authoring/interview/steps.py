@@ -21,7 +21,7 @@ from ..document.terms import term_label
 from ..inputs.numbers import MAX_AMOUNT, MAX_QUANTITY, NumberField
 from ..library.catalogue import Catalogue, TermSpec
 from ..library.formatting import is_blank
-from . import forms
+from . import forms, hours_form
 
 STAGES = ("negotiation", "delivery", "billing", "escalation")
 
@@ -81,6 +81,8 @@ def to_form(value: Any, spec: TermSpec) -> Any:
         if spec.item_type:
             return [{"value": item} for item in items]
         return [{name: to_form(item.get(name), child) for name, child in spec.fields.items()} for item in items]
+    if spec.type == "support_hours":
+        return hours_form.to_form(value)
     if is_blank(value):
         return False if spec.type == "boolean" else None
     if spec.type in DECIMAL_TYPES:
@@ -109,6 +111,8 @@ def from_form(value: Any, spec: TermSpec) -> Any:
         return rows
     if spec.type == "boolean":
         return bool(value)
+    if spec.type == "support_hours":
+        return hours_form.to_term(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if spec.type in DECIMAL_TYPES:
@@ -133,7 +137,11 @@ def apply_form(step: Step, catalogue: Catalogue, terms: dict[str, Any], data: di
     """New terms with this step's answers from `data` (only the paths this step and side own)."""
     updated = copy.deepcopy(terms)
     for name, path in step.term_paths(side).items():
-        put(updated, path, from_form(data.get(name), catalogue.spec(path)))
+        spec = catalogue.spec(path)
+        value = from_form(data.get(name), spec)
+        if spec.type == "support_hours":  # free text from before stays until the answer says more
+            value = hours_form.kept(get(terms, path), value)
+        put(updated, path, value)
     return updated
 
 
@@ -315,6 +323,10 @@ def term_value_problem(path: str, value: Any) -> str | None:
     if found is None:
         return None
     unbound = found[0][-1]
+    if _inner_form(unbound) is hours_form.SupportHoursForm:
+        return hours_form.problem_of(value)
+    if hasattr(unbound.field_class, "value_problem"):
+        return unbound.field_class.value_problem(value)
     options = unbound.kwargs
     if issubclass(unbound.field_class, NumberField):
         number = Decimal(str(value))

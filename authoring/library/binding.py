@@ -38,10 +38,12 @@ from ..document.words import DELETE, EQUAL, INSERT, token_diff, tokenize
 from .catalogue import TermSpec
 from .formatting import locale_of
 from .grammar import GENITIVE
+from .hours_words import read_support_hours
 from .loader import DEFAULT_LANGUAGE, TEMPLATE_GLOBALS, ClauseLibrary
 from .stops import joined, kept_after, mark_outputs, pieces, split_marked, stop_belongs_after, stop_elided
 
-BINDABLE_FILTERS = frozenset({"money", "number", "percent", "date", "business_days", "days", "hours", "months"})
+BINDABLE_FILTERS = frozenset({"money", "number", "percent", "date", "business_days", "days", "hours", "months",
+                              "support_hours"})
 INTEGER_TYPES = frozenset({"integer", "business_days", "days", "months"})
 NUMBER_TYPES = INTEGER_TYPES | {"money", "decimal", "percent", "hours"}
 TEXT_VALUE_MAX = 4000
@@ -144,7 +146,11 @@ def template_bound(library: ClauseLibrary, template: str, terms: dict[str, Any],
 
 def render_slot(library: ClauseLibrary, slot: TermSlot, terms: dict[str, Any], language: str) -> str:
     """The words a slot states with these terms."""
-    if slot.format == "option":
+    spec = library.catalogue.spec(slot.term)
+    if slot.format is None and spec is not None and spec.type == "support_hours":
+        # A clause edited while support hours were text states them plainly; as data they need their words.
+        source = f"{{{{ {slot.term} | support_hours }}}}"
+    elif slot.format == "option":
         source = f"{{{{ option({slot.term!r}) }}}}"
     elif slot.format:
         name, _, case = slot.format.partition(":")
@@ -221,6 +227,8 @@ def _candidates(library: ClauseLibrary, slot: TermSlot, words: str, language: st
         return [words] if words.strip() and len(words) <= TEXT_VALUE_MAX else []
     if spec.type == "date":
         return [day.isoformat() for day in _dates(words, language)]
+    if spec.type == "support_hours":  # only words the phrase writes; free text is not read as hours
+        return read_support_hours(words, language)
     if spec.type in NUMBER_TYPES:
         values = []
         for number in _numbers(words, language):
@@ -239,11 +247,13 @@ def _candidates(library: ClauseLibrary, slot: TermSlot, words: str, language: st
 
 def read_value(library: ClauseLibrary, slot: TermSlot, words: str, terms: dict[str, Any], language: str,
                specs: Mapping[str, TermSpec] | None = None):
-    """The value of the slot's term that renders exactly as `words`, or None when none does.
+    """The value of the slot's term that renders exactly as `words`, or None when none does (the current
+    value first, where two values read the same).
 
     `specs` declares terms the catalogue does not know by path: a table row's fields ("r.price").
     """
-    for value in _candidates(library, slot, words, language, specs):
+    current = term_value(terms, slot.term)
+    for value in sorted(_candidates(library, slot, words, language, specs), key=lambda value: value != current):
         if render_slot(library, slot, with_term(terms, slot.term, value), language) == words:
             return value
     return None

@@ -16,8 +16,10 @@ import yaml
 
 from .translations import TranslationError, merge_choice_words, parse_yaml
 
+# support_hours: one value that is a mapping (days, times, holidays; operations/support_hours.py), or the
+# free text agreements held before; never walked into like a group of terms.
 SCALAR_TYPES = frozenset({"text", "integer", "decimal", "money", "percent", "date",
-                          "business_days", "hours", "days", "months", "boolean", "choice"})
+                          "business_days", "hours", "days", "months", "boolean", "choice", "support_hours"})
 ALL_TYPES = SCALAR_TYPES | {"object", "list"}
 
 
@@ -91,6 +93,13 @@ class Catalogue:
             node = node.fields[part]
         return node
 
+    def values(self) -> frozenset[str]:
+        """The paths of every declared term that is one value (not a group): where a comparison of two
+        sets of terms stops, even when the value is itself a mapping (support hours)."""
+        if "_values" not in self.__dict__:  # computed once; the catalogue never changes
+            object.__setattr__(self, "_values", _value_paths(self.root))
+        return self.__dict__["_values"]
+
     def blank_terms(self) -> dict[str, Any]:
         return self.root.blank()
 
@@ -105,6 +114,12 @@ class Catalogue:
     def complete(self, terms: dict[str, Any]) -> dict[str, Any]:
         """`terms` with every declared field present, in list rows too (missing ones blank); unknown keys kept."""
         return _complete(self.root, terms)
+
+
+def _value_paths(spec: TermSpec) -> frozenset[str]:
+    if spec.type != "object":
+        return frozenset({spec.path})
+    return frozenset(path for child in spec.fields.values() for path in _value_paths(child))
 
 
 def _complete(spec: TermSpec, value: Any) -> Any:

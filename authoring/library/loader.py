@@ -22,6 +22,7 @@ from ..config import LANGUAGES
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .glossary import glossary_problems, load_glossaries
 from .formatting import BLANK, FILTERS, finalize, is_blank
+from .hours_words import support_hours_filter
 from .stops import joined, mark_outputs, split_marked
 from .translations import (TRANSLATIONS, TranslationError, choice_words, merge_section, parse_yaml, read_yaml,
                            translation_folders)
@@ -88,6 +89,7 @@ class ClauseLibrary:
         self._env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
                                          keep_trailing_newline=True, finalize=finalize)
         self._env.filters.update(FILTERS)
+        self._env.filters["support_hours"] = support_hours_filter  # hours_words.py: days, times, holidays
         self._env.globals["option"] = self._option
         self._templates: dict[str, Any] = {}
         self._instrumented: dict[str, Any] = {}  # binding.py: templates compiled with slot markers

@@ -17,6 +17,7 @@ from ..revisions.services import draft_of, revisions_of
 from ..revisions.store import RevisionIntegrityError
 from ..interview.steps import term_name
 from ..library.binding import terms_stated
+from ..library.hours_words import support_hours_words
 from .changes import InvalidChange, change_names, current_value, describe, new_clause_key
 from .comments import add_comment, set_resolved, thread_by_id, threads_of
 from .labels import TEMPLATE_GLOBALS
@@ -36,8 +37,17 @@ def _template_helpers(state):
     # Globals, not a context processor: imported macros see globals only.
     state.app.jinja_env.globals.update(
         describe_proposal=describe_proposal, proposal_sentence=proposal_sentence, word_diff=word_diff,
-        display_value=display_value, term_name=term_name, document_labels=document_words, **TEMPLATE_GLOBALS,
+        display_value=display_value, term_display=term_display, term_name=term_name, document_labels=document_words,
+        **TEMPLATE_GLOBALS,
     )
+
+
+def term_display(path: str, value, language: str) -> str:
+    """A term's value in a proposal: support hours as the agreement's text words them, else as it is stored."""
+    spec = library().catalogue.spec(path)
+    if spec is not None and spec.type == "support_hours" and value is not None:
+        return support_hours_words(value, language)
+    return display_value(value)
 
 
 def _back(agreement, default="negotiation.overview", **values):

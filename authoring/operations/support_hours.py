@@ -16,8 +16,10 @@ clock, and keeps any other text as `unread_text` for a person to restate.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from dataclasses import dataclass
 from datetime import time
+from functools import cache
 from typing import Any
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO order: Monday is day 1
@@ -32,6 +34,34 @@ _AROUND_THE_CLOCK = (
     re.compile(r"\b24\s*oras\b.*\b7\s*araw\b"),  # tl
     re.compile(r"^\s*24\s*/\s*7\s*$"),
 )
+
+
+class SupportHoursError(ValueError):
+    """A structured support-hours value that cannot be used; `code` says which rule it breaks
+    (so the interview and the health check can say it in the reader's language):
+    "shape", "days", "time", "order" or "country"."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@cache
+def holiday_countries() -> frozenset[str]:
+    """The ISO 3166 codes whose public holidays the `holidays` package knows."""
+    import holidays  # imported on first use: it loads a module per country
+
+    return frozenset(code for code in holidays.list_supported_countries(include_aliases=False) if len(code) == 2)
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """Every IANA time zone name this system knows ("Europe/Warsaw", "UTC", ...)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_time_zone(name: Any) -> bool:
+    return isinstance(name, str) and name in time_zones()
 
 
 @dataclass(frozen=True)
@@ -86,13 +116,25 @@ def support_hours_of(terms: dict[str, Any]) -> SupportHours:
             value = AROUND_THE_CLOCK
         else:
             return SupportHours(DAYS, time(0), time(0), zone, None, True, unread_text=text)
-    days = tuple(day for day in DAYS if day in set(value.get("days") or ()))
-    unknown = set(value.get("days") or ()) - set(DAYS)
+    if not isinstance(value, dict):
+        raise SupportHoursError("shape", "support hours must be text or a mapping of days, opens, closes, holidays "
+                                         "and highest_priority_around_the_clock")
+    given = value.get("days") or ()
+    if isinstance(given, str) or not isinstance(given, (list, tuple)) \
+            or not all(isinstance(day, str) for day in given):
+        raise SupportHoursError("days", f"support days must be a list of some of {', '.join(DAYS)}")
+    days = tuple(day for day in DAYS if day in set(given))
+    unknown = set(given) - set(DAYS)
     if unknown or not days:
-        raise ValueError(f"support days must be some of {', '.join(DAYS)}")
-    opens, closes = parse_time(value.get("opens", "00:00")), parse_time(value.get("closes", "24:00"))
+        raise SupportHoursError("days", f"support days must be some of {', '.join(DAYS)}")
+    try:
+        opens, closes = parse_time(value.get("opens", "00:00")), parse_time(value.get("closes", "24:00"))
+    except ValueError as error:
+        raise SupportHoursError("time", str(error)) from None
     if closes != time(0) and closes <= opens:
-        raise ValueError("support must close after it opens")
+        raise SupportHoursError("order", "support must close after it opens")
     holidays = value.get("holidays") or None
+    if holidays is not None and (not isinstance(holidays, str) or holidays.upper() not in holiday_countries()):
+        raise SupportHoursError("country", f"no public holidays are known for the country {holidays!r}")
     return SupportHours(days, opens, closes, zone, holidays.upper() if holidays else None,
                         bool(value.get("highest_priority_around_the_clock")))

@@ -26,6 +26,7 @@ from ..interview.steps import row_field_label, term_name
 from ..library import ClauseLibrary, load_library
 from ..library.catalogue import TermSpec
 from ..library.formatting import BLANK, FILTERS, is_blank
+from ..library.hours_words import support_hours_words
 
 NONE = "—"  # no value on one side
 CURRENCY = "costs.currency"
@@ -49,7 +50,8 @@ def term_changes(old_terms: dict[str, Any], new_terms: dict[str, Any], language:
     library = library or _library()
     changes: list[TermChange] = []
     order = _declared_order(library.catalogue.root)
-    found = sorted(changed_terms(old_terms, new_terms), key=lambda change: order.get(change[0], len(order)))
+    found = sorted(changed_terms(old_terms, new_terms, values=library.catalogue.values()),
+                   key=lambda change: order.get(change[0], len(order)))
     with in_language(language):
         for path, old, new in found:
             spec = library.catalogue.spec(path) or _guessed_spec(path, old, new)
@@ -78,6 +80,8 @@ def value_words(spec: TermSpec | None, value: Any, terms: dict[str, Any], langua
         written = FILTERS["number"](context, value)
     elif kind == "date":
         written = FILTERS["date"](context, value)
+    elif kind == "support_hours":
+        written = support_hours_words(value, language)
     elif kind == "choice":
         words = spec.options.get(str(value))
         written = (words.get(language) or words.get("en")) if words else None
