@@ -32,19 +32,17 @@ a spreadsheet shows (the header is line 1) and the column.
 """
 from __future__ import annotations
 
-import csv
-import io
-import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import NoReturn
 
-from flask import has_app_context
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
+
+from ..inputs.csv_file import (CsvFileInvalid, column_name, count, fail, normal, records, shown,
+                               text_of)
 
 from ..models.incident import PRIORITY_MAX, REASON_MAX, REFERENCE_MAX
 from .availability import OutageTimes
@@ -76,33 +74,14 @@ class SlaFile:
         return len(self.incidents) + len(self.outages)
 
 
-class SlaFileInvalid(Exception):
-    """The file cannot be imported; `errors` holds every problem as (line, column or "", message).
-
-    Line 0 means the file as a whole (too large, not UTF-8, empty).
-    """
-
-    def __init__(self, errors: list[tuple[int, str, str]]):
-        self.errors = errors
-        super().__init__("\n".join(self.messages))
-
-    @property
-    def messages(self) -> list[str]:
-        """One sentence per problem: "line 4, reported_at: '2027-03-01 09:30' has no UTC offset; ..."."""
-        return [_describe(*error) for error in self.errors]
+class SlaFileInvalid(CsvFileInvalid):
+    """The incidents or outages file cannot be imported; `errors` names every problem (inputs.csv_file)."""
 
 
 def read_sla_file(raw: bytes, levels: Collection[str], now: datetime) -> SlaFile:
     """The incidents or outages in a CSV file (see the module docstring), or SlaFileInvalid."""
-    if len(raw) > MAX_BYTES:
-        _fail(0, "", _("the file is larger than %(bytes)s bytes", bytes=_count(MAX_BYTES)))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        _fail(raw[: error.start].count(b"\n") + 1, "", _("the file is not UTF-8 text; save it as \"CSV UTF-8\""))
-    if not text.strip():
-        _fail(0, "", _("the file is empty"))
-    rows = _rows(text, _separator(text))
+    text = text_of(raw, MAX_BYTES, SlaFileInvalid)
+    rows = records(text, ALL_COLUMNS, SlaFileInvalid)
     first = next(rows, None)
     if first is None:
         _fail(0, "", _("the file is empty"))
@@ -115,7 +94,7 @@ def read_sla_file(raw: bytes, levels: Collection[str], now: datetime) -> SlaFile
             continue
         data_rows += 1
         if data_rows > MAX_ROWS:
-            _fail(line, "", _("the file has more than %(rows)s rows", rows=_count(MAX_ROWS)))
+            _fail(line, "", _("the file has more than %(rows)s rows", rows=count(MAX_ROWS)))
         if kind == "incidents":
             incident = reader.incident(line, cells)
             if incident is not None:
@@ -161,13 +140,13 @@ class _RowReader:
             self._error(line, column, str(error))
             return None
         if moment > self.latest:
-            self._error(line, column, _("%(value)s is in the future", value=_shown(text)))
+            self._error(line, column, _("%(value)s is in the future", value=shown(text)))
             return None
         return moment
 
-    def _once(self, line: int, column: str, key: object, shown: str) -> None:
+    def _once(self, line: int, column: str, key: object, written: str) -> None:
         if key in self.seen:
-            self._error(line, column, _("%(value)s appears again (first on line %(line)d)", value=_shown(shown),
+            self._error(line, column, _("%(value)s appears again (first on line %(line)d)", value=shown(written),
                                         line=self.seen[key]))
         else:
             self.seen[key] = line
@@ -187,16 +166,16 @@ class _RowReader:
             self._error(line, "priority", _("is missing"))
         elif priority is None:
             self._error(line, "priority", _("%(value)s is not a priority level of this agreement (%(expected)s)",
-                                            value=_shown(value["priority"]), expected=self.levels.listed()))
+                                            value=shown(value["priority"]), expected=self.levels.listed()))
         reported = self._time(line, "reported_at", value["reported_at"], True)
         responded = self._time(line, "responded_at", value["responded_at"], False)
         resolved = self._time(line, "resolved_at", value["resolved_at"], False)
         if reported is not None:
             for column, moment in (("responded_at", responded), ("resolved_at", resolved)):
                 if moment is not None and moment < reported:
-                    self._error(line, column, _("%(value)s is before reported_at", value=_shown(value[column])))
+                    self._error(line, column, _("%(value)s is before reported_at", value=shown(value[column])))
         if responded is not None and resolved is not None and responded > resolved:
-            self._error(line, "responded_at", _("%(value)s is after resolved_at", value=_shown(value["responded_at"])))
+            self._error(line, "responded_at", _("%(value)s is after resolved_at", value=shown(value["responded_at"])))
         pauses = self._pauses(line, value.get("paused", ""), reported, resolved)
         excluded = value.get("excluded", "")
         if len(excluded) > REASON_MAX:
@@ -213,20 +192,20 @@ class _RowReader:
                 continue
             begin_text, slash, end_text = part.partition("/")
             if not slash:
-                self._error(line, "paused", _("%(value)s is not a pause written as start/end", value=_shown(part)))
+                self._error(line, "paused", _("%(value)s is not a pause written as start/end", value=shown(part)))
                 continue
             begin = self._time(line, "paused", begin_text.strip(), True)
             end = self._time(line, "paused", end_text.strip(), True)
             if begin is None or end is None:
                 continue
             if end <= begin:
-                self._error(line, "paused", _("the pause %(value)s does not end after it starts", value=_shown(part)))
+                self._error(line, "paused", _("the pause %(value)s does not end after it starts", value=shown(part)))
             elif reported is not None and begin < reported:
                 self._error(line, "paused", _("the pause %(value)s starts before the incident was reported",
-                                              value=_shown(part)))
+                                              value=shown(part)))
             elif resolved is not None and end > resolved:
                 self._error(line, "paused", _("the pause %(value)s ends after the incident was resolved",
-                                              value=_shown(part)))
+                                              value=shown(part)))
             else:
                 pauses.append((begin, end))
         return tuple(merge(pauses))
@@ -239,12 +218,12 @@ class _RowReader:
         if started is not None:
             self._once(line, "started_at", ("started_at", started), value["started_at"])
             if ended is not None and ended <= started:
-                self._error(line, "ended_at", _("%(value)s is not after started_at", value=_shown(value["ended_at"])))
+                self._error(line, "ended_at", _("%(value)s is not after started_at", value=shown(value["ended_at"])))
         planned = value["planned"].casefold()
         if not planned:
             self._error(line, "planned", _("is missing"))
         elif planned not in YES | NO:
-            self._error(line, "planned", _("%(value)s is not yes or no", value=_shown(value["planned"])))
+            self._error(line, "planned", _("%(value)s is not yes or no", value=shown(value["planned"])))
         if len(self.errors) > found:
             return None
         return OutageTimes(started, ended, planned in YES)
@@ -256,10 +235,10 @@ def parse_instant(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(_("%(value)s is not a date and time in ISO 8601 (for example %(example)s)",
-                           value=_shown(text), example=EXAMPLE)) from None
+                           value=shown(text), example=EXAMPLE)) from None
     if moment.tzinfo is None:
         raise ValueError(_("%(value)s has no UTC offset; write it with one, for example %(example)s",
-                           value=_shown(text), example=EXAMPLE))
+                           value=shown(text), example=EXAMPLE))
     return moment.astimezone(timezone.utc)
 
 
@@ -268,14 +247,14 @@ class _Levels:
 
     def __init__(self, known: Collection[str]):
         self.known = [str(name) for name in known]
-        self.exact = {_normal(name): name for name in self.known}
+        self.exact = {normal(name): name for name in self.known}
         folded: dict[str, list[str]] = {}
         for name in self.known:
-            folded.setdefault(_normal(name).casefold(), []).append(name)
+            folded.setdefault(normal(name).casefold(), []).append(name)
         self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
 
     def match(self, text: str) -> str | None:
-        text = _normal(text)
+        text = normal(text)
         found = self.exact.get(text) or self.folded.get(text.casefold())
         return found if found is None or len(found) <= PRIORITY_MAX else None
 
@@ -286,58 +265,16 @@ class _Levels:
         return _("expected %(names)s", names=names + (", ..." if len(self.known) > 10 else ""))
 
 
-def _normal(text: str) -> str:
-    # Spreadsheets on macOS may write decomposed accents (NFD); compare composed forms.
-    return unicodedata.normalize("NFC", text.strip())
-
-
-def _column_name(cell: str) -> str:
-    return re.sub(r"[\s-]+", "_", cell.strip().lower())
 
 
 ALL_COLUMNS = frozenset(INCIDENT_COLUMNS + INCIDENT_OPTIONAL + OUTAGE_COLUMNS)
 
 
-def _separator(text: str) -> str:
-    """The separator that splits the header line into the most known column names; ties go to the commoner."""
-    header_line = next(line for line in text.splitlines() if line.strip())
-
-    def score(separator: str) -> tuple[int, int]:
-        try:
-            cells = next(csv.reader([header_line], delimiter=separator), [])
-        except csv.Error:
-            cells = []
-        return len({_column_name(cell) for cell in cells} & ALL_COLUMNS), header_line.count(separator)
-
-    return max((",", ";"), key=score)
-
-
-def _rows(text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet line, cells) for every record from the first non-blank one, which is the header.
-
-    A spreadsheet shows one record per line even when a quoted value holds a line break,
-    so lines are counted in records, not in line breaks.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    line = 0
-    seen_header = False
-    while True:
-        line += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            _fail(line, "", _("cannot be read as CSV (%(error)s); check the quotes on this line", error=error))
-        if not seen_header and not any(cell.strip() for cell in cells):
-            continue
-        seen_header = True
-        yield line, cells
 
 
 def _header(line: int, header: list[str]) -> tuple[str, dict[str, int]]:
     """The file's kind and column name -> index; SlaFileInvalid naming every problem with the header."""
-    names = [_column_name(cell) for cell in header]
+    names = [column_name(cell) for cell in header]
     while names and not names[-1]:
         names.pop()
     kind = "incidents" if "reference" in names else "outages" if "started_at" in names else None
@@ -360,7 +297,7 @@ def _header(line: int, header: list[str]) -> tuple[str, dict[str, int]]:
     if unknown:
         errors.append((line, "", ngettext("unexpected column %(listed)s; the columns are %(columns)s",
                                           "unexpected columns %(listed)s; the columns are %(columns)s", len(unknown),
-                                          listed=", ".join(_shown(name) for name in unknown),
+                                          listed=", ".join(shown(name) for name in unknown),
                                           columns=", ".join(required + optional))))
     missing = [name for name in required if name not in positions]
     if missing:
@@ -371,26 +308,8 @@ def _header(line: int, header: list[str]) -> tuple[str, dict[str, int]]:
     return kind, positions
 
 
-def _shown(text: str) -> str:
-    """`text` quoted for a message, shortened so one bad cell cannot flood the list of errors."""
-    if len(text) > _SHOWN_CHARS:
-        text = text[:_SHOWN_CHARS] + "..."
-    return repr(text)
 
-
-def _count(number: int) -> str:
-    return format_decimal(number) if has_app_context() else f"{number:,}"
-
-
-def _describe(line: int, column: str, message: str) -> str:
-    if line and column:
-        return _("line %(line)d, %(column)s: %(message)s", line=line, column=column, message=message)
-    if line:
-        return _("line %(line)d: %(message)s", line=line, message=message)
-    if column:
-        return _("%(column)s: %(message)s", column=column, message=message)
-    return message
 
 
 def _fail(line: int, column: str, message: str) -> NoReturn:
-    raise SlaFileInvalid([(line, column, message)])
+    fail(SlaFileInvalid, line, column, message)

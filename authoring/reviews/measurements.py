@@ -29,19 +29,17 @@ each with the line the user sees in a spreadsheet (the header is line 1).
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NoReturn
 
-from flask import has_app_context
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
+
+from ..inputs.csv_file import (CsvFileInvalid, column_name, count, fail, normal, records, shown,
+                               text_of)
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 5_000
@@ -65,38 +63,17 @@ class Measurement:
     period: str
 
 
-class MeasurementsInvalid(Exception):
-    """The file cannot be used; `errors` holds every problem as (line, column or "", message).
-
-    Line 0 means the file as a whole (too large, not UTF-8, empty).
-    """
-
-    def __init__(self, errors: list[tuple[int, str, str]]):
-        self.errors = errors
-        super().__init__("\n".join(self.messages))
-
-    @property
-    def messages(self) -> list[str]:
-        """One sentence per problem, as a form shows them: "line 4, achieved: 'n/a' is not a number"."""
-        return [_describe(*error) for error in self.errors]
+class MeasurementsInvalid(CsvFileInvalid):
+    """The measurements file cannot be used; `errors` names every problem (inputs.csv_file)."""
 
 
 def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measurement]:
     """The measurements in a CSV file (see the module docstring), or MeasurementsInvalid."""
-    if len(raw) > MAX_BYTES:
-        _fail(0, "", _("the file is larger than %(bytes)s bytes", bytes=_count(MAX_BYTES)))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        _fail(line, "", _("the file is not UTF-8 text; save it as \"CSV UTF-8\""))
-    if not text.strip():
-        _fail(0, "", "the file is empty")
-
-    rows = _rows(text, _separator(text))
+    text = text_of(raw, MAX_BYTES, MeasurementsInvalid)
+    rows = records(text, COLUMNS, MeasurementsInvalid)
     first = next(rows, None)
     if first is None:
-        _fail(0, "", "the file is empty")
+        _fail(0, "", _("the file is empty"))
     positions = _header_positions(*first)
     levels = _LevelNames(known_levels)
 
@@ -108,7 +85,7 @@ def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measure
             continue
         data_rows += 1
         if data_rows > MAX_ROWS:
-            _fail(line, "", _("the file has more than %(rows)s rows of measurements", rows=_count(MAX_ROWS)))
+            _fail(line, "", _("the file has more than %(rows)s rows of measurements", rows=count(MAX_ROWS)))
         measurement = _measurement(line, cells, positions, levels, errors)
         if measurement is not None:
             measurements.append(measurement)
@@ -136,15 +113,14 @@ def _measurement(
     if not value["service_level"]:
         errors.append((line, "service_level", _("is missing")))
     elif level is None:
-        shown = _shown(value["service_level"])
-        errors.append((line, "service_level", _("%(value)s is not a service level of this agreement (%(expected)s)", value=shown,
-                                                  expected=levels.listed())))
+        errors.append((line, "service_level", _("%(value)s is not a service level of this agreement (%(expected)s)",
+                                                  value=shown(value["service_level"]), expected=levels.listed())))
 
     unit = value["unit"].lower()
     if not unit:
         errors.append((line, "unit", _("is missing")))
     elif unit not in UNITS:
-        errors.append((line, "unit", _("%(value)s is not one of %(units)s", value=_shown(value['unit']),
+        errors.append((line, "unit", _("%(value)s is not one of %(units)s", value=shown(value['unit']),
                                            units=", ".join(UNITS))))
 
     numbers = {}
@@ -169,14 +145,14 @@ def _number(line: int, column: str, text: str, unit: str, errors: list[tuple[int
         errors.append((line, column, _("is missing")))
         return None
     if text.startswith("-") and _NUMBER.fullmatch(text[1:]):
-        errors.append((line, column, _("%(value)s is negative; it must be 0 or more", value=_shown(text))))
+        errors.append((line, column, _("%(value)s is negative; it must be 0 or more", value=shown(text))))
         return None
     if not _NUMBER.fullmatch(text):
-        errors.append((line, column, _("%(value)s is not a number", value=_shown(text))))
+        errors.append((line, column, _("%(value)s is not a number", value=shown(text))))
         return None
     number = Decimal(text.replace(",", "."))
     if unit == "percent" and number > 100:
-        errors.append((line, column, _("%(value)s is more than 100 percent", value=_shown(text))))
+        errors.append((line, column, _("%(value)s is more than 100 percent", value=shown(text))))
         return None
     return number
 
@@ -186,14 +162,14 @@ class _LevelNames:
 
     def __init__(self, known: Collection[str]):
         self.known = [str(name) for name in known]
-        self.exact = {_normal(name): name for name in self.known}
+        self.exact = {normal(name): name for name in self.known}
         folded: dict[str, list[str]] = {}
         for name in self.known:
-            folded.setdefault(_normal(name).casefold(), []).append(name)
+            folded.setdefault(normal(name).casefold(), []).append(name)
         self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
 
     def match(self, text: str) -> str | None:
-        text = _normal(text)
+        text = normal(text)
         return self.exact.get(text) or self.folded.get(text.casefold())
 
     def listed(self) -> str:
@@ -203,52 +179,12 @@ class _LevelNames:
         return _("expected %(names)s", names=names + (", ..." if len(self.known) > 10 else ""))
 
 
-def _normal(text: str) -> str:
-    # Spreadsheets on macOS may write decomposed accents (NFD); compare composed forms.
-    return unicodedata.normalize("NFC", text.strip())
 
-
-def _separator(text: str) -> str:
-    """The separator that splits the header line into the most known column names; ties go to the commoner."""
-    header_line = next(line for line in text.splitlines() if line.strip())
-
-    def score(separator: str) -> tuple[int, int]:
-        try:
-            cells = next(csv.reader([header_line], delimiter=separator), [])
-        except csv.Error:  # a header cell beyond the csv module's field size limit
-            cells = []
-        names = {_column_name(cell) for cell in cells}
-        return len(names & set(COLUMNS)), header_line.count(separator)
-
-    return max((",", ";"), key=score)
-
-
-def _rows(text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet line, cells) for every record from the first non-blank one, which is the header.
-
-    A spreadsheet shows one record per line even when a quoted value holds a line break,
-    so lines are counted in records, not in line breaks.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    line = 0
-    seen_header = False
-    while True:
-        line += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            _fail(line, "", _("cannot be read as CSV (%(error)s); check the quotes on this line", error=error))
-        if not seen_header and not any(cell.strip() for cell in cells):
-            continue
-        seen_header = True
-        yield line, cells
 
 
 def _header_positions(line: int, header: list[str]) -> dict[str, int]:
     """Column name -> index; MeasurementsInvalid naming every missing, unknown, repeated or unnamed column."""
-    names = [_column_name(cell) for cell in header]
+    names = [column_name(cell) for cell in header]
     while names and not names[-1]:
         names.pop()
     errors: list[tuple[int, str, str]] = []
@@ -264,7 +200,7 @@ def _header_positions(line: int, header: list[str]) -> dict[str, int]:
         else:
             unknown.append(header[index].strip())
     if unknown:
-        listed = ", ".join(_shown(name) for name in unknown)
+        listed = ", ".join(shown(name) for name in unknown)
         errors.append((line, "", ngettext("unexpected column %(listed)s; the columns are %(columns)s",
                                           "unexpected columns %(listed)s; the columns are %(columns)s", len(unknown),
                                           listed=listed, columns=", ".join(COLUMNS))))
@@ -277,31 +213,9 @@ def _header_positions(line: int, header: list[str]) -> dict[str, int]:
     return positions
 
 
-def _column_name(cell: str) -> str:
-    return re.sub(r"[\s-]+", "_", cell.strip().lower())
 
 
-def _shown(text: str) -> str:
-    """`text` quoted for a message, shortened so one bad cell cannot flood the list of errors."""
-    if len(text) > _SHOWN_CHARS:
-        text = text[:_SHOWN_CHARS] + "..."
-    return repr(text)
-
-
-def _count(number: int) -> str:
-    """A count as the reader's language groups its digits ("1,000,000", "1 000 000")."""
-    return format_decimal(number) if has_app_context() else f"{number:,}"
-
-
-def _describe(line: int, column: str, message: str) -> str:
-    if line and column:
-        return _("line %(line)d, %(column)s: %(message)s", line=line, column=column, message=message)
-    if line:
-        return _("line %(line)d: %(message)s", line=line, message=message)
-    if column:
-        return _("%(column)s: %(message)s", column=column, message=message)
-    return message
 
 
 def _fail(line: int, column: str, message: str) -> NoReturn:
-    raise MeasurementsInvalid([(line, column, message)])
+    fail(MeasurementsInvalid, line, column, message)
