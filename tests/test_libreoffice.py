@@ -19,9 +19,9 @@ from authoring.export.documents import executed_docx, revision_docx
 from authoring.export.gather import executed_version
 from authoring.extensions import db
 from authoring.interview.services import set_terms
-from authoring.models import Agreement, User
+from authoring.models import Agreement, AuditEvent, Comment, Proposal, User
 from authoring.revisions.services import cut_revision, draft_of, revision_document
-from libreoffice_review import require_libreoffice
+from libreoffice_review import edit_in_libreoffice, require_libreoffice
 
 pytestmark = pytest.mark.slow
 
@@ -175,3 +175,51 @@ def test_a_file_re_saved_by_libreoffice_still_imports_its_changes(app, backend, 
                                    "--as", "client@example.com"])
     assert imported.exit_code == 0, imported.output
     assert imported.output.strip().splitlines()[-1] == "1 proposals, 0 comments, 1 untracked"
+
+
+def test_a_tracked_change_and_a_comment_made_in_libreoffice_become_proposals_and_a_thread(app, backend, runner,
+                                                                                         tmp_path):
+    """The issue's LibreOffice case: the export opened in LibreOffice, Track Changes recording, the credit
+    cap typed over (15% -> 10%: a term's value) and two words of the cure clause too (wording), a comment
+    put on the cap, saved as DOCX by LibreOffice itself - imported, that is one term proposal, one wording
+    proposal, both tracked by the LibreOffice user, and the comment as a thread on the cap's clause."""
+    if backend != "sqlite":
+        pytest.skip("the documents are the same on either database; checked once")
+    require_libreoffice()
+    author = "Noa Levi (Globex legal)"
+    with app.app_context():
+        assert create_demo()
+        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
+        _draft, document = draft_of(agreement)
+        cap, cure = document.clause("sanctions.credit_cap").text, document.clause("sanctions.cure").text
+        cap_percent = document.terms["sanctions"]["credit_cap_percent"]
+        source = tmp_path / "agreement.docx"
+        source.write_bytes(revision_docx(agreement))
+        agreement_id = agreement.id
+    assert "exceed 15% of" in cap and str(cap_percent) == "15" and "in reasonable detail" in cure
+    edited_file = tmp_path / "Globex-LibreOffice.docx"
+    changes = edit_in_libreoffice(source, edited_file, author=author,
+                                  replace=[("exceed 15% of", "exceed 10% of"), ("in reasonable detail", "in full detail")],
+                                  comment=("The total of all service credits", "Why cap the credits at all?"))
+    assert changes == 4  # a deletion and an insertion for each replacement; the comment is no change
+
+    imported = runner.invoke(args=["import", "word", str(edited_file), "--agreement", str(agreement_id),
+                                   "--as", "client@example.com"])
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.strip().splitlines()[-1] == "2 proposals, 1 comments, 0 untracked", imported.output
+    assert f"Cap on service credits: reworded, tracked by {author}; applies" in imported.output
+    with app.app_context():
+        made = {(p.kind, p.target): p for p in db.session.scalars(select(Proposal).where(
+            Proposal.agreement_id == agreement_id, Proposal.reason.like("From %")))}
+        assert set(made) == {("term", "sanctions.credit_cap_percent"), ("clause_text", "sanctions.cure")}
+        assert made["term", "sanctions.credit_cap_percent"].value == "10"  # terms keep numbers as text
+        assert made["clause_text", "sanctions.cure"].value == cure.replace("in reasonable detail", "in full detail")
+        assert {p.reason for p in made.values()} == {f"From Globex-LibreOffice.docx, change by {author}"}
+        assert all(p.side == "client" and p.status == "open" for p in made.values())
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.agreement_id == agreement_id,
+                                                           AuditEvent.action == "word.imported"))
+        assert event.details["untracked"] == [] and event.details["comments"] == 1
+        (thread,) = db.session.scalars(select(Comment).where(Comment.agreement_id == agreement_id,
+                                                             Comment.body.like("%wrote in Word%"))).all()
+        assert (thread.clause_key, thread.thread_id, thread.body) == (
+            "sanctions.credit_cap", None, f"{author} wrote in Word: Why cap the credits at all?")
