@@ -29,6 +29,7 @@ from ..document.merge import MergeConflict, merge_text
 from ..export.layout import bookmark_name
 from ..extensions import db
 from ..i18n import in_language
+from ..inputs.uploads import too_large
 from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
 from ..models.negotiation import COMMENT_MAX
 from ..negotiation.comments import add_comment
@@ -36,9 +37,6 @@ from ..negotiation.changes import InvalidChange, current_value
 from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, NothingToPropose, propose, propose_wording
 from ..revisions.services import draft_of, revision_document
 from .reading import NotAWordFile, read_word_file
-
-MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
-
 
 class ImportRefused(ValueError):
     """The file cannot be imported into this agreement; the message says why, in plain words."""
@@ -86,8 +84,8 @@ class Preview:
 
 def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Preview:
     """What `raw` (an uploaded DOCX) would propose in `agreement`; ImportRefused when it cannot be imported."""
-    if len(raw) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than %(size)s MiB.", size=MAX_BYTES // (1024 * 1024)))
+    if (refusal := too_large(raw)) is not None:
+        raise ImportRefused(refusal)
     try:
         word = read_word_file(raw)
     except NotAWordFile as error:
