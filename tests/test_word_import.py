@@ -45,21 +45,14 @@ def negotiated(app):
 
 
 @dataclass(frozen=True)
-class DemoFiles:
-    """The demo's Word files: the negotiated agreement's export, the executed one's, a redline of the first."""
-
-    exported: bytes
-    executed_file: bytes
-    redline: bytes
-
-
-@dataclass(frozen=True)
 class DemoOnce:
     """One app with the demo, shared by a module's examples that write nothing (or only what they check)."""
 
     app: object
     ids: dict[str, int]  # "negotiated", "executed": the agreements' ids
-    files: DemoFiles
+    exported: bytes  # the negotiated agreement's newest revision as Word exports it
+    executed_file: bytes  # the executed agreement's
+    redline: bytes  # between the negotiated agreement's revisions 1 and 2
     clauses: dict[str, str]  # the negotiated agreement's one-line clauses of five words or more, by key
 
 
@@ -76,9 +69,8 @@ def demo_once(tmp_path_factory):
         agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
         executed = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE_EXECUTED))
         _draft, document = draft_of(agreement)
-        found = DemoOnce(app, {"negotiated": agreement.id, "executed": executed.id},
-                         DemoFiles(revision_docx(agreement), revision_docx(executed),
-                                   redline_docx_between(agreement, 1, 2)),
+        found = DemoOnce(app, {"negotiated": agreement.id, "executed": executed.id}, revision_docx(agreement),
+                         revision_docx(executed), redline_docx_between(agreement, 1, 2),
                          {c.key: c.text for c in document.clauses() if "\n" not in c.text and len(c.text.split()) > 4})
         db.session.commit()  # no transaction left open: each example reads in a context of its own
     yield found
@@ -352,21 +344,16 @@ def written(app) -> dict[str, int]:
                 for model in (WordUpload, Proposal, Comment, AuditEvent)}
 
 
-def test_bad_files_are_refused_at_the_command_line_and_change_nothing(app, negotiated, runner, tmp_path, monkeypatch):
+def test_bad_files_are_refused_at_the_command_line_and_change_nothing(demo_once, tmp_path, monkeypatch):
     """Every bad file of the table through `flask import word`: a non-zero exit, the reason, nothing written."""
-    agreement_id, exported, _clauses = negotiated
-    with app.app_context():
-        executed = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE_EXECUTED))
-        demo = DemoFiles(exported, revision_docx(executed),
-                         redline_docx_between(db.session.get(Agreement, agreement_id), 1, 2))
-        into = {"negotiated": agreement_id, "executed": executed.id}
-    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", LIMIT)
-    before = written(app)
+    monkeypatch.setitem(demo_once.app.config, "MAX_CONTENT_LENGTH", LIMIT)
+    runner = demo_once.app.test_cli_runner()
+    before = written(demo_once.app)
     for case in BAD_FILES:
         agreement, _name, make, _status, message = case.values
-        result = import_file(runner, tmp_path, into[agreement], make(demo))
+        result = import_file(runner, tmp_path, demo_once.ids[agreement], make(demo_once))
         assert result.exit_code != 0 and message in result.output, (case.id, result.output)
-    assert written(app) == before
+    assert written(demo_once.app) == before
 
 
 @pytest.mark.parametrize(("agreement", "name", "make", "status", "message"), BAD_FILES)
@@ -385,7 +372,7 @@ def test_a_bad_file_uploaded_is_refused_on_the_page_and_changes_nothing(demo_onc
     assert post_form(client, "/login", {"email": "client@example.com", "password": DEMO_PASSWORD}).status_code == 302
     page = f"/agreements/{demo_once.ids[agreement]}/word"
     token = csrf_token(client, page)
-    data = make(demo_once.files)
+    data = make(demo_once)
     before = written(demo_once.app)
     response = client.post(page, data={"csrf_token": token, "file": (io.BytesIO(data), name)},
                            content_type="multipart/form-data")
@@ -480,7 +467,7 @@ def test_random_edits_tracked_or_not_are_all_found_and_none_invented(demo_once, 
     replaced, with tracking or without; the preview finds exactly those clauses, with exactly that text."""
     from authoring.roundtrip.services import preview_word_file
 
-    app, agreement_id, exported, clauses = (demo_once.app, demo_once.ids["negotiated"], demo_once.files.exported,
+    app, agreement_id, exported, clauses = (demo_once.app, demo_once.ids["negotiated"], demo_once.exported,
                                             demo_once.clauses)
     chance = random.Random(seed)
     keys = chance.sample(sorted(clauses), chance.randint(0, 4))
