@@ -107,7 +107,8 @@ def test_a_signed_document_re_saved_by_libreoffice_has_the_same_text_and_one_wor
     in English and in Hebrew, original and amendment alike."""
     if backend != "sqlite":
         pytest.skip("the documents are the same on either database; checked once")
-    from test_verify import W, edited, verdict
+    from docx_review import edited
+    from test_verify import W, verdict
 
     soffice = require_libreoffice(uno=False)
     with app.app_context():
@@ -152,7 +153,8 @@ def test_a_file_re_saved_by_libreoffice_still_imports_its_changes(app, backend, 
     (and then edited: one clause without tracking) comes back as the right proposal."""
     if backend != "sqlite":
         pytest.skip("the documents are the same on either database; checked once")
-    from test_word_import import clause_paragraphs, edited, replace_untracked, words_of
+    from docx_review import edited
+    from test_word_import import clause_paragraphs, replace_untracked, words_of
 
     soffice = require_libreoffice(uno=False)
     with app.app_context():

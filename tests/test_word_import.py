@@ -27,6 +27,7 @@ from authoring.export.layout import bookmark_name
 from authoring.extensions import db
 from authoring.models import Agreement, AuditEvent, Comment, Proposal, WordUpload
 from authoring.revisions.services import draft_of
+from docx_review import edited, with_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LAWYER = "Noa Levi (Globex legal)"
@@ -76,27 +77,6 @@ def demo_once(tmp_path_factory):
     yield found
     with app.app_context():
         db.dispose(app)
-
-
-def with_part(docx: bytes, name: str, change) -> bytes:
-    """`docx` with the part `name` replaced by `change(its bytes)` (added, stored, when it has none)."""
-    source, target = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for entry in source.infolist():
-            data = source.read(entry.filename)
-            out.writestr(entry, change(data) if entry.filename == name else data)
-        if name not in source.namelist():
-            out.writestr(zipfile.ZipInfo(name), change(b""))
-    return target.getvalue()
-
-
-def edited(docx: bytes, change) -> bytes:
-    """`docx` with word/document.xml changed by `change(root)`, every other part as it was."""
-    def on_tree(data: bytes) -> bytes:
-        root = etree.fromstring(data)
-        change(root)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return with_part(docx, "word/document.xml", on_tree)
 
 
 def clause_paragraphs(root, key: str) -> list:
