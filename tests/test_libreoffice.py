@@ -2,8 +2,11 @@
 
 LibreOffice (headless) converts the DOCX to text, as a reader's office suite would open
 it: the conversion must succeed and what it reads must be the Hebrew clause text, with no
-English clause text. `soffice` comes from Debian's libreoffice-writer-nogui (.ci/run
-installs it); without it the test is skipped, or fails under REQUIRE_LIBREOFFICE=1.
+English clause text. Word files coming back are imported after LibreOffice saved them, and
+after a reviewer's tracked change and comment made in LibreOffice itself (through UNO:
+tests/libreoffice_review.py). `soffice` comes from Debian's libreoffice-writer-nogui and the
+UNO bridge from python3-uno (.ci/run installs both); without them the tests are skipped, or
+fail under REQUIRE_LIBREOFFICE=1.
 """
 from __future__ import annotations
 
@@ -210,6 +213,7 @@ def test_a_tracked_change_and_a_comment_made_in_libreoffice_become_proposals_and
     assert imported.exit_code == 0, imported.output
     assert imported.output.strip().splitlines()[-1] == "2 proposals, 1 comments, 0 untracked", imported.output
     assert f"Cap on service credits: reworded, tracked by {author}; applies" in imported.output
+    assert f"Notice and cure: reworded, tracked by {author}; applies" in imported.output
     with app.app_context():
         made = {(p.kind, p.target): p for p in db.session.scalars(select(Proposal).where(
             Proposal.agreement_id == agreement_id, Proposal.reason.like("From %")))}

@@ -5,8 +5,9 @@ each clause's heading, each clause's text and each table in a bookmark named aft
 key (export.layout.bookmark_name); Word and LibreOffice keep both when they save. This
 module reads such a file back:
 
-- the package safely (ooxml.package.read_parts: sizes checked before unpacking), refusing
-  what is not a plain Word document (macros, encryption);
+- the package safely (ooxml.package.read_parts: sizes checked before unpacking; parse_xml:
+  no entity expanded, no document type), refusing what is not a plain Word document
+  (macros, encryption);
 - each bookmarked block's text twice: *original*, every tracked change rejected (what the
   file said before the other side's tracked edits), and *edited*, every tracked change
   accepted - joining runs however Word split them (`w:proofErr`, `w:rsid*`, smart tags,

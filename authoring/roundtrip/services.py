@@ -38,6 +38,7 @@ from ..negotiation.services import NEGOTIABLE_STATUSES, NegotiationError, Nothin
 from ..revisions.services import draft_of, revision_document
 from .reading import NotAWordFile, read_word_file
 
+
 class ImportRefused(ValueError):
     """The file cannot be imported into this agreement; the message says why, in plain words."""
 

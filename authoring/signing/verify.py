@@ -40,8 +40,8 @@ from ..export.records import SignatureRecord
 from ..export.terms import terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
 from ..extensions import db
-from ..models import Agreement, Invitation, Membership, Revision, Signature
 from ..inputs.uploads import too_large
+from ..models import Agreement, Invitation, Membership, Revision, Signature
 from ..models.base import MAX_ID
 from ..ooxml.package import UnreadablePackage, parse_xml, read_parts
 from ..reviews.amendments import Version, versions_of
