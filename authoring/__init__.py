@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
@@ -18,6 +17,7 @@ from .config import RTL_LANGUAGES, settings_from_environment
 from .extensions import csrf, db
 from .inputs.ids import IdConverter
 from .inputs.request import Request
+from .inputs.uploads import upload_limit_mib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,9 +176,8 @@ def _register_error_pages(app: Flask) -> None:
         # A 403 raised with its own description says which rule applies (e.g. "the other side answers").
         specific = error.code == 403 and error.description != Forbidden.description
         if error.code == 413:  # say how large is too large, so the person knows what to send instead
-            limit = app.config["MAX_CONTENT_LENGTH"] / 2**20
             return render_error(413, _("What you sent is larger than this server accepts (%(limit)s MiB at most). "
-                                       "Go back and send a smaller file.", limit=format_decimal(limit)))
+                                       "Go back and send a smaller file.", limit=upload_limit_mib()))
         return render_error(error.code, error.description if specific else None)
 
     @app.errorhandler(Exception)

@@ -282,15 +282,17 @@ def import_word_command(path, agreement_id, email, dry_run):
     from pathlib import Path
 
     from .accounts.services import find_user_by_email
+    from .inputs.uploads import read_upload
     from .negotiation.changes import InvalidChange
     from .negotiation.services import NegotiationError
-    from .roundtrip.services import MAX_BYTES, ImportRefused, import_word_file, preview_word_file
+    from .roundtrip.services import ImportRefused, import_word_file, preview_word_file
 
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"There is no account {email}.")
     agreement = _agreement(agreement_id)
-    raw = Path(path).read_bytes()[:MAX_BYTES + 1]
+    with open(path, "rb") as handle:
+        raw = read_upload(handle)
     name = Path(path).name
     try:
         if dry_run:
@@ -343,10 +345,11 @@ def _table_edit(edit) -> str:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def verify_command(path):
-    from .signing.verify import MAX_UPLOAD_BYTES, verify_file
+    from .inputs.uploads import read_upload
+    from .signing.verify import verify_file
 
     with open(path, "rb") as handle:
-        verdict = verify_file(handle.read(MAX_UPLOAD_BYTES + 1))
+        verdict = verify_file(read_upload(handle))
     click.echo(verdict.summary())
     raise SystemExit(0 if verdict.matched else 1)
 

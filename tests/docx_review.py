@@ -14,15 +14,24 @@ the second one's properties, as Word does when a paragraph mark goes (the proper
 live in the mark that stays). Move range markers (`w:moveFromRangeStart` ...) go either
 way. Cell insertions and deletions (`w:cellIns`, `w:cellDel`, `w:cellMerge`) are not
 modelled: a body holding one is refused rather than misread.
+
+Also here, for every test that changes a file as an editor would: `with_part(docx, name,
+change)` and `edited(docx, change)` rewrite one part and keep the rest; and, for the
+redline tests (tests/test_export_redline_docx.py, tests/test_redline_comments.py), the
+texts, times and export details their documents share, and `clause_paragraphs` to find a
+clause in a redline by its heading.
 """
 from __future__ import annotations
 
 import copy
 import io
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from lxml import etree
+
+from authoring.document import ClauseInstance
+from authoring.export.records import ExportInfo
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -296,6 +305,28 @@ _PACKAGE_RELATIONSHIPS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"
                           'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
 
 
+def with_part(docx: bytes, name: str, change) -> bytes:
+    """`docx` with the part `name` replaced by `change(its bytes)` (added, stored, when it has none); every
+    other part as it was."""
+    source, target = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            out.writestr(entry, change(data) if entry.filename == name else data)
+        if name not in source.namelist():
+            out.writestr(zipfile.ZipInfo(name), change(b""))
+    return target.getvalue()
+
+
+def edited(docx: bytes, change, name: str = "word/document.xml") -> bytes:
+    """`docx` with the XML of the part `name` changed in place by `change(root)`; every other part as it was."""
+    def on_tree(data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        change(root)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return with_part(docx, name, on_tree)
+
+
 def without_comment_anchors(docx: bytes) -> bytes:
     """The file with its comments' anchors (range marks and reference runs) taken out of the text.
 
@@ -303,21 +334,13 @@ def without_comment_anchors(docx: bytes) -> bytes:
     aborts while building the margin's comment windows; the comments play no part in what
     Accept All and Reject All give, so the review reads the file without them.
     """
-    source = io.BytesIO(docx)
-    target = io.BytesIO()
-    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for entry in package.infolist():
-            data = package.read(entry.filename)
-            if entry.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                for mark in list(root.iter(w("commentRangeStart"), w("commentRangeEnd"))):
-                    mark.getparent().remove(mark)
-                for reference in list(root.iter(w("commentReference"))):
-                    run = reference.getparent()
-                    run.getparent().remove(run)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            out.writestr(entry, data)
-    return target.getvalue()
+    def unanchored(root: etree._Element) -> None:
+        for mark in list(root.iter(w("commentRangeStart"), w("commentRangeEnd"))):
+            mark.getparent().remove(mark)
+        for reference in list(root.iter(w("commentReference"))):
+            run = reference.getparent()
+            run.getparent().remove(run)
+    return edited(docx, unanchored)
 
 
 def tiny_docx(body_xml: str) -> bytes:
@@ -330,3 +353,42 @@ def tiny_docx(body_xml: str) -> bytes:
         package.writestr("_rels/.rels", _PACKAGE_RELATIONSHIPS)
         package.writestr("word/document.xml", document)
     return data.getvalue()
+
+
+# The redline tests' documents -------------------------------------------------------------
+
+CREATED = datetime(2025, 3, 4, 16, 30, 5, tzinfo=timezone.utc)  # when the newer revision was cut
+EARLIER = datetime(2025, 3, 2, 9, 15, tzinfo=timezone.utc)
+RU_PAYMENT = "Заказчик оплачивает счёт в течение 14 рабочих дней."
+EN_AUDIT = "The Client may audit the Provider once a year."
+LINES_OLD = "First line.\nSecond line.\nThird line."
+LINES_NEW = "First line. Second line.\nThird line.\nFourth line."  # a line joined, one added
+
+
+def clause(key: str, text: str, title: str | None = None) -> ClauseInstance:
+    """A clause titled after the last part of its key, unless given a title."""
+    return ClauseInstance(key, title or key.split(".")[-1].capitalize(), text)
+
+
+def info(number: int, language: str = "en", author: str = "Anna Kowalska",
+         title: str = "Umowa serwisowa / Service agreement") -> ExportInfo:
+    """Revision `number` of agreement 7, cut by `author` a day after the one before (revision 2 at CREATED)."""
+    return ExportInfo(agreement_id=7, title=title, language=language,
+                      status="negotiating", provider_name="Zakład Usług Łódź sp. z o.o.",
+                      client_name="Compañía Ibérica S.A.", revision_number=number,
+                      revision_hash=f"{number:x}" * 64, revision_created_at=CREATED - timedelta(days=2 - number),
+                      revision_author=author)
+
+
+def texts(elements, tag: str) -> list[str]:
+    """The text of every `w:<tag>` (e.g. "t", "delText") inside `elements`, in order."""
+    return [t.text for element in elements for t in element.iter(w(tag))]
+
+
+def clause_paragraphs(body: etree._Element, title: str) -> list:
+    """The clause heading reading `title` (as it stands, or as deleted) and the body paragraphs after it."""
+    paragraphs = list(body.iter(w("p")))
+    start = next(i for i, p in enumerate(paragraphs) if style_of(p) == "Heading2"
+                 and title in ("".join(texts([p], "t")), "".join(texts([p], "delText"))))
+    end = next((i for i in range(start + 1, len(paragraphs)) if style_of(paragraphs[i]) is not None), len(paragraphs))
+    return paragraphs[start:end]

@@ -1,4 +1,4 @@
-"""LibreOffice's own Accept All and Reject All on .docx files, for tests.
+"""LibreOffice's own Accept All and Reject All on .docx files, and its own tracked edits, for tests.
 
 `review_in_libreoffice(files)` opens every file in one headless LibreOffice (starting it
 costs about two seconds, so a test passes all its files at once) and returns, per file,
@@ -10,6 +10,10 @@ reading of the XML:
     review, = review_in_libreoffice([path])
     assert review.accepted == body_texts(accept_all(body_of(data)))
     assert review.changes == tracked_change_count(body_of(data))
+
+`edit_in_libreoffice(source, target, author=…, replace=[(old, new)], comment=(words, text))`
+makes a reviewer's tracked edit and comment through LibreOffice and saves the file as DOCX,
+so a test can import what LibreOffice itself writes.
 
 The reading, the same on both sides: one string per body paragraph (empty ones, a page
 break's among them, as ""), one per table cell (rows in order, a cell's paragraphs joined
@@ -85,13 +89,37 @@ def review_in_libreoffice(files: list[Path], *, timeout: float = 180) -> list[Li
     Raises RuntimeError when LibreOffice or python3-uno is missing, fails or takes longer
     than `timeout` seconds; LibreOffice and its throwaway profile are gone on return either way.
     """
+    answers = _run_uno({"files": [str(Path(f).resolve()) for f in files]}, timeout, f"review {len(files)} file(s)")
+    return [LibreOfficeReview(changes=r["changes"], kinds=tuple(r["kinds"]), accepted=r["accepted"],
+                              rejected=r["rejected"], left_after_accept=r["left_after_accept"],
+                              left_after_reject=r["left_after_reject"]) for r in answers]
+
+
+def edit_in_libreoffice(source: Path, target: Path, *, author: str, replace: list[tuple[str, str]],
+                        comment: tuple[str, str] | None = None, timeout: float = 180) -> int:
+    """Edit a .docx as a reviewer does in LibreOffice, with Track Changes recording, and save it as DOCX.
+
+    The user's name is `author`; each `old` of `replace` (which must stand exactly once in
+    the document) is selected and typed over with its `new`; `comment` = (words, text)
+    puts a comment with `text` on those words (also standing once). The file is saved to
+    `target` as "MS Word 2007 XML"; the answer is how many tracked changes LibreOffice
+    listed before saving. Raises RuntimeError as review_in_libreoffice does.
+    """
+    edit = {"author": author, "replace": [list(pair) for pair in replace], "targets": [str(Path(target).resolve())],
+            "comment": {"at": comment[0], "text": comment[1]} if comment else None}
+    (answer,) = _run_uno({"files": [str(Path(source).resolve())], "edit": edit}, timeout, f"edit {Path(source).name}")
+    return answer["changes"]
+
+
+def _run_uno(request: dict, timeout: float, what: str) -> list[dict]:
+    """Run tests/libreoffice_review_uno.py on `request` in one throwaway LibreOffice: its answer per file."""
     reason = libreoffice_missing()
     if reason is not None:
         raise RuntimeError(reason)
     profile = Path(tempfile.mkdtemp(prefix="accord-lo-profile-"))
     pipe = f"accord-review-{uuid.uuid4().hex}"
     request = {"soffice": shutil.which("soffice"), "profile": str(profile), "pipe": pipe, "timeout": timeout,
-               "files": [str(Path(f).resolve()) for f in files]}
+               **request}
     # A session of its own: LibreOffice runs in the script's process group, killed whole below.
     process = subprocess.Popen([SYSTEM_PYTHON, str(SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -100,17 +128,15 @@ def review_in_libreoffice(files: list[Path], *, timeout: float = 180) -> list[Li
     except subprocess.TimeoutExpired:
         _kill_group(process.pid)
         process.communicate()
-        raise RuntimeError(f"LibreOffice took longer than {timeout:.0f} s to review {len(files)} file(s)") from None
+        raise RuntimeError(f"LibreOffice took longer than {timeout:.0f} s to {what}") from None
     finally:
         _kill_group(process.pid)  # anything the script left running (normally nothing)
         shutil.rmtree(profile, ignore_errors=True)
         # The pipe's socket stays behind when LibreOffice is killed rather than told to quit.
         Path("/tmp", f"OSL_PIPE_{os.getuid()}_{pipe}").unlink(missing_ok=True)
     if process.returncode != 0:
-        raise RuntimeError(f"the LibreOffice review failed (exit status {process.returncode}):\n{err.strip()}")
-    return [LibreOfficeReview(changes=r["changes"], kinds=tuple(r["kinds"]), accepted=r["accepted"],
-                              rejected=r["rejected"], left_after_accept=r["left_after_accept"],
-                              left_after_reject=r["left_after_reject"]) for r in json.loads(out)]
+        raise RuntimeError(f"LibreOffice failed to {what} (exit status {process.returncode}):\n{err.strip()}")
+    return json.loads(out)
 
 
 def _kill_group(pid: int) -> None:

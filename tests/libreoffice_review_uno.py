@@ -1,7 +1,7 @@
-"""Accept All and Reject All in LibreOffice, run by tests/libreoffice_review.py under the system python.
+"""Accept All and Reject All in LibreOffice, or an edit with Track Changes on, run by tests/libreoffice_review.py.
 
 Debian's python3-uno serves /usr/bin/python3 only, so this script is not imported by the
-tests: it runs in a subprocess, reads a JSON request on stdin
+tests: it runs in a subprocess under the system python, reads a JSON request on stdin
 
     {"soffice": "/usr/bin/soffice", "profile": "/tmp/…", "pipe": "…", "files": ["a.docx", …], "timeout": 120}
 
@@ -16,6 +16,14 @@ listening on a private pipe), and for each file writes back, as one JSON list on
 fresh load of the file. A body reads as tests/docx_review.py's `body_texts` reads a
 `w:body`: one string per paragraph, one per table cell (rows in order, a cell's
 paragraphs joined with "\\n"), fields as their shown result.
+
+With `"edit": {"author": …, "replace": [[old, new], …], "comment": {"at": text, "text": …} | null,
+"targets": ["a-edited.docx", …]}` each file is instead edited as a reviewer would: the user's
+name set to `author` (Tools > Options > User Data, which LibreOffice writes as the changes'
+author), Edit > Track Changes > Record on, each `old` (found exactly once) replaced by
+`new`, the comment put on the text `at`, and the file saved as "MS Word 2007 XML" to its
+target (the comment first, so it is no tracked change); the answer per file is
+{"changes": n}, the tracked changes listed before saving.
 
 Each file is opened from a copy in the profile directory, so no lock file of
 LibreOffice's lands beside it, and none left there by a crash blocks it (a locked file
@@ -46,7 +54,7 @@ def _property(name: str, value) -> PropertyValue:
 
 
 def _connect(pipe: str, process: subprocess.Popen, deadline: float):
-    """The desktop of the LibreOffice listening on `pipe`, waiting for it to start."""
+    """The context, desktop and dispatcher of the LibreOffice listening on `pipe`, waiting for it to start."""
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     while True:
@@ -62,7 +70,7 @@ def _connect(pipe: str, process: subprocess.Popen, deadline: float):
     manager = context.ServiceManager
     desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     dispatcher = manager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
-    return desktop, dispatcher
+    return context, desktop, dispatcher
 
 
 # Every UNO object this script obtains is held here until LibreOffice quits. Dropping one
@@ -131,6 +139,96 @@ def review(desktop, dispatcher, path: str) -> dict:
             "left_after_accept": left_after_accept, "left_after_reject": left_after_reject}
 
 
+def _set_author(context, name: str) -> None:
+    """Tools > Options > User Data: the name LibreOffice writes on tracked changes."""
+    provider = _hold(context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.configuration.ConfigurationProvider", context))
+    data = _hold(provider.createInstanceWithArguments("com.sun.star.configuration.ConfigurationUpdateAccess",
+                                                      (_property("nodepath", "/org.openoffice.UserProfile/Data"),)))
+    data.setPropertyValue("givenname", name)
+    data.setPropertyValue("sn", "")
+    data.commitChanges()
+
+
+def _only(document, words: str):
+    """A cursor selecting `words` where they stand in a body paragraph; SystemExit unless they stand there once.
+
+    Found by reading the paragraphs: a search descriptor finds nothing in a document
+    loaded without a view (LibreOffice 7.4), as the one `edit` works on is.
+    """
+    body = _hold(document.getText())
+    places = []
+    enumeration = _hold(body.createEnumeration())
+    while enumeration.hasMoreElements():
+        paragraph = _hold(enumeration.nextElement())
+        if paragraph.supportsService(TABLE):
+            continue
+        text = paragraph.getString()
+        places += [(paragraph, at) for at in range(len(text)) if text.startswith(words, at)]
+    if len(places) != 1:
+        raise SystemExit(f"{words!r} stands {len(places)} times in the document's paragraphs, not once")
+    paragraph, at = places[0]
+    cursor = _hold(body.createTextCursorByRange(_at(paragraph, at, ending=False)))
+    cursor.gotoRange(_at(paragraph, at + len(words), ending=True), True)
+    return cursor
+
+
+def _at(paragraph, offset: int, ending: bool):
+    """The place `offset` characters into the paragraph's string, counted through its text portions.
+
+    A comment's anchor or a field takes a place in the text but reads as no string (or as
+    its result), so places and the string's offsets part at each; within a plain text
+    portion they agree. A place between portions lies in the one before when `ending`.
+    """
+    portions = _hold(paragraph.createEnumeration())
+    seen = 0
+    while portions.hasMoreElements():
+        portion = _hold(portions.nextElement())
+        length = len(portion.getString())
+        inside = seen < offset <= seen + length if ending else seen <= offset < seen + length
+        if portion.TextPortionType == "Text" and inside:
+            cursor = _hold(_hold(portion.getText()).createTextCursorByRange(_hold(portion.getStart())))
+            cursor.goRight(offset - seen, False)
+            return cursor
+        seen += length
+    raise SystemExit(f"no plain text at character {offset} of {paragraph.getString()!r}")
+
+
+def _now():
+    """The time now, in UTC, as a comment's date."""
+    now = time.gmtime()
+    when = uno.createUnoStruct("com.sun.star.util.DateTime")
+    when.Year, when.Month, when.Day, when.Hours, when.Minutes, when.Seconds = now[:6]
+    when.IsUTC = True
+    return when
+
+
+def edit(context, path: str, target: str, request: dict) -> dict:
+    """Edit `path` as `request` says (its replacements with Track Changes on), save it as DOCX to `target`."""
+    _set_author(context, request["author"])
+    # The model alone, with no view: a view would lay the new comment out in a sidebar window, built
+    # from UI files the headless (-nogui) LibreOffice does not have - it aborts.
+    document = _hold(context.ServiceManager.createInstanceWithContext("com.sun.star.text.TextDocument", context))
+    document.load((_property("URL", uno.systemPathToFileUrl(os.path.abspath(path))),
+                   _property("FilterName", "MS Word 2007 XML"), _property("MacroExecutionMode", 0),
+                   _property("UpdateDocMode", 0)))
+    comment = request.get("comment")
+    if comment:  # a comment is no tracked change (nor is it one in Word): put on before recording starts
+        annotation = _hold(document.createInstance("com.sun.star.text.textfield.Annotation"))
+        annotation.Author = request["author"]
+        annotation.Content = comment["text"]
+        annotation.DateTimeValue = _now()
+        at = _only(document, comment["at"])
+        _hold(at.getText()).insertTextContent(at, annotation, True)  # over the words selected: a range
+    document.RecordChanges = True
+    for old, new in request["replace"]:
+        _only(document, old).setString(new)
+    changes = _hold(document.getRedlines()).getCount()
+    document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
+                        (_property("FilterName", "MS Word 2007 XML"),))
+    return {"changes": changes}
+
+
 def main() -> int:
     request = json.load(sys.stdin)
     deadline = time.monotonic() + float(request.get("timeout", 120))
@@ -144,7 +242,8 @@ def main() -> int:
                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     desktop = None
     try:
-        desktop, dispatcher = _connect(pipe, process, deadline)
+        context, desktop, dispatcher = _connect(pipe, process, deadline)
+        edits = request.get("edit")
         results = []
         for index, path in enumerate(request["files"]):
             if time.monotonic() > deadline:
@@ -153,7 +252,10 @@ def main() -> int:
                 raise SystemExit(f"no such file: {path}")
             copy = shutil.copyfile(path, os.path.join(copies, f"{index}{os.path.splitext(path)[1]}"))
             try:
-                results.append(review(desktop, dispatcher, copy))
+                if edits is None:
+                    results.append(review(desktop, dispatcher, copy))
+                else:
+                    results.append(edit(context, copy, edits["targets"][index], edits))
             except SystemExit as error:
                 raise SystemExit(str(error).replace(copy, path)) from None
             except Exception as error:  # a UNO error: say which file, and whether LibreOffice died

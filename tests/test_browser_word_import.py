@@ -14,9 +14,9 @@ from authoring.export.documents import revision_docx
 from authoring.extensions import db
 from authoring.models import Agreement
 from authoring.revisions.services import draft_of
+from docx_review import edited
 from test_accessibility import _axe_source, _violations
-from test_word_import import (LAWYER, as_word_writes, clause_paragraphs, edited, replace_tracked, replace_untracked,
-                              words_of)
+from test_word_import import LAWYER, as_word_writes, clause_paragraphs, replace_tracked, replace_untracked, words_of
 from test_word_import_alignment import typed_clause, with_threads
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,6 @@ from lxml import etree
 
 from authoring import create_app
 from authoring.document import ClauseInstance, Document, Section
-from authoring.export.records import ExportInfo
 from authoring.export.docx import agreement_docx
 from authoring.export.records import ClauseComment, CommentThread
 from authoring.export.redline_docx import RevisionExport, redline_docx
@@ -28,23 +27,19 @@ from authoring.ooxml.tracked import DELETE, EQUAL, INSERT, ooxml_date, split_lin
 from authoring.redline import redline_between
 from conftest import base_config
 from authoring.render.tables import Table
-from docx_review import (NS, accept_all, body_of, body_texts, clause_texts, headings, paragraph_text, part, reject_all,
-                         style_of, w)
+from docx_review import (CREATED, EN_AUDIT, LINES_NEW, LINES_OLD, NS, RU_PAYMENT, accept_all, body_of, body_texts,
+                         clause, clause_paragraphs, clause_texts, headings, info, paragraph_text, part, reject_all,
+                         style_of, texts, w)
+from docx_review import EARLIER as ZOFIA_AT
 
 HE_RESPONSE = "הספק יגיב לכל תקלה בתוך 4 שעות עבודה."
-RU_PAYMENT = "Заказчик оплачивает счёт в течение 14 рабочих дней."
 PL_TERM = "Umowa obowiązuje przez 12 miesięcy — zażółć gęślą jaźń."
 EN_SCOPE = "The Provider shall maintain the Client's website."
 EN_NOTICE = "Notices are given in writing."
-EN_AUDIT = "The Client may audit the Provider once a year."
-LINES_OLD = "First line.\nSecond line.\nThird line."
-LINES_NEW = "First line. Second line.\nThird line.\nFourth line."
 SPACES_OLD = "  Indented text ends with a space. "
 SPACES_NEW = "Indented text ends with two spaces.  "
 LATE = "За просрочку платежа начисляются пени 0,5% в день.\nKara umowna: 0,5% dziennie."
 
-CREATED = datetime(2025, 3, 4, 16, 30, 5, tzinfo=timezone.utc)
-ZOFIA_AT = datetime(2025, 3, 2, 9, 15, tzinfo=timezone.utc)
 IRINA_AT = datetime(2025, 3, 3, 10, 0, 59, tzinfo=timezone(timedelta(hours=3)))  # 07:00:59 UTC
 DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -55,10 +50,6 @@ def app_context(tmp_path_factory):
     app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('redline')}/unused.sqlite3"))
     with app.app_context():
         yield
-
-
-def clause(key: str, text: str, title: str | None = None) -> ClauseInstance:
-    return ClauseInstance(key, title or key.split(".")[-1].capitalize(), text)
 
 
 def document(sections: dict[str, list[ClauseInstance]], terms: dict | None = None) -> Document:
@@ -105,14 +96,6 @@ ATTRIBUTIONS = {
     "services.response": [change("services.response", "נועה כהן", ZOFIA_AT, number=3)],
     "payment.late": [change("payment.late", "María José Pérez", None, kind="clause_add", number=4)],
 }
-
-
-def info(number: int, language: str = "en", author: str = "Anna Kowalska") -> ExportInfo:
-    return ExportInfo(agreement_id=7, title="Umowa serwisowa / Service agreement", language=language,
-                      status="negotiating", provider_name="Zakład Usług Łódź sp. z o.o.",
-                      client_name="Compañía Ibérica S.A.", revision_number=number,
-                      revision_hash=f"{number:x}" * 64, revision_created_at=CREATED - timedelta(days=2 - number),
-                      revision_author=author)
 
 
 def redline_of(old: Document, new: Document, attributions: dict | None = None):
@@ -172,15 +155,6 @@ def expected(document: Document) -> dict[str, tuple[str, str]]:
     return {c.key: (f"{number}  {c.title}", c.text) for _n, _s, cs in document.numbered() for number, c in cs}
 
 
-def clause_paragraphs(body, title: str) -> list:
-    """The clause heading reading `title` (as it stands, or as deleted) and the body paragraphs after it."""
-    paragraphs = list(body.iter(w("p")))
-    start = next(i for i, p in enumerate(paragraphs) if style_of(p) == "Heading2"
-                 and title in ("".join(texts([p], "t")), "".join(texts([p], "delText"))))
-    end = next((i for i in range(start + 1, len(paragraphs)) if style_of(paragraphs[i]) is not None), len(paragraphs))
-    return paragraphs[start:end]
-
-
 def tables_of(body) -> dict[str, list[list[str]]]:
     """Each table by the caption before it: its rows of cell texts, deleted text included."""
     found = {}
@@ -194,10 +168,6 @@ def tables_of(body) -> dict[str, list[list[str]]]:
 def row_marks(table_element) -> list[str | None]:
     return [("ins" if row.find("w:trPr/w:ins", NS) is not None else
              "del" if row.find("w:trPr/w:del", NS) is not None else None) for row in table_element.iter(w("tr"))]
-
-
-def texts(elements, tag: str) -> list[str]:
-    return [t.text for element in elements for t in element.iter(w(tag))]
 
 
 # Accept All and Reject All: the whole document, exactly -----------------------------------------

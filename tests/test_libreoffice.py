@@ -2,8 +2,11 @@
 
 LibreOffice (headless) converts the DOCX to text, as a reader's office suite would open
 it: the conversion must succeed and what it reads must be the Hebrew clause text, with no
-English clause text. `soffice` comes from Debian's libreoffice-writer-nogui (.ci/run
-installs it); without it the test is skipped, or fails under REQUIRE_LIBREOFFICE=1.
+English clause text. Word files coming back are imported after LibreOffice saved them, and
+after a reviewer's tracked change and comment made in LibreOffice itself (through UNO:
+tests/libreoffice_review.py). `soffice` comes from Debian's libreoffice-writer-nogui and the
+UNO bridge from python3-uno (.ci/run installs both); without them the tests are skipped, or
+fail under REQUIRE_LIBREOFFICE=1.
 """
 from __future__ import annotations
 
@@ -19,9 +22,9 @@ from authoring.export.documents import executed_docx, revision_docx
 from authoring.export.gather import executed_version
 from authoring.extensions import db
 from authoring.interview.services import set_terms
-from authoring.models import Agreement, User
+from authoring.models import Agreement, AuditEvent, Comment, Proposal, User
 from authoring.revisions.services import cut_revision, draft_of, revision_document
-from libreoffice_review import require_libreoffice
+from libreoffice_review import edit_in_libreoffice, require_libreoffice
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +110,8 @@ def test_a_signed_document_re_saved_by_libreoffice_has_the_same_text_and_one_wor
     in English and in Hebrew, original and amendment alike."""
     if backend != "sqlite":
         pytest.skip("the documents are the same on either database; checked once")
-    from test_verify import W, edited, verdict
+    from docx_review import edited
+    from test_verify import W, verdict
 
     soffice = require_libreoffice(uno=False)
     with app.app_context():
@@ -152,7 +156,8 @@ def test_a_file_re_saved_by_libreoffice_still_imports_its_changes(app, backend, 
     (and then edited: one clause without tracking) comes back as the right proposal."""
     if backend != "sqlite":
         pytest.skip("the documents are the same on either database; checked once")
-    from test_word_import import clause_paragraphs, edited, replace_untracked, words_of
+    from docx_review import edited
+    from test_word_import import clause_paragraphs, replace_untracked, words_of
 
     soffice = require_libreoffice(uno=False)
     with app.app_context():
@@ -175,3 +180,52 @@ def test_a_file_re_saved_by_libreoffice_still_imports_its_changes(app, backend, 
                                    "--as", "client@example.com"])
     assert imported.exit_code == 0, imported.output
     assert imported.output.strip().splitlines()[-1] == "1 proposals, 0 comments, 1 untracked"
+
+
+def test_a_tracked_change_and_a_comment_made_in_libreoffice_become_proposals_and_a_thread(app, backend, runner,
+                                                                                         tmp_path):
+    """The issue's LibreOffice case: the export opened in LibreOffice, Track Changes recording, the credit
+    cap typed over (15% -> 10%: a term's value) and two words of the cure clause too (wording), a comment
+    put on the cap, saved as DOCX by LibreOffice itself - imported, that is one term proposal, one wording
+    proposal, both tracked by the LibreOffice user, and the comment as a thread on the cap's clause."""
+    if backend != "sqlite":
+        pytest.skip("the documents are the same on either database; checked once")
+    require_libreoffice()
+    author = "Noa Levi (Globex legal)"
+    with app.app_context():
+        assert create_demo()
+        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
+        _draft, document = draft_of(agreement)
+        cap, cure = document.clause("sanctions.credit_cap").text, document.clause("sanctions.cure").text
+        cap_percent = document.terms["sanctions"]["credit_cap_percent"]
+        source = tmp_path / "agreement.docx"
+        source.write_bytes(revision_docx(agreement))
+        agreement_id = agreement.id
+    assert "exceed 15% of" in cap and str(cap_percent) == "15" and "in reasonable detail" in cure
+    edited_file = tmp_path / "Globex-LibreOffice.docx"
+    changes = edit_in_libreoffice(source, edited_file, author=author,
+                                  replace=[("exceed 15% of", "exceed 10% of"), ("in reasonable detail", "in full detail")],
+                                  comment=("The total of all service credits", "Why cap the credits at all?"))
+    assert changes == 4  # a deletion and an insertion for each replacement; the comment is no change
+
+    imported = runner.invoke(args=["import", "word", str(edited_file), "--agreement", str(agreement_id),
+                                   "--as", "client@example.com"])
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.strip().splitlines()[-1] == "2 proposals, 1 comments, 0 untracked", imported.output
+    assert f"Cap on service credits: reworded, tracked by {author}; applies" in imported.output
+    assert f"Notice and cure: reworded, tracked by {author}; applies" in imported.output
+    with app.app_context():
+        made = {(p.kind, p.target): p for p in db.session.scalars(select(Proposal).where(
+            Proposal.agreement_id == agreement_id, Proposal.reason.like("From %")))}
+        assert set(made) == {("term", "sanctions.credit_cap_percent"), ("clause_text", "sanctions.cure")}
+        assert made["term", "sanctions.credit_cap_percent"].value == "10"  # terms keep numbers as text
+        assert made["clause_text", "sanctions.cure"].value == cure.replace("in reasonable detail", "in full detail")
+        assert {p.reason for p in made.values()} == {f"From Globex-LibreOffice.docx, change by {author}"}
+        assert all(p.side == "client" and p.status == "open" for p in made.values())
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.agreement_id == agreement_id,
+                                                           AuditEvent.action == "word.imported"))
+        assert event.details["untracked"] == [] and event.details["comments"] == 1
+        (thread,) = db.session.scalars(select(Comment).where(Comment.agreement_id == agreement_id,
+                                                             Comment.body.like("%wrote in Word%"))).all()
+        assert (thread.clause_key, thread.thread_id, thread.body) == (
+            "sanctions.credit_cap", None, f"{author} wrote in Word: Why cap the credits at all?")

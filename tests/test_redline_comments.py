@@ -13,20 +13,21 @@ import io
 import re
 import subprocess
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import docx
 import pytest
 from libreoffice_review import require_libreoffice
 from conftest import post_form
-from docx_review import NS, accept_all, body_of, clause_texts, paragraph_text, part, reject_all, style_of, w
+from docx_review import (CREATED, EARLIER, EN_AUDIT, LINES_NEW, LINES_OLD, NS, RU_PAYMENT, accept_all, body_of, clause,
+                         clause_paragraphs, clause_texts, info, paragraph_text, part, reject_all, style_of, w)
 from lxml import etree
 from sqlalchemy import select
 
 from authoring import create_app
 from authoring.demo import DEMO_PASSWORD, DEMO_TITLE, create_demo
-from authoring.document import ClauseInstance, Document, Section
-from authoring.export.records import ClauseComment, CommentThread, ExportInfo
+from authoring.document import Document, Section
+from authoring.export.records import ClauseComment, CommentThread
 from authoring.export.redline_docx import RevisionExport, redline_docx
 from authoring.extensions import db
 from authoring.models import Agreement, Comment, Revision
@@ -42,17 +43,9 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 EXTENDED_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"
 EXTENDED_RELATIONSHIP = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
 
-CREATED = datetime(2025, 3, 4, 16, 30, 5, tzinfo=timezone.utc)
-EARLIER = datetime(2025, 3, 2, 9, 15, tzinfo=timezone.utc)
-DUE_OLD = "Заказчик оплачивает счёт в течение 14 рабочих дней."
+DUE_OLD, AUDIT = RU_PAYMENT, EN_AUDIT
 DUE_NEW = DUE_OLD.replace("14", "30")
-LINES_OLD = "First line.\nSecond line.\nThird line."
-LINES_NEW = "First line. Second line.\nThird line.\nFourth line."
-AUDIT = "The Client may audit the Provider once a year."
-
-
-def clause(key: str, text: str) -> ClauseInstance:
-    return ClauseInstance(key, key.split(".")[-1].capitalize(), text)
+TITLE = "Service agreement"
 
 
 def older() -> Document:
@@ -64,13 +57,6 @@ def older() -> Document:
 def newer() -> Document:
     return Document(terms={}, sections=(
         Section("payment", "Payment", (clause("payment.due", DUE_NEW), clause("payment.lines", LINES_NEW))),))
-
-
-def info(number: int) -> ExportInfo:
-    return ExportInfo(agreement_id=7, title="Service agreement", language="en", status="negotiating",
-                      provider_name="Provider sp. z o.o.", client_name="Client S.A.", revision_number=number,
-                      revision_hash=f"{number:x}" * 64, revision_created_at=CREATED - timedelta(days=2 - number),
-                      revision_author="Anna Kowalska")
 
 
 def thread(clause_key: str | None, *comments: tuple[str, datetime, str], resolved: bool = False) -> CommentThread:
@@ -86,16 +72,20 @@ THREADS = [
     thread("gone.clause", ("Zofia Wójcik", CREATED, "Added after revision 2.")),
     thread("legacy.audit", ("Ирина Волкова", CREATED, "Why drop the audit?")),
 ]
-TITLE = "Service agreement"
 
 
 @pytest.fixture(scope="module")
 def redline_file(tmp_path_factory) -> bytes:
-    """The redline of `older()` to `newer()` with THREADS, written inside an app context (its words are gettext's)."""
+    """`redline_with_threads()`, written once for the module."""
     app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('comments')}/unused.sqlite3"))
     with app.app_context():
-        return redline_docx(redline_between(older(), newer()), RevisionExport(older(), info(1)),
-                            RevisionExport(newer(), info(2)), THREADS)
+        return redline_with_threads()
+
+
+def redline_with_threads() -> bytes:
+    """The redline of `older()` to `newer()` with THREADS (in an app context: the redline's words are gettext's)."""
+    return redline_docx(redline_between(older(), newer()), RevisionExport(older(), info(1, title=TITLE)),
+                        RevisionExport(newer(), info(2, title=TITLE)), THREADS)
 
 
 def stored_comments(data: bytes) -> list[etree._Element]:
@@ -113,11 +103,7 @@ def last_para_id(comment: etree._Element) -> str:
 
 def clause_text_paragraphs(body, heading: str) -> list:
     """The unstyled paragraphs after the clause heading reading `heading` (as written or as deleted)."""
-    paragraphs = list(body.iter(w("p")))
-    start = next(i for i, p in enumerate(paragraphs) if style_of(p) == "Heading2" and heading in (
-        "".join(t.text for t in p.iter(w("t"))), "".join(t.text for t in p.iter(w("delText")))))
-    end = next((i for i in range(start + 1, len(paragraphs)) if style_of(paragraphs[i]) is not None), len(paragraphs))
-    return paragraphs[start + 1:end]
+    return clause_paragraphs(body, heading)[1:]
 
 
 def anchors(body, comment_id: str) -> tuple:
@@ -245,8 +231,7 @@ def test_the_comment_styles_used_are_defined_as_word_defines_them(redline_file):
 def test_the_same_threads_give_the_same_bytes(tmp_path):
     app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path}/unused.sqlite3"))
     with app.app_context():
-        files = [redline_docx(redline_between(older(), newer()), RevisionExport(older(), info(1)),
-                              RevisionExport(newer(), info(2)), THREADS) for _ in range(2)]
+        files = [redline_with_threads() for _ in range(2)]
     assert files[0] == files[1]
 
 

@@ -16,6 +16,7 @@ from lxml import etree
 from sqlalchemy import select
 import test_exports
 from test_exports import HEBREW, revision_texts, upload
+from docx_review import edited
 
 from authoring.extensions import db
 from authoring.models import Revision
@@ -24,20 +25,6 @@ from authoring.revisions.services import revision_document
 demo, member = test_exports.demo, test_exports.member  # the export tests' fixtures: the demo, a member's client
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PART_NAMES = re.compile(r"word/|_rels|\.xml")
-
-
-def edited(data: bytes, change, name: str = "word/document.xml") -> bytes:
-    """The package with one part's XML changed by `change(root)`; every other part as it was."""
-    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            content = source.read(entry)
-            if entry.filename == name:
-                root = etree.fromstring(content)
-                change(root)
-                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            target.writestr(entry, content)
-    return out.getvalue()
 
 
 def text_of(paragraph) -> str:

@@ -14,6 +14,7 @@ import io
 import random
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
@@ -24,9 +25,9 @@ from authoring.demo import DEMO_TITLE, DEMO_TITLE_EXECUTED, create_demo
 from authoring.export.documents import redline_docx_between, revision_docx
 from authoring.export.layout import bookmark_name
 from authoring.extensions import db
-from authoring.models import Agreement, AuditEvent, Comment, Proposal
+from authoring.models import Agreement, AuditEvent, Comment, Proposal, WordUpload
 from authoring.revisions.services import draft_of
-from docx_review import tiny_docx
+from docx_review import edited, tiny_docx, with_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LAWYER = "Noa Levi (Globex legal)"
@@ -44,18 +45,38 @@ def negotiated(app):
         return agreement.id, revision_docx(agreement), clauses
 
 
-def edited(docx: bytes, change) -> bytes:
-    """`docx` with word/document.xml changed by `change(root)`, every other part as it was."""
-    source, target = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for entry in source.infolist():
-            data = source.read(entry.filename)
-            if entry.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                change(root)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            out.writestr(entry, data)
-    return target.getvalue()
+@dataclass(frozen=True)
+class DemoOnce:
+    """One app with the demo, shared by a module's examples that write nothing (or only what they check)."""
+
+    app: object
+    ids: dict[str, int]  # "negotiated", "executed": the agreements' ids
+    exported: bytes  # the negotiated agreement's newest revision as Word exports it
+    executed_file: bytes  # the executed agreement's
+    redline: bytes  # between the negotiated agreement's revisions 1 and 2
+    clauses: dict[str, str]  # the negotiated agreement's one-line clauses of five words or more, by key
+
+
+@pytest.fixture(scope="module")
+def demo_once(tmp_path_factory):
+    """One app, one demo, one set of exports for every example (a fresh database per example would take minutes)."""
+    from authoring import create_app, schema
+    from conftest import base_config
+
+    app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('word')}/demo.sqlite3"))
+    with app.app_context():
+        schema.upgrade()
+        assert create_demo()
+        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
+        executed = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE_EXECUTED))
+        _draft, document = draft_of(agreement)
+        found = DemoOnce(app, {"negotiated": agreement.id, "executed": executed.id}, revision_docx(agreement),
+                         revision_docx(executed), redline_docx_between(agreement, 1, 2),
+                         {c.key: c.text for c in document.clauses() if "\n" not in c.text and len(c.text.split()) > 4})
+        db.session.commit()  # no transaction left open: each example reads in a context of its own
+    yield found
+    with app.app_context():
+        db.dispose(app)
 
 
 def clause_paragraphs(root, key: str) -> list:
@@ -206,45 +227,12 @@ def test_a_file_without_changes_proposes_nothing(negotiated, runner, tmp_path):
     assert result.output.strip().splitlines()[-1] == "0 proposals, 0 comments, 0 untracked"
 
 
-def test_bad_files_are_refused_with_a_reason_and_change_nothing(app, negotiated, runner, tmp_path):
-    agreement_id, exported, _clauses = negotiated
-    with app.app_context():
-        executed = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE_EXECUTED))
-        executed_file, executed_id = revision_docx(executed), executed.id
-        negotiated_agreement = db.session.get(Agreement, agreement_id)
-        redline = redline_docx_between(negotiated_agreement, 1, 2)
-        before = db.session.scalar(select(func.count()).select_from(Proposal))
-
-    macro = _with_content_type(exported, "application/vnd.ms-word.document.macroEnabled.main+xml")
-    cases = {
-        "not a docx": (b"Dear colleagues, see the changes below.", "not a readable Word file"),
-        "encrypted": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted or in the old .doc format"),
-        "macros": (macro, "holds macros"),
-        "another agreement": (executed_file, "a copy of another agreement"),
-        "a redline": (redline, "This is a redline"),
-        "no clause": (tiny_docx("<w:p><w:r><w:t>Minutes of the kick-off meeting.</w:t></w:r></w:p>"),
-                      "No clause of this agreement could be found"),
-        "zip bomb": (_bomb(), "unpacks to more than a Word document can hold"),
-    }
-    for name, (data, message) in cases.items():
-        result = import_file(runner, tmp_path, agreement_id, data)
-        assert result.exit_code != 0 and message in result.output, (name, result.output)
-    executed_import = import_file(runner, tmp_path, executed_id, executed_file, email="signer@example.com")
-    assert executed_import.exit_code != 0 and "not being negotiated" in executed_import.output
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Proposal)) == before
-
-
-def _with_content_type(docx: bytes, main_type: str) -> bytes:
-    source, target = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for entry in source.infolist():
-            data = source.read(entry.filename)
-            if entry.filename == "[Content_Types].xml":
-                data = re.sub(rb'application/vnd\.openxmlformats-officedocument\.wordprocessingml\.document\.main\+xml',
-                              main_type.encode(), data)
-            out.writestr(entry, data)
-    return target.getvalue()
+def _as_docm(docx: bytes) -> bytes:
+    """`docx` saved as Word saves a macro-enabled document: the main part's type says so, a VBA project inside."""
+    typed = with_part(docx, "[Content_Types].xml", lambda data: data.replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml"))
+    return with_part(typed, "word/vbaProject.bin", lambda _none: OLE_SIGNATURE + b"\0" * 1024)
 
 
 def _bomb() -> bytes:
@@ -253,6 +241,119 @@ def _bomb() -> bytes:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         out.writestr("word/document.xml", b"\0" * (64 * 1024 * 1024))
     return target.getvalue()
+
+
+def _declaring(entities: str, old: bytes, new: bytes):
+    """A change to a part's XML: a document type declaring `entities`, and `old` (a pattern) made `new` to use them."""
+    def change(xml: bytes) -> bytes:
+        declaration, rest = xml.split(b"?>", 1)
+        root = re.match(rb"\s*<([\w:]+)", rest).group(1)
+        return (declaration + b"?><!DOCTYPE " + root + b" [" + entities.encode() + b"]>"
+                + re.sub(old, new, rest, count=1))
+    return change
+
+
+# A "billion laughs": ten entities, each ten of the one before.
+LAUGHS = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+
+
+def _damaged(docx: bytes) -> bytes:
+    """`docx` with bytes amid its compressed text overwritten, the zip's directory intact."""
+    info = zipfile.ZipFile(io.BytesIO(docx)).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
+    return docx[:start] + b"\xff" * 64 + docx[start + 64:]
+
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted Word file is an OLE container
+# The bad-file tests set MAX_CONTENT_LENGTH to 0.25 MiB: "too large" needs no 16 MiB upload (and stays below the
+# 500 KB from which Werkzeug's test client spools a request's body to a file it never closes).
+LIMIT = 256 * 1024
+UNREADABLE = "The file is not a readable Word file (.docx): it is damaged, incomplete or not a Word file at all."
+DAMAGED = "The file is damaged: its text cannot be read."
+
+# Bad files, each (the agreement it is uploaded into, its name, how it is made from the demo's files, the
+# upload page's status, what the refusal says); each is refused with its reason and changes nothing.
+BAD_FILES = [
+    pytest.param("negotiated", "notes.docx", lambda demo: b"Dear colleagues, see the changes below.", 422,
+                 UNREADABLE, id="text"),
+    pytest.param("negotiated", "agreement.pdf", lambda demo: b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+                 b"trailer\n<< /Root 1 0 R >>\n%%EOF\n", 422, UNREADABLE, id="pdf"),
+    pytest.param("negotiated", "agreement.docx", lambda demo: _damaged(demo.exported), 422, UNREADABLE,
+                 id="damaged zip"),
+    pytest.param("negotiated", "agreement.docx", lambda demo: demo.exported[:len(demo.exported) // 2], 422,
+                 UNREADABLE, id="truncated zip"),
+    pytest.param("negotiated", "agreement.docm", lambda demo: _as_docm(demo.exported), 422, "holds macros",
+                 id="docm with macros"),
+    pytest.param("negotiated", "protected.docx", lambda demo: OLE_SIGNATURE + b"\0" * 600, 422,
+                 "encrypted or in the old .doc format", id="encrypted"),
+    pytest.param("negotiated", "agreement.docx", lambda demo: with_part(
+        demo.exported, "word/media/image1.png", lambda _data: random.Random(1).randbytes(LIMIT + 4096)), 413,
+        "0.25 MiB", id="too large"),
+    pytest.param("negotiated", "agreement.docx", lambda demo: _bomb(), 422,
+                 "unpacks to more than a Word document can hold", id="zip bomb"),
+    pytest.param("negotiated", "agreement.docx", lambda demo: with_part(demo.exported, "word/document.xml", _declaring(
+        LAUGHS, rb"will not exceed", rb"will not &lol9; exceed")), 422, DAMAGED, id="billion laughs"),
+    # An entity that, expanded, would halve the cap unseen; left unexpanded, it would drop the figure.
+    pytest.param("negotiated", "agreement.docx", lambda demo: with_part(demo.exported, "word/document.xml", _declaring(
+        '<!ENTITY cap "7.5">', rb"exceed 15%", rb"exceed &cap;%")), 422, DAMAGED, id="internal entity"),
+    pytest.param("negotiated", "agreement.docx", lambda demo: with_part(demo.exported, "docProps/custom.xml", _declaring(
+        '<!ENTITY id SYSTEM "file:///etc/hostname">', rb'(name="AccordAgreement"><vt:\w+>)\d+', rb"\1&id;")), 422,
+        DAMAGED, id="external entity"),
+    pytest.param("negotiated", "agreement.docx", lambda demo: demo.executed_file, 422, "a copy of another agreement",
+                 id="another agreement"),
+    pytest.param("executed", "agreement.docx", lambda demo: demo.executed_file, 422,
+                 "The agreement is not being negotiated", id="executed agreement"),
+    pytest.param("negotiated", "redline.docx", lambda demo: demo.redline, 422, "This is a redline", id="a redline"),
+    pytest.param("negotiated", "minutes.docx",
+                 lambda demo: tiny_docx("<w:p><w:r><w:t>Minutes of the kick-off meeting.</w:t></w:r></w:p>"), 422,
+                 "No clause of this agreement could be found", id="no clause"),
+]
+
+
+def written(app) -> dict[str, int]:
+    """How many rows there are of each kind an import writes (uploads, proposals, comments, audit events)."""
+    with app.app_context():
+        return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+                for model in (WordUpload, Proposal, Comment, AuditEvent)}
+
+
+def test_bad_files_are_refused_at_the_command_line_and_change_nothing(demo_once, tmp_path, monkeypatch):
+    """Every bad file of the table through `flask import word`: a non-zero exit, the reason, nothing written."""
+    monkeypatch.setitem(demo_once.app.config, "MAX_CONTENT_LENGTH", LIMIT)
+    runner = demo_once.app.test_cli_runner()
+    before = written(demo_once.app)
+    for case in BAD_FILES:
+        agreement, _name, make, _status, message = case.values
+        result = import_file(runner, tmp_path, demo_once.ids[agreement], make(demo_once))
+        assert result.exit_code != 0 and message in result.output, (case.id, result.output)
+    assert written(demo_once.app) == before
+
+
+@pytest.mark.parametrize(("agreement", "name", "make", "status", "message"), BAD_FILES)
+def test_a_bad_file_uploaded_is_refused_on_the_page_and_changes_nothing(demo_once, monkeypatch, agreement, name, make,
+                                                                       status, message):
+    """Each bad file of the table through the upload page: its reason on the page, a 4xx, nothing written.
+
+    One demo serves every case (a fresh one each would take minutes): a refused file writes
+    nothing, which is what each case checks.
+    """
+    from authoring.demo import DEMO_PASSWORD
+    from conftest import csrf_token, post_form
+
+    monkeypatch.setitem(demo_once.app.config, "MAX_CONTENT_LENGTH", LIMIT)
+    client = demo_once.app.test_client()
+    assert post_form(client, "/login", {"email": "client@example.com", "password": DEMO_PASSWORD}).status_code == 302
+    page = f"/agreements/{demo_once.ids[agreement]}/word"
+    token = csrf_token(client, page)
+    data = make(demo_once)
+    before = written(demo_once.app)
+    response = client.post(page, data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    shown = response.get_data(as_text=True)
+    assert response.status_code == status and message in shown, shown
+    if status == 422:  # the upload page again, saying why and that nothing changed
+        assert 'data-testid="word-error"' in shown and "Nothing was changed." in shown
+    assert "lollollol" not in shown and written(demo_once.app) == before
 
 
 # The pages: upload, preview, untick, propose --------------------------------------------------
@@ -275,11 +376,6 @@ def test_upload_preview_and_propose_only_the_ticked_changes(app, negotiated, log
     client = login(app.test_client(), "client@example.com", DEMO_PASSWORD)
     page = f"/agreements/{agreement_id}/word"
     assert "Propose from a Word file" in client.get(f"/agreements/{agreement_id}/negotiation").get_data(as_text=True)
-    refused = client.post(page, data={"csrf_token": csrf_token(client, page),
-                                      "file": (io.BytesIO(b"not a word file"), "notes.docx")},
-                          content_type="multipart/form-data")
-    assert refused.status_code == 422 and "not a readable Word file" in refused.get_data(as_text=True)
-
     uploaded = client.post(page, data={"csrf_token": csrf_token(client, page),
                                        "file": (io.BytesIO(data), "Globex-comments.docx")},
                            content_type="multipart/form-data")
@@ -309,26 +405,6 @@ def test_upload_preview_and_propose_only_the_ticked_changes(app, negotiated, log
 # Property: random edits, tracked or not, are all found and none invented ---------------------------
 
 REPLACEMENTS = ["forty-five", "zażółć", "הלקוח", "Заказчик", "días", "Kliyente", "ninety"]
-
-
-@pytest.fixture(scope="module")
-def exported_once(tmp_path_factory):
-    """One app, one demo, one export for every example (a fresh database per example would take minutes)."""
-    from authoring import create_app, schema
-    from conftest import base_config
-
-    app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('word')}/demo.sqlite3"))
-    with app.app_context():
-        schema.upgrade()
-        assert create_demo()
-        agreement = db.session.scalar(select(Agreement).where(Agreement.title == DEMO_TITLE))
-        _draft, document = draft_of(agreement)
-        clauses = {c.key: c.text for c in document.clauses() if "\n" not in c.text and len(c.text.split()) > 4}
-        found = app, agreement.id, revision_docx(agreement), clauses
-        db.session.commit()  # no transaction left open: each example reads in a context of its own
-    yield found
-    with app.app_context():
-        db.dispose(app)
 
 
 def apply_plan(p, tracked: bool, index: int, new: str) -> None:
@@ -361,12 +437,13 @@ def shown_text(p) -> str:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_random_edits_tracked_or_not_are_all_found_and_none_invented(exported_once, seed):
+def test_random_edits_tracked_or_not_are_all_found_and_none_invented(demo_once, seed):
     """Seeded random edits (a reproducible property check): up to four clauses, each with one word
     replaced, with tracking or without; the preview finds exactly those clauses, with exactly that text."""
     from authoring.roundtrip.services import preview_word_file
 
-    app, agreement_id, exported, clauses = exported_once
+    app, agreement_id, exported, clauses = (demo_once.app, demo_once.ids["negotiated"], demo_once.exported,
+                                            demo_once.clauses)
     chance = random.Random(seed)
     keys = chance.sample(sorted(clauses), chance.randint(0, 4))
     plan = {key: (chance.random() < 0.5, chance.randint(0, 3), chance.choice(REPLACEMENTS)) for key in keys}
@@ -459,10 +536,6 @@ def test_word_s_own_ways_are_read_right_and_a_file_imports_once(app, negotiated,
     again = import_file(runner, tmp_path, agreement_id, edited(exported, edits))
     assert again.exit_code != 0 and "This file was imported before" in again.output
 
-    damaged = with_thread(exported, key, [(LAWYER, "Why?")])
-    source, target = zipfile.ZipFile(io.BytesIO(damaged)), io.BytesIO()
-    with zipfile.ZipFile(target, "w") as out:
-        for entry in source.infolist():
-            out.writestr(entry, b"<w:comments" if entry.filename == "word/comments.xml" else source.read(entry.filename))
-    refused = import_file(runner, tmp_path, agreement_id, target.getvalue())
+    damaged = with_part(with_thread(exported, key, [(LAWYER, "Why?")]), "word/comments.xml", lambda _xml: b"<w:comments")
+    refused = import_file(runner, tmp_path, agreement_id, damaged)
     assert refused.exit_code != 0 and "The file is damaged" in refused.output

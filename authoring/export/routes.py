@@ -13,7 +13,8 @@ from flask_wtf.file import FileField, FileRequired
 from ..access import agreement_route
 from ..accounts.sessions import login_required
 from ..i18n.forms import Form
-from ..signing.verify import MAX_UPLOAD_BYTES, verify_file
+from ..inputs.uploads import read_upload
+from ..signing.verify import verify_file
 from .documents import issue_signed_docx, redline_docx_between, revision_docx, revision_openslo, revision_terms_json
 from .gather import NotExportable
 from .importing import import_terms
@@ -132,6 +133,6 @@ def verify_page():
     form = UploadForm()
     verdict = None
     if form.validate_on_submit():
-        verdict = verify_file(form.file.data.read(MAX_UPLOAD_BYTES + 1))
+        verdict = verify_file(read_upload(form.file.data))
     status = 422 if form.is_submitted() and verdict is None else 200
     return render_template("exports/verify.html", form=form, verdict=verdict), status

@@ -5,8 +5,9 @@ each clause's heading, each clause's text and each table in a bookmark named aft
 key (export.layout.bookmark_name); Word and LibreOffice keep both when they save. This
 module reads such a file back:
 
-- the package safely (ooxml.package.read_parts: sizes checked before unpacking), refusing
-  what is not a plain Word document (macros, encryption);
+- the package safely (ooxml.package.read_parts: sizes checked before unpacking; parse_xml:
+  no entity expanded, no document type), refusing what is not a plain Word document
+  (macros, encryption);
 - each bookmarked block's text twice: *original*, every tracked change rejected (what the
   file said before the other side's tracked edits), and *edited*, every tracked change
   accepted - joining runs however Word split them (`w:proofErr`, `w:rsid*`, smart tags,
@@ -29,7 +30,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from lxml import etree
 
-from ..ooxml.package import TOO_LARGE, UnreadablePackage, custom_properties, read_parts
+from ..ooxml.package import TOO_LARGE, UnreadablePackage, custom_properties, parse_xml, read_parts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _INSERTED = {f"{W}ins", f"{W}moveTo"}
@@ -142,7 +143,7 @@ def read_word_file(raw: bytes) -> WordFile:
         raise NotAWordFile(_("The file is not a Word document: it has no document text."))
     try:
         properties = custom_properties(parts)
-        body = _xml(parts["word/document.xml"]).find(f"{W}body")
+        body = parse_xml(parts["word/document.xml"]).find(f"{W}body")
         if body is None:
             raise NotAWordFile(_("The file is not a Word document: it has no document text."))
         (blocks, paragraphs), comments = _bookmarked_blocks(body), _comment_threads(parts, body)
@@ -159,10 +160,6 @@ def read_word_file(raw: bytes) -> WordFile:
         paragraphs=paragraphs,
         tables=_bookmarked_tables(body),
     )
-
-
-def _xml(data: bytes) -> etree._Element:
-    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
 
 
 def _number(value: str | None) -> int | None:
@@ -230,7 +227,7 @@ def _comment_threads(parts: dict[str, bytes], body: etree._Element) -> list[Word
         return []
     anchors = _comment_anchors(body)
     comments, para_ids = {}, {}
-    for element in _xml(parts["word/comments.xml"]).iter(f"{W}comment"):
+    for element in parse_xml(parts["word/comments.xml"]).iter(f"{W}comment"):
         comment_id = element.get(f"{W}id", "")
         lines = [_paragraph(p).edited for p in element.iter(f"{W}p")]
         comments[comment_id] = WordComment(comment_id, element.get(f"{W}author", ""), _date(element.get(f"{W}date")),
@@ -241,7 +238,7 @@ def _comment_threads(parts: dict[str, bytes], body: etree._Element) -> list[Word
     parents: dict[str, str] = {}
     done: set[str] = set()
     if "word/commentsExtended.xml" in parts:
-        for entry in _xml(parts["word/commentsExtended.xml"]).iter(f"{W15}commentEx"):
+        for entry in parse_xml(parts["word/commentsExtended.xml"]).iter(f"{W15}commentEx"):
             child, parent = para_ids.get(entry.get(f"{W15}paraId")), para_ids.get(entry.get(f"{W15}paraIdParent"))
             if child and parent and child != parent:
                 parents[child] = parent

@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..access import agreement_route
+from ..inputs.uploads import read_upload
 from ..negotiation.changes import InvalidChange
 from ..negotiation.services import NegotiationError
 from .forms import ProposeChangesForm, WordUploadForm
-from .services import MAX_BYTES, ImportRefused, import_word_file, keep_upload, pending_upload, preview_word_file
+from .services import ImportRefused, import_word_file, keep_upload, pending_upload, preview_word_file
 
 bp = Blueprint("roundtrip", __name__)
 
@@ -20,7 +21,7 @@ def upload(agreement, membership):
     form = WordUploadForm()
     error = None
     if form.validate_on_submit():
-        raw = form.file.data.read(MAX_BYTES + 1)
+        raw = read_upload(form.file.data)
         try:
             kept, _preview = keep_upload(agreement, g.user, raw, form.file.data.filename or "document.docx")
         except ImportRefused as refused:

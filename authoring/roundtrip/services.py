@@ -33,6 +33,7 @@ from ..document.merge import MergeConflict, merge_text
 from ..export.layout import bookmark_name
 from ..extensions import db
 from ..i18n import in_language
+from ..inputs.uploads import too_large
 from ..models import Agreement, Membership, Proposal, Revision, User, WordUpload, utcnow
 from ..models.negotiation import COMMENT_MAX
 from ..negotiation.comments import add_comment, set_resolved
@@ -43,7 +44,6 @@ from .alignment import Alignment, align
 from .reading import NotAWordFile, WordFile, read_word_file
 from .tables import FoundTermChange, UnreadableEdit, table_changes
 
-MAX_BYTES = 16 * 1024 * 1024  # as the app's request limit
 UNUSED_UPLOADS_KEPT = timedelta(days=7)
 GUESSED_REVISIONS = 20  # a file that does not say its revision is compared with the newest this many
 
@@ -145,8 +145,8 @@ class Preview:
 
 def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Preview:
     """What `raw` (an uploaded DOCX) would propose in `agreement`; ImportRefused when it cannot be imported."""
-    if len(raw) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than %(size)s MiB.", size=MAX_BYTES // (1024 * 1024)))
+    if (refusal := too_large(raw)) is not None:
+        raise ImportRefused(refusal)
     try:
         word = read_word_file(raw)
     except NotAWordFile as error:

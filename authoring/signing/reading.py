@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..ooxml.package import parse_xml
+
 W_NAMESPACES = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
                 "http://purl.oclc.org/ooxml/wordprocessingml/main")  # transitional, strict
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -67,7 +69,7 @@ class Reading:
 
 def _xml(data: bytes) -> etree._Element:
     try:
-        return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+        return parse_xml(data)
     except etree.XMLSyntaxError as error:
         raise UnreadableDocument(str(error)) from error
 

@@ -40,9 +40,10 @@ from ..export.records import SignatureRecord
 from ..export.terms import READABLE_VERSIONS, terms_file
 from ..export.terms_import import TermsFileInvalid, read_terms_file
 from ..extensions import db
+from ..inputs.uploads import too_large
 from ..models import Agreement, Invitation, Membership, Revision, Signature
 from ..models.base import MAX_ID
-from ..ooxml.package import UnreadablePackage, read_parts
+from ..ooxml.package import UnreadablePackage, parse_xml, read_parts
 from ..reviews.amendments import Version, versions_of
 from ..revisions.services import revision_document
 from ..revisions.store import RevisionIntegrityError
@@ -50,7 +51,6 @@ from .differences import describe_differences
 from .reading import UnreadableDocument, read_docx
 from .seal import signature_intact
 
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # as the app's default MAX_CONTENT_LENGTH
 IDENTIFIER = re.compile(r"urn:accord:agreement:(\d{1,18}):revision:(\d{1,18}):sha256:([0-9a-f]{64})")
 NOT_FOUND = _l("It does not match any executed agreement here.")
 
@@ -91,8 +91,8 @@ class Verdict:
 
 def verify_file(raw: bytes) -> Verdict:
     """Say whether `raw` (a signed DOCX or a terms file) matches an executed revision."""
-    if len(raw) > MAX_UPLOAD_BYTES:
-        return Verdict(False, "file", [_("The file is larger than %(size)s MiB.", size=MAX_UPLOAD_BYTES // (1024 * 1024))])
+    if (refusal := too_large(raw)) is not None:
+        return Verdict(False, "file", [refusal])
     if raw[:2] == b"PK":
         return _verify_docx(raw)
     return _verify_terms(raw)
@@ -179,13 +179,9 @@ def _unpack(raw: bytes) -> dict[str, bytes] | str:
         return str(error)
 
 
-def _xml(data: bytes):
-    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
-
-
 def _claim(parts: dict[str, bytes]) -> tuple[int, int, str] | None:
     """(agreement id, revision number, hash) from the identifier property, read before anything else."""
-    core = _xml(parts.get("docProps/core.xml", b"<none/>"))
+    core = parse_xml(parts.get("docProps/core.xml", b"<none/>"))
     found = IDENTIFIER.search("".join(core.itertext()))
     return (int(found.group(1)), int(found.group(2)), found.group(3)) if found else None
 
