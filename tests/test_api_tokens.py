@@ -63,6 +63,23 @@ def test_expired_and_revoked_tokens_are_refused(app, runner, make_user):
     assert is_problem(Api(app, revoked).get("/api/v1/agreements"), 401)["type"].endswith("token-revoked")
 
 
+def test_a_new_password_revokes_every_token(app, runner, make_user):
+    from conftest import PASSWORD
+
+    from authoring.accounts.services import change_password
+    from authoring.models import User
+
+    make_user("ann@example.com")
+    token = cli_token(runner, "ann@example.com", "--write")
+    assert Api(app, token).get("/api/v1/agreements").status_code == 200
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.email == "ann@example.com"))
+        change_password(user, PASSWORD, "a-new-long-password-2026")
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.password_changed")).one()
+        assert event.details["api_tokens_revoked"] == 1
+    assert is_problem(Api(app, token).get("/api/v1/agreements"), 401)["type"].endswith("token-revoked")
+
+
 def test_a_read_token_reads_but_cannot_write(app, runner, make_user, make_agreement):
     ann = make_user("ann@example.com")
     agreement = make_agreement(ann)

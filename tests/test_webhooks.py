@@ -431,3 +431,17 @@ def test_the_webhook_pages_pass_their_text_through_gettext(backend, db_config, r
     found = {name: words for name, page in pages.items() if (words := untranslated_words(page))}
     assert not found
     db.dispose(app)
+
+
+@pytest.mark.parametrize("address, public", [
+    ("64:ff9b::a9fe:a9fe", False),  # NAT64 to the cloud metadata address
+    ("64:ff9b::7f00:1", False),  # NAT64 to 127.0.0.1
+    ("2002:a9fe:a9fe::1", False),  # 6to4 around 169.254.169.254
+    ("::ffff:10.0.0.1", False),
+    ("64:ff9b::808:808", True),  # NAT64 to a public address
+    ("2606:4700:4700::1111", True),
+])
+def test_an_ipv4_address_inside_an_ipv6_one_is_judged_as_itself(address, public):
+    from authoring.webhooks.addresses import is_public
+
+    assert is_public(address) is public

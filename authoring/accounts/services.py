@@ -23,7 +23,7 @@ from ..config import public_url
 from ..document import token_hash
 from ..extensions import db
 from ..i18n import in_language
-from ..models import EmailConfirmation, LoginFailure, OutboxMessage, User, utcnow
+from ..models import ApiToken, EmailConfirmation, LoginFailure, OutboxMessage, User, utcnow
 from ..notifications import queue_account_email
 from .passwords import hash_password, verify_dummy, verify_password
 from .sessions import revoke_all_sessions, start_session
@@ -274,12 +274,16 @@ def authenticate(email: str, password: str) -> User:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Set a new password; every other session of the user ends, this browser gets a new one."""
+    """Set a new password; every other session and every API token of the user ends, this browser gets a new
+    session."""
     if not verify_password(user.password_hash, current_password):
         raise InvalidCredentials(_("Your current password is not correct."))
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     revoke_all_sessions(user)
-    record("account.password_changed", actor=user)
+    # An API token made by whoever knew the old password must not outlive it either.
+    revoked = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                 .values(revoked_at=user.password_changed_at)).rowcount
+    record("account.password_changed", actor=user, api_tokens_revoked=revoked)
     start_session(user)
     db.session.commit()
