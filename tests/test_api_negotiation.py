@@ -70,6 +70,12 @@ def test_terms_change_with_if_match_before_sharing(deal):
     assert invalid["errors"][0]["field"] == "value"
     is_problem(owner.put(f"{base}/costs.no_such_term", json={"value": 1}, headers={"If-Match": new_etag}), 422)
     is_problem(owner.put(f"{base}/costs.payment_due_days", json={"value": 10**12}, headers={"If-Match": new_etag}), 422)
+    # A value made of fields is judged whole: support that closes before it opens is refused, not a 500.
+    hours = {"days": ["mon", "tue"], "opens": "18:00", "closes": "08:00", "holidays": None,
+             "highest_priority_around_the_clock": False}
+    backwards = is_problem(owner.put(f"{base}/services.support_hours", json={"value": hours},
+                                     headers={"If-Match": new_etag}), 422)
+    assert "close after it opens" in backwards["errors"][0]["detail"]
 
 
 def test_each_side_answers_its_own_party_and_the_provider_the_rest(deal):

@@ -290,8 +290,13 @@ def step_of_term(path: str, side: str) -> Step | None:
 def _value_problems(path: str, value: Any) -> list[tuple[str, str]]:
     """What the interview's fields would refuse in `value` (bounds, lengths), down into its rows."""
     from ..library.formatting import is_blank
+    from .steps import term_value_problem
 
     if isinstance(value, dict):
+        # A term that is one value made of fields (support hours) is judged whole first.
+        whole = term_value_problem(path, value)
+        if whole:
+            return [("", whole)]
         return [(f"/{name}{pointer}", problem) for name, child in value.items()
                 for pointer, problem in _value_problems(f"{path}.{name}", child)]
     if isinstance(value, list):
@@ -299,8 +304,6 @@ def _value_problems(path: str, value: Any) -> list[tuple[str, str]]:
                 for pointer, problem in _value_problems(path, row)]
     if is_blank(value) or isinstance(value, bool):
         return []
-    from .steps import term_value_problem
-
     problem = term_value_problem(path, value)
     return [("", problem)] if problem else []
 
