@@ -240,8 +240,9 @@ def test_a_period_written_wrongly_or_terms_the_clock_cannot_read_are_explained(a
     assert result.exit_code == 1 and "unknown time zone: 'Mars/Olympus_Mons'" in result.output
 
 
-def test_a_period_that_is_not_one_is_refused_on_the_page(app, agreement, executed):
-    page = executed.as_("viewer").get(f"/agreements/{agreement}/service?period=2025-13")
+@pytest.mark.parametrize("period", ["2025-13", "0001-01", "9999-11", "9999-12"])
+def test_a_period_that_is_not_one_is_refused_on_the_page(app, agreement, executed, period):
+    page = executed.as_("viewer").get(f"/agreements/{agreement}/service?period={period}")
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "is not a measurement period of this agreement" in html
 

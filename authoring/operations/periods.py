@@ -60,12 +60,19 @@ def period_starting(first_day: date, months: int, time_zone: str) -> Period:
                   time_zone)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
 def parse_period(text: str, window: str, time_zone: str) -> Period:
     """"2027-03" (monthly) or "2027-Q1" (quarterly) as a period of the agreement's measurement window;
     ValueError saying what to write otherwise."""
     months = WINDOW_MONTHS.get(window or "monthly", 1)
     text = (text or "").strip()
     month, quarter = _MONTH.fullmatch(text), _QUARTER.fullmatch(text)
+    year = int((month or quarter).group(1)) if (month or quarter) else None
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        # Beyond these a period's edges (and the one after it) cannot be written as instants.
+        raise ValueError(f"a period must fall between {FIRST_YEAR} and {LAST_YEAR}")
     if months == 1:
         if not month:
             raise ValueError("the agreement measures service levels by calendar month: write the period as YYYY-MM")
