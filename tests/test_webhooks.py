@@ -184,7 +184,8 @@ def test_a_failed_delivery_is_retried_later_with_the_same_event_id(app, runner, 
     assert send(runner) == "delivered 0 webhooks, 1 to retry, 0 given up"
     (first,) = deliveries(app, endpoint_id)
     assert (first.attempts, first.last_status, first.delivered_at) == (1, 500, None)
-    assert timedelta(seconds=50) < first.next_attempt_at - first.last_attempt_at <= timedelta(minutes=1)
+    # The wait runs from the attempt's end (last_attempt_at is its start).
+    assert timedelta(minutes=1) <= first.next_attempt_at - first.last_attempt_at <= timedelta(minutes=1, seconds=10)
     page = provider.get(f"/agreements/{shared.id}/webhooks/{endpoint_id}").get_data(as_text=True)
     assert "failed, will retry" in page and "HTTP 500" in page
 
@@ -216,8 +217,8 @@ def test_a_delivery_that_keeps_failing_backs_off_then_is_given_up(app, runner, s
                 now = row.next_attempt_at
         assert (run.retrying, run.given_up) == (0, 1)
         assert send_webhooks(now=now + timedelta(days=7)).delivered == 0
-    assert waits == [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
-                     timedelta(hours=12)]
+    # Each wait runs from the end of its attempt, which took a moment.
+    assert [round(wait.total_seconds() / 60) for wait in waits] == [1, 5, 30, 120, 720]
     (row,) = deliveries(app, endpoint_id)
     assert row.attempts == 6 and row.failed_at is not None and len(receiver.requests) == 6
     assert len({headers["webhook-id"] for headers, _body in receiver.requests}) == 1
@@ -445,3 +446,40 @@ def test_an_ipv4_address_inside_an_ipv6_one_is_judged_as_itself(address, public)
     from authoring.webhooks.addresses import is_public
 
     assert is_public(address) is public
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_and_retried(app, runner, shared, receivers, monkeypatch):
+    import socket
+    import threading
+    import time
+
+    from authoring.webhooks import delivery
+
+    monkeypatch.setattr(delivery, "ATTEMPT_SECONDS", 1)
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():  # reads the request, then sends its status line a byte every 0.2 s, never ending it
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            while not stop.is_set():
+                try:
+                    connection.sendall(b"H")
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    try:
+        endpoint_id, _secret = add_endpoint(shared.as_("powner"), shared.id,
+                                            f"http://127.0.0.1:{listener.getsockname()[1]}/hook", ["comment.added"])
+        make_comment(app, shared.id, shared.users["cowner"], "Slow down.")
+        started = time.monotonic()
+        assert send(runner) == "delivered 0 webhooks, 1 to retry, 0 given up"
+        assert time.monotonic() - started < 5  # each read came within the step timeout; the attempt's deadline held
+    finally:
+        stop.set()
+        listener.close()
+    (attempt,) = deliveries(app, endpoint_id)
+    assert attempt.delivered_at is None and attempt.last_error and attempt.next_attempt_at is not None

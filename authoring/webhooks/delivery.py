@@ -20,6 +20,7 @@ import json
 import logging
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,7 +34,8 @@ from .signatures import SecretUnreadable, open_secret, signature
 
 logger = logging.getLogger("authoring.webhooks")
 
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # for each step: connecting, sending, each read of the answer
+ATTEMPT_SECONDS = 30  # for the whole attempt: a receiver trickling its answer out is cut off after this
 # Waits after the 1st, 2nd, ... failed attempt; after one more failure than listed, the delivery is given up.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=12))
 MAX_ATTEMPTS = len(BACKOFF) + 1
@@ -67,7 +69,10 @@ def send_webhooks(now: datetime | None = None, limit: int | None = None) -> Webh
 
     Each delivery commits on its own. `now` lets a test (or an operator) run the sender as at another time.
     """
-    now = now or utcnow()
+    # The run's clock: `now` as given, moving on as the run takes time (claims and outcomes are dated
+    # when they happen, so a long run never hands out a lease that has already run out).
+    offset = (now - utcnow()) if now is not None else timedelta(0)
+    now = utcnow() + offset
     query = (select(WebhookDelivery.id).join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
              .where(WebhookDelivery.next_attempt_at <= now, WebhookEndpoint.active.is_(True))
              .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id))
@@ -77,11 +82,11 @@ def send_webhooks(now: datetime | None = None, limit: int | None = None) -> Webh
     db.session.commit()
     run = WebhookRun()
     for delivery_id in due:
-        claimed = _claim(delivery_id, now)
+        claimed = _claim(delivery_id, utcnow() + offset)
         if claimed is None:  # another sender took it meanwhile
             continue
         outcome = _attempt(claimed)
-        _finish(claimed, outcome, now, run)
+        _finish(claimed, outcome, utcnow() + offset, run)
     return run
 
 
@@ -133,12 +138,25 @@ def _post(target: Target, addresses: list[str], headers: dict[str, str], body: b
             connection.close()
             last_error = error
             continue
+        deadline = threading.Timer(ATTEMPT_SECONDS, _cut, (connection,))
+        deadline.start()
         try:
             connection.request("POST", target.path, body=body, headers=headers)
             return connection.getresponse().status  # the answer's body is not read: only its status counts
         finally:
+            deadline.cancel()
             connection.close()
     raise last_error or OSError("no address to connect to")
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    """End an attempt that outlived ATTEMPT_SECONDS: its blocked read fails at once."""
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def _connection(target: Target, address: str) -> http.client.HTTPConnection:
