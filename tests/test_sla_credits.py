@@ -178,3 +178,17 @@ def test_money_has_the_currency_decimals():
     del no_fee["costs"]["monthly_fee"]
     result = report(incidents("P2", 0, 1), no_fee)
     assert result.credits.amount is None and "no_monthly_fee" in result.notes
+
+
+def test_a_credit_row_is_found_however_its_priority_is_written_by_the_report_and_the_openslo_export_alike():
+    from decimal import Decimal
+
+    from authoring.export.openslo import _credit_threshold
+    from authoring.operations.credits import credit_row
+
+    terms = {"sanctions": {"credits": [{"priority": " p1 ", "threshold_percent": "95", "credit_percent": "5"},
+                                       {"priority": "P1", "threshold_percent": "50", "credit_percent": "1"}]}}
+    row = credit_row(terms, "P1")
+    assert (row.priority, row.threshold_percent, row.credit_percent) == ("p1", Decimal("95"), Decimal("5"))
+    assert _credit_threshold(terms, "P1") == (Decimal("95"), Decimal("5"))
+    assert credit_row(terms, "P2") is None

@@ -44,6 +44,7 @@ from ..document import Document
 from ..document.terms import term_value
 from ..i18n import in_language
 from ..library.formatting import FILTERS, as_decimal, is_blank
+from ..operations.credits import credit_row
 from .records import ExportInfo
 
 API_VERSION = "openslo/v1"
@@ -266,15 +267,10 @@ def _measure_words(measure: str, level: str, hours: str) -> dict[str, str]:
 def _credit_threshold(terms: dict[str, Any], level: str) -> tuple[Decimal | None, Decimal | None]:
     """(threshold percent, credit percent) of the Service credits row for `level`, or (None, None) where the
     row gives no credit, has no threshold below 100, or there is no row."""
-    rows = term_value(terms, "sanctions.credits")
-    for row in rows if isinstance(rows, list) else []:
-        if not isinstance(row, dict) or str(row.get("priority") or "").strip().casefold() != level.casefold():
-            continue
-        threshold, credit = as_decimal(row.get("threshold_percent")), as_decimal(row.get("credit_percent"))
-        if row.get("no_credit") or threshold is None or not 0 < threshold < 100:
-            return None, None
-        return threshold, credit if credit is not None else Decimal(0)
-    return None, None
+    row = credit_row(terms, level)
+    if row is None or row.no_credit or row.threshold_percent is None or not 0 < row.threshold_percent < 100:
+        return None, None
+    return row.threshold_percent, row.credit_percent if row.credit_percent is not None else Decimal(0)
 
 
 def _fraction(value: Decimal) -> float:

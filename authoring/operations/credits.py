@@ -58,17 +58,15 @@ class CreditRow:
     no_credit: bool
 
 
-def credit_rows(terms: dict[str, Any]) -> dict[str, CreditRow]:
-    """The Service credits table by priority (the first row of a priority wins)."""
-    rows: dict[str, CreditRow] = {}
+def credit_row(terms: dict[str, Any], level: str) -> CreditRow | None:
+    """The Service credits table's row for priority `level`, matched as people write it ("p1" is "P1"; the
+    first row of a priority wins), or None. The report and the OpenSLO export both read it here."""
+    wanted = level.strip().casefold()
     for row in ((terms.get("sanctions") or {}).get("credits")) or []:
-        if not isinstance(row, dict):
-            continue
-        priority = str(row.get("priority") or "").strip()
-        if priority and priority not in rows:
-            rows[priority] = CreditRow(priority, decimal_or_none(row.get("threshold_percent")),
-                                       decimal_or_none(row.get("credit_percent")), bool(row.get("no_credit")))
-    return rows
+        if isinstance(row, dict) and str(row.get("priority") or "").strip().casefold() == wanted:
+            return CreditRow(str(row["priority"]).strip(), decimal_or_none(row.get("threshold_percent")),
+                             decimal_or_none(row.get("credit_percent")), bool(row.get("no_credit")))
+    return None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .availability import Availability, OutageTimes, availability
 from .clock import OPEN, IncidentResult, IncidentTimes, measure, priority_targets
-from .credits import Credits, PriorityFigures, credit_rows, credits_due, decimal_or_none, priority_figures
+from .credits import Credits, PriorityFigures, credit_row, credits_due, decimal_or_none, priority_figures
 from .periods import Period
 from .support_hours import support_hours_of
 
@@ -77,8 +77,7 @@ def service_report(terms: dict[str, Any], incidents: Iterable[IncidentTimes], ou
         else:
             counted.append(result)
 
-    rows = credit_rows(terms)
-    figures = tuple(priority_figures(level, (r for r in counted if r.target.level == level), rows.get(level))
+    figures = tuple(priority_figures(level, (r for r in counted if r.target.level == level), credit_row(terms, level))
                     for level in targets)
     credits = credits_due(figures, terms)
     target = decimal_or_none((terms.get("services") or {}).get("availability_percent"))
