@@ -56,11 +56,18 @@ class ParticipantsInput(Strict):
                          metadata={"description": "Who took part for the client."})
 
 
+def _within_quantity(value) -> None:
+    if not 0 <= value <= MAX_QUANTITY:
+        raise ma.ValidationError(f"Must be from 0 to {int(MAX_QUANTITY)}.")
+
+
 class AchievedInput(Strict):
     service_level = required_text(120, metadata={"description": "One of the executed terms' service levels "
                                                                 "(`Availability`, `P1 response`, …)."})
-    achieved = fields.Decimal(required=True, allow_nan=False, validate=validate.Range(min=0, max=MAX_QUANTITY),
-                              metadata={"description": "What was achieved, in the service level's unit."})
+    # The range as a plain function: apispec would write a Range's bounds as Decimals, which JSON cannot hold.
+    achieved = fields.Decimal(required=True, allow_nan=False, validate=_within_quantity,
+                              metadata={"description": "What was achieved, in the service level's unit.",
+                                        "minimum": 0, "maximum": int(MAX_QUANTITY)})
     period = Text(load_default="", validate=validate.Length(max=40))
 
 
