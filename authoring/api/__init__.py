@@ -38,9 +38,13 @@ def init_app(app: Flask) -> "AccordApi":
                                                           "description": "A personal access token."}}},
     })
     api = AccordApi(app)
-    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+    # Ids start at 1; a number that may be 0 (an executed version: 0 is the original) says so with int(min=0).
+    api.register_converter(IdConverter, lambda converter: {
+        "type": "integer", "minimum": 1 if converter.min is None else converter.min, "maximum": MAX_ID})
 
-    from . import agreements, comments, exports, people, proposals, redlines, revisions, signing, terms  # noqa: F401
+    from . import (  # noqa: F401
+        agreements, comments, exports, people, proposals, redlines, reviews, revisions, service, signing, terms,
+    )
     from .blueprint import blp
     from .docs import bp as docs_bp
     from .account import bp as account_bp

@@ -52,6 +52,17 @@ def open_amendment_of(agreement: Agreement) -> Amendment | None:
                                                      Amendment.status == "open"))
 
 
+def amendments_of(agreement: Agreement) -> list[Amendment]:
+    """Every amendment opened on the agreement (open, executed or abandoned), newest first."""
+    return list(db.session.scalars(select(Amendment).where(Amendment.agreement_id == agreement.id)
+                                   .order_by(Amendment.number.desc())))
+
+
+def amendment_by_number(agreement: Agreement, number: int) -> Amendment | None:
+    return db.session.scalar(select(Amendment).where(Amendment.agreement_id == agreement.id,
+                                                     Amendment.number == number))
+
+
 def signing_round(agreement: Agreement) -> int:
     """Whose signatures count now: the latest amendment not abandoned - the open one, or else
     the last executed - and 0 (the original) before any."""
