@@ -124,3 +124,28 @@ def describe(line: int, column: str, message: str) -> str:
 def fail(invalid: type[CsvFileInvalid], line: int, column: str, message: str) -> NoReturn:
     """Raise `invalid` with one problem."""
     raise invalid([(line, column, message)])
+
+
+class KnownNames:
+    """Names a column must hold (the agreement's service levels or priorities): matched as typed, else
+    ignoring letter case where that is unambiguous."""
+
+    def __init__(self, known: Collection[str]):
+        self.known = [str(name) for name in known]
+        self.exact = {normal(name): name for name in self.known}
+        folded: dict[str, list[str]] = {}
+        for name in self.known:
+            folded.setdefault(normal(name).casefold(), []).append(name)
+        self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
+
+    def match(self, text: str) -> str | None:
+        """The known name `text` stands for, or None."""
+        text = normal(text)
+        return self.exact.get(text) or self.folded.get(text.casefold())
+
+    def listed(self) -> str:
+        """The known names for a message ("expected P1, P2, P3")."""
+        if not self.known:
+            return _("the agreement defines none")
+        names = ", ".join(self.known[:10])
+        return _("expected %(names)s", names=names + (", ..." if len(self.known) > 10 else ""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -308,13 +309,26 @@ def load_library(folder: Path, validated_in: Path | None = None) -> ClauseLibrar
     return library
 
 
+# What the check of the library depends on besides its files: the code that loads, renders and checks
+# it (its filters read support hours and CLDR data through Babel), the languages, and the versions of
+# the packages that render it.
+_CHECKING_CODE = ("library/*.py", "document/*.py", "operations/support_hours.py", "config.py")
+_CHECKING_PACKAGES = ("Babel", "Jinja2", "PyYAML", "holidays")
+
+
 def _library_digest(folder: Path) -> str:
-    """SHA-256 over the library's files and the modules that load and check them."""
+    """SHA-256 over the library's files, the modules that load and check them and the packages they use."""
     digest = hashlib.sha256()
-    code = Path(__file__).parent
-    for path in sorted(folder.rglob("*.yaml")) + sorted(code.glob("*.py")):
-        digest.update(str(path.relative_to(path.parents[1] if path.suffix == ".py" else folder)).encode("utf-8"))
+    package = Path(__file__).resolve().parents[1]
+    code = sorted(path for pattern in _CHECKING_CODE for path in package.glob(pattern))
+    for path, root in [(path, folder) for path in sorted(folder.rglob("*.yaml"))] + [(path, package) for path in code]:
+        digest.update(str(path.relative_to(root)).encode("utf-8"))
         digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for name in _CHECKING_PACKAGES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode("utf-8"))
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -41,7 +41,7 @@ from typing import NoReturn
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..inputs.csv_file import (CsvFileInvalid, column_name, count, fail, normal, records, shown,
+from ..inputs.csv_file import (CsvFileInvalid, KnownNames, column_name, count, fail, records, shown,
                                text_of)
 
 from ..models.incident import PRIORITY_MAX, REASON_MAX, REFERENCE_MAX
@@ -58,7 +58,6 @@ YES, NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "
 # A clock a little ahead of ours must not make the newest rows "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
 EXAMPLE = "2027-03-01T09:30+01:00"
-_SHOWN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -242,34 +241,15 @@ def parse_instant(text: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-class _Levels:
-    """The agreement's priority levels, matched as typed, else ignoring letter case when unambiguous."""
-
-    def __init__(self, known: Collection[str]):
-        self.known = [str(name) for name in known]
-        self.exact = {normal(name): name for name in self.known}
-        folded: dict[str, list[str]] = {}
-        for name in self.known:
-            folded.setdefault(normal(name).casefold(), []).append(name)
-        self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
+class _Levels(KnownNames):
+    """The agreement's priority levels; a name longer than a stored priority can hold matches none."""
 
     def match(self, text: str) -> str | None:
-        text = normal(text)
-        found = self.exact.get(text) or self.folded.get(text.casefold())
+        found = super().match(text)
         return found if found is None or len(found) <= PRIORITY_MAX else None
-
-    def listed(self) -> str:
-        if not self.known:
-            return _("the agreement defines none")
-        names = ", ".join(self.known[:10])
-        return _("expected %(names)s", names=names + (", ..." if len(self.known) > 10 else ""))
-
-
 
 
 ALL_COLUMNS = frozenset(INCIDENT_COLUMNS + INCIDENT_OPTIONAL + OUTAGE_COLUMNS)
-
-
 
 
 def _header(line: int, header: list[str]) -> tuple[str, dict[str, int]]:
@@ -306,9 +286,6 @@ def _header(line: int, header: list[str]) -> tuple[str, dict[str, int]]:
     if errors:
         raise SlaFileInvalid(errors)
     return kind, positions
-
-
-
 
 
 def _fail(line: int, column: str, message: str) -> NoReturn:

@@ -38,7 +38,7 @@ from typing import NoReturn
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..inputs.csv_file import (CsvFileInvalid, column_name, count, fail, normal, records, shown,
+from ..inputs.csv_file import (CsvFileInvalid, KnownNames, column_name, count, fail, records, shown,
                                text_of)
 
 MAX_BYTES = 1_000_000
@@ -48,7 +48,6 @@ UNITS = ("percent", "hours", "minutes")
 MAX_PERIOD_CHARS = 100
 
 _NUMBER = re.compile(r"(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
-_SHOWN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measure
     if first is None:
         _fail(0, "", _("the file is empty"))
     positions = _header_positions(*first)
-    levels = _LevelNames(known_levels)
+    levels = KnownNames(known_levels)
 
     measurements: list[Measurement] = []
     errors: list[tuple[int, str, str]] = []
@@ -97,7 +96,7 @@ def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measure
 
 
 def _measurement(
-    line: int, cells: list[str], positions: dict[str, int], levels: _LevelNames,
+    line: int, cells: list[str], positions: dict[str, int], levels: KnownNames,
     errors: list[tuple[int, str, str]],
 ) -> Measurement | None:
     """The measurement on one row, or None after adding the row's problems to `errors`."""
@@ -157,31 +156,6 @@ def _number(line: int, column: str, text: str, unit: str, errors: list[tuple[int
     return number
 
 
-class _LevelNames:
-    """The agreement's service levels, matched as typed, else ignoring letter case when that is unambiguous."""
-
-    def __init__(self, known: Collection[str]):
-        self.known = [str(name) for name in known]
-        self.exact = {normal(name): name for name in self.known}
-        folded: dict[str, list[str]] = {}
-        for name in self.known:
-            folded.setdefault(normal(name).casefold(), []).append(name)
-        self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
-
-    def match(self, text: str) -> str | None:
-        text = normal(text)
-        return self.exact.get(text) or self.folded.get(text.casefold())
-
-    def listed(self) -> str:
-        if not self.known:
-            return _("the agreement defines none")
-        names = ", ".join(self.known[:10])
-        return _("expected %(names)s", names=names + (", ..." if len(self.known) > 10 else ""))
-
-
-
-
-
 def _header_positions(line: int, header: list[str]) -> dict[str, int]:
     """Column name -> index; MeasurementsInvalid naming every missing, unknown, repeated or unnamed column."""
     names = [column_name(cell) for cell in header]
@@ -211,10 +185,6 @@ def _header_positions(line: int, header: list[str]) -> dict[str, int]:
     if errors:
         raise MeasurementsInvalid(errors)
     return positions
-
-
-
-
 
 
 def _fail(line: int, column: str, message: str) -> NoReturn:
