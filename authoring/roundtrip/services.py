@@ -214,19 +214,21 @@ def preview_word_file(agreement: Agreement, raw: bytes, file_name: str) -> Previ
 
 
 def _best_revision(agreement: Agreement, word: WordFile) -> tuple[Revision, Document, Alignment]:
-    """The revision (of the newest few) whose clauses the file's text matches most, newest first on a tie."""
+    """The revision (of the newest few) the file reads most like - the most of its clauses' lines found
+    word for word among the file's paragraphs, newest first on a tie - aligned with the file once."""
+    lines = {paragraph.line.edited.strip() for paragraph in word.paragraphs if not paragraph.in_contents}
     best = None
     revisions = db.session.scalars(select(Revision).where(Revision.agreement_id == agreement.id)
                                    .order_by(Revision.number.desc()).limit(GUESSED_REVISIONS))
     for revision in revisions:
         document = revision_document(revision)
-        alignment = align(word, document)
-        same = sum(block.edited_text == document.clause(key).text for key, block in alignment.texts.items())
-        if best is None or (same, len(alignment.texts)) > best[0]:
-            best = ((same, len(alignment.texts)), revision, document, alignment)
-    if best is None:
+        same = sum(line.strip() in lines for clause in document.clauses() for line in clause.text.split("\n")
+                   if line.strip())
+        if best is None or same > best[0]:
+            best = (same, revision, document)
+    if best is None or best[0] == 0:
         raise ImportRefused(_("No clause of this agreement could be found in the file."))
-    return best[1], best[2], best[3]
+    return best[1], best[2], align(word, best[2])
 
 
 def _who_and_when(changes) -> tuple[tuple[str, ...], datetime | None]:
