@@ -408,6 +408,16 @@ def test_an_imported_executed_agreement_is_amended_and_signed_here(app, runner, 
         agreement = db.session.get(Agreement, hebrew)
         assert agreement.status == "executed" and agreement.executed_outside  # the original stays imported
         assert [v.number for v in versions_of(agreement)] == [1]
+        # Service measured before the amendment took effect is measured under the terms imported.
+        from datetime import date
+
+        from authoring.operations.services import terms_in_force
+        from authoring.revisions.services import revision_document
+        from authoring.models import Revision
+
+        imported = db.session.scalar(select(Revision).where(Revision.agreement_id == hebrew, Revision.number == 1))
+        assert terms_in_force(agreement, date(2000, 1, 1)) == revision_document(imported).terms
+        assert terms_in_force(agreement, date.today())["parties"]["provider"]["name"] == "Northwind IT"
     sign_page = client.get(f"/agreements/{hebrew}/sign").get_data(as_text=True)
     assert 'data-testid="signed-docx"' in sign_page and 'data-testid="executed-outside"' not in sign_page
     assert client.get(f"/agreements/{hebrew}/signed.docx").status_code == 200

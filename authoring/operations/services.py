@@ -23,13 +23,13 @@ from sqlalchemy import func, or_, select
 from ..agreements.services import lock_agreement
 from ..audit import record
 from ..extensions import db
-from ..models import Agreement, Incident, Outage, User, utcnow
+from ..models import Agreement, Incident, Outage, Revision, User, utcnow
 from ..reviews.amendments import versions_of
 from ..revisions.services import executed_document, revision_document
 from .availability import OutageTimes
 from .clock import IncidentTimes, priority_targets
 from .incident_file import SlaFile, read_sla_file
-from .periods import Period, parse_period, period_of, previous
+from .periods import Period, parse_period, period_of, previous, zone_named
 from .report import ServiceReport, service_report
 from .support_hours import support_hours_of
 
@@ -69,11 +69,20 @@ def terms_in_force(agreement: Agreement, on: date) -> dict[str, Any]:
     it was signed); before any, the original."""
     require_executed(agreement)
     versions = versions_of(agreement)
-    if not versions:
+    if agreement.executed_outside:
+        # Signed outside Accord: its original is the revision it was imported as (the first), which
+        # versions_of leaves out, having no signatures; the amendments signed here follow it.
+        imported = db.session.scalar(select(Revision).where(Revision.agreement_id == agreement.id,
+                                                            Revision.number == 1))
+        chosen = revision_document(imported).terms if imported is not None else executed_document(agreement).terms
+    elif versions:
+        chosen, versions = revision_document(versions[0].revision).terms, versions[1:]
+    else:
         return executed_document(agreement).terms
-    chosen = revision_document(versions[0].revision).terms
-    for version in versions[1:]:
-        takes_effect = version.effective_on or version.executed_at.date()
+    zone = zone_named(support_hours_of(chosen).time_zone)
+    for version in versions:
+        # A date in the agreement's time zone, as `on` is (signed at 23:30 UTC may be the next day there).
+        takes_effect = version.effective_on or version.executed_at.astimezone(zone).date()
         if takes_effect <= on:
             chosen = revision_document(version.revision).terms
     return chosen
