@@ -322,3 +322,27 @@ def readiness_of(agreement: Agreement, terms: dict[str, Any], today: date) -> Re
     reported = db.session.scalars(select(Incident.reported_at).where(Incident.agreement_id == agreement.id))
     return _readiness(_Loaded(agreement, "", [(None, terms)], [], held), today, reported)
 
+
+
+def readiness_wording(found: Readiness) -> str:
+    """The checklist as plain text in the current language (the reminder e-mail)."""
+    from flask_babel import format_date
+    from flask_babel import gettext as _
+
+    held = len(found.reviews_due) - len(found.reviews_missing)
+    lines = [_("“%(title)s” ends on %(date)s. Before deciding on its renewal, check that the evidence is ready:",
+               title=found.title, date=format_date(found.ends_on))]
+    if found.notice_deadline is not None:
+        lines.append(_("Notice deadline: %(date)s.", date=format_date(found.notice_deadline)))
+    review_line = _("Reviews held: %(held)d of %(due)d.", held=held, due=len(found.reviews_due))
+    if found.reviews_missing:
+        review_line += " " + _("Not held: the reviews due on %(dates)s.",
+                               dates=", ".join(format_date(day) for day in found.reviews_missing))
+    lines.append(("[x] " if found.reviews_held else "[ ] ") + review_line)
+    report_line = _("Service reports complete: %(complete)d of %(expected)d months.",
+                    complete=found.months_expected - len(found.months_missing), expected=found.months_expected)
+    if found.months_missing:
+        report_line += " " + _("No incidents imported for: %(months)s.",
+                               months=", ".join(format_date(day, "LLL y") for day in found.months_missing))
+    lines.append(("[x] " if found.reports_complete else "[ ] ") + report_line)
+    return "\n".join(lines)
