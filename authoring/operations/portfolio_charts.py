@@ -32,5 +32,6 @@ def portfolio_charts(figures: Portfolio, month_name: Callable, percent: Callable
         if agreement.months:
             bars = _bars(agreement.months, month_name, percent)
             charts[agreement.agreement_id] = share_bars_svg(
-                _("SLA hit rate per month: %(title)s", title=agreement.title), _desc(bars), bars)
+                _("SLA hit rate per month: %(title)s", title=agreement.title), _desc(bars), bars,
+                key=str(agreement.agreement_id))
     return charts

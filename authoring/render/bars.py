@@ -21,14 +21,16 @@ BAR = "#2f6f4f"
 HEIGHT, TOP, BOTTOM, LEFT = 120, 14, 22, 8
 
 
-def share_bars_svg(title: str, desc: str, bars: Sequence[tuple[str, Decimal | None, str]], width: int = 320) -> Markup:
-    """Bars of `bars` = (label under the bar, share 0..1 or None, value written above it)."""
-    uid = "bars-" + hashlib.sha256(f"{title}|{desc}|{bars}".encode()).hexdigest()[:10]
+def share_bars_svg(title: str, desc: str, bars: Sequence[tuple[str, Decimal | None, str]], key: str = "",
+                   width: int = 480) -> Markup:
+    """Bars of `bars` = (label under the bar, share 0..1 or None, value written above it); `key` keeps the
+    ids of two charts on one page apart."""
+    uid = "bars-" + hashlib.sha256(f"{key}|{title}|{desc}|{bars}".encode()).hexdigest()[:10]
     svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
-    for key, value in (("class", "bars"), ("role", "img"), ("aria-labelledby", f"{uid}-title {uid}-desc"),
-                       ("viewBox", f"0 0 {width} {HEIGHT}"), ("width", str(width)), ("height", str(HEIGHT)),
-                       ("font-family", FONT), ("direction", "ltr")):
-        svg.set(key, value)
+    for name, value in (("class", "bars"), ("role", "img"), ("aria-labelledby", f"{uid}-title {uid}-desc"),
+                        ("viewBox", f"0 0 {width} {HEIGHT}"), ("width", str(width)), ("height", str(HEIGHT)),
+                        ("font-family", FONT), ("direction", "ltr")):
+        svg.set(name, value)
     _el(svg, "title", title, id=f"{uid}-title")
     _el(svg, "desc", desc, id=f"{uid}-desc")
     plot = HEIGHT - TOP - BOTTOM
