@@ -37,7 +37,7 @@ from .report import service_report
 from .services import incident_times
 from .support_hours import support_hours_of
 
-MONTHS_SHOWN = 6
+MONTHS_SHOWN = 6  # the page says "six months" in words
 READINESS_LEAD = timedelta(days=30)
 ENDED_STATUSES = ("terminated", "expired")
 _MARGIN = timedelta(days=2)  # wider than any time zone's offset: months are cut per agreement later
@@ -328,6 +328,7 @@ def readiness_wording(found: Readiness) -> str:
     """The checklist as plain text in the current language (the reminder e-mail)."""
     from flask_babel import format_date
     from flask_babel import gettext as _
+    from flask_babel import ngettext
 
     held = len(found.reviews_due) - len(found.reviews_missing)
     lines = [_("“%(title)s” ends on %(date)s. Before deciding on its renewal, check that the evidence is ready:",
@@ -339,8 +340,9 @@ def readiness_wording(found: Readiness) -> str:
         review_line += " " + _("Not held: the reviews due on %(dates)s.",
                                dates=", ".join(format_date(day) for day in found.reviews_missing))
     lines.append(("[x] " if found.reviews_held else "[ ] ") + review_line)
-    report_line = _("Service reports complete: %(complete)d of %(expected)d months.",
-                    complete=found.months_expected - len(found.months_missing), expected=found.months_expected)
+    report_line = ngettext("Service reports complete: %(complete)d of %(num)d month.",
+                           "Service reports complete: %(complete)d of %(num)d months.", found.months_expected,
+                           complete=found.months_expected - len(found.months_missing))
     if found.months_missing:
         report_line += " " + _("No incidents imported for: %(months)s.",
                                months=", ".join(format_date(day, "LLL y") for day in found.months_missing))
