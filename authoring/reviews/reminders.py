@@ -2,7 +2,8 @@
 
 For every agreement in force (executed, also while an amendment is negotiated): a review due within 14 days, the renewal window once it
 opens, a milestone due within 7 days, and a milestone overdue. Each reminder goes to the
-members who act on it - owners and editors of both sides - and is recorded in
+members who act on it - owners and editors of both sides - and the renewal-readiness checklist
+(operations.portfolio: 30 days before the end or the notice deadline) to the owners; each is recorded in
 `reminders_sent` under its subject ("review:2027-04-01"), so a second run (the same day
 or any later one) never sends the same reminder to the same person again. A review due and
 an open renewal window are also webhook events ("review.due", "renewal.window_opened"), queued
