@@ -410,6 +410,6 @@ def demo_urls(app) -> list[str]:
         urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",
                  f"/agreements/{first.id}/word",
                  "/agreements", "/agreements/new", "/agreements/import", "/import", "/verify", "/account/password",
-                 "/account/calendar", "/account/tokens", "/api/v1/docs",
+                 "/account/calendar", "/account/tokens", "/api/v1/docs", "/portfolio",
                  "/language"]
     return urls

@@ -112,7 +112,8 @@ def untranslated_words(page: str) -> list[str]:
             outside = outside.replace(data, " ")
         outside = re.sub(r"\b[0-9a-f]{8,}\b", " ", outside)  # hashes
         outside = re.sub(r"\S+@\S+\.\w+", " ", outside)  # e-mail addresses
-        for word in re.findall(r"[A-Za-z][A-Za-z'’-]*", outside):
+        # Latin letters with diacritics belong to the word (the pseudo-locale's month "Aŭg" is one word).
+        for word in re.findall(r"[A-Za-z][A-Za-z\u00C0-\u024F'’-]*", outside):
             if word.rstrip("-") not in UNTRANSLATED:
                 words.append(word)
     return words

@@ -59,11 +59,16 @@ def test_each_reminder_reaches_owners_and_editors_once(app, runner, demo):
     assert run(runner, (live - timedelta(days=3)).isoformat()) == 2 * EXECUTED  # Monitoring live due within 7 days
     assert run(runner, (live + timedelta(days=1)).isoformat()) == 2 * EXECUTED  # ...then overdue
     assert run(runner, (demo.review - timedelta(days=10)).isoformat()) == 2 * EXECUTED  # the next review within 14 days
+    # Renewal readiness: 30 days before the notice deadline (90 days before the end), to the owners only.
+    readiness = demo.end - timedelta(days=90 + 30)
+    assert run(runner, (readiness - timedelta(days=1)).isoformat()) == 0
+    assert run(runner, readiness.isoformat()) == 2 * EXECUTED
     assert run(runner, (demo.renewal + timedelta(days=1)).isoformat()) == 2 * EXECUTED  # the renewal window is open
     subjects = {subject for _, subject in reminders(app, demo.id)}
     assert "Milestone “Onboarding” is overdue" in subjects
     assert f"Review of “{DEMO_TITLE_EXECUTED}” due on {demo.review.isoformat()}" in subjects
     assert f"Renewal window open for “{DEMO_TITLE_EXECUTED}”" in subjects
+    assert f"Renewal readiness for “{DEMO_TITLE_EXECUTED}”" in subjects
     assert run(runner, (demo.renewal + timedelta(days=5)).isoformat()) == 0
 
 

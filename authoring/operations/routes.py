@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_currency, format_date, format_decimal
+from flask_babel import format_currency, format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..access import agreement_route, can
+from ..accounts.sessions import login_required
+from ..models import utcnow
 from .forms import SlaFileForm
 from .incident_file import INCIDENT_COLUMNS, INCIDENT_OPTIONAL, MAX_BYTES, OUTAGE_COLUMNS, SlaFileInvalid
+from .portfolio import portfolio
+from .portfolio_charts import portfolio_charts
 from .periods import following, previous, zone_named
 from .services import (
     OperationsError, import_sla_file, latest_complete_period, not_executed, period_named, recorded_counts, report_for,
@@ -96,3 +100,25 @@ def import_file(agreement, membership):
     return render_template("operations/import.html", agreement=agreement, membership=membership, form=form,
                            errors=errors, incident_columns=INCIDENT_COLUMNS, optional_columns=INCIDENT_OPTIONAL,
                            outage_columns=OUTAGE_COLUMNS), status
+
+
+@bp.get("/portfolio")
+@login_required
+def portfolio_page():
+    """The figures of every executed agreement the user is a member of (their side's view of each)."""
+    figures = portfolio(g.user.id, utcnow())
+    return render_template("operations/portfolio.html", portfolio=figures, month_name=_month_name,
+                           percent=_percent, money=_money, day=format_date, number=format_decimal,
+                           listed=lambda items, word: ", ".join(word(item) for item in items), charts=portfolio_charts(figures, _month_name, _percent))
+
+
+def _month_name(day) -> str:
+    return format_date(day, "LLL y")
+
+
+def _percent(share) -> str:
+    return "—" if share is None else format_percent(share, "#,##0.#%")
+
+
+def _money(amount, currency) -> str:
+    return "—" if amount is None or not currency else format_currency(amount, currency)

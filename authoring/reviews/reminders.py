@@ -2,7 +2,8 @@
 
 For every agreement in force (executed, also while an amendment is negotiated): a review due within 14 days, the renewal window once it
 opens, a milestone due within 7 days, and a milestone overdue. Each reminder goes to the
-members who act on it - owners and editors of both sides - and is recorded in
+members who act on it - owners and editors of both sides - and the renewal-readiness checklist
+(operations.portfolio: 30 days before the end or the notice deadline) to the owners; each is recorded in
 `reminders_sent` under its subject ("review:2027-04-01"), so a second run (the same day
 or any later one) never sends the same reminder to the same person again. A review due and
 an open renewal window are also webhook events ("review.due", "renewal.window_opened"), queued
@@ -40,6 +41,7 @@ class Due:
     body: str
     path: str = ""
     webhook: tuple[str, dict] | None = None  # (event type, data) for the agreement's webhook endpoints
+    roles: tuple[str, ...] = ACTING_ROLES  # who is told
 
 
 def due_items(agreement: Agreement, terms: dict, today: date) -> list[Due]:
@@ -77,6 +79,28 @@ def due_items(agreement: Agreement, terms: dict, today: date) -> list[Due]:
     return items
 
 
+class _Composed:
+    """Text written when read (str()), so each recipient gets it in their own language."""
+
+    def __init__(self, write):
+        self.write = write
+
+    def __str__(self) -> str:
+        return self.write()
+
+
+def renewal_readiness_item(agreement: Agreement, terms: dict, today: date) -> Due | None:
+    """The renewal-readiness checklist, for the owners, once the agreement is 30 days from its end or notice deadline."""
+    from ..operations.portfolio import readiness_of, readiness_wording
+
+    found = readiness_of(agreement, terms, today)
+    if found is None:
+        return None
+    return Due(f"renewal-readiness:{found.ends_on.isoformat()}",
+               _l("Renewal readiness for “%(title)s”", title=agreement.title),
+               _Composed(lambda: readiness_wording(found)), "/service", roles=("owner",))
+
+
 def _renewed(agreement: Agreement) -> bool:
     return db.session.scalar(select(Agreement.id).where(Agreement.predecessor_id == agreement.id,
                                                         Agreement.status == "executed").limit(1)) is not None
@@ -99,8 +123,12 @@ def remind(today: date) -> int:
         terms = executed_document(agreement).terms
         sent = {(row.subject, row.user_id) for row in db.session.scalars(
             select(ReminderSent).where(ReminderSent.agreement_id == agreement.id))}
-        people = recipients(agreement, roles=ACTING_ROLES)
-        for item in due_items(agreement, terms, today):
+        items = due_items(agreement, terms, today)
+        readiness = renewal_readiness_item(agreement, terms, today)
+        if readiness is not None:
+            items.append(readiness)
+        for item in items:
+            people = recipients(agreement, roles=item.roles)
             if item.webhook is not None:
                 queue_reminder_event(agreement, *item.webhook, subject=item.subject)
             fresh = [person for person in people if (item.subject, person.id) not in sent]

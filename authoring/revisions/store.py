@@ -102,3 +102,13 @@ def load_document(tree_json: str, expected_hash: str) -> Document:
     if document.sha256() != expected_hash:
         raise RevisionIntegrityError("the document does not match the revision's hash")
     return document
+
+
+def load_terms(revisions: Iterable[tuple[int, str]]) -> dict[int, dict]:
+    """The terms of many revisions ((id, tree) pairs) in one statement, each checked against its hash.
+
+    For pages that need only the terms of many agreements (the portfolio), not their clauses.
+    """
+    trees = {revision_id: json.loads(tree)["terms"] for revision_id, tree in revisions}
+    blobs = _get_blobs(trees.values())
+    return {revision_id: _verified(blobs, digest, "terms") for revision_id, digest in trees.items()}
