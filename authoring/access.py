@@ -62,6 +62,21 @@ PEOPLE: dict[str, frozenset[tuple[str, str, str]]] = {
 }
 
 
+# Disputes of a monthly service report, by action: the (role, side) of the member acting. The client
+# disputes and may escalate; the provider accepts or rejects; both sides' owners and editors write.
+DISPUTES: dict[str, frozenset[tuple[str, str]]] = {
+    "open": frozenset({("owner", "client"), ("editor", "client")}),
+    "escalate": frozenset({("owner", "client"), ("editor", "client")}),
+    "decide": frozenset({("owner", "provider"), ("editor", "provider")}),
+    "write": frozenset({("owner", "client"), ("editor", "client"), ("owner", "provider"), ("editor", "provider")}),
+}
+
+
+def may_dispute(membership: Membership | None, action: str) -> bool:
+    """True when `membership` may do the dispute `action` ("open", "escalate", "decide", "write")."""
+    return membership is not None and (membership.role, membership.side) in DISPUTES.get(action, frozenset())
+
+
 def can(membership: Membership | None, action: str) -> bool:
     """True when `membership` allows `action` (an unknown action is never allowed)."""
     return membership is not None and membership.role in PERMISSIONS.get(action, frozenset())
