@@ -183,3 +183,47 @@ def test_an_open_dispute_climbs_the_escalation_ladder(app, agreement, executed):
         assert at(25).level.index == 1 and not at(25).past_last
         assert at(26).past_last
         assert db.session.get(Dispute, dispute.id).status == "open"
+
+
+def test_the_next_review_prefills_its_results_from_the_reports(app, agreement, executed, runner, tmp_path):
+    import json
+    from decimal import Decimal
+
+    from authoring.operations.services import review_prefill
+    from authoring.reviews.services import targets_of
+    from authoring.revisions.services import executed_document
+
+    agreement_id = agreement()
+    out = tmp_path / "march.json"
+    assert runner.invoke(args=["sla", "report", "--agreement", str(agreement_id), "--period", "2025-03",
+                               "--json", str(out)]).exit_code == 0
+    march = json.loads(out.read_text())
+    p1 = [i for i in march["incidents"] if i["priority"] == "P1"]
+    with app.test_request_context():
+        agreement_row = db.session.get(Agreement, agreement_id)
+        targets = targets_of(executed_document(agreement_row).terms)
+        # Reviewed in early April: the quarter so far is January to March; only March had anything.
+        figures = review_prefill(agreement_row, targets, date(2025, 1, 1),
+                                 now=datetime(2025, 4, 3, tzinfo=timezone.utc))
+    assert figures["P1 response"].achieved == max(Decimal(i["response_hours"]) for i in p1) == Decimal("0.75")
+    assert figures["P1 resolution"].achieved == max(Decimal(i["resolution_hours"]) for i in p1) == Decimal("3.5")
+    assert figures["P1 response"].period == "2025-01 – 2025-03"
+    assert figures["P3 response"].achieved is None  # no P3 incident: left for the review to type
+    minutes = Decimal(march["availability"]["unplanned_minutes"])
+    assert minutes == 90 and Decimal("99.9") < figures["Availability"].achieved < Decimal(march["availability_percent"]) + 1
+    # The form shows them, editable.
+    page = executed.as_("owner").get(f"/agreements/{agreement_id}/reviews/new").get_data(as_text=True)
+    assert 'value="0.75"' in page and 'value="3.5"' in page or 'value="3.50"' in page
+
+
+def test_the_demos_month_with_a_credit_has_a_dispute(app, runner):
+    from authoring.models import utcnow
+    from authoring.operations.periods import period_of, previous
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        agreement_row = db.session.scalars(select(Agreement).where(
+            Agreement.title == "Cloud backup service for Globex Logistics")).one()
+        dispute = db.session.scalars(select(Dispute).where(Dispute.agreement_id == agreement_row.id)).one()
+        assert dispute.period == previous(period_of(utcnow(), "monthly", "Europe/Warsaw")).label
+        assert (dispute.line, dispute.status, len(dispute.messages)) == ("P2", "open", 2)

@@ -122,3 +122,44 @@ def escalation_at(opened_at: datetime, levels: list[Level], moment: datetime) ->
             return Escalation(level, None, True)
         reached = ends
     raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class ReviewFigure:
+    """A service level's result over the periods a review looks back on, as the review form takes it."""
+
+    achieved: Decimal | None
+    period: str
+
+
+def review_figures(reports: list, targets: list) -> dict[str, ReviewFigure]:
+    """The review's results from the monthly reports of its periods, by the review's service level names
+    ("Availability", "P1 response", "P1 resolution"): availability over all the periods together, and for
+    each priority the longest time any counted incident took, so a result meets its target exactly when
+    every incident did."""
+    from decimal import ROUND_DOWN, ROUND_UP  # noqa: PLC0415
+
+    if not reports:
+        return {}
+    label = reports[0].period.label if len(reports) == 1 else f"{reports[0].period.label} – {reports[-1].period.label}"
+    figures: dict[str, ReviewFigure] = {}
+    measured = sum((r.availability.measured for r in reports), timedelta(0))
+    unplanned = sum((r.availability.unplanned for r in reports), timedelta(0))
+    for target in targets:
+        name = target.service_level
+        if name == "Availability":
+            value = None
+            if measured > timedelta(0):
+                value = (Decimal((measured - unplanned) // timedelta(microseconds=1)) * 100 /
+                         Decimal(measured // timedelta(microseconds=1))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            figures[name] = ReviewFigure(value, label)
+            continue
+        level, _space, kind = name.rpartition(" ")
+        if kind not in ("response", "resolution"):
+            continue
+        spans = [getattr(r, f"{kind}_time") for report in reports for r in report.counted
+                 if r.target.level == level]
+        value = (Decimal(max(spans) // timedelta(microseconds=1)) / Decimal(3_600_000_000)).quantize(
+            Decimal("0.01"), rounding=ROUND_UP) if spans else None
+        figures[name] = ReviewFigure(value, label)
+    return figures
