@@ -227,3 +227,28 @@ def test_the_demos_month_with_a_credit_has_a_dispute(app, runner):
         dispute = db.session.scalars(select(Dispute).where(Dispute.agreement_id == agreement_row.id)).one()
         assert dispute.period == previous(period_of(utcnow(), "monthly", "Europe/Warsaw")).label
         assert (dispute.line, dispute.status, len(dispute.messages)) == ("P2", "open", 2)
+
+
+@pytest.mark.slow
+def test_the_hebrew_report_opens_in_libreoffice_and_reads_in_hebrew(agreement, executed, backend, tmp_path):
+    import subprocess
+
+    from libreoffice_review import require_libreoffice
+
+    if backend != "sqlite":
+        pytest.skip("the document is the same on either database; checked once")
+    soffice = require_libreoffice(uno=False)
+    agreement_id = agreement(language="he", claim=True)
+    source = tmp_path / "report.docx"
+    source.write_bytes(executed.as_("cedit").get(
+        f"/agreements/{agreement_id}/service/report.docx?period=2025-03").data)
+    profile = tmp_path / "profile"  # a profile of its own: no lock shared with another LibreOffice
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                             "txt:Text (encoded):UTF8", "--outdir", str(tmp_path), str(source)],
+                            capture_output=True, text=True, timeout=180)
+    text_file = tmp_path / "report.txt"
+    assert result.returncode == 0 and text_file.exists(), result.stdout + result.stderr
+    text = text_file.read_text(encoding="utf-8-sig")
+    assert "דוח שירות חודשי" in text and "1 במאי 2025" in text and "INC-2" in text
+    for english in ("Monthly service report", "Incidents by priority", "no later than"):
+        assert english not in text, english
