@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Record what happened under an executed agreement (import incidents and outages): either side's
     # owners and editors, since both measure and report the service.
     "operate": frozenset({"owner", "editor"}),
+    # Write in a dispute of a monthly service report; which side may open, decide or escalate is in DISPUTES.
+    "dispute": frozenset({"owner", "editor"}),
 }
 
 

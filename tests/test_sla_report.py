@@ -252,3 +252,29 @@ def test_the_hebrew_report_opens_in_libreoffice_and_reads_in_hebrew(agreement, e
     assert "דוח שירות חודשי" in text and "1 במאי 2025" in text and "INC-2" in text
     for english in ("Monthly service report", "Incidents by priority", "no later than"):
         assert english not in text, english
+
+
+def test_remind_tells_both_sides_when_a_dispute_moves_up_the_ladder(app, agreement, executed, runner):
+    from authoring.models import OutboxMessage
+
+    agreement_id = agreement()
+    assert post_dispute(executed.as_("cedit"), agreement_id, "priority:P1").status_code == 302
+    with app.app_context():
+        dispute = db.session.scalars(select(Dispute).where(Dispute.agreement_id == agreement_id)).one()
+        opened = dispute.opened_at
+
+    def subjects():
+        with app.app_context():
+            return [m.subject for m in db.session.scalars(select(OutboxMessage).where(
+                OutboxMessage.agreement_id == agreement_id, OutboxMessage.event == "reminder"))
+                    if "Dispute 1" in m.subject]
+
+    # Level 1 has 2 hours, level 2 24 more: by the end of the day after tomorrow it is at level 2.
+    assert runner.invoke(args=["remind", "--today", (opened - timedelta(days=1)).date().isoformat()]).exit_code == 0
+    assert subjects() == []
+    for _ in range(2):  # once per level, however often remind runs
+        result = runner.invoke(args=["remind", "--today", (opened + timedelta(days=2)).date().isoformat()])
+        assert result.exit_code == 0, result.output
+    sent = subjects()
+    # The provider's owner and the client's editor act on the agreement (owners and editors of each side).
+    assert len(sent) == 2 and all("escalated to" in s for s in sent)

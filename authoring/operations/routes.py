@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import format_currency, format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from ..access import agreement_route, can, may_dispute
 from ..export.gather import export_info
@@ -174,7 +175,7 @@ def _executed_revision(agreement) -> Revision:
 
 
 @bp.post("/agreements/<int:agreement_id>/service/disputes")
-@agreement_route("view")
+@agreement_route("dispute")
 def open_dispute_page(agreement, membership):
     """The client disputes a line of a period's report."""
     if not may_dispute(membership, "open"):
@@ -217,10 +218,25 @@ def _answer_choices(membership, dispute) -> list[tuple[str, str]]:
     return choices
 
 
-@bp.route("/agreements/<int:agreement_id>/service/disputes/<int:number>", methods=["GET", "POST"])
+@bp.get("/agreements/<int:agreement_id>/service/disputes/<int:number>")
 @agreement_route("view")
 def dispute(agreement, membership, number):
-    """A dispute's thread, its status and escalation level; both sides see it, owners and editors write."""
+    """A dispute's thread, its status and escalation level; both sides see it."""
+    return _dispute(agreement, membership, number)
+
+
+@bp.post("/agreements/<int:agreement_id>/service/disputes/<int:number>")
+@agreement_route("dispute")
+def answer_dispute_page(agreement, membership, number):
+    """A message in the thread (owners and editors of either side), which may also change its status."""
+    return _dispute(agreement, membership, number)
+
+
+def _bdi(value: str) -> Markup:
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
+def _dispute(agreement, membership, number):
     found = dispute_by_number(agreement, number)
     if found is None:
         abort(404)
@@ -247,7 +263,6 @@ def dispute(agreement, membership, number):
     if form is not None:
         form.status.choices = _answer_choices(membership, found)
     escalation = escalation_of(agreement, found)
-    zone = "UTC"
     return render_template("operations/dispute.html", agreement=agreement, membership=membership, dispute=found,
                            escalation=escalation, shown=shown_status(found, escalation),
-                           dispute_words=dispute_status_words(), form=form, errors=errors, zone=zone), status
+                           dispute_words=dispute_status_words(), form=form, errors=errors, bdi=_bdi), status
