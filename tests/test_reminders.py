@@ -59,8 +59,11 @@ def test_each_reminder_reaches_owners_and_editors_once(app, runner, demo):
     assert run(runner, (live - timedelta(days=3)).isoformat()) == 2 * EXECUTED  # Monitoring live due within 7 days
     assert run(runner, (live + timedelta(days=1)).isoformat()) == 2 * EXECUTED  # ...then overdue
     assert run(runner, (demo.review - timedelta(days=10)).isoformat()) == 2 * EXECUTED  # the next review within 14 days
-    assert run(runner, (demo.renewal + timedelta(days=1)).isoformat()) == 2 * EXECUTED  # the renewal window is open
+    # The renewal window is open; and the English agreement's open dispute of last month's service report
+    # has climbed to the second escalation level since: both sides' owners hear of it, once.
+    assert run(runner, (demo.renewal + timedelta(days=1)).isoformat()) == 2 * EXECUTED + 2
     subjects = {subject for _, subject in reminders(app, demo.id)}
+    assert f"Dispute 1 of “{DEMO_TITLE_EXECUTED}” escalated to Level 2" in subjects
     assert "Milestone “Onboarding” is overdue" in subjects
     assert f"Review of “{DEMO_TITLE_EXECUTED}” due on {demo.review.isoformat()}" in subjects
     assert f"Renewal window open for “{DEMO_TITLE_EXECUTED}”" in subjects

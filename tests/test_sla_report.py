@@ -161,7 +161,7 @@ def test_the_provider_and_a_viewer_cannot_open_a_dispute(agreement, executed):
 
 
 def test_an_open_dispute_climbs_the_escalation_ladder(app, agreement, executed):
-    from authoring.operations.disputes import escalation_of, open_dispute, shown_status
+    from authoring.operations.disputes import answer_dispute, escalation_of, open_dispute, shown_status
     from authoring.operations.periods import parse_period
     from authoring.operations.services import report_for
 
@@ -183,6 +183,14 @@ def test_an_open_dispute_climbs_the_escalation_ladder(app, agreement, executed):
         assert at(25).level.index == 1 and not at(25).past_last
         assert at(26).past_last
         assert db.session.get(Dispute, dispute.id).status == "open"
+        # The client escalates a fresh dispute by hand: at the second level at once, with that level's time.
+        fresh = open_dispute(agreement_row, user, membership, report, "incident", "INC-2", "Answered by phone.",
+                             now=opened)
+        answer_dispute(agreement_row, user, membership, fresh, "No answer yet; escalating.", "escalated",
+                       now=opened + timedelta(minutes=30))
+        now = escalation_of(agreement_row, fresh, opened + timedelta(hours=1))
+        assert now.level.index == 1 and now.next_at is None and shown_status(fresh, now) == "escalated"
+        assert escalation_of(agreement_row, fresh, opened + timedelta(hours=24, minutes=31)).past_last
 
 
 def test_the_next_review_prefills_its_results_from_the_reports(app, agreement, executed, runner, tmp_path):

@@ -10,7 +10,7 @@ Invariants every operation keeps:
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -60,7 +60,13 @@ def escalation_of(agreement: Agreement, dispute: Dispute, now: datetime | None =
     moment = dispute.closed_at or now or utcnow()
     terms = terms_in_force(agreement, parse_period(dispute.period, "monthly" if "Q" not in dispute.period
                                                    else "quarterly", "UTC").first_day)
-    return escalation_at(dispute.opened_at, ladder(terms), moment)
+    levels = ladder(terms)
+    opened = dispute.opened_at
+    escalated = next((m.created_at for m in dispute.messages if m.status == "escalated"), None)
+    if escalated is not None and len(levels) > 1 and levels[0].hours is not None:
+        # Escalated by hand: at the second level from that moment, as if the first level's time had run out.
+        opened = min(opened, escalated - timedelta(hours=float(levels[0].hours)))
+    return escalation_at(opened, levels, moment)
 
 
 def shown_status(dispute: Dispute, escalation: Escalation) -> str:
