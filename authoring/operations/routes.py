@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..access import agreement_route, can, may_dispute
 from ..export.gather import export_info
+from ..extensions import db
 from ..models import Revision
 from ..revisions.services import executed_document
 from .disputes import (
@@ -170,7 +171,6 @@ def report_file(agreement, membership):
 
 
 def _executed_revision(agreement) -> Revision:
-    from ..extensions import db  # noqa: PLC0415
     return db.session.get(Revision, agreement.executed_revision_id)
 
 
