@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Record what happened under an executed agreement (import incidents and outages): either side's
     # owners and editors, since both measure and report the service.
     "operate": frozenset({"owner", "editor"}),
+    # Write in a dispute of a monthly service report; which side may open, decide or escalate is in DISPUTES.
+    "dispute": frozenset({"owner", "editor"}),
 }
 
 
@@ -60,6 +62,21 @@ PEOPLE: dict[str, frozenset[tuple[str, str, str]]] = {
     "change_role": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
     "remove": frozenset({("owner", "provider", "provider"), ("owner", "client", "client")}),
 }
+
+
+# Disputes of a monthly service report, by action: the (role, side) of the member acting. The client
+# disputes and may escalate; the provider accepts or rejects; both sides' owners and editors write.
+DISPUTES: dict[str, frozenset[tuple[str, str]]] = {
+    "open": frozenset({("owner", "client"), ("editor", "client")}),
+    "escalate": frozenset({("owner", "client"), ("editor", "client")}),
+    "decide": frozenset({("owner", "provider"), ("editor", "provider")}),
+    "write": frozenset({("owner", "client"), ("editor", "client"), ("owner", "provider"), ("editor", "provider")}),
+}
+
+
+def may_dispute(membership: Membership | None, action: str) -> bool:
+    """True when `membership` may do the dispute `action` ("open", "escalate", "decide", "write")."""
+    return membership is not None and (membership.role, membership.side) in DISPUTES.get(action, frozenset())
 
 
 def can(membership: Membership | None, action: str) -> bool:

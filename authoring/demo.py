@@ -16,7 +16,7 @@ from .interview.services import mark_ready, set_terms
 from .access import membership_of
 from .negotiation.comments import add_comment, threads_of
 from .negotiation.services import accept, propose, send_to_other_side, share
-from .operations.demo_history import demo_service_history
+from .operations.demo_history import demo_dispute, demo_service_history
 from .revisions.services import cut_revision, draft_of, edit_clause_text
 from .models import utcnow
 from .reviews.amendments import open_amendment
@@ -180,6 +180,7 @@ def _executed(users, language: str, title: str):
     if language == "en":
         # Two months of service since: incidents and outages from the provider's tools, a credit due last month.
         demo_service_history(agreement, provider, utcnow())
+        demo_dispute(agreement, client, member[client.id], provider, member[provider.id], utcnow())
 
 
 def _both_sign(agreement, member, director, signer):

@@ -271,17 +271,18 @@ def executed(app, make_user, make_agreement, add_member, login):
               "viewer": make_user("viewer@example.com", name="Vic Viewer"),
               "stranger": make_user("stranger@example.com", name="Stan Stranger")}
 
-    def make(effective: date, cadence: str = "monthly", end: date | None = None, adjust=None) -> int:
+    def make(effective: date, cadence: str = "monthly", end: date | None = None, adjust=None, language: str = "en",
+             adjust_document=None) -> int:
         from authoring.demo_terms import demo_terms
         from authoring.interview.services import acknowledge, mark_ready, readiness, set_terms
         from authoring.revisions.services import draft_of
         from authoring.signing.services import sign
 
-        agreement_id = make_agreement(owner, title="Przegląd usług — שירות")
+        agreement_id = make_agreement(owner, title="Przegląd usług — שירות", language=language)
         for name, side, role in (("psign", "provider", "signatory"), ("csign", "client", "signatory"),
                                  ("cedit", "client", "editor"), ("viewer", "client", "viewer")):
             add_member(agreement_id, people[name], side, role)
-        terms = demo_terms("en", "Przegląd usług — שירות")
+        terms = demo_terms(language, "Przegląd usług — שירות")
         terms["timeline"]["effective_date"] = effective.isoformat()
         terms["timeline"]["end_date"] = (end or effective + timedelta(days=3 * 365)).isoformat()
         terms["timeline"]["milestones"] = []
@@ -297,6 +298,10 @@ def executed(app, make_user, make_agreement, add_member, login):
             agreement = db.session.get(Agreement, agreement_id)
             user = db.session.get(User, owner.id)
             set_terms(agreement, user, terms, "test")
+            if adjust_document is not None:  # e.g. another variant of a clause
+                from authoring.revisions.services import write_draft
+                draft, document = draft_of(agreement, for_update=True)
+                write_draft(draft, adjust_document(document), user)
             _draft, document = draft_of(agreement)
             for finding in readiness(agreement, document).blocking:
                 acknowledge(agreement, user, finding.rule.id, "test data")
@@ -387,7 +392,7 @@ STEPS = ("background", "services", "timelines", "costs", "client", "escalation",
 
 def demo_urls(app) -> list[str]:
     """Every page of the demo data a provider-side owner sees: each agreement's tabs, steps and redline."""
-    from authoring.models import Agreement, Revision
+    from authoring.models import Agreement, Dispute, Revision
     from authoring.revisions.services import draft_of
 
     with app.app_context():
@@ -405,6 +410,9 @@ def demo_urls(app) -> list[str]:
                 urls += [f"{base}/redline?from=1&to={latest}", f"{base}/revisions/{latest}"]
             if agreement.executed_revision_id:
                 urls += [f"{base}/service", f"{base}/service/import"]
+                number = db.session.scalar(select(Dispute.number).where(Dispute.agreement_id == agreement.id).limit(1))
+                if number is not None:
+                    urls.append(f"{base}/service/disputes/{number}")
         first = agreements[0]
         key = next(draft_of(first)[1].clauses()).key
         urls += [f"/agreements/{first.id}/clauses/{key}", f"/agreements/{first.id}/clauses/{key}/edit",

@@ -61,10 +61,13 @@ def test_each_reminder_reaches_owners_and_editors_once(app, runner, demo):
     assert run(runner, (demo.review - timedelta(days=10)).isoformat()) == 2 * EXECUTED  # the next review within 14 days
     # Renewal readiness: 30 days before the notice deadline (90 days before the end), to the owners only.
     readiness = demo.end - timedelta(days=90 + 30)
-    assert run(runner, (readiness - timedelta(days=1)).isoformat()) == 0
+    # The day before, only this: the English agreement's open dispute of last month's service report has
+    # climbed to the second escalation level since - both sides' owners hear of it, once.
+    assert run(runner, (readiness - timedelta(days=1)).isoformat()) == 2
     assert run(runner, readiness.isoformat()) == 2 * EXECUTED
     assert run(runner, (demo.renewal + timedelta(days=1)).isoformat()) == 2 * EXECUTED  # the renewal window is open
     subjects = {subject for _, subject in reminders(app, demo.id)}
+    assert f"Dispute 1 of “{DEMO_TITLE_EXECUTED}” escalated to Level 2" in subjects
     assert "Milestone “Onboarding” is overdue" in subjects
     assert f"Review of “{DEMO_TITLE_EXECUTED}” due on {demo.review.isoformat()}" in subjects
     assert f"Renewal window open for “{DEMO_TITLE_EXECUTED}”" in subjects

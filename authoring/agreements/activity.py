@@ -291,6 +291,25 @@ def _sla_imported(who, d, c):
                     "%(updated)s updated", rows, **values)
 
 
+def _dispute_opened(who, d, c):
+    values = {"who": who, "line": d.get("line"), "period": d.get("period"), "number": d.get("dispute")}
+    if d.get("line_kind") == "incident":
+        return _("%(who)s disputed incident %(line)s in the service report for %(period)s (dispute %(number)s)", **values)
+    return _("%(who)s disputed the figures of priority %(line)s in the service report for %(period)s "
+             "(dispute %(number)s)", **values)
+
+
+def _dispute_answered(who, d, c):
+    number, status = d.get("dispute"), d.get("status")
+    if status == "accepted":
+        return _("%(who)s accepted dispute %(number)s", who=who, number=number)
+    if status == "rejected":
+        return _("%(who)s rejected dispute %(number)s", who=who, number=number)
+    if status == "escalated":
+        return _("%(who)s escalated dispute %(number)s", who=who, number=number)
+    return _("%(who)s wrote in dispute %(number)s", who=who, number=number)
+
+
 def _terminated(who, d, c):
     if d.get("clause"):
         sentence = _("%(who)s recorded the termination of the agreement on %(date)s under %(clause)s", who=who,
@@ -419,6 +438,8 @@ PHRASES: dict[str, Phrase] = {
         _("%(who)s abandoned amendment %(number)s", who=who, number=d.get("number")) + _quoted(d.get("reason"))),
     "review.recorded": _reviewed,
     "sla.imported": _sla_imported,
+    "dispute.opened": _dispute_opened,
+    "dispute.answered": _dispute_answered,
     # Accounts (events without an agreement)
     "account.registered": lambda who, d, c: _("%(who)s created an account", who=who),
     "account.logged_in": lambda who, d, c: _("%(who)s logged in", who=who),

@@ -3,6 +3,7 @@ from .api_token import TOKEN_SCOPES, ApiRequestCount, ApiToken, ApiTokenAgreemen
 from .agreement import ROLES, SIDES, STATUSES, Agreement, Invitation, Membership
 from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .base import Base, utcnow
+from .dispute import DISPUTE_STATUSES, Dispute, DisputeMessage
 from .health import HealthAcknowledgement
 from .incident import Incident, Outage
 from .issued import IssuedDocument
@@ -18,7 +19,7 @@ from .user import EmailConfirmation, LoginFailure, User, UserSession
 __all__ = [
     "AMENDMENT_STATUSES", "Amendment", "ReminderSent", "Review", "PROPOSAL_KINDS", "PROPOSAL_STATUSES", "ROLES", "SIDES",
     "STATUSES", "Agreement", "ApiRequestCount", "ApiToken", "ApiTokenAgreement", "AuditCheckpoint", "AuditEvent",
-    "AuditHead", "Base", "Blob", "Comment", "Draft", "EmailConfirmation", "HealthAcknowledgement", "IdempotencyKey",
+    "AuditHead", "Base", "Blob", "Comment", "DISPUTE_STATUSES", "Dispute", "DisputeMessage", "Draft", "EmailConfirmation", "HealthAcknowledgement", "IdempotencyKey",
     "Incident", "Invitation", "IssuedDocument", "LoginFailure", "Membership", "OutboxMessage", "Outage", "Proposal",
     "Revision", "Signature", "TOKEN_SCOPES", "User", "UserSession", "WebhookDelivery", "WebhookEndpoint", "WordUpload",
     "utcnow",

@@ -95,3 +95,21 @@ def demo_service_history(agreement: Agreement, user: User, now: datetime) -> Non
                f"{_iso(_at(days[3], 9))},{_iso(_at(days[3], 14))},no"]
     import_sla_file(agreement, user, ("\n".join(outages) + "\n").encode(), "monitoring-outages.csv", now=now)
 
+
+
+def demo_dispute(agreement: Agreement, client: User, client_membership, provider: User, provider_membership,
+                 now: datetime) -> None:
+    """The client disputes last month's P2 figure (the month with a credit); the provider has answered, and the
+    dispute is still open, so the escalation ladder shows where it stands."""
+    from .disputes import answer_dispute, open_dispute  # noqa: PLC0415
+    from .services import report_for  # noqa: PLC0415
+
+    last = previous(period_of(now, "monthly", ZONE))
+    report = report_for(agreement, last, now)
+    dispute = open_dispute(agreement, client, client_membership, report, "priority", "P2",
+                           "INC-209 was answered by telephone within the hour; the service desk logged the call "
+                           "late. P2 met 5 of 5, so no P2 credit — but the P1 credit stands.",
+                           now=now - timedelta(hours=30))
+    answer_dispute(agreement, provider, provider_membership, dispute,
+                   "We are checking the telephone records for INC-209 and will answer by the end of the week.",
+                   now=now - timedelta(hours=29))

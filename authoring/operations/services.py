@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_babel import gettext as _
@@ -197,3 +197,30 @@ def recorded_counts(agreement: Agreement) -> tuple[int, int]:
     incidents = db.session.scalar(select(func.count()).select_from(Incident).where(Incident.agreement_id == agreement.id))
     outages = db.session.scalar(select(func.count()).select_from(Outage).where(Outage.agreement_id == agreement.id))
     return incidents or 0, outages or 0
+
+
+def periods_to_review(agreement: Agreement, since: date, now: datetime | None = None) -> list[Period]:
+    """The measurement periods that have ended by `now`, from the one containing `since` on (at most 24)."""
+    now = now or utcnow()
+    terms = current_terms(agreement)
+    zone = support_hours_of(terms).time_zone
+    last = previous(period_of(now, _window(terms), zone))
+    periods: list[Period] = []
+    period = last
+    while period.first_day >= period_of(datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc),
+                                        _window(terms), zone).first_day and len(periods) < 24:
+        periods.insert(0, period)
+        period = previous(period)
+    return periods
+
+
+def review_prefill(agreement: Agreement, targets: list, since: date, now: datetime | None = None) -> dict[str, Any]:
+    """The next review's service-level results from the monthly reports of the periods since `since`
+    (the last review, else the effective date); empty when nothing can be measured."""
+    from .monthly import review_figures  # noqa: PLC0415
+
+    try:
+        reports = [report_for(agreement, period, now) for period in periods_to_review(agreement, since, now)]
+    except ValueError:  # terms the clock cannot read: the review is typed by hand
+        return {}
+    return review_figures(reports, targets)

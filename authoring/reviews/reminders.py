@@ -12,7 +12,7 @@ once per endpoint. The run also marks agreements past their end date, and not re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -76,6 +76,31 @@ def due_items(agreement: Agreement, terms: dict, today: date) -> list[Due]:
                              _l("Milestone “%(name)s” is overdue", name=name),
                              _l("The milestone “%(name)s” of “%(title)s” was due on %(date)s.", name=name,
                                 title=agreement.title, date=due.isoformat())))
+    items += _escalated_disputes(agreement, today)
+    return items
+
+
+def _escalated_disputes(agreement: Agreement, today: date) -> list[Due]:
+    """A reminder for each open dispute of a service report that the escalation ladder has moved up a
+    level by the end of `today`, naming the level's contacts (once per dispute and level)."""
+    from ..operations.disputes import OPEN_STATUSES, disputes_of, escalation_of  # noqa: PLC0415 - operations imports reviews
+
+    moment = datetime.combine(today + timedelta(days=1), time(0), tzinfo=timezone.utc)
+    items = []
+    for dispute in disputes_of(agreement):
+        if dispute.status not in OPEN_STATUSES:
+            continue
+        level = escalation_of(agreement, dispute, moment).level
+        if level is None or level.index == 0:
+            continue
+        items.append(Due(f"dispute:{dispute.number}:level:{level.index}",
+                         _l("Dispute %(number)s of “%(title)s” escalated to %(level)s", number=dispute.number,
+                            title=agreement.title, level=level.name),
+                         _l("The dispute of the service report for %(period)s is still open and has reached the "
+                            "escalation level %(level)s: the provider's %(provider)s and the client's %(client)s "
+                            "now handle it.", period=dispute.period, level=level.name,
+                            provider=level.provider_contact or "—", client=level.client_contact or "—"),
+                         f"/service/disputes/{dispute.number}"))
     return items
 
 

@@ -5,7 +5,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from datetime import date
+
 from ..access import agreement_route
+from ..document.terms import term_date
+from ..operations.services import review_prefill
 from ..i18n.forms import Form
 from ..inputs.ids import parse_id
 from ..extensions import db
@@ -83,11 +87,25 @@ def terminate_agreement(agreement, membership):
 
 
 def _form_for(agreement, targets) -> ReviewForm:
+    """The review form; its results pre-filled from the monthly service reports since the last review
+    (they stay editable: the review records what both sides agree)."""
     form = ReviewForm(meta={"language": agreement.language})
     if not form.is_submitted():
+        prefill = review_prefill(agreement, targets, _review_since(agreement))
         for target in targets:
-            form.achieved.append_entry({"service_level": target.service_level})
+            figure = prefill.get(target.service_level)
+            form.achieved.append_entry({"service_level": target.service_level,
+                                        "achieved": figure.achieved if figure else None,
+                                        "period": figure.period if figure else ""})
     return form
+
+
+def _review_since(agreement) -> date:
+    """Where the next review looks back to: the last review, else the effective date (else today)."""
+    reviews = reviews_of(agreement)
+    if reviews:
+        return max(r.held_on for r in reviews)
+    return term_date(executed_document(agreement).terms, "timeline.effective_date") or utcnow().date()
 
 
 @bp.route("/agreements/<int:agreement_id>/reviews/new", methods=["GET", "POST"])
