@@ -40,6 +40,9 @@ def test_figures_are_those_of_the_demo_incidents(app, demo, login):
         # P1 and P2 below their thresholds: 5 % + 3 % of the 4,000.00 EUR monthly fee.
         assert (last.incidents, last.met, last.credit_amount, last.currency) == (13, 10, Decimal("320.00"), "EUR")
         assert last.share_met == Decimal(10) / Decimal(13)
+        # The client disputes one line of last month's report (still open); none of the month before.
+        assert (last.disputes, last.disputes_open, last.dispute_rate) == (1, 1, Decimal(1) / Decimal(13))
+        assert (before.disputes, before.disputes_open) == (0, 0)
         # Overall, across the Hebrew agreement too (no incidents there).
         assert (figures.totals[-1].incidents, figures.totals[-1].met) == (13, 10)
         assert mine.months[0].in_term and mine.months[0].incidents == 0
@@ -47,6 +50,7 @@ def test_figures_are_those_of_the_demo_incidents(app, demo, login):
     html = login(app.test_client(), "provider@example.com", DEMO_PASSWORD).get("/portfolio").get_data(as_text=True)
     section = html[html.index(f'data-testid="agreement-{demo}"'):]
     assert "76.9%" in section and "€320.00" in section
+    assert "Disputes (open)" in section and "1 (1)" in section and "7.7%" in section
     assert 'role="img"' in html and "<title" in html and "<desc" in html
     assert "SLA hit rate per month across your agreements" in html
 
@@ -102,6 +106,7 @@ def test_renewal_readiness_appears_30_days_before_the_notice_deadline_and_not_be
         # Monthly reviews from 1 February 2025 to 1 September 2026, none held; 20 months ended, none with data.
         assert len(found.reviews_due) == 20 and found.reviews_missing == found.reviews_due
         assert found.months_expected == 20 and found.months_missing[0] == date(2025, 1, 1) and not found.ready
+        assert found.disputes_open == () and found.disputes_closed
 
 
 def test_remind_sends_the_checklist_to_the_owners_once_in_their_language(app, executed, runner):

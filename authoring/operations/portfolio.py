@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,10 +28,11 @@ from sqlalchemy import and_, or_, select
 
 from ..document.terms import term_date, term_value
 from ..extensions import db
-from ..models import Agreement, Amendment, Incident, Membership, Review, Revision
+from ..models import Agreement, Amendment, Dispute, Incident, Membership, Review, Revision
 from ..reviews.schedule import CADENCE_MONTHS, add_months, review_dates
 from ..revisions.store import load_terms
 from .clock import IncidentTimes
+from .disputes import OPEN_STATUSES
 from .periods import period_of, period_starting
 from .report import service_report
 from .services import incident_times
@@ -54,11 +55,18 @@ class MonthFigures:
     credit_amount: Decimal | None = None  # None: no credit computed (no monthly fee, or a quarter not ended)
     currency: str | None = None
     reviews_overdue: int = 0  # reviews scheduled in the month and not held by today
+    disputes: int = 0  # lines of the month's service report the client disputed
+    disputes_open: int = 0  # of those, not yet accepted or rejected
 
     @property
     def share_met(self) -> Decimal | None:
         """The hit rate as a fraction (0 to 1), None with no incidents decided in the month."""
         return Decimal(self.met) / Decimal(self.incidents) if self.incidents else None
+
+    @property
+    def dispute_rate(self) -> Decimal | None:
+        """Disputed lines per incident decided in the month (0 to 1 and beyond), None with no incidents."""
+        return Decimal(self.disputes) / Decimal(self.incidents) if self.incidents else None
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class Readiness:
     reviews_missing: tuple[date, ...]  # of those, not held
     months_missing: tuple[date, ...]  # months of the term so far with no incident imported (first days)
     months_expected: int
+    disputes_open: tuple[int, ...] = ()  # numbers of the service-report disputes not yet closed
 
     @property
     def reviews_held(self) -> bool:
@@ -106,8 +115,12 @@ class Readiness:
         return not self.months_missing
 
     @property
+    def disputes_closed(self) -> bool:
+        return not self.disputes_open
+
+    @property
     def ready(self) -> bool:
-        return self.reviews_held and self.reports_complete
+        return self.reviews_held and self.reports_complete and self.disputes_closed
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,7 @@ class _Loaded:
     versions: list[tuple[date | None, dict[str, Any]]]  # (takes effect, terms), the first applies before any
     incidents: list[IncidentTimes]
     reviews_held: set[date]
+    disputes: list[tuple[int, str, str]] = field(default_factory=list)  # (number, period label, status)
 
     @property
     def terms(self) -> dict[str, Any]:
@@ -203,6 +217,11 @@ def _load(user_id: int, since: datetime | None, until: datetime | None) -> list[
     incidents: dict[int, list[IncidentTimes]] = defaultdict(list)
     for incident in db.session.scalars(select(Incident).where(and_(*conditions))):
         incidents[incident.agreement_id].append(incident_times(incident))
+    disputes: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for agreement_id, number, period, status in db.session.execute(
+            select(Dispute.agreement_id, Dispute.number, Dispute.period, Dispute.status)
+            .where(Dispute.agreement_id.in_(ids)).order_by(Dispute.number)):
+        disputes[agreement_id].append((number, period, status))
     held: dict[int, set[date]] = defaultdict(set)
     for agreement_id, due_on in db.session.execute(
             select(Review.agreement_id, Review.due_on).where(Review.agreement_id.in_(ids))):
@@ -219,7 +238,8 @@ def _load(user_id: int, since: datetime | None, until: datetime | None) -> list[
         versions += [(a.effective_on or a.executed_at.date(), terms[a.revision_id]) for a in executed]
         if not versions:
             versions = [(None, terms[agreement.executed_revision_id])]
-        loaded.append(_Loaded(agreement, side, versions, incidents.get(agreement.id, []), held.get(agreement.id, set())))
+        loaded.append(_Loaded(agreement, side, versions, incidents.get(agreement.id, []), held.get(agreement.id, set()),
+                              disputes.get(agreement.id, [])))
     return loaded
 
 
@@ -236,18 +256,22 @@ def _month_figures(item: _Loaded, first_day: date, now: datetime, today: date,
     zone = support_hours_of(terms).time_zone
     report = service_report(terms, item.incidents, [], period_starting(first_day, 1, zone), now)
     window = (terms.get("services") or {}).get("measurement_window") or "monthly"
-    credits = report.credits
+    credits, labels = report.credits, {report.period.label}
     if window != "monthly":
-        # The credit of a quarter is due once it has ended: shown in its last month.
+        # A quarter's credit is due once it has ended, and its report disputed: both shown in its last month.
         quarter = period_of(report.period.start, window, zone)
         credits = None
         if quarter.last_day == last_day:
             credits = service_report(terms, item.incidents, [], quarter, now).credits
+            labels.add(quarter.label)
     overdue = sum(1 for day in scheduled if first_day <= day <= last_day and day < today and day not in item.reviews_held)
+    disputed = [status for _number, period, status in item.disputes if period in labels]
     return MonthFigures(first_day, True, sum(f.incidents for f in report.priorities),
                         sum(f.met for f in report.priorities),
                         credits.amount if credits is not None else None,
-                        credits.currency if credits is not None else None, overdue)
+                        credits.currency if credits is not None else None, overdue,
+                        len(disputed), sum(status in OPEN_STATUSES for status in disputed))
+
 
 
 def _readiness(item: _Loaded, today: date, incidents_reported: Iterable[datetime]) -> Readiness | None:
@@ -270,7 +294,8 @@ def _readiness(item: _Loaded, today: date, incidents_reported: Iterable[datetime
             month = add_months(month, 1)
     return Readiness(agreement.id, agreement.title, end, notice_deadline(terms, end), readiness_opens(terms, end),
                      tuple(scheduled), tuple(day for day in scheduled if day not in item.reviews_held),
-                     tuple(missing_months), expected)
+                     tuple(missing_months), expected,
+                     tuple(number for number, _period, status in item.disputes if status in OPEN_STATUSES))
 
 
 def portfolio(user_id: int, now: datetime) -> Portfolio:
@@ -320,7 +345,9 @@ def readiness_of(agreement: Agreement, terms: dict[str, Any], today: date) -> Re
     held = {day for day in db.session.scalars(select(Review.due_on).where(Review.agreement_id == agreement.id))
             if day is not None}
     reported = db.session.scalars(select(Incident.reported_at).where(Incident.agreement_id == agreement.id))
-    return _readiness(_Loaded(agreement, "", [(None, terms)], [], held), today, reported)
+    disputes = [tuple(row) for row in db.session.execute(
+        select(Dispute.number, Dispute.period, Dispute.status).where(Dispute.agreement_id == agreement.id))]
+    return _readiness(_Loaded(agreement, "", [(None, terms)], [], held, disputes), today, reported)
 
 
 
@@ -347,4 +374,17 @@ def readiness_wording(found: Readiness) -> str:
         report_line += " " + _("No incidents imported for: %(months)s.",
                                months=", ".join(format_date(day, "LLL y") for day in found.months_missing))
     lines.append(("[x] " if found.reports_complete else "[ ] ") + report_line)
+    lines.append(("[x] " if found.disputes_closed else "[ ] ") + disputes_line(found))
     return "\n".join(lines)
+
+
+def disputes_line(found: Readiness) -> str:
+    """The checklist's disputes item, in the current language (the page and the reminder e-mail)."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
+
+    if found.disputes_closed:
+        return _("Service-report disputes: none open.")
+    return ngettext("Service-report disputes: %(num)d open (%(numbers)s).",
+                    "Service-report disputes: %(num)d open (%(numbers)s).", len(found.disputes_open),
+                    numbers=", ".join(str(number) for number in found.disputes_open))

@@ -27,7 +27,7 @@ from .forms import DisputeAnswerForm, DisputeForm, SlaFileForm
 from .monthly import claim_rule, missed_responsibilities
 from .report_docx import DisputeLine, report_docx
 from .incident_file import INCIDENT_COLUMNS, INCIDENT_OPTIONAL, MAX_BYTES, OUTAGE_COLUMNS, SlaFileInvalid
-from .portfolio import portfolio
+from .portfolio import disputes_line, portfolio
 from .portfolio_charts import portfolio_charts
 from .periods import following, previous, zone_named
 from .services import (
@@ -152,7 +152,8 @@ def portfolio_page():
     figures = portfolio(g.user.id, utcnow())
     return render_template("operations/portfolio.html", portfolio=figures, month_name=_month_name,
                            percent=_percent, money=_money, day=format_date, number=format_decimal,
-                           listed=lambda items, word: ", ".join(word(item) for item in items), charts=portfolio_charts(figures, _month_name, _percent))
+                           listed=lambda items, word: ", ".join(word(item) for item in items), disputes_line=disputes_line,
+                           charts=portfolio_charts(figures, _month_name, _percent))
 
 
 def _month_name(day) -> str:
