@@ -18,6 +18,7 @@ from typing import NoReturn
 from flask import has_app_context
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 Problem = tuple[int, str, str]  # (line or 0, column or "", message)
 _SHOWN_CHARS = 40
@@ -149,3 +150,40 @@ class KnownNames:
             return _("the agreement defines none")
         names = ", ".join(self.known[:10])
         return _("expected %(names)s", names=names + (", ..." if len(self.known) > 10 else ""))
+
+
+def header_names(header: list[str]) -> list[str]:
+    """The header's column names, empty cells at its end left out."""
+    names = [column_name(cell) for cell in header]
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
+def column_positions(line: int, header: list[str], required: tuple[str, ...], optional: tuple[str, ...],
+                     invalid: type[CsvFileInvalid]) -> dict[str, int]:
+    """Column name -> index; `invalid` naming every missing, unknown, repeated or unnamed column."""
+    errors: list[Problem] = []
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, name in enumerate(header_names(header)):
+        if not name:
+            errors.append((line, "", _("column %(number)d has no name", number=index + 1)))
+        elif name in positions:
+            errors.append((line, name, _("appears more than once")))
+        elif name in required or name in optional:
+            positions[name] = index
+        else:
+            unknown.append(header[index].strip())
+    if unknown:
+        errors.append((line, "", ngettext("unexpected column %(listed)s; the columns are %(columns)s",
+                                          "unexpected columns %(listed)s; the columns are %(columns)s", len(unknown),
+                                          listed=", ".join(shown(name) for name in unknown),
+                                          columns=", ".join(required + optional))))
+    missing = [name for name in required if name not in positions]
+    if missing:
+        errors.append((line, "", ngettext("missing column %(names)s", "missing columns %(names)s", len(missing),
+                                          names=", ".join(missing))))
+    if errors:
+        raise invalid(errors)
+    return positions

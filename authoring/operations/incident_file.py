@@ -41,8 +41,8 @@ from typing import NoReturn
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..inputs.csv_file import (CsvFileInvalid, KnownNames, column_name, count, fail, records, shown,
-                               text_of)
+from ..inputs.csv_file import (CsvFileInvalid, KnownNames, column_positions, count, fail, header_names, records,
+                               shown, text_of)
 
 from ..models.incident import PRIORITY_MAX, REASON_MAX, REFERENCE_MAX
 from .availability import OutageTimes
@@ -254,38 +254,13 @@ ALL_COLUMNS = frozenset(INCIDENT_COLUMNS + INCIDENT_OPTIONAL + OUTAGE_COLUMNS)
 
 def _header(line: int, header: list[str]) -> tuple[str, dict[str, int]]:
     """The file's kind and column name -> index; SlaFileInvalid naming every problem with the header."""
-    names = [column_name(cell) for cell in header]
-    while names and not names[-1]:
-        names.pop()
+    names = header_names(header)
     kind = "incidents" if "reference" in names else "outages" if "started_at" in names else None
     if kind is None:
         _fail(line, "", _("the header names neither incidents (%(incidents)s) nor outages (%(outages)s)",
                           incidents=", ".join(INCIDENT_COLUMNS), outages=", ".join(OUTAGE_COLUMNS)))
     required, optional = KINDS[kind]
-    errors: list[tuple[int, str, str]] = []
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    for index, name in enumerate(names):
-        if not name:
-            errors.append((line, "", _("column %(number)d has no name", number=index + 1)))
-        elif name in positions:
-            errors.append((line, name, _("appears more than once")))
-        elif name in required or name in optional:
-            positions[name] = index
-        else:
-            unknown.append(header[index].strip())
-    if unknown:
-        errors.append((line, "", ngettext("unexpected column %(listed)s; the columns are %(columns)s",
-                                          "unexpected columns %(listed)s; the columns are %(columns)s", len(unknown),
-                                          listed=", ".join(shown(name) for name in unknown),
-                                          columns=", ".join(required + optional))))
-    missing = [name for name in required if name not in positions]
-    if missing:
-        errors.append((line, "", ngettext("missing column %(names)s", "missing columns %(names)s", len(missing),
-                                          names=", ".join(missing))))
-    if errors:
-        raise SlaFileInvalid(errors)
-    return kind, positions
+    return kind, column_positions(line, header, required, optional, SlaFileInvalid)
 
 
 def _fail(line: int, column: str, message: str) -> NoReturn:

@@ -38,8 +38,7 @@ from typing import NoReturn
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..inputs.csv_file import (CsvFileInvalid, KnownNames, column_name, count, fail, records, shown,
-                               text_of)
+from ..inputs.csv_file import CsvFileInvalid, KnownNames, column_positions, count, fail, records, shown, text_of
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 5_000
@@ -73,7 +72,7 @@ def read_measurements(raw: bytes, known_levels: Collection[str]) -> list[Measure
     first = next(rows, None)
     if first is None:
         _fail(0, "", _("the file is empty"))
-    positions = _header_positions(*first)
+    positions = column_positions(*first, COLUMNS, (), MeasurementsInvalid)
     levels = KnownNames(known_levels)
 
     measurements: list[Measurement] = []
@@ -154,37 +153,6 @@ def _number(line: int, column: str, text: str, unit: str, errors: list[tuple[int
         errors.append((line, column, _("%(value)s is more than 100 percent", value=shown(text))))
         return None
     return number
-
-
-def _header_positions(line: int, header: list[str]) -> dict[str, int]:
-    """Column name -> index; MeasurementsInvalid naming every missing, unknown, repeated or unnamed column."""
-    names = [column_name(cell) for cell in header]
-    while names and not names[-1]:
-        names.pop()
-    errors: list[tuple[int, str, str]] = []
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    for index, name in enumerate(names):
-        if not name:
-            errors.append((line, "", _("column %(number)d has no name", number=index + 1)))
-        elif name in positions:
-            errors.append((line, name, _("appears more than once")))
-        elif name in COLUMNS:
-            positions[name] = index
-        else:
-            unknown.append(header[index].strip())
-    if unknown:
-        listed = ", ".join(shown(name) for name in unknown)
-        errors.append((line, "", ngettext("unexpected column %(listed)s; the columns are %(columns)s",
-                                          "unexpected columns %(listed)s; the columns are %(columns)s", len(unknown),
-                                          listed=listed, columns=", ".join(COLUMNS))))
-    missing = [name for name in COLUMNS if name not in positions]
-    if missing:
-        errors.append((line, "", ngettext("missing column %(names)s", "missing columns %(names)s", len(missing),
-                                             names=", ".join(missing))))
-    if errors:
-        raise MeasurementsInvalid(errors)
-    return positions
 
 
 def _fail(line: int, column: str, message: str) -> NoReturn:
