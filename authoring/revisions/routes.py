@@ -6,14 +6,15 @@ from flask_babel import gettext as _
 
 from ..access import agreement_route, can
 from ..inputs.ids import parse_id
+from ..render.paging import page_number
 from ..negotiation.changes import InvalidChange, clause_saved
 from ..negotiation.services import (
     NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose_wording, wording_proposed,
 )
 from .forms import ClauseTextForm, CutRevisionForm
 from .services import (
-    DraftConflict, DraftLocked, NothingToRevise, NotYourDraft, draft_of, edit_clause_text,
-    revision_by_number, revision_document, revisions_of, save_revision,
+    DraftConflict, DraftLocked, NothingToRevise, NotYourDraft, draft_of, edit_clause_text, latest_revision,
+    revision_by_number, revision_document, revision_history, save_revision,
 )
 from .store import RevisionIntegrityError
 
@@ -87,7 +88,8 @@ def edit_clause(agreement, membership, key):
 
 def _history_page(agreement, membership, form, status=200):
     return render_template("revisions/history.html", agreement=agreement, membership=membership,
-                           revisions=revisions_of(agreement), form=form), status
+                           revisions=revision_history(agreement, page_number(request.args, "page")),
+                           latest=latest_revision(agreement), form=form), status
 
 
 @bp.get("/agreements/<int:agreement_id>/revisions")
