@@ -46,8 +46,11 @@ class Built:
     open_numbers: tuple[int, ...]
 
 
-def _people(site: Site) -> tuple[int, int]:
-    return site.person(OWNER, "Zofia Wójcik"), site.person(CLIENT, "María José Pérez")
+def people(site: Site) -> None:
+    """The provider's and the client's owners, once per site."""
+    if not site.has_person(OWNER):
+        site.person(OWNER, "Zofia Wójcik")
+        site.person(CLIENT, "María José Pérez")
 
 
 def _shared_agreement(owner, client, title: str):
@@ -110,7 +113,9 @@ def _add_comments(agreement, people: dict[str, Any], clause_key: str, others: li
     from ..extensions import db
     from ..models import Comment
 
-    threads = max(1, count // (1 + REPLIES))
+    threads = count // (1 + REPLIES)
+    if not threads:
+        return []
     places = [None if t % 4 in (0, 1) else clause_key if t % 4 == 2 else others[t % len(others)].key
               for t in range(threads)]
     open_left = {None: OPEN_THREADS, clause_key: OPEN_THREADS}
@@ -260,7 +265,7 @@ def _check(page: str, html: str, built: Built) -> None:
 
 def measure(site: Site, proposals: int = PROPOSALS, runs: int = 5) -> dict[str, Any]:
     """Build both agreements, then GET each page `runs` times, large and small interleaved."""
-    _people(site)
+    people(site)
     small_count = max(OPEN_PROPOSALS + 1, proposals // 10)
     built = {"small": build(site, small_count, "History benchmark (small)"),
              "large": build(site, proposals, "History benchmark (large)")}

@@ -33,6 +33,15 @@ class Site:
             db.session.commit()
             return user.id
 
+    def has_person(self, email: str) -> bool:
+        from sqlalchemy import select
+
+        from ..extensions import db
+        from ..models import User
+
+        with self.app.app_context():
+            return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
     def client(self, email: str):
         """A test client logged in as `email` through the login form."""
         if email not in self.clients:

@@ -79,6 +79,7 @@ def measure(site: Site, clauses: int = CLAUSES, runs: int = 5) -> dict[str, Any]
     small, large = statistics.median(times["small"]), statistics.median(times["large"])
     return {
         "size_clauses": {"small": small_clauses, "large": clauses},
+        "size_runs": runs,
         "size_ms": {"small": small, "large": large},
         "size_bytes": sizes,
         "size_time_ratio": large / small,

@@ -113,3 +113,8 @@ def draft_pages(document: Document, page: int = 1, per_page: int | None = CLAUSE
                 if n == page:
                     first, last = first or place, place
     return DraftPages(page, len(cut), cut[page - 1], list(contents.values()), page_of, place, first, last)
+
+
+def page_of_clause(document: Document, key: str, per_page: int | None = CLAUSES_PER_PAGE) -> int:
+    """The page of the draft that shows clause `key` (1 when there is no such clause)."""
+    return draft_pages(document, 1, per_page).page_of.get(key, 1)

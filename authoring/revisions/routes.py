@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..access import agreement_route, can
 from ..inputs.ids import parse_id
+from ..render.draft_pages import page_of_clause
 from ..render.paging import page_number
 from ..negotiation.changes import InvalidChange, clause_saved
 from ..negotiation.services import (
@@ -74,7 +75,7 @@ def edit_clause(agreement, membership, key):
             flash(done, "success")
             if proposing:
                 return redirect(url_for("negotiation.clause", agreement_id=agreement.id, key=key))
-            return redirect(url_for("agreements.show", agreement_id=agreement.id, _anchor=f"clause-{key}"))
+            return redirect(_in_draft(agreement, document, key))
         if conflict is not None:
             # The next save is based on what the draft says now.
             current_draft, _document = draft_of(agreement)
@@ -83,7 +84,13 @@ def edit_clause(agreement, membership, key):
     status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
     return render_template("revisions/edit_clause.html", agreement=agreement, membership=membership,
                            clause=clause, form=form, conflict=conflict, proposing=proposing,
-                           countered=countered), status
+                           countered=countered, in_draft=_in_draft(agreement, document, key)), status
+
+
+def _in_draft(agreement, document, key) -> str:
+    """The clause where it stands in the draft: the part of the draft page that shows it, at its anchor."""
+    page = page_of_clause(document, key)
+    return url_for("agreements.show", agreement_id=agreement.id, page=page if page > 1 else None, _anchor=f"clause-{key}")
 
 
 def _history_page(agreement, membership, form, status=200):
