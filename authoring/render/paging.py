@@ -8,6 +8,7 @@ the first page and a number past the end the last one. The count is shown with t
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -16,7 +17,9 @@ from flask import request, url_for
 from sqlalchemy import Select, func, select
 
 from ..extensions import db
-from ..inputs.ids import parse_id
+from ..models.base import MAX_ID
+
+_WHOLE = re.compile(r"[0-9]{1,40}")
 
 T = TypeVar("T")
 
@@ -61,8 +64,12 @@ class Paged(Generic[T]):
 
 
 def page_number(args: Mapping[str, Any], name: str) -> int:
-    """The page asked for in the query string's `name`: a whole number from 1, else 1."""
-    return parse_id(args.get(name)) or 1
+    """The page asked for in the query string's `name`: a whole number from 1 (one past any list's end
+    stands for its last page), anything else the first page."""
+    value = args.get(name)
+    if isinstance(value, str) and _WHOLE.fullmatch(value):
+        return max(1, min(int(value), MAX_ID))
+    return 1
 
 
 def paged(query: Select, page: int, per_page: int) -> Paged:
