@@ -160,6 +160,12 @@ def test_a_long_draft_is_shown_a_part_at_a_time_with_contents_linking_every_clau
     third = client.get(links["c0320"]).get_data(as_text=True)
     assert re.findall(r'<div class="clause" id="clause-([^"]+)"', third)[-1] == "c0320"
     assert '<span class="num">32.</span>' in third  # numbered as in the whole document
+    # A view of only some clauses shows them wherever they are; its contents still link each clause to its part.
+    filtered = client.get(url, query_string={"show": "needs-my-answer"}).get_data(as_text=True)
+    contents = re.search(r'<nav class="toc".*?</nav>', filtered, re.S).group(0)
+    assert re.findall(r'href="([^"#]*)#clause-c0001"', contents) == [f"/agreements/{agreement_id}?page=1"]
+    assert re.findall(r'href="([^"#]*)#clause-c0320"', contents) == [f"/agreements/{agreement_id}?page=3"]
+    assert 'class="pagination"' not in filtered
     # Editing a clause comes back to the part that shows it.
     edit = client.get(f"{url}/clauses/c0200/edit").get_data(as_text=True)
     assert f'href="/agreements/{agreement_id}?page=2#clause-c0200"' in edit

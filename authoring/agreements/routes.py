@@ -86,7 +86,7 @@ def show(agreement, membership):
     if request.args.get("show") == "needs-my-answer":
         only = {key for key, clause_state in state.clauses.items() if clause_state.needs_my_answer}
     # A part of the text at a time; the clauses needing an answer, wherever they are, on one page.
-    pages = draft_pages(document, page_number(request.args, "page"), per_page=None if only is not None else CLAUSES_PER_PAGE,
+    pages = draft_pages(document, page_number(request.args, "page"), CLAUSES_PER_PAGE, whole=only is not None,
                         address=lambda number: url_for("agreements.show", agreement_id=agreement.id, page=number))
     return render_template(
         "agreements/show.html", agreement=agreement, membership=membership, draft=draft,

@@ -243,6 +243,11 @@ def build(site: Site, proposals: int, title: str) -> Built:
                      tuple(p.number for p in rows if p.status == "open"))
 
 
+def order(run: int) -> tuple[str, str]:
+    """Small then large, then large then small: load that rises or falls during a run weighs on both alike."""
+    return ("small", "large") if run % 2 == 0 else ("large", "small")
+
+
 def _urls(built: Built) -> dict[str, str]:
     base = f"/agreements/{built.agreement_id}"
     return {"negotiation": f"{base}/negotiation", "activity": f"{base}/activity", "revisions": f"{base}/revisions",
@@ -277,9 +282,9 @@ def measure(site: Site, proposals: int = PROPOSALS, runs: int = 5) -> dict[str, 
         for size in ("small", "large"):
             _ms, html = get_page(client, urls[size][page])
             _check(page, html, built[size])
-    for _ in range(runs):
+    for run in range(runs):
         for page in PAGES:
-            for size in ("small", "large"):
+            for size in order(run):
                 ms, html = get_page(client, urls[size][page])
                 times[page][size].append(ms)
                 sizes[page][size] = len(html.encode("utf-8"))

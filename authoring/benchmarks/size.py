@@ -13,6 +13,7 @@ import statistics
 from typing import Any
 from urllib.parse import urlsplit
 
+from .history import order
 from .site import PageError, Site, get_page
 
 CLAUSES = 3000
@@ -71,8 +72,8 @@ def measure(site: Site, clauses: int = CLAUSES, runs: int = 5) -> dict[str, Any]
     visited = check_contents(client, urls["large"], html["large"], clauses)
     check_contents(client, urls["small"], html["small"], small_clauses)
     times: dict[str, list[float]] = {"small": [], "large": []}
-    for _ in range(runs):
-        for size in ("small", "large"):
+    for run in range(runs):
+        for size in order(run):
             ms, html[size] = get_page(client, urls[size])
             times[size].append(ms)
     sizes = {size: len(page.encode("utf-8")) for size, page in html.items()}

@@ -9,7 +9,9 @@ clause is one click from any part, and a part costs what it shows plus a line pe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
 
 from ..document import ClauseInstance, Document, Section
 
@@ -28,23 +30,14 @@ class Part:
 
 
 @dataclass(frozen=True)
-class ContentsEntry:
-    """One section in the contents: where it starts and where each of its clauses is (address, then number)."""
-
-    number: str
-    section: Section
-    address: str
-    clauses: list[tuple[str, ClauseInstance, str]] = field(default_factory=list)  # (number, clause, address)
-
-
-@dataclass(frozen=True)
 class DraftPages:
     """Page `page` of `pages`: its parts, and the contents of the whole document."""
 
     page: int
     pages: int
     parts: list[Part]
-    contents: list[ContentsEntry]
+    contents: Markup  # the items of the contents' list: every section and clause, linked to its page
+    section_keys: frozenset[str]  # of the whole document
     page_of: dict[str, int]  # clause key -> the page it is on
     total: int  # clauses in the document
     first: int  # the place of the page's first clause in the document (from 1; 0 when it has none)
@@ -59,10 +52,6 @@ class DraftPages:
                 numbers.append(None)
             numbers.append(number)
         return numbers
-
-    @property
-    def section_keys(self) -> set[str]:
-        return {part.section.key for part in self.parts}
 
 
 def _cut(document: Document, per_page: int | None) -> list[list[Part]]:
@@ -90,30 +79,44 @@ def _cut(document: Document, per_page: int | None) -> list[list[Part]]:
 
 
 def draft_pages(document: Document, page: int = 1, per_page: int | None = CLAUSES_PER_PAGE,
-                address: Callable[[int], str] | None = None) -> DraftPages:
+                address: Callable[[int], str] | None = None, whole: bool = False) -> DraftPages:
     """Page `page` of the document (clamped to the pages there are) and the contents of all of it.
 
-    `address(n)` is the address of page n; links to the page shown are anchors only.
+    `address(n)` is the address of page n; links to the page shown are anchors only. `whole`
+    shows every part on one page (a view that shows only some clauses) while the contents link
+    each clause to its part.
     """
     cut = _cut(document, per_page)
     page = min(max(page, 1), len(cut))
-    addresses = {n: "" if n == page or address is None else address(n) for n in range(1, len(cut) + 1)}
-    contents: dict[str, ContentsEntry] = {}
+    addresses = {n: "" if address is None or n == page and not whole else str(escape(address(n)))
+                 for n in range(1, len(cut) + 1)}
     page_of: dict[str, int] = {}
+    entries: list[tuple[Section, str, list[str]]] = []
     place, first, last = 0, 0, 0
     for n, parts in enumerate(cut, start=1):
+        href = addresses[n]
         for part in parts:
-            entry = contents.get(part.section.key)
-            if entry is None:
-                entry = contents[part.section.key] = ContentsEntry(part.number, part.section, addresses[n])
+            if not part.continued:
+                entries.append((part.section, href, []))
+            items = entries[-1][2]
             for number, clause in part.clauses:
-                entry.clauses.append((number, clause, addresses[n]))
+                # Built here rather than in a template loop: a 3,000-clause draft has 3,000 of them on every
+                # page. Keys are a-z, 0-9, '.', '_' and '-' (document.KEY_PATTERN); titles are escaped.
+                items.append(f'<li><a href="{href}#clause-{clause.key}"><span class="num">{number}</span> '
+                             f'<bdi>{escape(clause.title)}</bdi></a></li>')
                 page_of[clause.key] = n
                 place += 1
                 if n == page:
                     first, last = first or place, place
-    return DraftPages(page, len(cut), cut[page - 1], list(contents.values()), page_of, place, first, last)
-
+    contents = Markup("".join(
+        f'<li><a href="{href}#section-{section.key}" dir="auto">{escape(section.title)}</a>'
+        + (f'<ol class="toc-clauses">{"".join(items)}</ol>' if items else "") + "</li>"
+        for section, href, items in entries))
+    section_keys = frozenset(section.key for section, _href, _items in entries)
+    if whole:
+        return DraftPages(1, 1, [part for parts in cut for part in parts], contents, section_keys, page_of, place,
+                          1 if place else 0, place)
+    return DraftPages(page, len(cut), cut[page - 1], contents, section_keys, page_of, place, first, last)
 
 def page_of_clause(document: Document, key: str, per_page: int | None = CLAUSES_PER_PAGE) -> int:
     """The page of the draft that shows clause `key` (1 when there is no such clause)."""
