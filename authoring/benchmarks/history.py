@@ -292,5 +292,5 @@ def measure(site: Site, proposals: int = PROPOSALS, runs: int = 5) -> dict[str, 
               for size, b in built.items()}
     return {"history_counts": counts, "history_runs": runs,
             "history_pages": {page: ratio_figure(times[page]["large"], times[page]["small"], sizes[page]["large"],
-                                                 sizes[page]["small"], TARGET, {})
+                                                 sizes[page]["small"], TARGET)
                               for page in PAGES}}
