@@ -198,6 +198,12 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from .render.draft_pages import draft_pages
+    from .render.paging import page_url
+
+    app.add_template_global(page_url)
+    app.add_template_global(draft_pages)
+
     @app.template_filter("utc")
     def format_utc(value):
         return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""

@@ -17,6 +17,12 @@ and 2 of a small and a large agreement, and counts the SQL statements one GET of
 redline page issues for each: they must not grow with the agreement.
 
 The target is ours <= 0.5 x the baseline; missing it is reported, never an error.
+
+The page parts (authoring/benchmarks/) measure pages that grow with an agreement's history
+(--history proposals), the draft page of a long agreement (--size-clauses) and accepting a
+proposal after many (--writes), each against the same at a tenth (or the first); 0 skips one.
+
+    python -m authoring.bench [--history 2000] [--size-clauses 3000] [--writes 2000]
 """
 from __future__ import annotations
 
@@ -40,6 +46,7 @@ from diff_match_patch import diff_match_patch
 
 from .bench_docx import report_lines, time_docx_exports
 from .bench_startup import startup_report_lines, time_startup
+from .benchmarks import pages as page_parts
 from .document import Document
 from .negotiation.attribution import Change, attribute
 from .redline import redline_between
@@ -410,7 +417,8 @@ def redline_page_queries(pairs: dict[str, SyntheticPair], gets: int = PAGE_GETS)
 
 # Running and reporting ----------------------------------------------------------------
 
-def run_benchmark(clauses: int = 300, runs: int = 7) -> dict[str, Any]:
+def run_benchmark(clauses: int = 300, runs: int = 7, history: int = 2000, size_clauses: int = 3000,
+                  writes: int = 2000) -> dict[str, Any]:
     """Every figure of the benchmark, as the --json file holds them."""
     if clauses < 10:
         raise ValueError("--clauses must be at least 10")
@@ -440,6 +448,7 @@ def run_benchmark(clauses: int = 300, runs: int = 7) -> dict[str, Any]:
     figures["redline_page_error"] = page["error"]
     figures["redline_page_queries_equal"] = (page["error"] is None and
                                              figures["redline_page_queries"]["small"] == figures["redline_page_queries"]["large"])
+    figures.update(page_parts.run_page_parts(history, size_clauses, writes, runs))
     figures.update(time_startup(runs))
     figures["python"] = sys.version.split()[0]
     return figures
@@ -481,11 +490,13 @@ def report(figures: dict[str, Any]) -> str:
         same = "equal" if figures["redline_page_queries_equal"] else "NOT equal: the page's queries grow with the agreement"
         lines.append(f"Redline page queries: {queries['small']} at {sizes['small']} clauses, {queries['large']} at "
                      f"{sizes['large']} clauses - {same}.")
+    lines += page_parts.report_lines(figures)
     return "\n".join(lines)
 
 
-def run_and_report(clauses: int, runs: int, json_path: str | None, echo: Callable[[str], Any] = print) -> dict[str, Any]:
-    figures = run_benchmark(clauses, runs)
+def run_and_report(clauses: int, runs: int, json_path: str | None, echo: Callable[[str], Any] = print,
+                   history: int = 2000, size_clauses: int = 3000, writes: int = 2000) -> dict[str, Any]:
+    figures = run_benchmark(clauses, runs, history, size_clauses, writes)
     echo(report(figures))
     if json_path:
         Path(json_path).write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -498,10 +509,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clauses", type=int, default=300, help="clauses in the synthetic agreement (default 300)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs; medians are reported (default 7)")
     parser.add_argument("--json", dest="json_path", metavar="FILE", help="also write every figure to FILE")
+    parser.add_argument("--history", type=int, default=2000,
+                        help="proposals in the large history agreement, comments as many, events 3x (default 2000; 0 skips)")
+    parser.add_argument("--size-clauses", type=int, default=3000,
+                        help="clauses of the large draft of the size part (default 3000; 0 skips)")
+    parser.add_argument("--writes", type=int, default=2000,
+                        help="proposals before the one accepted in the writes part (default 2000; 0 skips)")
     options = parser.parse_args(argv)
     if options.clauses < 10 or options.runs < 1:
         parser.error("--clauses must be at least 10 and --runs at least 1")
-    run_and_report(options.clauses, options.runs, options.json_path)
+    if min(options.history, options.size_clauses, options.writes) < 0:
+        parser.error("--history, --size-clauses and --writes are 0 (skip) or more")
+    run_and_report(options.clauses, options.runs, options.json_path, history=options.history,
+                   size_clauses=options.size_clauses, writes=options.writes)
     return 0
 
 

@@ -118,15 +118,23 @@ def demo_command():
         click.echo("Start the app with: flask --app app run   then open http://127.0.0.1:5000")
 
 
-@click.command("bench", help="Time the redline against diff-match-patch and count the redline page's queries.")
+@click.command("bench", help="Time the redline against diff-match-patch, count the redline page's queries, and time "
+                              "pages and writes against history and size.")
 @click.option("--clauses", default=300, show_default=True, type=click.IntRange(min=10), help="Clauses in the synthetic agreement.")
 @click.option("--runs", default=7, show_default=True, type=click.IntRange(min=1), help="Timed runs; medians are reported.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write every figure to this file.")
-def bench_command(clauses, runs, json_path):
-    # It builds its own throw-away SQLite app; the configured database is never touched.
+@click.option("--history", default=2000, show_default=True, type=click.IntRange(min=0),
+              help="Proposals of the large agreement in the history part (comments as many, events 3x); 0 skips it.")
+@click.option("--size-clauses", default=3000, show_default=True, type=click.IntRange(min=0),
+              help="Clauses of the large draft in the size part; 0 skips it.")
+@click.option("--writes", default=2000, show_default=True, type=click.IntRange(min=0),
+              help="Proposals before the one accepted in the writes part; 0 skips it.")
+def bench_command(clauses, runs, json_path, history, size_clauses, writes):
+    # It builds its own throw-away SQLite apps; the configured database is never touched.
     from .bench import run_and_report
 
-    run_and_report(clauses, runs, json_path, echo=click.echo)
+    run_and_report(clauses, runs, json_path, echo=click.echo, history=history, size_clauses=size_clauses,
+                   writes=writes)
 
 
 export_group = AppGroup("export", help="Write an agreement's Word documents, terms file and OpenSLO service levels.")

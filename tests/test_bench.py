@@ -65,3 +65,42 @@ def test_synthetic_revision_changes_about_one_clause_in_ten_the_same_way_every_t
     # the clause only moved needs no one.
     unattributed = [c.status for c in redline.changes() if not c.attributions]
     assert unattributed == ["moved"]
+
+
+def test_bench_page_parts_at_a_small_size(tmp_path):
+    """History, size and writes parts run end to end; their figures are present and sane (timings not judged)."""
+    app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path / 'untouched.sqlite3'}"))
+    out = tmp_path / "bench.json"
+    try:
+        result = app.test_cli_runner().invoke(args=["bench", "--clauses", "20", "--runs", "1", "--history", "60",
+                                                    "--size-clauses", "320", "--writes", "30", "--json", str(out)])
+    finally:
+        db.dispose(app)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert (figures["history_error"], figures["size_error"], figures["writes_error"]) == (None, None, None)
+
+    counts = figures["history_counts"]
+    assert counts["large"] == {"proposals": 60, "comments": 60, "events": 180, "revisions": 7}
+    assert counts["small"]["proposals"] == 6 and counts["small"]["events"] == 18
+    assert set(figures["history_pages"]) == {"negotiation", "activity", "revisions", "clause"}
+    for page, figure in figures["history_pages"].items():
+        assert figure["target_ratio"] == 1.5, page
+        assert all(ms > 0 for ms in figure["ms"].values()), page
+        assert all(size > 1000 for size in figure["bytes"].values()), page
+        for ratio in ("time_ratio", "bytes_ratio"):
+            assert isinstance(figure[ratio], float) and math.isfinite(figure[ratio]) and figure[ratio] > 0, page
+    assert "Pages that grow with history: 60 proposals, 60 comments, 180 events" in result.output
+
+    # 320 clauses are three parts of the draft; every clause is linked from the contents of the first.
+    assert figures["size_clauses"] == {"small": 32, "large": 320}
+    assert figures["size_pages_of_large_draft"] == 3
+    assert 0 < figures["size_bytes"]["small"] < figures["size_bytes"]["large"] < figures["size_target_bytes"]
+    assert math.isfinite(figures["size_time_ratio"]) and figures["size_time_ratio"] > 0
+    assert "its contents link all 320 clauses over 3 parts" in result.output
+
+    assert figures["writes_earlier_proposals"] == {"first": 0, "history": 30}
+    # The same statements accept the first proposal and one after thirty.
+    assert figures["writes_statements"]["first"] == figures["writes_statements"]["history"] > 0
+    assert math.isfinite(figures["writes_ratio"]) and figures["writes_ratio"] > 0
+    assert "Writes: accepting a proposal after 30 earlier ones" in result.output

@@ -489,18 +489,43 @@ def event_sentence(event: AuditEvent, context: Context) -> str:
     return sentence if sentence.endswith((".", "”", "!", "?")) else sentence + "."
 
 
-def activity_context(agreement: Agreement, document: Document) -> Context:
-    """Names from the current draft and the agreement's proposals, threads and invitations (four queries)."""
+def activity_context(agreement: Agreement, document: Document, events: list[AuditEvent] | None = None) -> Context:
+    """Names from the current draft and the proposals, threads and invitations the `events` name (all
+    of the agreement's when None); four queries, each reading only what the sentences need."""
     names = change_names(document, current_app.extensions["clause_library"], agreement.language)
     sides = {m.user_id: m.side for m in agreement.memberships}
-    proposals = {p.number: p for p in db.session.scalars(select(Proposal).where(Proposal.agreement_id == agreement.id))}
-    threads = dict(db.session.execute(select(Comment.id, Comment.clause_key).where(Comment.agreement_id == agreement.id)).all())
-    invitations = dict(db.session.execute(select(Invitation.id, Invitation.email)
-                                          .where(Invitation.agreement_id == agreement.id)).all())
-    return Context(names, sides, proposals, threads, invitations)
+    proposals = select(Proposal).where(Proposal.agreement_id == agreement.id)
+    threads = select(Comment.id, Comment.clause_key, Comment.agreement_id)
+    invitations = select(Invitation.id, Invitation.email).where(Invitation.agreement_id == agreement.id)
+    if events is not None:
+        named = _named(events)
+        proposals = proposals.where(Proposal.number.in_(named["proposal"]))
+        # By primary key, then kept only when this agreement's: an index search per id, not a scan of its comments.
+        threads = threads.where(Comment.id.in_(named["thread"]))
+        invitations = invitations.where(Invitation.id.in_(named["invitation"]))
+    else:
+        threads = threads.where(Comment.agreement_id == agreement.id)
+    return Context(names, sides, {p.number: p for p in db.session.scalars(proposals)},
+                   {id_: key for id_, key, owner in db.session.execute(threads) if owner == agreement.id},
+                   dict(db.session.execute(invitations).all()))
+
+
+def _named(events: list[AuditEvent]) -> dict[str, set[int]]:
+    """The proposal numbers, thread ids and invitation ids the events' details name."""
+    named: dict[str, set[int]] = {"proposal": set(), "thread": set(), "invitation": set()}
+    for event in events:
+        details = event.details if isinstance(event.details, dict) else {}
+        for key in ("proposal", "counter_of"):
+            if isinstance(details.get(key), int):
+                named["proposal"].add(details[key])
+        if isinstance(details.get("thread"), int):
+            named["thread"].add(details["thread"])
+        if isinstance(details.get("invitation"), int):
+            named["invitation"].add(details["invitation"])
+    return named
 
 
 def event_sentences(agreement: Agreement, document: Document, events: list[AuditEvent]) -> dict[int, str]:
-    """Each event's sentence, by event id, for the Activity page."""
-    context = activity_context(agreement, document)
+    """Each event's sentence, by event id, for the Activity page (its context read for these events only)."""
+    context = activity_context(agreement, document, events)
     return {event.id: event_sentence(event, context) for event in events}

@@ -10,6 +10,8 @@ from ..access import agreement_route, can, invitable_sides, may_act_on
 from ..accounts.sessions import login_required
 from ..config import LANGUAGES, public_url
 from ..models import STATUSES, utcnow
+from ..render.draft_pages import CLAUSES_PER_PAGE, draft_pages
+from ..render.paging import page_number
 from ..render.tables import agreement_tables, tables_by_section
 from .activity import event_sentences
 from ..negotiation.status import negotiation_state
@@ -121,10 +123,14 @@ def show(agreement, membership):
     only = None
     if request.args.get("show") == "needs-my-answer":
         only = {key for key, clause_state in state.clauses.items() if clause_state.needs_my_answer}
+    # A part of the text at a time; the clauses needing an answer, wherever they are, on one page.
+    pages = draft_pages(document, page_number(request.args, "page"), CLAUSES_PER_PAGE, whole=only is not None,
+                        address=lambda number: url_for("agreements.show", agreement_id=agreement.id, page=number))
     return render_template(
         "agreements/show.html", agreement=agreement, membership=membership, draft=draft,
         document=document, tables=tables_by_section(tables), latest=latest_revision(agreement), confirm=ConfirmForm(),
         state=state, only=only, amended=amended_clauses(agreement) if agreement.executed_revision_id else {},
+        pages=pages,
     )
 
 

@@ -297,11 +297,12 @@ class ActivityPage:
 def activity(agreement: Agreement, page: int = 1) -> ActivityPage:
     """A page of the agreement's audit events, newest first, after checking its chain.
 
-    The check starts from the chain's newest checkpoint, and leaves a new one when it read
-    many events; that write is only a saving, so a database that refuses it (busy, read-only)
-    does not stop the page.
+    The check is bounded, whatever the length of the log: it starts from the chain's newest
+    checkpoint and leaves a new one when it read many events (a day-old checkpoint also has
+    one slice of the older events read again; see audit.check_chain). That write is only a
+    saving, so a database that refuses it (busy, read-only) does not stop the page.
     """
-    chain = check_chain(agreement.id)
+    chain = check_chain(agreement.id, bounded=True)
     try:
         db.session.commit()
     except SQLAlchemyError:
@@ -310,8 +311,10 @@ def activity(agreement: Agreement, page: int = 1) -> ActivityPage:
     total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.agreement_id == agreement.id))
     pages = max(1, math.ceil(total / ACTIVITY_PAGE_SIZE))
     page = min(max(page, 1), pages)
+    # By place in the chain (the order it was written in): the index on (agreement, seq) serves the page.
     events = list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.agreement_id == agreement.id)
-        .order_by(AuditEvent.id.desc()).offset((page - 1) * ACTIVITY_PAGE_SIZE).limit(ACTIVITY_PAGE_SIZE)
+        .order_by(AuditEvent.seq.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * ACTIVITY_PAGE_SIZE).limit(ACTIVITY_PAGE_SIZE)
     ))
     return ActivityPage(events, page, pages, total, chain)

@@ -25,8 +25,10 @@ Checking a long chain on every page view would read all of it, so a successful c
 leaves a sealed checkpoint (seq and hash of the last event verified) and later checks
 start there: they read the events after it, count those before it, and compare the
 end with the head. An edit of an event older than the newest checkpoint is found by
-the next full check: when the checkpoint is a day old, by `flask audit verify --full`
-(cron), and by every Verify of a signed document.
+the next full check: by `flask audit verify --full` (cron), by every Verify of a signed
+document, and once the checkpoint is a day old by `flask audit verify` and by the
+Activity page - which reads the older events again in slices of CHECKPOINT_EVERY per
+view, so that no view reads the whole log.
 """
 from .chain import GLOBAL_CHAIN, HEAD_REPLACED, chain_head, checkpoint_mac, event_hash, head_mac
 from .check import (

@@ -15,9 +15,10 @@ from .chain import HEAD_REPLACED, chain_id, checkpoint_mac, event_hash, events_o
 # A check that verified more new events than this leaves a checkpoint, so the next check
 # of that chain reads at most about this many events plus those written since.
 CHECKPOINT_EVERY = 200
-# A check does not start from a checkpoint older than this: then it reads the whole chain
-# again (and leaves a fresh checkpoint), so an edit of an old entry is found within a day
-# by the page itself, cron or not.
+# A checkpoint older than this is not relied on alone: the whole chain is read again - at
+# once by `flask audit verify`, in slices of CHECKPOINT_EVERY entries per view by the Activity
+# page (whose cost must not grow with the log) - so an edit of an old entry is found within a
+# day by cron, and by the page in its next views, cron or not.
 CHECKPOINT_MAX_AGE = timedelta(hours=24)
 
 
@@ -59,6 +60,7 @@ class ChainReport:
     read: int = 0
     length: int = 0  # entries the chain holds, by its head
     since: AuditCheckpoint | None = None  # the checkpoint the check started from (None: from the start)
+    swept: tuple[int, int] | None = None  # the older entries it checked again (first, last), see check_chain
     checkpoint_written: bool = False
 
     @property
@@ -66,52 +68,29 @@ class ChainReport:
         return not self.problems
 
 
-def _newest_checkpoint(chain: int) -> AuditCheckpoint | None:
-    return db.session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain == chain)
-                              .order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc()).limit(1)).first()
+def _checkpoints(chain: int) -> tuple[AuditCheckpoint | None, AuditCheckpoint | None]:
+    """The chain's newest checkpoint, and the re-check under way before it (a checkpoint at a lower
+    entry made after it, see check_chain), each None when there is none."""
+    rows = list(db.session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain == chain)
+                                   .order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc()).limit(2)))
+    newest = rows[0] if rows else None
+    sweep = rows[1] if len(rows) > 1 and rows[1].seq < rows[0].seq and rows[1].made_at > rows[0].made_at else None
+    return newest, sweep
 
 
-def check_chain(agreement_id: int | None, *, full: bool = False, checkpoint_after: int | None = CHECKPOINT_EVERY) -> ChainReport:
-    """Check a chain: from its newest intact checkpoint, or from its start when `full`.
+def _sealed(checkpoint: AuditCheckpoint) -> bool:
+    return hmac.compare_digest(checkpoint.mac, checkpoint_mac(checkpoint))
 
-    When the check finds nothing wrong and verified at least `checkpoint_after` events past
-    the newest checkpoint, it adds a checkpoint at the last one to the current transaction
-    (the caller commits); None never adds one.
+
+def _walk(events, start: AuditCheckpoint | None, report: ChainReport) -> AuditEvent | None:
+    """Read `events` in order, each after the one before it and carrying the key's MAC; returns the last.
+
+    `start` is the checkpoint the events begin at (its own event first, which must be the one it
+    sealed); None: they begin at the chain's first entry.
     """
-    chain = chain_id(agreement_id)
-    lock_chain(agreement_id, shared=True)
-    report = ChainReport()
     problems = report.problems
-    head = head_of(agreement_id)
-    head_altered = head is not None and not head_intact(head)
-    if head_altered:
-        problems.append(ChainProblem("head", "The record of where this log ends was altered in the database, "
-                                             "so the newest entries cannot be vouched for."))
-    newest_checkpoint = _newest_checkpoint(chain)
-    if newest_checkpoint is not None and not hmac.compare_digest(newest_checkpoint.mac, checkpoint_mac(newest_checkpoint)):
-        problems.append(ChainProblem("checkpoint", f"The checkpoint of this log up to entry {newest_checkpoint.seq} was "
-                                                   "altered in the database; the whole log was checked instead."))
-        newest_checkpoint = None
-    if newest_checkpoint is not None and newest_checkpoint.made_at < utcnow() - CHECKPOINT_MAX_AGE:
-        newest_checkpoint = None  # stale: check everything again
-    start = None if full else newest_checkpoint
-    report.since = start
-
-    query = select(AuditEvent).where(events_of(agreement_id)).order_by(AuditEvent.id)
-    if start is not None:
-        query = query.where(AuditEvent.seq >= start.seq)
-        older = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                  .where(events_of(agreement_id), AuditEvent.seq < start.seq))
-        if older != start.seq - 1:
-            gone = start.seq - 1 - older
-            problems.append(ChainProblem(
-                "older entries",
-                f"{abs(gone)} {'entry' if abs(gone) == 1 else 'entries'} older than entry {start.seq} (checked in full "
-                f"on {_when(start.made_at)}) {'was' if abs(gone) == 1 else 'were'} "
-                f"{'deleted from' if gone > 0 else 'added to'} the database since."))
-
     expected, previous, last = (start.seq if start is not None else 1), "", None
-    for event in db.session.scalars(query):
+    for event in events:
         report.read += 1
         if start is not None and last is None:  # the checkpoint's own event
             if event.seq != start.seq or event.hash != start.hash:
@@ -138,6 +117,63 @@ def check_chain(agreement_id: int | None, *, full: bool = False, checkpoint_afte
                                          "database: the newest entries before it may have been deleted.",
                                          event.id, event.seq))
         previous, expected, last = event.hash, event.seq + 1, event
+    return last
+
+
+def check_chain(agreement_id: int | None, *, full: bool = False, checkpoint_after: int | None = CHECKPOINT_EVERY,
+                bounded: bool = False) -> ChainReport:
+    """Check a chain: from its newest intact checkpoint, or from its start when `full`.
+
+    A checkpoint seals "entries 1 to `seq` were checked in full, by a check begun at `made_at`".
+    One older than CHECKPOINT_MAX_AGE is not started from: the whole chain is read again -
+    unless `bounded` (a page view), which never reads the whole chain once it has a checkpoint.
+    A bounded check reads the entries after the checkpoint, as always, and re-checks the older
+    ones in slices: at most CHECKPOINT_EVERY of them per check, from where the previous slice
+    ended (sealed as a second checkpoint, at a lower entry, made after the newest). When the
+    slices reach the newest checkpoint, the whole chain has been read again since the first
+    slice began, and the newest checkpoint carries that time.
+
+    When the check finds nothing wrong, it adds to the current transaction (the caller commits)
+    a checkpoint at the last event when it verified at least `checkpoint_after` events past the
+    newest checkpoint, when it read the whole chain in place of a stale one, or when the slices
+    came round; and the end of the slice it re-checked. None never adds either.
+    """
+    chain = chain_id(agreement_id)
+    lock_chain(agreement_id, shared=True)
+    report = ChainReport()
+    problems = report.problems
+    head = head_of(agreement_id)
+    head_altered = head is not None and not head_intact(head)
+    if head_altered:
+        problems.append(ChainProblem("head", "The record of where this log ends was altered in the database, "
+                                             "so the newest entries cannot be vouched for."))
+    newest, sweep = _checkpoints(chain)
+    if newest is not None and not _sealed(newest):
+        problems.append(ChainProblem("checkpoint", f"The checkpoint of this log up to entry {newest.seq} was "
+                                                   "altered in the database; the whole log was checked instead."))
+        newest, sweep = None, None
+    if sweep is not None and not _sealed(sweep):
+        problems.append(ChainProblem("checkpoint", f"The record of how far this log was checked again (entry "
+                                                   f"{sweep.seq}) was altered in the database; the check starts again "
+                                                   "from its first entry."))
+        sweep = None
+    stale = newest is not None and newest.made_at < utcnow() - CHECKPOINT_MAX_AGE
+    start = None if full or newest is None or (stale and not bounded) else newest
+    report.since = start
+
+    query = select(AuditEvent).where(events_of(agreement_id)).order_by(AuditEvent.id)
+    if start is not None:
+        query = query.where(AuditEvent.seq >= start.seq)
+        older = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                  .where(events_of(agreement_id), AuditEvent.seq < start.seq))
+        if older != start.seq - 1:
+            gone = start.seq - 1 - older
+            problems.append(ChainProblem(
+                "older entries",
+                f"{abs(gone)} {'entry' if abs(gone) == 1 else 'entries'} older than entry {start.seq} (checked in full "
+                f"on {_when(start.made_at)}) {'was' if abs(gone) == 1 else 'were'} "
+                f"{'deleted from' if gone > 0 else 'added to'} the database since."))
+    last = _walk(db.session.scalars(query), start, report)
 
     if head is None:
         if last is not None:
@@ -165,15 +201,43 @@ def check_chain(agreement_id: int | None, *, full: bool = False, checkpoint_afte
     if agreement_id is not None:
         problems += _signatures_without_entry(agreement_id)
 
-    done = newest_checkpoint.seq if newest_checkpoint is not None else 0
-    if (checkpoint_after is not None and not problems and last is not None
-            and last.seq - done >= max(checkpoint_after, 1)):
-        # Only the newest checkpoint is ever used; older ones would only pile up.
-        db.session.execute(delete(AuditCheckpoint).where(AuditCheckpoint.chain == chain))
-        mark = AuditCheckpoint(chain=chain, seq=last.seq, hash=last.hash, made_at=utcnow())
-        mark.mac = checkpoint_mac(mark)
-        db.session.add(mark)
-        report.checkpoint_written = True
+    swept = None
+    if start is not None and stale:
+        # The slice after the previous one, up to the newest checkpoint's own entry.
+        upto = min((sweep.seq if sweep is not None else 0) + CHECKPOINT_EVERY, start.seq)
+        older_part = select(AuditEvent).where(events_of(agreement_id), AuditEvent.seq <= upto).order_by(AuditEvent.id)
+        if sweep is not None:
+            older_part = older_part.where(AuditEvent.seq >= sweep.seq)
+        swept = _walk(db.session.scalars(older_part), sweep, report)
+        report.swept = (sweep.seq if sweep is not None else 1, swept.seq if swept is not None else upto)
+
+    if checkpoint_after is None or problems or last is None:
+        return report
+    now = utcnow()
+    done = newest.seq if newest is not None else 0
+    came_round = swept is not None and swept.seq == start.seq and swept.hash == start.hash
+    if came_round:  # every entry read again since the first slice began
+        keep, made_at = None, sweep.made_at if sweep is not None else now
+    elif start is None:  # read in full now
+        keep, made_at = None, now
+    else:
+        keep, made_at = sweep, start.made_at
+    renewed = None
+    if came_round or last.seq - done >= max(checkpoint_after, 1) or (start is None and stale):
+        renewed = AuditCheckpoint(chain=chain, seq=last.seq, hash=last.hash, made_at=made_at)
+    if swept is not None and not came_round:
+        keep = AuditCheckpoint(chain=chain, seq=swept.seq, hash=swept.hash,
+                               made_at=sweep.made_at if sweep is not None else now)
+    if renewed is None and (keep is sweep or keep is None):
+        return report
+    # Only the newest checkpoint and a re-check under way are ever used; others would only pile up.
+    kept = [row.id for row in (newest if renewed is None else None, keep) if row is not None and row.id is not None]
+    db.session.execute(delete(AuditCheckpoint).where(AuditCheckpoint.chain == chain, AuditCheckpoint.id.not_in(kept)))
+    for row in (renewed, keep):
+        if row is not None and row.id is None:
+            row.mac = checkpoint_mac(row)
+            db.session.add(row)
+    report.checkpoint_written = renewed is not None
     return report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .agreement import SIDES, _in
@@ -32,7 +32,8 @@ class Proposal(Base):
         CheckConstraint(_in("side", SIDES), name="side"),
         CheckConstraint(_in("kind", PROPOSAL_KINDS), name="kind"),
         CheckConstraint(_in("status", PROPOSAL_STATUSES), name="status"),
-        Index("ix_proposals_agreement_status", "agreement_id", "status"),
+        # Open proposals (the few a page lists in full) and a page of answered ones, without reading the rest.
+        Index("ix_proposals_agreement_status_number", "agreement_id", "status", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,8 +70,15 @@ class Comment(Base):
     """
 
     __tablename__ = "comments"
-    __table_args__ = (CheckConstraint(_in("side", SIDES), name="side"),
-                      Index("ix_comments_agreement_clause", "agreement_id", "clause_key"))
+    __table_args__ = (
+        CheckConstraint(_in("side", SIDES), name="side"),
+        Index("ix_comments_agreement_clause", "agreement_id", "clause_key"),
+        # A page's threads' replies; the open threads (few) apart from the resolved ones (most of a history).
+        Index("ix_comments_thread", "thread_id"),
+        Index("ix_comments_open_threads", "agreement_id", "clause_key",
+              sqlite_where=text("thread_id IS NULL AND resolved_at IS NULL"),
+              postgresql_where=text("thread_id IS NULL AND resolved_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))

@@ -18,13 +18,15 @@ from ..revisions.store import RevisionIntegrityError
 from ..interview.steps import term_name
 from ..library.binding import terms_stated
 from ..library.hours_words import support_hours_words
+from ..render.paging import page_number
 from .changes import InvalidChange, change_names, current_value, describe, new_clause_key
-from .comments import add_comment, set_resolved, thread_by_id, threads_of
+from .comments import add_comment, set_resolved, thread_by_id
 from .labels import TEMPLATE_GLOBALS
+from .listing import answered_proposals, open_proposals, open_threads, resolved_threads
 from .forms import CommentForm, MessageForm, NewClauseForm, ReasonForm, RejectForm
 from .redlines import revision_redline
 from .services import (
-    NegotiationError, NotAllowed, ProposalConflict, accept, proposal_by_number, proposals_of, propose, reject,
+    NegotiationError, NotAllowed, ProposalConflict, accept, proposal_by_number, propose, reject,
     send_to_other_side, share, withdraw,
 )
 from .status import negotiation_state
@@ -112,7 +114,8 @@ def _overview_page(agreement, membership, message_form=None, kept=None, status=2
     state = negotiation_state(agreement, document, membership.side, library())
     return render_template(
         "negotiation/overview.html", agreement=agreement, membership=membership, document=document, state=state,
-        proposals=proposals_of(agreement), threads=threads_of(agreement),
+        open_proposals=open_proposals(agreement), answered=answered_proposals(agreement, page_number(request.args, "answered")),
+        threads=open_threads(agreement), resolved=resolved_threads(agreement, page_number(request.args, "resolved")),
         message_form=message_form or MessageForm(), comment_form=CommentForm(),
         reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
         names=change_names(document, library(), agreement.language),
@@ -171,10 +174,12 @@ def _clause_page(agreement, membership, key, kept=None, status=200):
     except KeyError:
         abort(404)
     state = negotiation_state(agreement, document, membership.side, library()).clauses[key]
+    terms = terms_stated(library(), clause)
     return render_template(
         "negotiation/clause.html", agreement=agreement, membership=membership, clause=clause, state=state,
-        proposals=proposals_of(agreement, target=key, terms=terms_stated(library(), clause)),
-        threads=threads_of(agreement, key),
+        open_proposals=open_proposals(agreement, key, terms),
+        answered=answered_proposals(agreement, page_number(request.args, "answered"), key, terms),
+        threads=open_threads(agreement, key), resolved=resolved_threads(agreement, page_number(request.args, "resolved"), key),
         comment_form=CommentForm(clause_key=key), reject_form=RejectForm(), action_form=ReasonForm(), kept=kept,
         names=change_names(document, library(), agreement.language),
     ), status

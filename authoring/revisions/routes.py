@@ -6,14 +6,16 @@ from flask_babel import gettext as _
 
 from ..access import agreement_route, can
 from ..inputs.ids import parse_id
+from ..render.draft_pages import page_of_clause
+from ..render.paging import page_number
 from ..negotiation.changes import InvalidChange, clause_saved
 from ..negotiation.services import (
     NegotiationError, NotAllowed, ProposalConflict, proposal_by_number, propose_wording, wording_proposed,
 )
 from .forms import ClauseTextForm, CutRevisionForm
 from .services import (
-    DraftConflict, DraftLocked, NothingToRevise, NotYourDraft, draft_of, edit_clause_text,
-    revision_by_number, revision_document, revisions_of, save_revision,
+    DraftConflict, DraftLocked, NothingToRevise, NotYourDraft, draft_of, edit_clause_text, latest_revision,
+    revision_by_number, revision_document, revision_history, save_revision,
 )
 from .store import RevisionIntegrityError
 
@@ -73,7 +75,7 @@ def edit_clause(agreement, membership, key):
             flash(done, "success")
             if proposing:
                 return redirect(url_for("negotiation.clause", agreement_id=agreement.id, key=key))
-            return redirect(url_for("agreements.show", agreement_id=agreement.id, _anchor=f"clause-{key}"))
+            return redirect(_in_draft(agreement, document, key))
         if conflict is not None:
             # The next save is based on what the draft says now.
             current_draft, _document = draft_of(agreement)
@@ -82,12 +84,19 @@ def edit_clause(agreement, membership, key):
     status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
     return render_template("revisions/edit_clause.html", agreement=agreement, membership=membership,
                            clause=clause, form=form, conflict=conflict, proposing=proposing,
-                           countered=countered), status
+                           countered=countered, in_draft=_in_draft(agreement, document, key)), status
+
+
+def _in_draft(agreement, document, key) -> str:
+    """The clause where it stands in the draft: the part of the draft page that shows it, at its anchor."""
+    page = page_of_clause(document, key)
+    return url_for("agreements.show", agreement_id=agreement.id, page=page if page > 1 else None, _anchor=f"clause-{key}")
 
 
 def _history_page(agreement, membership, form, status=200):
     return render_template("revisions/history.html", agreement=agreement, membership=membership,
-                           revisions=revisions_of(agreement), form=form), status
+                           revisions=revision_history(agreement, page_number(request.args, "page")),
+                           latest=latest_revision(agreement), form=form), status
 
 
 @bp.get("/agreements/<int:agreement_id>/revisions")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer
 
 from ..agreements.services import back_from_ready, lock_agreement
 from ..audit import record
@@ -14,9 +15,11 @@ from ..extensions import db
 from ..models import Agreement, Draft, Proposal, Revision, User, utcnow
 from ..negotiation.labels import agreement_status_label
 from ..redline import redline_between
+from ..render.paging import Paged, paged
 from .store import load_document, store_document
 
 MESSAGE_MAX = 500
+REVISIONS_PER_PAGE = 25
 
 
 class DraftConflict(Exception):
@@ -178,6 +181,13 @@ def save_revision(agreement: Agreement, author: User, side: str, message: str) -
     if side != "provider":
         raise NotYourDraft(_("Until the draft is shared, the provider drafts it and saves its revisions."))
     return cut_revision(agreement, author, message, side=side)
+
+
+def revision_history(agreement: Agreement, page: int) -> Paged[Revision]:
+    """A page of the agreement's revisions for its history, newest first (their trees left unread)."""
+    query = (select(Revision).options(defer(Revision.tree)).where(Revision.agreement_id == agreement.id)
+             .order_by(Revision.number.desc()))
+    return paged(query, page, REVISIONS_PER_PAGE)
 
 
 def revisions_of(agreement: Agreement) -> list[Revision]:
