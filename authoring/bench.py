@@ -16,7 +16,8 @@ The page part builds a throw-away SQLite app, stores the two documents as revisi
 and 2 of a small and a large agreement, and counts the SQL statements one GET of the
 redline page issues for each: they must not grow with the agreement.
 
-The target is ours <= 0.5 x the baseline; missing it is reported, never an error.
+The target is ours <= 0.2 x the baseline (issue 18: a tenth of the changed text is a fifth of a raw diff at
+most); missing it is reported, never an error.
 
 The page parts (authoring/benchmarks/) measure pages that grow with an agreement's history
 (--history proposals), the draft page of a long agreement (--size-clauses) and accepting a
@@ -56,7 +57,7 @@ WORDS_PER_CLAUSE = 200
 CLAUSES_PER_SECTION = 10
 CHANGED_SHARE = 0.10
 SMALL_CLAUSES = 20
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.2
 FOREIGN_SHARE = 0.02  # of words; keeps non-ASCII near the 1% of PERFORMANCE.md's test pair
 PAGE_GETS = 3
 

@@ -20,7 +20,7 @@ def test_bench_command_writes_every_figure(tmp_path):
     finally:
         db.dispose(app)
     assert result.exit_code == 0, result.output
-    assert "Target: ours <= 0.5 x baseline" in result.output
+    assert "Target: ours <= 0.2 x baseline" in result.output
 
     figures = json.loads(out.read_text(encoding="utf-8"))
     for key in ("redline_ratio", "baseline_ms", "redline_ms", "clauses", "words", "changed_clauses", "runs",
