@@ -489,3 +489,23 @@ def test_the_demo_states_support_hours_as_data(app):
     assert PHRASES["en"] in hours[DEMO_TITLE_EXECUTED][2]
     assert hours[DEMO_TITLES["he"]][:2] == (SUN_TO_THU, "Asia/Jerusalem")
     assert "מיום ראשון עד יום חמישי" in hours[DEMO_TITLES["he"]][2]
+
+
+def test_the_round_the_clock_clause_needs_support_hours_around_the_clock_to_be_measured_as_written():
+    """Its words say every priority's clock runs around the clock; the clock measures by the data."""
+    from authoring import ROOT
+    from authoring.interview.health import clause_findings
+    from authoring.library import assemble, default_choices, load_library
+
+    library = load_library(ROOT / "clauses")
+    terms = demo_terms("en", "Support")
+    choices = default_choices(library) | {"service_levels.support_hours": "round_the_clock"}
+    terms["services"]["support_hours"] = {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "08:00",
+                                          "closes": "18:00", "holidays": "PL", "highest_priority_around_the_clock": True}
+    office_hours = assemble(library, terms, "en", choices)
+    (finding,) = [f for f in clause_findings(library, office_hours, "en") if "every priority" in f.message]
+    assert "are handled around the clock, but the support hours the service levels are measured by are not" in \
+        finding.message and finding.rule.clause_key == "service_levels.support_hours"
+    terms["services"]["support_hours"] = AROUND_THE_CLOCK
+    around = assemble(library, terms, "en", choices)
+    assert not [f for f in clause_findings(library, around, "en") if "every priority" in f.message]

@@ -276,10 +276,11 @@ def clause_findings(library: ClauseLibrary, document: Document, language: str) -
     terms = document.terms
     for _number, _section, clauses in document.numbered():
         for number, clause in clauses:
+            messages = _measured_as_written(clause, number, terms)
             if not clause.custom or clause.clause_id not in library.clauses or not clause.variant \
                     or clause.variant not in library.clauses[clause.clause_id].variants:
+                _add_clause_findings(findings, clause, number, messages)
                 continue
-            messages = []
             library_words = library_bound(library, clause.clause_id, clause.variant, terms, language)
             slots = {slot.term: slot for slot, _words in
                      (s for s in library_words.segments if not isinstance(s, str))}
@@ -305,8 +306,32 @@ def clause_findings(library: ClauseLibrary, document: Document, language: str) -
                 messages.append(_("%(number)s %(title)s no longer states “%(term)s” (the terms say %(terms)s).",
                                   number=number, title=clause.title, term=term_name(path),
                                   terms=render_slot(library, slots[path], terms, language)))
-            if messages:
-                rule = Rule(clause_rule_id(clause.key), _("%(number)s %(title)s: its text and the terms", number=number,
-                                                          title=clause.title), "review", None, clause_key=clause.key)
-                findings.extend(Finding(rule, message) for message in messages)
+            _add_clause_findings(findings, clause, number, messages)
     return findings
+
+
+def _add_clause_findings(findings: list[Finding], clause, number: str, messages: list[str]) -> None:
+    if messages:
+        rule = Rule(clause_rule_id(clause.key), _("%(number)s %(title)s: its text and the terms", number=number,
+                                                  title=clause.title), "review", None, clause_key=clause.key)
+        findings.extend(Finding(rule, message) for message in messages)
+
+
+# The support-hours clause whose words say every priority's clock runs around the clock: the service-level
+# clock measures by the support hours' data, so the data must say so too.
+ROUND_THE_CLOCK_CLAUSE = ("service_levels.support_hours", "round_the_clock")
+
+
+def _measured_as_written(clause, number: str, terms: dict[str, Any]) -> list[str]:
+    """What keeps the service levels from being measured as the clause is written (none, mostly)."""
+    if (clause.clause_id, clause.variant) != ROUND_THE_CLOCK_CLAUSE:
+        return []
+    try:
+        hours = support_hours_of(terms)
+    except ValueError:
+        return []  # unreadable support hours are support_hours_as_data's finding
+    if hours.around_the_clock and hours.unread_text is None:
+        return []
+    return [_("%(number)s %(title)s says incidents of every priority are handled around the clock, but the support "
+              "hours the service levels are measured by are not: set them to around the clock in the Services step, "
+              "or choose another version of the clause.", number=number, title=clause.title)]
