@@ -269,3 +269,22 @@ def test_the_demo_has_two_months_of_service_with_a_credit_due_last_month(app, ru
     # P1 3 of 4 (5 %) and P2 4 of 5 (3 %): 8 % of EUR 4,000.00.
     assert (after["credit_total_percent"], after["credit_amount"], after["currency"]) == ("8", "320.00", "EUR")
     assert after["availability_met"] is False and [i["reference"] for i in after["open_incidents"]] == ["INC-221"]
+
+
+def test_neither_side_rewrites_what_the_other_side_imported(app, agreement, executed, runner, tmp_path):
+    assert upload(executed.as_("cedit"), agreement, INCIDENTS).status_code == 302  # the client's record
+    changed = INCIDENTS.replace("INC-6,P3", "INC-6,P1", 1)
+    assert changed != INCIDENTS
+    refused = upload(executed.as_("owner"), agreement, changed)  # the provider's owner
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Nothing was imported" in html
+    assert "INC-1 was imported by the client&#39;s side: only they update it; dispute the report&#39;s line instead" in html
+    incidents, _ = stored(app, agreement)
+    assert incidents["INC-6"].priority == "P3" and incidents["INC-6"].imported_side == "client"
+    # The same side corrects its own record; the command line (the server's operator) may too.
+    assert upload(executed.as_("cedit"), agreement, changed).status_code == 302
+    assert stored(app, agreement)[0]["INC-6"].priority == "P1"
+    path = tmp_path / "incidents.csv"
+    path.write_text(INCIDENTS, encoding="utf-8")
+    assert runner.invoke(args=["sla", "import", str(path), "--agreement", str(agreement)]).exit_code == 0
+    assert stored(app, agreement)[0]["INC-6"].priority == "P3"

@@ -36,6 +36,8 @@ class Incident(Base):
     excluded: Mapped[Optional[str]] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The side whose member imported it (None: from the command line): only that side updates it.
+    imported_side: Mapped[Optional[str]] = mapped_column(String(16))
 
 
 class Outage(Base):
@@ -55,3 +57,4 @@ class Outage(Base):
     planned: Mapped[bool] = mapped_column(default=False)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_side: Mapped[Optional[str]] = mapped_column(String(16))  # as Incident.imported_side

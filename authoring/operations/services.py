@@ -20,7 +20,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from ..access import membership_of
 from ..agreements.services import lock_agreement
+from ..negotiation.labels import side_name
 from ..audit import record
 from ..extensions import db
 from ..models import Agreement, Incident, Outage, Revision, User, utcnow
@@ -28,7 +30,7 @@ from ..reviews.amendments import versions_of
 from ..revisions.services import executed_document, revision_document
 from .availability import OutageTimes
 from .clock import IncidentTimes, priority_targets
-from .incident_file import SlaFile, read_sla_file
+from .incident_file import SlaFile, SlaFileInvalid, read_sla_file
 from .periods import Period, parse_period, period_of, previous, zone_named
 from .report import ServiceReport, service_report
 from .support_hours import support_hours_of
@@ -110,7 +112,10 @@ def import_sla_file(agreement: Agreement, user: User | None, raw: bytes, file_na
     found = read_sla_file(raw, priority_levels(agreement), now)
     sha256 = hashlib.sha256(raw).hexdigest()
     lock_agreement(agreement.id)
-    created, updated = (_store_incidents if found.kind == "incidents" else _store_outages)(agreement, found, now)
+    membership = membership_of(user.id, agreement.id) if user is not None else None
+    side = membership.side if membership is not None else None
+    _refuse_the_other_sides_rows(agreement, found, side)
+    created, updated = (_store_incidents if found.kind == "incidents" else _store_outages)(agreement, found, now, side)
     record("sla.imported", actor=user, agreement=agreement, kind=found.kind, file=file_name[:255], sha256=sha256,
            rows=found.rows, created=created, updated=updated, **({} if user is not None else {"via": "command line"}))
     db.session.commit()
@@ -121,13 +126,38 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _store_incidents(agreement: Agreement, found: SlaFile, now: datetime) -> tuple[int, int]:
+def _refuse_the_other_sides_rows(agreement: Agreement, found: SlaFile, side: str | None) -> None:
+    """SlaFileInvalid when the file would rewrite incidents or outages the other side imported.
+
+    Both sides bring in what their systems recorded; neither rewrites the other's record of it
+    (a figure in doubt is disputed on the report). The command line, run by whoever runs the
+    server, may update any row.
+    """
+    if side is None:
+        return
+    if found.kind == "incidents":
+        theirs = db.session.execute(select(Incident.reference, Incident.imported_side).where(
+            Incident.agreement_id == agreement.id, Incident.reference.in_([t.reference for t in found.incidents]),
+            Incident.imported_side.is_not(None), Incident.imported_side != side)).all()
+        column, shown_as = "reference", lambda key: key
+    else:
+        theirs = db.session.execute(select(Outage.started_at, Outage.imported_side).where(
+            Outage.agreement_id == agreement.id, Outage.started_at.in_([t.started_at for t in found.outages]),
+            Outage.imported_side.is_not(None), Outage.imported_side != side)).all()
+        column, shown_as = "started_at", lambda key: key.isoformat()
+    if theirs:
+        raise SlaFileInvalid([(0, column, _("%(key)s was imported by the %(side)s's side: only they update it; dispute "
+                                            "the report's line instead", key=shown_as(key), side=side_name(other)))
+                              for key, other in theirs])
+
+
+def _store_incidents(agreement: Agreement, found: SlaFile, now: datetime, side: str | None) -> tuple[int, int]:
     stored = {i.reference: i for i in db.session.scalars(select(Incident).where(Incident.agreement_id == agreement.id))}
     created = updated = 0
     for times in found.incidents:
         row = stored.get(times.reference)
         if row is None:
-            row = Incident(agreement_id=agreement.id, reference=times.reference, imported_at=now)
+            row = Incident(agreement_id=agreement.id, reference=times.reference, imported_at=now, imported_side=side)
             db.session.add(row)
             created += 1
         else:
@@ -140,13 +170,13 @@ def _store_incidents(agreement: Agreement, found: SlaFile, now: datetime) -> tup
     return created, updated
 
 
-def _store_outages(agreement: Agreement, found: SlaFile, now: datetime) -> tuple[int, int]:
+def _store_outages(agreement: Agreement, found: SlaFile, now: datetime, side: str | None) -> tuple[int, int]:
     stored = {o.started_at: o for o in db.session.scalars(select(Outage).where(Outage.agreement_id == agreement.id))}
     created = updated = 0
     for times in found.outages:
         row = stored.get(times.started_at)
         if row is None:
-            row = Outage(agreement_id=agreement.id, started_at=times.started_at, imported_at=now)
+            row = Outage(agreement_id=agreement.id, started_at=times.started_at, imported_at=now, imported_side=side)
             db.session.add(row)
             created += 1
         else:
