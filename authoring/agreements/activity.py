@@ -454,6 +454,8 @@ PHRASES: dict[str, Phrase] = {
     "account.email_confirmed": lambda who, d, c: _("%(who)s confirmed their e-mail address", who=who),
     "calendar.token_created": lambda who, d, c: _("%(who)s created a calendar feed link", who=who),
     "calendar.token_revoked": lambda who, d, c: _("%(who)s revoked their calendar feed link", who=who),
+    "api_token.created": lambda who, d, c: _("%(who)s created the API token “%(name)s”", who=who, name=d.get("name")),
+    "api_token.revoked": lambda who, d, c: _("%(who)s revoked the API token “%(name)s”", who=who, name=d.get("name")),
     # Webhooks: a side's own systems; the sentence names no address (both sides read this log).
     "webhook.created": lambda who, d, c: _("%(who)s added a webhook endpoint for their side's systems", who=who),
     "webhook.paused": lambda who, d, c: _("%(who)s paused a webhook endpoint of their side", who=who),
