@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from ..document import ClauseInstance, Document, Section
+from .paging import page_links
 
 CLAUSES_PER_PAGE = 150
 
@@ -45,13 +46,7 @@ class DraftPages:
 
     def page_numbers(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and those near the current one; None for a gap."""
-        wanted = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
-        numbers: list[int | None] = []
-        for number in wanted:
-            if numbers and number - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
+        return page_links(self.page, self.pages, around)
 
 
 def _cut(document: Document, per_page: int | None) -> list[list[Part]]:

@@ -24,6 +24,18 @@ _WHOLE = re.compile(r"[0-9]{1,40}")
 T = TypeVar("T")
 
 
+def page_links(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link from page `page` of `pages`: the first, the last and those near the current
+    one; None for a gap."""
+    wanted = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
 @dataclass(frozen=True)
 class Paged(Generic[T]):
     """`items` on page `page` (from 1) of a list of `total` items, `per_page` a page."""
@@ -48,13 +60,7 @@ class Paged(Generic[T]):
 
     def page_numbers(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and those near the current one; None for a gap."""
-        wanted = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
-        numbers: list[int | None] = []
-        for number in wanted:
-            if numbers and number - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
+        return page_links(self.page, self.pages, around)
 
     def __iter__(self):
         return iter(self.items)
