@@ -1,5 +1,6 @@
 """Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms|word|agreements`,
-`verify`, `remind`, `audit verify`, `sla import`, `sla report`."""
+`verify`, `remind`, `audit verify`, `sla import`, `sla report`; also `token create` (api/cli.py) and flask-smorest's
+`openapi`. Listing them imports nothing but click: each command imports what it needs when it runs."""
 from __future__ import annotations
 
 import functools
