@@ -1,25 +1,68 @@
 """Flask commands: `db`, `demo`, `clauses check`, `outbox send`, `bench`, `export`, `import terms|word|agreements`,
-`verify`, `remind`, `audit verify`, `sla import`, `sla report`."""
+`verify`, `remind`, `audit verify`, `sla import`, `sla report`; also `token create` (api/cli.py) and flask-smorest's
+`openapi`. Listing them imports nothing but click: each command imports what it needs when it runs."""
 from __future__ import annotations
+
+import functools
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
-
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(db_group)
-    app.cli.add_command(clauses_group)
-    app.cli.add_command(outbox_group)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(bench_command)
-    app.cli.add_command(export_group)
-    app.cli.add_command(import_group)
-    app.cli.add_command(verify_command)
-    app.cli.add_command(remind_command)
-    app.cli.add_command(audit_group)
-    app.cli.add_command(sla_group)
+    """Add the app's commands. Their modules import only click: what a command needs, it imports when run."""
+    from .api.cli import token_group
+
+    for command in (db_group, clauses_group, outbox_group, demo_command, bench_command, export_group, import_group,
+                    verify_command, remind_command, audit_group, sla_group, token_group, openapi_group):
+        app.cli.add_command(_sets_up_first(command))
+
+
+def _sets_up_first(command: click.Command) -> click.Command:
+    """`command` (each command of a group) finishes the app's setup before it runs (application.py).
+
+    Listing or describing commands (`flask --help`, `flask db --help`) runs no callback, so it does not.
+    """
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _sets_up_first(subcommand)
+    elif command.callback is not None and not getattr(command.callback, "sets_up_first", False):
+        run = command.callback
+
+        @functools.wraps(run)
+        def set_up_then_run(*args, **kwargs):
+            # The app the command is run for: current under `flask`; else the one a test runner was made from.
+            app = current_app._get_current_object() if current_app else (
+                click.get_current_context().ensure_object(ScriptInfo).load_app())
+            app.finish_setup()
+            return run(*args, **kwargs)
+
+        set_up_then_run.sets_up_first = True
+        command.callback = set_up_then_run
+    return command
+
+
+class _OpenApiCommands(click.Group):
+    """flask-smorest's `openapi` commands, listed without importing flask-smorest.
+
+    Its Api adds the real group to the app when the app finishes its setup; until then (`flask --help`,
+    `flask openapi print` under a deferred setup) this stands in for it and reads its commands on use.
+    """
+
+    def list_commands(self, ctx):
+        from flask_smorest.spec import openapi_cli
+
+        return openapi_cli.list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        from flask_smorest.spec import openapi_cli
+
+        command = openapi_cli.get_command(ctx, name)
+        return None if command is None else _sets_up_first(command)
+
+
+openapi_group = _OpenApiCommands("openapi", help="OpenAPI commands.")  # flask-smorest's own help text
 
 
 # AppGroup wraps each subcommand in an app context (a plain click.group does not).

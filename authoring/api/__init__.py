@@ -25,7 +25,6 @@ def init_app(app: Flask) -> "AccordApi":
     from ..extensions import csrf
     from ..inputs.ids import IdConverter
     from ..models.base import MAX_ID
-    from .cli import token_group
     from .spec import API_DESCRIPTION, AccordApi
 
     app.config.setdefault("API_TITLE", "Accord API")
@@ -53,6 +52,5 @@ def init_app(app: Flask) -> "AccordApi":
     api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(account_bp)
-    app.cli.add_command(token_group)
     app.extensions["accord_api"] = api
     return api

@@ -8,9 +8,7 @@ empty interview. An error names the file, the clause and the problem.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .glossary import glossary_problems, load_glossaries
 from .formatting import BLANK, FILTERS, finalize, is_blank
 from .hours_words import support_hours_filter
+from .marks import mark_for, write_mark
 from .stops import joined, mark_outputs, split_marked
 from .translations import (TRANSLATIONS, TranslationError, choice_words, merge_section, parse_yaml, read_yaml,
                            translation_folders)
@@ -296,40 +295,14 @@ def load_library(folder: Path, validated_in: Path | None = None) -> ClauseLibrar
                                for path in folder.rglob("*.yaml")))
     key = (str(folder.resolve()), fingerprint)
     library, checked = _LOADED.get(key) or (_read_library(folder), False)
-    mark = validated_in / f"library-{_library_digest(folder)}.checked" if validated_in and not checked else None
+    mark = mark_for(folder, validated_in) if validated_in and not checked else None
     if not checked and (mark is None or not mark.is_file()):
         _validate_library(library, folder)
         checked = True
         if mark is not None:
-            mark.parent.mkdir(parents=True, exist_ok=True)
-            for old in mark.parent.glob("library-*.checked"):  # marks of libraries no longer here
-                old.unlink(missing_ok=True)
-            mark.write_text("checked\n", encoding="utf-8")
+            write_mark(mark)
     _LOADED[key] = (library, checked)
     return library
-
-
-# What the check of the library depends on besides its files: the code that loads, renders and checks
-# it (its filters read support hours and CLDR data through Babel), the languages, and the versions of
-# the packages that render it.
-_CHECKING_CODE = ("library/*.py", "document/*.py", "operations/support_hours.py", "config.py")
-_CHECKING_PACKAGES = ("Babel", "Jinja2", "PyYAML", "holidays")
-
-
-def _library_digest(folder: Path) -> str:
-    """SHA-256 over the library's files, the modules that load and check them and the packages they use."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    code = sorted(path for pattern in _CHECKING_CODE for path in package.glob(pattern))
-    for path, root in [(path, folder) for path in sorted(folder.rglob("*.yaml"))] + [(path, package) for path in code]:
-        digest.update(str(path.relative_to(root)).encode("utf-8"))
-        digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    for name in _CHECKING_PACKAGES:
-        try:
-            digest.update(f"{name}=={metadata.version(name)}".encode("utf-8"))
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name} absent".encode("utf-8"))
-    return digest.hexdigest()
 
 
 def _read_library(folder: Path) -> ClauseLibrary:
