@@ -12,7 +12,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
 
 from authoring import bench
 from authoring.negotiation.attribution import attribute

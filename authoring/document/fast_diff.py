@@ -21,7 +21,7 @@ DELETE, EQUAL, INSERT = -1, 0, 1
 _DMP = diff_match_patch()
 
 
-def _common_prefix(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
     """Length of the common prefix (binary search over slices, as diff-match-patch: the comparisons run in C)."""
     if not a or not b or a[0] != b[0]:
         return 0
@@ -37,7 +37,8 @@ def _common_prefix(a: str, b: str) -> int:
     return low
 
 
-def _common_suffix(a: str, b: str) -> int:
+def common_suffix(a: str, b: str) -> int:
+    """Length of the common suffix."""
     if not a or not b or a[-1] != b[-1]:
         return 0
     low, high = 1, min(len(a), len(b))
@@ -57,11 +58,11 @@ def diff_main(text1: str, text2: str) -> list[tuple[int, str]]:
     """diff_match_patch.diff_main(text1, text2, checklines=False) with Diff_Timeout = 0."""
     if text1 == text2:
         return [(EQUAL, text1)] if text1 else []
-    length = _common_prefix(text1, text2)
+    length = common_prefix(text1, text2)
     prefix = text1[:length]
     if length:
         text1, text2 = text1[length:], text2[length:]
-    length = _common_suffix(text1, text2)
+    length = common_suffix(text1, text2)
     suffix = ""
     if length:
         suffix = text1[-length:]
@@ -186,7 +187,7 @@ def cleanup_merge(diffs: list[tuple[int, str]]) -> None:
         if count_delete + count_insert > 1:
             if count_delete and count_insert:
                 # Factor out any common prefix, then any common suffix.
-                length = _common_prefix(text_insert, text_delete)
+                length = common_prefix(text_insert, text_delete)
                 if length:
                     before = pointer - count_delete - count_insert - 1
                     if before >= 0 and diffs[before][0] == EQUAL:
@@ -195,7 +196,7 @@ def cleanup_merge(diffs: list[tuple[int, str]]) -> None:
                         diffs.insert(0, (EQUAL, text_insert[:length]))
                         pointer += 1
                     text_insert, text_delete = text_insert[length:], text_delete[length:]
-                length = _common_suffix(text_insert, text_delete)
+                length = common_suffix(text_insert, text_delete)
                 if length:
                     diffs[pointer] = (EQUAL, text_insert[-length:] + diffs[pointer][1])
                     text_insert, text_delete = text_insert[:-length], text_delete[:-length]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fast_diff import cleanup_semantic, diff_main
+from .fast_diff import cleanup_semantic, common_prefix, common_suffix, diff_main
 
 # \w plus the combining marks of Latin, Cyrillic, Hebrew and Arabic script, so a word
 # with accents or niqqud stays one token.
@@ -75,29 +75,6 @@ def token_diff(old: list[str], new: list[str], semantic: bool) -> list[tuple[int
 CONTEXT = 48
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the longest common prefix (binary search over slices: string comparison runs in C)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[:middle] == b[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(a: str, b: str) -> int:
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle:] == b[len(b) - middle:]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
 def _unchanged_ends(old: str, new: str) -> tuple[int, int]:
     """Lengths of a head and a tail the two texts share, cut where a token ends in both.
 
@@ -105,12 +82,12 @@ def _unchanged_ends(old: str, new: str) -> tuple[int, int]:
     token crosses white space, so both texts cut into the same tokens there as whole.
     CONTEXT characters of the shared text stay with the change.
     """
-    head = _common_prefix(old, new) - CONTEXT
+    head = common_prefix(old, new) - CONTEXT
     while head > 0 and not (old[head].isspace() and not old[head - 1].isspace()):
         head -= 1
     head = max(head, 0)
     rest_old, rest_new = old[head:], new[head:]
-    tail = _common_suffix(rest_old, rest_new) - CONTEXT
+    tail = common_suffix(rest_old, rest_new) - CONTEXT
     while tail > 0 and not (not rest_old[-tail].isspace() and rest_old[-tail - 1].isspace()):
         tail -= 1
     return head, max(tail, 0)
