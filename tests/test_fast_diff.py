@@ -56,6 +56,25 @@ def test_diff_and_clean_ups_equal_diff_match_patch(pair):
     _same_as_reference(*pair)
 
 
+_EDITS = st.lists(st.tuples(st.sampled_from((-1, 0, 1)), st.text(alphabet="ab ", max_size=4)), max_size=9)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(_EDITS)
+def test_clean_ups_of_any_list_of_edits_equal_diff_match_patch(diffs):
+    """Lists no diff would give (touching equalities, empty texts, edits in any order) too: the merge's
+    shortcut for lists it would leave as they are must not take one it would change."""
+    differ = _reference()
+    expected, found = list(diffs), list(diffs)
+    differ.diff_cleanupMerge(expected)
+    fast_diff.cleanup_merge(found)
+    assert found == expected
+    expected, found = list(diffs), list(diffs)
+    differ.diff_cleanupSemantic(expected)
+    fast_diff.cleanup_semantic(found)
+    assert found == expected
+
+
 def test_equal_on_hand_picked_cases():
     for old, new in [("", ""), ("", "abc"), ("abc", ""), ("abc", "abc"), ("abcxxx", "xxxdef"), ("xxxabc", "defxxx"),
                      ("The cat came.", "The cat cat came."), ("A", "BAC"), ("a\n\nb", "a\n\nc\n\nb"),

@@ -164,9 +164,44 @@ def _split(text1: str, text2: str, x: int, y: int) -> list[tuple[int, str]]:
     return diff_main(text1[:x], text2[:y]) + diff_main(text1[x:], text2[y:])
 
 
+def _settled(diffs: list[tuple[int, str]]) -> bool:
+    """Whether cleanup_merge would leave `diffs` as they are (most lists of the bisection's levels are).
+
+    So it is when no text is empty, no two equalities touch, the edits between two equalities
+    are one edit or a deletion then an insertion that begin and end with different characters
+    (nothing to merge, reorder or factor out), and no single edit between two equalities ends
+    with the one before it or begins with the one after it (nothing to shift).
+    """
+    last = len(diffs) - 1
+    for index, (op, text) in enumerate(diffs):
+        if not text:
+            return False
+        if op == EQUAL:
+            if index and diffs[index - 1][0] == EQUAL:
+                return False
+            continue
+        following = diffs[index + 1] if index < last else None
+        if op == DELETE and following is not None and following[0] == INSERT:
+            insertion = following[1]
+            if (not insertion or insertion[0] == text[0] or insertion[-1] == text[-1]
+                    or (index + 2 <= last and diffs[index + 2][0] != EQUAL)):
+                return False
+            continue
+        if following is not None and following[0] != EQUAL:
+            return False  # two deletions, or an insertion before an edit
+        if op == INSERT and index and diffs[index - 1][0] == DELETE:
+            continue  # the insertion of a pair checked above
+        if (following is not None and index and diffs[index - 1][0] == EQUAL
+                and (text.endswith(diffs[index - 1][1]) or text.startswith(following[1]))):
+            return False
+    return True
+
+
 def cleanup_merge(diffs: list[tuple[int, str]]) -> None:
     """diff_cleanupMerge: like edits merged and reordered, equalities merged, single edits shifted
     to eliminate an equality (in place)."""
+    if _settled(diffs):
+        return
     diffs.append((EQUAL, ""))  # a dummy entry at the end
     pointer = 0
     count_delete = count_insert = 0
