@@ -58,15 +58,15 @@ def diff_main(text1: str, text2: str) -> list[tuple[int, str]]:
     """diff_match_patch.diff_main(text1, text2, checklines=False) with Diff_Timeout = 0."""
     if text1 == text2:
         return [(EQUAL, text1)] if text1 else []
-    length = common_prefix(text1, text2)
-    prefix = text1[:length]
-    if length:
-        text1, text2 = text1[length:], text2[length:]
-    length = common_suffix(text1, text2)
-    suffix = ""
-    if length:
-        suffix = text1[-length:]
-        text1, text2 = text1[:-length], text2[:-length]
+    prefix = suffix = ""
+    # Trim the common prefix and suffix (most texts of the bisection's levels have none: a first
+    # character compared says so without a call).
+    if text1 and text2 and text1[0] == text2[0]:
+        length = common_prefix(text1, text2)
+        prefix, text1, text2 = text1[:length], text1[length:], text2[length:]
+    if text1 and text2 and text1[-1] == text2[-1]:
+        length = common_suffix(text1, text2)
+        suffix, text1, text2 = text1[-length:], text1[:-length], text2[:-length]
     diffs = _compute(text1, text2)
     if prefix:
         diffs.insert(0, (EQUAL, prefix))
@@ -286,24 +286,29 @@ def cleanup_semantic(diffs: list[tuple[int, str]]) -> None:
     changes = False
     equalities: list[int] = []  # indices of equalities
     last_equality = None  # always diffs[equalities[-1]][1]
-    pointer = 0
-    # Characters inserted and deleted before the last equality, and after it.
-    insertions1 = deletions1 = insertions2 = deletions2 = 0
-    while pointer < len(diffs):
+    last_length = 0  # its length
+    pointer, size = 0, len(diffs)
+    # Characters inserted and deleted before the last equality, and after it; the larger of each pair.
+    insertions1 = deletions1 = insertions2 = deletions2 = edited1 = edited2 = 0
+    while pointer < size:
         op, text = diffs[pointer]
         if op == EQUAL:
             equalities.append(pointer)
             insertions1, insertions2 = insertions2, 0
             deletions1, deletions2 = deletions2, 0
-            last_equality = text
+            edited1, edited2 = edited2, 0
+            last_equality, last_length = text, len(text)
         else:
             if op == INSERT:
                 insertions2 += len(text)
+                if insertions2 > edited2:
+                    edited2 = insertions2
             else:
                 deletions2 += len(text)
+                if deletions2 > edited2:
+                    edited2 = deletions2
             # Eliminate an equality no longer than the edits on both sides of it.
-            if (last_equality and len(last_equality) <= max(insertions1, deletions1)
-                    and len(last_equality) <= max(insertions2, deletions2)):
+            if last_equality and last_length <= edited1 and last_length <= edited2:
                 at = equalities[-1]
                 diffs.insert(at, (DELETE, last_equality))
                 diffs[at + 1] = (INSERT, diffs[at + 1][1])
@@ -311,8 +316,8 @@ def cleanup_semantic(diffs: list[tuple[int, str]]) -> None:
                 if equalities:
                     equalities.pop()  # the one before needs looking at again
                 pointer = equalities[-1] if equalities else -1
-                insertions1 = deletions1 = insertions2 = deletions2 = 0
-                last_equality = None
+                insertions1 = deletions1 = insertions2 = deletions2 = edited1 = edited2 = 0
+                last_equality, size = None, size + 1
                 changes = True
         pointer += 1
 
