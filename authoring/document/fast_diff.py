@@ -72,7 +72,8 @@ def diff_main(text1: str, text2: str) -> list[tuple[int, str]]:
         diffs.insert(0, (EQUAL, prefix))
     if suffix:
         diffs.append((EQUAL, suffix))
-    cleanup_merge(diffs)
+    if len(diffs) > 1 or not diffs[0][1]:  # one non-empty entry is already merged
+        cleanup_merge(diffs)
     return diffs
 
 
