@@ -289,25 +289,24 @@ def cleanup_semantic(diffs: list[tuple[int, str]]) -> None:
     last_equality = None  # always diffs[equalities[-1]][1]
     last_length = 0  # its length
     pointer, size = 0, len(diffs)
-    # Characters inserted and deleted before the last equality, and after it; the larger of each pair.
-    insertions1 = deletions1 = insertions2 = deletions2 = edited1 = edited2 = 0
+    # Characters inserted and deleted since the last equality; the larger of the two before it and since.
+    insertions = deletions = edited1 = edited2 = 0
     while pointer < size:
         op, text = diffs[pointer]
         if op == EQUAL:
             equalities.append(pointer)
-            insertions1, insertions2 = insertions2, 0
-            deletions1, deletions2 = deletions2, 0
+            insertions = deletions = 0
             edited1, edited2 = edited2, 0
             last_equality, last_length = text, len(text)
         else:
             if op == INSERT:
-                insertions2 += len(text)
-                if insertions2 > edited2:
-                    edited2 = insertions2
+                insertions += len(text)
+                if insertions > edited2:
+                    edited2 = insertions
             else:
-                deletions2 += len(text)
-                if deletions2 > edited2:
-                    edited2 = deletions2
+                deletions += len(text)
+                if deletions > edited2:
+                    edited2 = deletions
             # Eliminate an equality no longer than the edits on both sides of it.
             if last_equality and last_length <= edited1 and last_length <= edited2:
                 at = equalities[-1]
@@ -317,7 +316,7 @@ def cleanup_semantic(diffs: list[tuple[int, str]]) -> None:
                 if equalities:
                     equalities.pop()  # the one before needs looking at again
                 pointer = equalities[-1] if equalities else -1
-                insertions1 = deletions1 = insertions2 = deletions2 = edited1 = edited2 = 0
+                insertions = deletions = edited1 = edited2 = 0
                 last_equality, size = None, size + 1
                 changes = True
         pointer += 1
