@@ -172,12 +172,13 @@ def demo_command():
               help="Clauses of the large draft in the size part; 0 skips it.")
 @click.option("--writes", default=2000, show_default=True, type=click.IntRange(min=0),
               help="Proposals before the one accepted in the writes part; 0 skips it.")
-def bench_command(clauses, runs, json_path, history, size_clauses, writes):
+@click.option("--redline-only", is_flag=True, help="Time the redline against the baseline and skip every other part.")
+def bench_command(clauses, runs, json_path, history, size_clauses, writes, redline_only):
     # It builds its own throw-away SQLite apps; the configured database is never touched.
     from .bench import run_and_report
 
     run_and_report(clauses, runs, json_path, echo=click.echo, history=history, size_clauses=size_clauses,
-                   writes=writes)
+                   writes=writes, redline_only=redline_only)
 
 
 export_group = AppGroup("export", help="Write an agreement's Word documents, terms file and OpenSLO service levels.")

@@ -74,13 +74,18 @@ class Redline:
 
 
 def _positions(document: Document) -> dict[str, tuple[str, Section, ClauseInstance]]:
-    """key -> (number, section, clause), in document order."""
-    return {clause.key: (number, section, clause)
-            for _n, section, numbered in document.numbered() for number, clause in numbered}
+    """key -> (number, section, clause), in document order; numbered as Document.numbered() numbers them."""
+    positions = {}
+    for s_index, section in enumerate(document.sections, start=1):
+        for c_index, clause in enumerate(section.clauses, start=1):
+            positions[clause.key] = (f"{s_index}.{c_index}", section, clause)
+    return positions
 
 
 def _moved_keys(old_order: list[str], new_order: list[str]) -> set[str]:
     """Keys outside the longest common subsequence of the two orders: the ones that moved."""
+    if old_order == new_order:  # the usual round: nothing changed places
+        return set()
     matcher = SequenceMatcher(None, old_order, new_order, autojunk=False)
     kept = {key for block in matcher.get_matching_blocks() for key in old_order[block.a:block.a + block.size]}
     return set(old_order) - kept
@@ -98,7 +103,8 @@ def redline_between(old: Document, new: Document, language: str | None = None, l
     """
     before, after = _positions(old), _positions(new)
     # A clause that changed section moved; the others moved when their order changed.
-    moved = {key for key in after if key in before and before[key][1].key != after[key][1].key}
+    moved = {key for key, (_n, section, _c) in after.items()
+             if key in before and before[key][1].key != section.key}
     common_old = [key for key in before if key in after and key not in moved]
     common_new = [key for key in after if key in before and key not in moved]
     moved |= _moved_keys(common_old, common_new)
@@ -113,19 +119,21 @@ def redline_between(old: Document, new: Document, language: str | None = None, l
             removed_after.setdefault(anchor, []).append(key)
 
     clauses: list[ClauseRedline] = [_removed(before[k]) for k in removed_after.get(None, [])]
+    append = clauses.append
     for key, (number, section, clause) in after.items():
         previous = before.get(key)
         if previous is None:
-            clauses.append(ClauseRedline(key, "added", True, clause.title, None, number, None, section.title,
-                                         _whole(1, clause), text_direction(clause.text)))
+            append(ClauseRedline(key, "added", True, clause.title, None, number, None, section.title,
+                                 _whole(1, clause), text_direction(clause.text)))
         else:
             old_number, _old_section, old_clause = previous
             changed = not old_clause.same_content(clause)
             segments = word_diff(old_clause.text, clause.text) if changed else [(EQUAL, clause.text)]
             status = "moved" if key in moved else ("changed" if changed else "unchanged")
-            clauses.append(ClauseRedline(key, status, changed, clause.title, old_clause.title, number, old_number,
-                                         section.title, segments, text_direction(clause.text or old_clause.text)))
-        clauses.extend(_removed(before[k]) for k in removed_after.get(key, []))
+            append(ClauseRedline(key, status, changed, clause.title, old_clause.title, number, old_number,
+                                 section.title, segments, text_direction(clause.text or old_clause.text)))
+        if key in removed_after:
+            clauses.extend(_removed(before[k]) for k in removed_after[key])
 
     language = language or (new.terms.get("agreement") or {}).get("language") or "en"
     terms = [TermRedline(change.path, change.label, change.old, change.new)

@@ -104,3 +104,15 @@ def test_bench_page_parts_at_a_small_size(tmp_path):
     assert figures["writes_statements"]["first"] == figures["writes_statements"]["history"] > 0
     assert math.isfinite(figures["writes_ratio"]) and figures["writes_ratio"] > 0
     assert "Writes: accepting a proposal after 30 earlier ones" in result.output
+
+
+def test_bench_redline_only_times_the_redline_and_nothing_else(tmp_path):
+    out = tmp_path / "bench.json"
+    assert bench.main(["--clauses", "20", "--runs", "1", "--redline-only", "--json", str(out)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["clauses"] == 20 and figures["runs"] == 1
+    assert figures["redline_ratio"] == figures["redline_ms"] / figures["baseline_ms"] > 0
+    assert figures["target_met"] == (figures["redline_ratio"] <= bench.TARGET_RATIO)
+    assert 0 < figures["changed_clauses"] < 20
+    # No Word, start-up, page or query part ran.
+    assert not {"docx_ratio", "startup_ratio", "redline_page_queries", "history_pages"} & set(figures)

@@ -4,15 +4,16 @@ A raw character diff splits words and numbers (`within 1[-4][+3] business days`)
 lawyer reads `within [-14][+13] business days`. So texts are cut into tokens - words
 (with their combining marks, inner apostrophes and hyphens), numbers (with their
 thousands and decimal separators), runs of white space, and single other characters -
-each token is mapped to one character, and diff-match-patch diffs those. Every
-difference then starts and ends on a token boundary.
+each token is mapped to one character, and diff-match-patch's algorithm diffs those (as
+document.fast_diff runs it: the same answers, faster). Every difference then starts and ends
+on a token boundary.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from diff_match_patch import diff_match_patch
+from .fast_diff import cleanup_semantic, common_prefix, common_suffix, diff_main
 
 # \w plus the combining marks of Latin, Cyrillic, Hebrew and Arabic script, so a word
 # with accents or niqqud stays one token.
@@ -26,13 +27,6 @@ DELETE, EQUAL, INSERT = -1, 0, 1
 def tokenize(text: str) -> list[str]:
     """The text as tokens; joining them gives the text back exactly."""
     return _TOKEN.findall(text)
-
-
-def _differ() -> diff_match_patch:
-    differ = diff_match_patch()
-    # Never give up half-way: a timed-out diff silently becomes "delete all, insert all".
-    differ.Diff_Timeout = 0
-    return differ
 
 
 def _encode(*token_lists: list[str]) -> list[str]:
@@ -54,10 +48,11 @@ def _encode(*token_lists: list[str]) -> list[str]:
 def token_diff(old: list[str], new: list[str], semantic: bool) -> list[tuple[int, list[str]]]:
     """Diff two token lists: [(DELETE|EQUAL|INSERT, tokens)], in order."""
     old_chars, new_chars = _encode(old, new)
-    differ = _differ()
-    diffs = differ.diff_main(old_chars, new_chars, False)
+    # diff-match-patch's diff_main with no time limit (a timed-out diff silently becomes "delete all,
+    # insert all") and no line pre-pass.
+    diffs = diff_main(old_chars, new_chars)
     if semantic:
-        differ.diff_cleanupSemantic(diffs)
+        cleanup_semantic(diffs)
     result: list[tuple[int, list[str]]] = []
     cursor_old = cursor_new = 0
     for op, chars in diffs:
@@ -80,29 +75,6 @@ def token_diff(old: list[str], new: list[str], semantic: bool) -> list[tuple[int
 CONTEXT = 48
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the longest common prefix (binary search over slices: string comparison runs in C)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[:middle] == b[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(a: str, b: str) -> int:
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle:] == b[len(b) - middle:]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
 def _unchanged_ends(old: str, new: str) -> tuple[int, int]:
     """Lengths of a head and a tail the two texts share, cut where a token ends in both.
 
@@ -110,12 +82,12 @@ def _unchanged_ends(old: str, new: str) -> tuple[int, int]:
     token crosses white space, so both texts cut into the same tokens there as whole.
     CONTEXT characters of the shared text stay with the change.
     """
-    head = _common_prefix(old, new) - CONTEXT
+    head = common_prefix(old, new) - CONTEXT
     while head > 0 and not (old[head].isspace() and not old[head - 1].isspace()):
         head -= 1
     head = max(head, 0)
     rest_old, rest_new = old[head:], new[head:]
-    tail = _common_suffix(rest_old, rest_new) - CONTEXT
+    tail = common_suffix(rest_old, rest_new) - CONTEXT
     while tail > 0 and not (not rest_old[-tail].isspace() and rest_old[-tail - 1].isspace()):
         tail -= 1
     return head, max(tail, 0)

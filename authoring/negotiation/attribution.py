@@ -65,13 +65,18 @@ def attribute(redline: Redline, changes: Iterable[Change], terms_used: Callable[
             term_changes.append(change)
         else:
             by_clause.setdefault(change.target, []).append(change)
+    # The term changes a clause stating these terms answers to: worked out once per set of terms (clauses share them).
+    brought_by: dict[frozenset[str], list[Change]] = {}
     for clause in redline.clauses:
-        if not clause.substantive:
+        if clause.status == "unchanged" or not clause.substantive:  # most clauses: no property to call
             continue
         found = list(by_clause.get(clause.key, ()))
         if term_changes:
-            used = terms_used(clause.key)
-            found += [c for c in term_changes if any(_related(c.target, u) for u in used)]
+            used = frozenset(terms_used(clause.key))
+            brought = brought_by.get(used)
+            if brought is None:
+                brought = brought_by[used] = [c for c in term_changes if any(_related(c.target, u) for u in used)]
+            found += brought
             found.sort(key=lambda c: c.proposal_number or 0)
         clause.attributions = found or ([fallback] if fallback else [])
     for term in redline.terms:
