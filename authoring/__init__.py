@@ -18,10 +18,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     Under the `flask` command, a clause library already checked in this instance folder lets the
     rest of the setup (`_set_up`: extensions, views, the library) wait for the app's first use
-    (application.py): `flask --help` lists the commands without importing the views, while any
-    command, request or shell use finds the app complete. Any other way (gunicorn, tests,
-    scripts), and whenever the library is new or changed, the app is set up here, so a broken
-    library stops it at start-up with file and clause named.
+    (application.py): `flask --help` lists the commands without importing the views, while the
+    app's commands, `flask shell`, requests and any use of its routes, extensions or templates
+    find it complete. (`flask` marks its whole process with FLASK_RUN_FROM_CLI, so an app a flask
+    command builds - the benchmark's throw-away ones - may defer too; they are used at once.)
+    Loaded any other way (gunicorn, tests, scripts), and whenever the library is new or changed,
+    the app is set up here, so a broken library stops it at start-up with file and clause named.
     """
     app = Accord(
         __name__,

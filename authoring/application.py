@@ -5,8 +5,8 @@ pages, template helpers, the clause library) to `defer_setup`; it then runs once
 thread first needs it, before:
 - any request (`request_context`: the WSGI entry, `test_request_context`, the test client);
 - any use of what the setup fills in: `url_map`, `view_functions`, `extensions` (the database
-  session, Babel, the clause library), `jinja_env` - so an app context pushed by a script or a
-  shell sees a complete app;
+  session, Babel, the clause library), `jinja_env`;
+- `flask shell` (`make_shell_context`), so the shell's `app` is complete;
 - anything more added to the app (every Flask setup method: `register_blueprint`, `route`,
   `errorhandler`, ...), so what a caller adds comes after the app's own, as it would have;
 - any command of the app's CLI (cli.register_commands).
@@ -27,7 +27,7 @@ class Accord(Flask):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Before Flask's own __init__, which already uses the attributes below.
         self._deferred_setup: Callable[[Flask], None] | None = None
-        self._setup_failure: BaseException | None = None
+        self._setup_failure: Exception | None = None
         self._setting_up = False
         self._setup_lock = threading.RLock()  # re-entered by the setup itself, which uses the attributes below
         super().__init__(*args, **kwargs)
@@ -47,14 +47,16 @@ class Accord(Flask):
             return
         with self._setup_lock:
             if self._setup_failure is not None:
-                raise self._setup_failure  # half set up: every later use fails the same way
+                # Half set up: every later use fails, naming the first failure (a fresh error each time,
+                # so the stored one's traceback does not grow with every request).
+                raise RuntimeError("The app's setup failed; fix the cause and restart it.") from self._setup_failure
             setup = self._deferred_setup
             if setup is None or self._setting_up:
                 return
             self._setting_up = True
             try:
                 setup(self)
-            except BaseException as failure:
+            except Exception as failure:
                 self._setup_failure = failure
                 raise
             finally:
@@ -107,6 +109,10 @@ class Accord(Flask):
         self.config["DEBUG"] = value
         if "jinja_env" in self.__dict__ and self.config["TEMPLATES_AUTO_RELOAD"] is None:
             self.__dict__["jinja_env"].auto_reload = value
+
+    def make_shell_context(self) -> dict:
+        self.finish_setup()
+        return super().make_shell_context()
 
     def request_context(self, environ: dict):
         self.finish_setup()

@@ -9,8 +9,8 @@ clauses of exactly 200 words, mostly English with Polish, Spanish, Hebrew and Ru
 words mixed in, a section heading every ten clauses; and a second version changing about
 one clause in ten (insertions, deletions, a number 14 -> 13, a replaced sentence, a
 clause moved, one added, one removed) and three terms. Times are medians of --runs
-runs, the baseline and ours interleaved so both see the same noise. Our figure includes
-hashing every clause: the documents' cached hashes are dropped before each run. The clause
+runs, the baseline and ours interleaved so both see the same noise. The documents' cached
+clause hashes are dropped before each run, so ours compares every clause afresh (field by field). The clause
 library (whose catalogue names the changed terms) is loaded once before timing, as the app
 loads it once when it starts; the redline page uses the app's.
 
@@ -472,8 +472,9 @@ def report(figures: dict[str, Any]) -> str:
     base = figures["baseline_ms"]
     rows = [
         ("diff-match-patch, whole texts (diff_main + diff_cleanupSemantic)", base, "1.00"),
-        ("redline_between + attribute (clause hashes included)", figures["redline_ms"], f"{figures['redline_ratio']:.2f}"),
-        (f"  of which: hashing {figures['hashed_clauses']} clauses", figures["hash_ms"], f"{figures['hash_ms'] / base:.2f}"),
+        ("redline_between + attribute (every clause compared afresh)", figures["redline_ms"], f"{figures['redline_ratio']:.2f}"),
+        (f"  for comparison, not part of ours: hashing {figures['hashed_clauses']} clauses", figures["hash_ms"],
+         f"{figures['hash_ms'] / base:.2f}"),
         ("  of which: attribute", figures["attribute_ms"], f"{figures['attribute_ms'] / base:.2f}"),
     ]
     redline_only = "redline_page_clauses" not in figures

@@ -74,12 +74,9 @@ class Redline:
 
 
 def _positions(document: Document) -> dict[str, tuple[str, Section, ClauseInstance]]:
-    """key -> (number, section, clause), in document order; numbered as Document.numbered() numbers them."""
-    positions = {}
-    for s_index, section in enumerate(document.sections, start=1):
-        for c_index, clause in enumerate(section.clauses, start=1):
-            positions[clause.key] = (f"{s_index}.{c_index}", section, clause)
-    return positions
+    """key -> (number, section, clause), in document order."""
+    return {clause.key: (number, section, clause)
+            for _, section, clauses in document.numbered() for number, clause in clauses}
 
 
 def _moved_keys(old_order: list[str], new_order: list[str]) -> set[str]:

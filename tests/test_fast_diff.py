@@ -15,7 +15,7 @@ from authoring import bench
 from authoring.document import fast_diff
 from authoring.document.words import _encode, _unchanged_ends, tokenize
 
-ALPHABETS = ("ab", "abc", "ab \n", "xy. ", "\u0100\u0101\u0102 \u02c2", "abcdefghij")
+ALPHABETS = ("ab", "abc", "ab \n", "xy. ", "\u0100\u0101\u0102 \u02c2", "abcdefghij", "\U0001F600\U0001F601 ש")  # the last beyond the BMP
 
 
 def _reference() -> diff_match_patch:

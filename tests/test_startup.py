@@ -153,3 +153,27 @@ def test_a_broken_library_still_stops_the_flask_command_at_start_up(deferred, tm
     with pytest.raises(LibraryError) as raised:
         create_app(base_config())
     assert "25_service_levels.yaml" in str(raised.value) and "clause '" in str(raised.value)
+
+
+def test_the_shell_finds_a_complete_app(deferred, db_config):
+    app = create_app(base_config(**db_config))
+    assert not app.setup_finished
+    context = app.make_shell_context()  # what `flask shell` calls before it starts
+    assert context["app"] is app and app.setup_finished
+    assert "agreements" in app.blueprints and app.request_class.__module__ == "authoring.inputs.request"
+    db.dispose(app)
+
+
+def test_a_failed_deferred_setup_fails_every_later_use_naming_the_first_failure(deferred, db_config, monkeypatch):
+    app = create_app(base_config(**db_config))
+    monkeypatch.setattr(loader, "_LOADED", {})
+    monkeypatch.setattr(authoring, "ROOT", Path("/nonexistent-accord-root"))  # the library cannot be read
+
+    client = app.test_client()
+    with pytest.raises(Exception) as first:
+        client.get("/login")
+    assert not app.setup_finished
+    for _ in range(3):
+        with pytest.raises(RuntimeError, match="setup failed") as later:
+            client.get("/login")
+        assert later.value.__cause__ is first.value  # the first failure, named; never retried half-way

@@ -7,8 +7,9 @@ Myers' bisection, the merge clean-up after every level of it, the semantic clean
 the original's per-call costs: no deadline to check (there is none), no half-match (off
 without a deadline anyway), the bisection over lists of code points rather than one-character
 strings (each of which Python would allocate anew, the token characters being beyond Latin-1),
-no merge pass over a list it would leave as it is (`_settled`). The shift to word boundaries (`diff_cleanupSemanticLossless`) and the overlap search are
-diff-match-patch's own. tests/test_fast_diff.py compares the results with diff-match-patch's.
+no merge pass over a list it would leave as it is (`_settled`). The shift to word boundaries
+(`diff_cleanupSemanticLossless`) and the overlap search are diff-match-patch's own.
+tests/test_fast_diff.py compares the results with diff-match-patch's.
 
 Adapted from diff-match-patch, Copyright 2018 The diff-match-patch Authors, Apache License 2.0.
 """
