@@ -279,6 +279,7 @@ def _check_templates(library: ClauseLibrary) -> None:
 
 
 _LOADED: dict[tuple[str, tuple], tuple[ClauseLibrary, bool]] = {}  # -> (library, whether it was checked)
+_MARKED: set[tuple[tuple[str, tuple], str]] = set()  # (library, instance folder): its mark is known to be there
 
 
 def load_library(folder: Path, validated_in: Path | None = None) -> ClauseLibrary:
@@ -295,12 +296,16 @@ def load_library(folder: Path, validated_in: Path | None = None) -> ClauseLibrar
                                for path in folder.rglob("*.yaml")))
     key = (str(folder.resolve()), fingerprint)
     library, checked = _LOADED.get(key) or (_read_library(folder), False)
-    mark = mark_for(folder, validated_in) if validated_in and not checked else None
-    if not checked and (mark is None or not mark.is_file()):
+    marked = validated_in is not None and (key, str(validated_in)) in _MARKED
+    mark = mark_for(folder, validated_in) if validated_in is not None and not marked else None
+    if not checked and not marked and (mark is None or not mark.is_file()):
         _validate_library(library, folder)
         checked = True
-        if mark is not None:
+    if mark is not None:
+        # Also when this process checked it earlier: a new instance folder learns it passed.
+        if not mark.is_file():
             write_mark(mark)
+        _MARKED.add((key, str(validated_in)))
     _LOADED[key] = (library, checked)
     return library
 
