@@ -28,6 +28,8 @@ class Agreement(Base):
     __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),
                       CheckConstraint(_in("paper_size", PAPER_SIZES), name="paper_size"),
                       Index("ix_agreements_status", "status"))
+    # Migration 0019 also gives agreements a text index for the register's search (SQLite: FTS5 kept by
+    # triggers; PostgreSQL: trigram indexes) and an index on the folded title; agreements.search_index.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -91,11 +93,13 @@ class Membership(Base):
         UniqueConstraint("agreement_id", "user_id", name="uq_memberships_agreement_user"),
         CheckConstraint(_in("side", SIDES), name="side"),
         CheckConstraint(_in("role", ROLES), name="role"),
+        # A member's agreements (the register), read from the index alone when counting them.
+        Index("ix_memberships_user_agreement", "user_id", "agreement_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     side: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

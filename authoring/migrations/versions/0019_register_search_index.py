@@ -1,0 +1,89 @@
+"""the register's indexes: text search, the folded title, a member's agreements
+
+SQLite: an FTS5 table `agreement_search` (trigram tokenizer) holding each agreement's title
+and parties' names casefolded, filled from the existing agreements and kept in step by
+triggers. The triggers and the folded-title index call casefold(), which the app gives every
+SQLite connection (database.py): a connection without it (the sqlite3 shell) can read
+agreements but not write them. A later migration that rebuilds `agreements` on SQLite
+(batch mode copies it into a new table) drops these triggers with the old table and must
+create them again (SQLITE_TRIGGERS below).
+
+PostgreSQL: pg_trgm and GIN trigram indexes on the title and both names (ILIKE '%x%' uses
+them), and an index on lower(title). The extension is left in place on downgrade: other
+schemas of the database may use it.
+
+Both: memberships by (user_id, agreement_id) replace the index on user_id alone.
+
+Revision ID: 0019
+Revises: 0018
+Create Date: 2026-12-06 19:40:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0019'
+down_revision = '0018'
+branch_labels = None
+depends_on = None
+
+FOLDED = "casefold(new.title), casefold(new.provider_name), casefold(new.client_name)"
+SQLITE_TRIGGERS = (
+    f"""CREATE TRIGGER agreement_search_insert AFTER INSERT ON agreements BEGIN
+        INSERT INTO agreement_search (rowid, title, provider_name, client_name) VALUES (new.id, {FOLDED});
+    END""",
+    f"""CREATE TRIGGER agreement_search_update AFTER UPDATE OF title, provider_name, client_name ON agreements BEGIN
+        DELETE FROM agreement_search WHERE rowid = old.id;
+        INSERT INTO agreement_search (rowid, title, provider_name, client_name) VALUES (new.id, {FOLDED});
+    END""",
+    """CREATE TRIGGER agreement_search_delete AFTER DELETE ON agreements BEGIN
+        DELETE FROM agreement_search WHERE rowid = old.id;
+    END""",
+)
+TRIGRAM_COLUMNS = ('title', 'provider_name', 'client_name')
+
+
+def _sqlite_upgrade():
+    op.execute("CREATE VIRTUAL TABLE agreement_search USING fts5("
+               "title, provider_name, client_name, tokenize = 'trigram case_sensitive 0')")
+    op.execute("INSERT INTO agreement_search (rowid, title, provider_name, client_name) "
+               "SELECT id, casefold(title), casefold(provider_name), casefold(client_name) FROM agreements")
+    for trigger in SQLITE_TRIGGERS:
+        op.execute(trigger)
+    op.execute("CREATE INDEX ix_agreements_folded_title ON agreements (casefold(title))")
+
+
+def _postgresql_upgrade():
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # The operator class lives in the extension's schema, which need not be on the search path
+    # (it may have been created before, elsewhere in the database).
+    schema = op.get_bind().exec_driver_sql(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'").scalar_one()
+    for name in TRIGRAM_COLUMNS:
+        op.execute(f'CREATE INDEX ix_agreements_{name}_trgm ON agreements USING gin ({name} "{schema}".gin_trgm_ops)')
+    op.execute("CREATE INDEX ix_agreements_folded_title ON agreements (lower(title))")
+
+
+def upgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        _sqlite_upgrade()
+    else:
+        _postgresql_upgrade()
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.create_index('ix_memberships_user_agreement', ['user_id', 'agreement_id'], unique=False)
+        batch_op.drop_index('ix_memberships_user_id')
+
+
+def downgrade():
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.create_index('ix_memberships_user_id', ['user_id'], unique=False)
+        batch_op.drop_index('ix_memberships_user_agreement')
+    op.execute("DROP INDEX ix_agreements_folded_title")
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER agreement_search_{trigger}")
+        op.execute("DROP TABLE agreement_search")
+    else:
+        for name in TRIGRAM_COLUMNS:
+            op.execute(f"DROP INDEX ix_agreements_{name}_trgm")
