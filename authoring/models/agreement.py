@@ -93,13 +93,11 @@ class Membership(Base):
         UniqueConstraint("agreement_id", "user_id", name="uq_memberships_agreement_user"),
         CheckConstraint(_in("side", SIDES), name="side"),
         CheckConstraint(_in("role", ROLES), name="role"),
-        # A member's agreements (the register), read from the index alone when counting them.
-        Index("ix_memberships_user_agreement", "user_id", "agreement_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     side: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

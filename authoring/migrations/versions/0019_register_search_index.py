@@ -1,4 +1,4 @@
-"""the register's indexes: text search, the folded title, a member's agreements
+"""the register's indexes: text search and the folded title
 
 SQLite: an FTS5 table `agreement_search` (trigram tokenizer) holding each agreement's title
 and parties' names casefolded, filled from the existing agreements and kept in step by
@@ -11,8 +11,6 @@ create them again (SQLITE_TRIGGERS below).
 PostgreSQL: pg_trgm and GIN trigram indexes on the title and both names (ILIKE '%x%' uses
 them), and an index on lower(title). The extension is left in place on downgrade: other
 schemas of the database may use it.
-
-Both: memberships by (user_id, agreement_id) replace the index on user_id alone.
 
 Revision ID: 0019
 Revises: 0018
@@ -70,15 +68,9 @@ def upgrade():
         _sqlite_upgrade()
     else:
         _postgresql_upgrade()
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.create_index('ix_memberships_user_agreement', ['user_id', 'agreement_id'], unique=False)
-        batch_op.drop_index('ix_memberships_user_id')
 
 
 def downgrade():
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.create_index('ix_memberships_user_id', ['user_id'], unique=False)
-        batch_op.drop_index('ix_memberships_user_agreement')
     op.execute("DROP INDEX ix_agreements_folded_title")
     if op.get_bind().dialect.name == "sqlite":
         for trigger in ("insert", "update", "delete"):
