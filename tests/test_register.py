@@ -357,3 +357,51 @@ def test_the_register_is_a_labelled_form_and_a_table_with_header_scopes(app, cli
     assert page.count("aria-sort=") == 1
     assert '<nav class="pagination" aria-label="Pages of the register">' in page
     assert "<caption" in page
+
+
+def test_search_index_follows_every_write_and_folds_as_the_scan_does(app, client, make_user, login, backend):
+    """The text index (SQLite: FTS5 kept by triggers) answers as the scan did: after a rename, a new
+    counterparty and a deletion, with the scan's case folding, and below 3 characters."""
+    me = make_user("index@example.com")
+    strasse = _titled(app, me, "Wartungsvertrag Hauptstraße", client_name="Łódź Serwis")
+    sofos = _titled(app, me, "Hosting", side="client", provider_name="ΣΟΦΟΣ Ltd", client_name="Mine AG")
+    login(client, "index@example.com")
+
+    def search(text: str) -> set[int]:
+        return set(ids(client.get("/agreements", query_string={"q": text})))
+
+    if backend == "sqlite":  # str.casefold: ß is ss, a final sigma a sigma
+        assert search("HAUPTSTRASSE") == {strasse}
+        assert search("σοφος") == {sofos}
+    else:  # ILIKE: one letter for one
+        assert search("HAUPTSTRAßE") == {strasse}
+        assert search("σοφοσ") == {sofos}
+    assert search("łó") == {strasse}  # too short for trigrams: the scan answers
+    assert search("mine ag") == set()  # still my own side's name, not the counterparty
+    with app.app_context():
+        agreement = db.session.get(Agreement, strasse)
+        agreement.title, agreement.client_name = "Umowa serwisowa", "Gdańsk Hosting"
+        db.session.commit()
+    assert search("hauptstraße") == search("łódź") == set()
+    assert search("umowa serwisowa") == search("GDAŃSK") == {strasse}
+    with app.app_context():
+        db.session.delete(db.session.get(Agreement, sofos))
+        db.session.commit()
+    assert search("ΣΟΦΟΣ") == set() and search("hosting") == {strasse}
+
+
+def test_migration_indexes_the_agreements_already_there(app, client, make_user, login):
+    """Agreements written before migration 0019 are found through the index it builds."""
+    from authoring import schema
+
+    me = make_user("before@example.com")
+    with app.app_context():
+        schema.downgrade("0018")
+    older = _titled(app, me, "Contrato de soporte — Málaga", client_name="Peñalver y Asociados S.L.")
+    with app.app_context():
+        schema.upgrade()
+    login(client, "before@example.com")
+    assert set(ids(client.get("/agreements", query_string={"q": "MÁLAGA"}))) == {older}
+    assert set(ids(client.get("/agreements", query_string={"q": "peñalver"}))) == {older}
+    newer = _titled(app, me, "Contrato nuevo — Málaga")
+    assert set(ids(client.get("/agreements", query_string={"q": "málaga"}))) == {older, newer}

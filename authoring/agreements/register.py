@@ -5,8 +5,8 @@ thousand: one count, one page of 25 rows, and one grouped query for what the pag
 rows need beyond the agreement itself (open proposals awaiting the user's side, and
 whether that side has signed). Search, filters and sorting all run in the database
 against the indexed date columns that `Agreement` keeps in step with the terms, the
-index on the folded title, and the text index (search_index) that narrows a search
-before the exact test.
+index on the folded title, and the text index (search_index) that answers a search or
+narrows it before the exact test.
 
 The count comes first and decides how the page is read on SQLite, whose planner does not
 know how many agreements a member has: a member of few has theirs read and sorted; a
@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, s
 from ..extensions import db
 from ..models import STATUSES, Agreement, Amendment, Membership, Proposal, Signature
 from ..reviews.reminders import REVIEW_NOTICE
-from .search_index import escape_like, narrowing
+from .search_index import answered_by_index, escape_like, search_condition
 
 PER_PAGE = 25
 SEARCH_MAX = 200
@@ -240,11 +240,8 @@ def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str,
     if only is not None:
         conditions.append(Membership.agreement_id.in_(sorted(only)))
     if query.search:
-        narrowed = narrowing(query.search, dialect)
-        if narrowed is not None:
-            conditions.append(narrowed)
-        conditions.append(or_(_contains(Agreement.title, query.search, dialect),
-                              _contains(_COUNTERPARTY, query.search, dialect)))
+        conditions.append(search_condition(query.search, dialect, or_(
+            _contains(Agreement.title, query.search, dialect), _contains(_COUNTERPARTY, query.search, dialect))))
     if query.statuses:
         conditions.append((Agreement.status.concat("") if walking else Agreement.status).in_(query.statuses))
     if query.attention:
@@ -302,9 +299,11 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
     dialect = db.engine.dialect.name
     conditions = _conditions(user_id, query, today, dialect, only)
     joined = select().select_from(Membership).join(Agreement, Agreement.id == Membership.agreement_id)
-    # Unfiltered, the member's agreements are counted from the memberships index alone. With the
-    # count, the highest agreement id: about how many agreements the sort index holds.
-    counted = (joined if query.filtered else select().select_from(Membership)).where(*conditions)
+    # Without a condition on the agreement itself, the member's agreements are counted from their
+    # memberships alone. With the count, the highest agreement id: about how many the sort index holds.
+    on_agreement = bool(query.statuses or query.attention
+                        or (query.search and not answered_by_index(query.search, dialect)))
+    counted = (joined if on_agreement else select().select_from(Membership)).where(*conditions)
     total, highest_id = db.session.execute(
         counted.add_columns(func.count(), select(func.max(Agreement.id)).correlate(None).scalar_subquery())).one()
     page = min(query.page, max(1, math.ceil(total / PER_PAGE)))

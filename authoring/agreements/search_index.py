@@ -1,27 +1,27 @@
-"""The register's text index: agreements whose title or either party's name contains a text.
+"""The register's text search: agreements whose title or counterparty contains a text.
 
 One interface over what each database has (migration 0019 builds both):
 
-- SQLite: an FTS5 table `agreement_search` with the trigram tokenizer, one row per agreement
-  (rowid = the agreement's id) holding its title and both parties' names *casefolded* with
-  Python's str.casefold - the same folding the register's LIKE uses - and kept in step by
-  triggers on `agreements`, so no write path can forget it. A phrase query of 3 or more
-  characters matches exactly the rows where one of those columns contains it.
-- PostgreSQL: pg_trgm GIN indexes on the three columns; ILIKE '%text%' uses them.
+- SQLite: an FTS5 table `agreement_search` with the trigram tokenizer holding, for each
+  agreement, two rows - one per side's view: rowid id * 2 is what a provider's member sees
+  (title, the client's name), id * 2 + 1 a client's member's (title, the provider's name) -
+  casefolded with Python's str.casefold, the folding the register's scan uses, and kept in step
+  by triggers on `agreements`, so no write path can forget it. A phrase of 3 or more characters
+  matches exactly the rows where the title or that view's counterparty contains it (a phrase
+  never spans columns; quoted, % and _ are plain characters), so the match *is* the test.
+- PostgreSQL: pg_trgm GIN indexes on the title and both names narrow the agreements to those
+  where one of the three contains the text (ILIKE '%text%' uses them); the scan's exact test
+  then keeps the member's counterparty only.
 
-`narrowing` is a condition on agreements that holds for a superset of those the register's exact test keeps (the test
-itself stays in register.py, so the semantics are the scan's: a case-insensitive substring,
-% and _ literal, of the title or of the member's counterparty). The index narrows 100,000
-agreements to the few that can match; the exact test then runs on those alone.
+A text shorter than 3 characters has no trigram; such a search scans the member's agreements
+with the exact test alone, as before the index.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, column, or_, select, table
+from sqlalchemy import ColumnElement, and_, case, column, or_, select, table
 
-from ..models import Agreement
+from ..models import Agreement, Membership
 
-# Trigrams: a text shorter than this has none, so the index cannot narrow it (both FTS5's
-# trigram tokenizer and pg_trgm); such a search scans the member's agreements as before.
 MIN_INDEXED = 3
 
 SQLITE_TABLE = "agreement_search"
@@ -51,15 +51,25 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def narrowing(text: str, dialect: str) -> ColumnElement[bool] | None:
-    """True of every agreement whose title, provider's or client's name contains `text` in any case
-    (and perhaps of a few more); None when the index cannot narrow the search (a text of fewer than
-    MIN_INDEXED characters)."""
+def answered_by_index(text: str, dialect: str) -> bool:
+    """Whether the index alone answers a search for `text` (it needs nothing of the agreement's row)."""
+    return dialect == "sqlite" and len(text.casefold()) >= MIN_INDEXED
+
+
+def search_condition(text: str, dialect: str, exact: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The register's search for `text`: `exact` (the scan's test of the title and the member's
+    counterparty), answered or narrowed by the index when `text` is long enough."""
     folded = text.casefold()
     if len(folded) < MIN_INDEXED:
-        return None
-    if dialect == "sqlite":
-        return Agreement.id.in_(select(_fts.c.rowid).where(column(SQLITE_TABLE).match(_phrase(folded))))
+        return exact
+    if answered_by_index(text, dialect):
+        matched = select(_fts.c.rowid).where(column(SQLITE_TABLE).match(_phrase(folded)))
+        view = Membership.agreement_id * 2 + case((Membership.side == "provider", 0), else_=1)
+        # The first test lets the planner start from the matches (the agreements they are of), the second
+        # keeps the member's own view of each.
+        return and_(Membership.agreement_id.in_(select(_fts.c.rowid.op("/")(2)).where(
+            column(SQLITE_TABLE).match(_phrase(folded)))), view.in_(matched))
     pattern = f"%{escape_like(text)}%"
-    return or_(*(getattr(Agreement, name).ilike(pattern, escape="\\")
-                 for name in ("title", "provider_name", "client_name")))
+    narrowed = or_(*(getattr(Agreement, name).ilike(pattern, escape="\\")
+                     for name in ("title", "provider_name", "client_name")))
+    return and_(narrowed, exact)

@@ -1,8 +1,8 @@
 """the register's indexes: text search and the folded title
 
 SQLite: an FTS5 table `agreement_search` (trigram tokenizer) holding each agreement's title
-and parties' names casefolded, filled from the existing agreements and kept in step by
-triggers. The triggers and the folded-title index call casefold(), which the app gives every
+and counterparty casefolded, once for each side's members (INSERT_VIEWS), filled from the existing
+agreements and kept in step by triggers. The triggers and the folded-title index call casefold(), which the app gives every
 SQLite connection (database.py): a connection without it (the sqlite3 shell) can read
 agreements but not write them. A later migration that rebuilds `agreements` on SQLite
 (batch mode copies it into a new table) drops these triggers with the old table and must
@@ -17,7 +17,6 @@ Revises: 0018
 Create Date: 2026-12-06 19:40:00
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 revision = '0019'
@@ -25,17 +24,22 @@ down_revision = '0018'
 branch_labels = None
 depends_on = None
 
-FOLDED = "casefold(new.title), casefold(new.provider_name), casefold(new.client_name)"
+# Two rows per agreement, one per side's view of it: rowid = id * 2 for a provider's member (the
+# counterparty is the client), id * 2 + 1 for a client's member (the provider). A phrase never spans
+# columns, so a match is exactly "the title or this view's counterparty contains it".
+INSERT_VIEWS = ("INSERT INTO agreement_search (rowid, title, counterparty) VALUES "
+                "(new.id * 2, casefold(new.title), casefold(new.client_name)), "
+                "(new.id * 2 + 1, casefold(new.title), casefold(new.provider_name));")
 SQLITE_TRIGGERS = (
     f"""CREATE TRIGGER agreement_search_insert AFTER INSERT ON agreements BEGIN
-        INSERT INTO agreement_search (rowid, title, provider_name, client_name) VALUES (new.id, {FOLDED});
+        {INSERT_VIEWS}
     END""",
     f"""CREATE TRIGGER agreement_search_update AFTER UPDATE OF title, provider_name, client_name ON agreements BEGIN
-        DELETE FROM agreement_search WHERE rowid = old.id;
-        INSERT INTO agreement_search (rowid, title, provider_name, client_name) VALUES (new.id, {FOLDED});
+        DELETE FROM agreement_search WHERE rowid IN (old.id * 2, old.id * 2 + 1);
+        {INSERT_VIEWS}
     END""",
     """CREATE TRIGGER agreement_search_delete AFTER DELETE ON agreements BEGIN
-        DELETE FROM agreement_search WHERE rowid = old.id;
+        DELETE FROM agreement_search WHERE rowid IN (old.id * 2, old.id * 2 + 1);
     END""",
 )
 TRIGRAM_COLUMNS = ('title', 'provider_name', 'client_name')
@@ -43,9 +47,10 @@ TRIGRAM_COLUMNS = ('title', 'provider_name', 'client_name')
 
 def _sqlite_upgrade():
     op.execute("CREATE VIRTUAL TABLE agreement_search USING fts5("
-               "title, provider_name, client_name, tokenize = 'trigram case_sensitive 0')")
-    op.execute("INSERT INTO agreement_search (rowid, title, provider_name, client_name) "
-               "SELECT id, casefold(title), casefold(provider_name), casefold(client_name) FROM agreements")
+               "title, counterparty, tokenize = 'trigram case_sensitive 0')")
+    op.execute("INSERT INTO agreement_search (rowid, title, counterparty) "
+               "SELECT id * 2, casefold(title), casefold(client_name) FROM agreements UNION ALL "
+               "SELECT id * 2 + 1, casefold(title), casefold(provider_name) FROM agreements")
     for trigger in SQLITE_TRIGGERS:
         op.execute(trigger)
     op.execute("CREATE INDEX ix_agreements_folded_title ON agreements (casefold(title))")
