@@ -24,6 +24,13 @@ The page parts (authoring/benchmarks/) measure pages that grow with an agreement
 proposal after many (--writes), each against the same at a tenth (or the first); 0 skips one.
 
     python -m authoring.bench [--history 2000] [--size-clauses 3000] [--writes 2000]
+
+The register part (benchmarks/register.py) times four register pages of a member of --register
+agreements (default 100,000; 0 skips) against a member of 10, on a throw-away SQLite file and,
+given --register-postgres URL (default: DATABASE_URL when it is PostgreSQL), in a throw-away
+database it creates on that server and drops.
+
+    python -m authoring.bench [--register 100000] [--register-postgres URL]
 """
 from __future__ import annotations
 
