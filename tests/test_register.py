@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from conftest import PASSWORD, post_form
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 from authoring.agreements.register import PER_PAGE, RegisterQuery, agreement_register, parse_register_query
 from authoring.extensions import db
@@ -243,6 +243,43 @@ def test_each_sort_order_puts_missing_dates_last(app, client, make_user, login):
         assert ids(response) == descending, sort
         assert response.get_data(as_text=True).count('aria-sort="descending"') == 1
     assert ids(client.get("/agreements")) == expected["review"]  # the default: next review first
+
+
+def test_a_member_of_many_is_sorted_and_filtered_as_a_member_of_few(app, make_user):
+    """A member of most agreements has their page read by walking the sort index (SQLite): the rows,
+    order and count are those of sorting in Python, for every sort, both directions, a filter and page 3."""
+    many, few = make_user("walk@example.com"), make_user("few-walk@example.com")
+    start = today() - timedelta(days=500)
+    rows = []
+    for n in range(300):
+        dated = {"effective_on": start + timedelta(days=(n * 37) % 400), "ends_on": start + timedelta(days=(n * 53) % 700),
+                 "next_review_on": start + timedelta(days=(n * 11) % 90), "renewal_opens_on": start + timedelta(days=n)}
+        rows += bulk_agreements(app, many, 1, title=f"{'Żuraw' if n % 3 else 'alpha'} {(n * 7) % 100:03d}",
+                                status=("draft", "executed", "signing")[n % 3],
+                                **{key: (None if n % (5 + i) == 0 else value) for i, (key, value) in enumerate(dated.items())})
+    bulk_agreements(app, few, 1)
+    with app.app_context():
+        agreements = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(rows)))}
+
+    def expected(sort: str, descending: bool, statuses=()) -> list[int]:
+        column = {"title": "title", "effective": "effective_on", "ends": "ends_on", "review": "next_review_on",
+                  "renewal": "renewal_opens_on"}[sort]
+        kept = [a for a in agreements.values() if not statuses or a.status in statuses]
+        dated = [a for a in kept if getattr(a, column) is not None]
+        undated = sorted((a for a in kept if getattr(a, column) is None), key=lambda a: a.id, reverse=descending)
+        key = (lambda a: (a.title.casefold(), a.id)) if sort == "title" else (lambda a: (getattr(a, column), a.id))
+        return [a.id for a in sorted(dated, key=key, reverse=descending) + undated]
+
+    with app.app_context():
+        for sort in ("title", "effective", "ends", "review", "renewal"):
+            for descending in (False, True):
+                for statuses, page in (((), 1), ((), 3), (("signing", "executed"), 2)):
+                    query = RegisterQuery(sort=sort, descending=descending, statuses=statuses, page=page)
+                    found = agreement_register(many.id, query, today())
+                    want = expected(sort, descending, statuses)
+                    assert found.total == len(want)
+                    assert [row.agreement_id for row in found.rows] == want[(page - 1) * PER_PAGE:page * PER_PAGE], \
+                        (sort, descending, statuses, page)
 
 
 # Paging -----------------------------------------------------------------------------------------
