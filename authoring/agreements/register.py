@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, s
 from ..extensions import db
 from ..models import STATUSES, Agreement, Amendment, Membership, Proposal, Signature
 from ..reviews.reminders import REVIEW_NOTICE
+from . import member_counts
 from .search_index import answered_by_index, escape_like, search_condition
 
 PER_PAGE = 25
@@ -303,9 +304,15 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
     # memberships alone. With the count, the highest agreement id: about how many the sort index holds.
     on_agreement = bool(query.statuses or query.attention
                         or (query.search and not answered_by_index(query.search, dialect)))
-    counted = (joined if on_agreement else select().select_from(Membership)).where(*conditions)
-    total, highest_id = db.session.execute(
-        counted.add_columns(func.count(), select(func.max(Agreement.id)).correlate(None).scalar_subquery())).one()
+    if member_counts.available(dialect) and only is None and not (query.search or query.attention):
+        total = member_counts.member_total(user_id, query.statuses)
+    elif dialect != "sqlite":
+        total = db.session.scalar((joined if on_agreement else select().select_from(Membership))
+                                  .where(*conditions).add_columns(func.count()))
+    else:
+        counted = (joined if on_agreement else select().select_from(Membership)).where(*conditions)
+        total, highest_id = db.session.execute(
+            counted.add_columns(func.count(), select(func.max(Agreement.id)).correlate(None).scalar_subquery())).one()
     page = min(query.page, max(1, math.ceil(total / PER_PAGE)))
     if dialect == "sqlite" and _walks_sort_index(total, highest_id or 0, (page - 1) * PER_PAGE):
         conditions = _conditions(user_id, query, today, dialect, only, walking=True)

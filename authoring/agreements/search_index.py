@@ -30,7 +30,7 @@ SQLITE_TABLE = "agreement_search"
 UNDECLARED = frozenset({
     SQLITE_TABLE, *(f"{SQLITE_TABLE}_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")),
     "ix_agreements_title_trgm", "ix_agreements_provider_name_trgm", "ix_agreements_client_name_trgm",
-    "ix_agreements_folded_title",
+    "ix_agreements_folded_title", "register_counts",
 })
 
 _fts = table(SQLITE_TABLE, column("rowid"))
