@@ -31,7 +31,7 @@ from ..extensions import db
 from ..models import STATUSES, Agreement, Amendment, Membership, Proposal, Signature
 from ..reviews.reminders import REVIEW_NOTICE
 from . import member_counts
-from .search_index import answered_by_index, escape_like, search_condition
+from .search_index import answered_by_index, escape_like, search_condition, search_page, search_total
 
 PER_PAGE = 25
 SEARCH_MAX = 200
@@ -242,7 +242,8 @@ def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str,
         conditions.append(Membership.agreement_id.in_(sorted(only)))
     if query.search:
         conditions.append(search_condition(query.search, dialect, or_(
-            _contains(Agreement.title, query.search, dialect), _contains(_COUNTERPARTY, query.search, dialect))))
+            _contains(Agreement.title, query.search, dialect), _contains(_COUNTERPARTY, query.search, dialect)),
+            user_id))
     if query.statuses:
         conditions.append((Agreement.status.concat("") if walking else Agreement.status).in_(query.statuses))
     if query.attention:
@@ -304,8 +305,19 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
     # memberships alone. With the count, the highest agreement id: about how many the sort index holds.
     on_agreement = bool(query.statuses or query.attention
                         or (query.search and not answered_by_index(query.search, dialect)))
+    alone = only is None and not (query.statuses or query.attention)
+    searched_page = False  # the page's own rows already chosen (PostgreSQL's indexed search)
     if member_counts.available(dialect) and only is None and not (query.search or query.attention):
         total = member_counts.member_total(user_id, query.statuses)
+    elif dialect == "postgresql" and alone and answered_by_index(query.search, dialect):
+        # The page's memberships and the total in one read of the index's table; then the page by their ids.
+        offset = (query.page - 1) * PER_PAGE
+        ids, total = search_page(query.search, user_id, query.sort, query.descending, PER_PAGE, offset)
+        if total is None:  # past the last page: clamped to it
+            total = search_total(query.search, user_id)
+            offset = (max(1, math.ceil(total / PER_PAGE)) - 1) * PER_PAGE
+            ids, _total = search_page(query.search, user_id, query.sort, query.descending, PER_PAGE, offset)
+        conditions, searched_page = [Membership.user_id == user_id, Membership.id.in_(ids)], True
     elif dialect != "sqlite":
         total = db.session.scalar((joined if on_agreement else select().select_from(Membership))
                                   .where(*conditions).add_columns(func.count()))
@@ -327,7 +339,7 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
         .where(*conditions)
         .order_by(*_ordering(query, dialect))
         .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
+        .offset(0 if searched_page else (page - 1) * PER_PAGE)
     )
     found = db.session.execute(statement).all()
     facts = _page_facts(user_id, [row.id for row in found])

@@ -8,9 +8,10 @@ agreements but not write them. A later migration that rebuilds `agreements` on S
 (batch mode copies it into a new table) drops these triggers with the old table and must
 create them again (SQLITE_TRIGGERS below).
 
-PostgreSQL: pg_trgm and GIN trigram indexes on the title and both names (ILIKE '%x%' uses
-them), and an index on lower(title). The extension is left in place on downgrade: other
-schemas of the database may use it.
+PostgreSQL: a table `register_search` (PG_SEARCH: each membership's title and counterparty,
+lower()-ed, in a GIN index with the user, pg_trgm and btree_gin) and `register_counts` (PG_COUNTS:
+each user's memberships by status), both kept by triggers, and an index on lower(title). The
+extensions are left in place on downgrade: other schemas of the database may use them.
 
 Revision ID: 0019
 Revises: 0018
@@ -42,7 +43,52 @@ SQLITE_TRIGGERS = (
         DELETE FROM agreement_search WHERE rowid IN (old.id * 2, old.id * 2 + 1);
     END""",
 )
-TRIGRAM_COLUMNS = ('title', 'provider_name', 'client_name')
+# PostgreSQL: the register's search, one row per membership - the title and that member's
+# counterparty, lower()-ed as ILIKE folds, and the sort keys (the folded title is one) - kept by
+# triggers, in one GIN index with the user (btree_gin). lower(pattern) LIKE on it is exactly the
+# ILIKE test, so a member's matches, their count and the page of them in order come from this table
+# alone: no join over the matches, no folding per row. Its rows go with their membership (ON DELETE
+# CASCADE, and TRUNCATE ... CASCADE in the tests).
+PG_COPIED = "effective_on, ends_on, next_review_on, renewal_opens_on"
+PG_VIEW = ("lower(a.title), lower(CASE WHEN {m}.side = 'provider' THEN a.client_name ELSE a.provider_name END), "
+           "a.effective_on, a.ends_on, a.next_review_on, a.renewal_opens_on")
+PG_SEARCH = (
+    """CREATE TABLE register_search (
+        membership_id integer PRIMARY KEY REFERENCES memberships (id) ON DELETE CASCADE,
+        user_id integer NOT NULL,
+        agreement_id integer NOT NULL,
+        title text NOT NULL,
+        counterparty text NOT NULL,
+        effective_on date, ends_on date, next_review_on date, renewal_opens_on date)""",
+    "CREATE INDEX ix_register_search_agreement_id ON register_search (agreement_id)",
+    f"""CREATE FUNCTION register_search_membership() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO register_search (membership_id, user_id, agreement_id, title, counterparty, {PG_COPIED})
+        SELECT new.id, new.user_id, new.agreement_id, {PG_VIEW.format(m="new")} FROM agreements a
+        WHERE a.id = new.agreement_id
+        ON CONFLICT (membership_id) DO UPDATE SET user_id = excluded.user_id, agreement_id = excluded.agreement_id,
+            title = excluded.title, counterparty = excluded.counterparty, effective_on = excluded.effective_on,
+            ends_on = excluded.ends_on, next_review_on = excluded.next_review_on,
+            renewal_opens_on = excluded.renewal_opens_on;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER register_search_membership AFTER INSERT OR UPDATE OF user_id, agreement_id, side
+    ON memberships FOR EACH ROW EXECUTE FUNCTION register_search_membership()""",
+    """CREATE FUNCTION register_search_agreement() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE register_search s SET title = lower(new.title), counterparty = lower(
+            CASE WHEN m.side = 'provider' THEN new.client_name ELSE new.provider_name END),
+            effective_on = new.effective_on, ends_on = new.ends_on, next_review_on = new.next_review_on,
+            renewal_opens_on = new.renewal_opens_on
+        FROM memberships m WHERE s.agreement_id = new.id AND m.id = s.membership_id;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE TRIGGER register_search_agreement AFTER UPDATE OF title, provider_name, client_name, {PG_COPIED}
+    ON agreements FOR EACH ROW EXECUTE FUNCTION register_search_agreement()""",
+    f"""INSERT INTO register_search (membership_id, user_id, agreement_id, title, counterparty, {PG_COPIED})
+    SELECT m.id, m.user_id, m.agreement_id, {PG_VIEW.format(m="m")}
+    FROM memberships m JOIN agreements a ON a.id = m.agreement_id""",
+)
 
 # PostgreSQL: how many agreements of each status each user is a member of, kept by triggers, so the
 # register's total without a search is one short index read (counting a member's 100,000 memberships
@@ -104,14 +150,17 @@ def _sqlite_upgrade():
 
 
 def _postgresql_upgrade():
-    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for extension in ("pg_trgm", "btree_gin"):
+        op.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
     # The operator class lives in the extension's schema, which need not be on the search path
-    # (it may have been created before, elsewhere in the database).
+    # (it may have been created before, elsewhere in the database). btree_gin's for user_id is its type's default.
     schema = op.get_bind().exec_driver_sql(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE e.extname = 'pg_trgm'").scalar_one()
-    for name in TRIGRAM_COLUMNS:
-        op.execute(f'CREATE INDEX ix_agreements_{name}_trgm ON agreements USING gin ({name} "{schema}".gin_trgm_ops)')
+    for statement in PG_SEARCH:
+        op.execute(statement)
+    op.execute("CREATE INDEX ix_register_search_text ON register_search USING gin "
+               f'(user_id, title "{schema}".gin_trgm_ops, counterparty "{schema}".gin_trgm_ops)')
     op.execute("CREATE INDEX ix_agreements_folded_title ON agreements (lower(title))")
     for statement in PG_COUNTS:
         op.execute(statement)
@@ -131,8 +180,11 @@ def downgrade():
             op.execute(f"DROP TRIGGER agreement_search_{trigger}")
         op.execute("DROP TABLE agreement_search")
     else:
-        for name in TRIGRAM_COLUMNS:
-            op.execute(f"DROP INDEX ix_agreements_{name}_trgm")
+        op.execute("DROP TRIGGER register_search_agreement ON agreements")
+        op.execute("DROP TRIGGER register_search_membership ON memberships")
+        op.execute("DROP FUNCTION register_search_agreement()")
+        op.execute("DROP FUNCTION register_search_membership()")
+        op.execute("DROP TABLE register_search")
         op.execute("DROP TRIGGER register_counts_delete ON agreements")
         op.execute("DROP TRIGGER register_counts_status ON agreements")
         op.execute("DROP TRIGGER register_counts_membership ON memberships")
