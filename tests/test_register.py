@@ -246,8 +246,9 @@ def test_each_sort_order_puts_missing_dates_last(app, client, make_user, login):
 
 
 def test_a_member_of_many_is_sorted_and_filtered_as_a_member_of_few(app, make_user):
-    """A member of most agreements has their page read by walking the sort index (SQLite): the rows,
-    order and count are those of sorting in Python, for every sort, both directions, a filter and page 3."""
+    """A member of most agreements has their page read by walking the sort index (SQLite), or a search's
+    page from the search table (PostgreSQL): the rows, order and count are those of sorting in Python,
+    for every sort, both directions, a filter, searches and page 3."""
     many, few = make_user("walk@example.com"), make_user("few-walk@example.com")
     start = today() - timedelta(days=500)
     rows = []
@@ -261,10 +262,11 @@ def test_a_member_of_many_is_sorted_and_filtered_as_a_member_of_few(app, make_us
     with app.app_context():
         agreements = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(rows)))}
 
-    def expected(sort: str, descending: bool, statuses=()) -> list[int]:
+    def expected(sort: str, descending: bool, statuses=(), search="") -> list[int]:
         column = {"title": "title", "effective": "effective_on", "ends": "ends_on", "review": "next_review_on",
                   "renewal": "renewal_opens_on"}[sort]
-        kept = [a for a in agreements.values() if not statuses or a.status in statuses]
+        kept = [a for a in agreements.values() if (not statuses or a.status in statuses)
+                and search.casefold() in a.title.casefold()]
         dated = [a for a in kept if getattr(a, column) is not None]
         undated = sorted((a for a in kept if getattr(a, column) is None), key=lambda a: a.id, reverse=descending)
         key = (lambda a: (a.title.casefold(), a.id)) if sort == "title" else (lambda a: (getattr(a, column), a.id))
@@ -273,13 +275,17 @@ def test_a_member_of_many_is_sorted_and_filtered_as_a_member_of_few(app, make_us
     with app.app_context():
         for sort in ("title", "effective", "ends", "review", "renewal"):
             for descending in (False, True):
-                for statuses, page in (((), 1), ((), 3), (("signing", "executed"), 2)):
-                    query = RegisterQuery(sort=sort, descending=descending, statuses=statuses, page=page)
+                # The searches: one the index answers alone (PostgreSQL: the page read from it), one with a
+                # status as well, and a page past the last (clamped to it).
+                for statuses, page, search in (((), 1, ""), ((), 3, ""), (("signing", "executed"), 2, ""),
+                                               ((), 2, "ŻURAW"), (("executed",), 1, "żuraw 0"), ((), 99, "Żuraw")):
+                    query = RegisterQuery(sort=sort, descending=descending, statuses=statuses, page=page, search=search)
                     found = agreement_register(many.id, query, today())
-                    want = expected(sort, descending, statuses)
-                    assert found.total == len(want)
+                    want = expected(sort, descending, statuses, search)
+                    page = found.query.page
+                    assert found.total == len(want) and page == min(query.page, max(1, -(-len(want) // PER_PAGE)))
                     assert [row.agreement_id for row in found.rows] == want[(page - 1) * PER_PAGE:page * PER_PAGE], \
-                        (sort, descending, statuses, page)
+                        (sort, descending, statuses, page, search)
 
 
 # Paging -----------------------------------------------------------------------------------------
@@ -442,3 +448,36 @@ def test_migration_indexes_the_agreements_already_there(app, client, make_user, 
     assert set(ids(client.get("/agreements", query_string={"q": "peñalver"}))) == {older}
     newer = _titled(app, me, "Contrato nuevo — Málaga")
     assert set(ids(client.get("/agreements", query_string={"q": "málaga"}))) == {older, newer}
+
+
+def test_totals_and_search_follow_status_membership_and_deletion(app, make_user):
+    """The totals (PostgreSQL: counts and the search table kept by triggers) follow each write: a status
+    change, a membership added, moved to the other side or removed, an agreement deleted."""
+    me, other = make_user("totals@example.com"), make_user("other-totals@example.com")
+    first = _titled(app, me, "First", status="draft", client_name="Northwind Ltd")
+    second = _titled(app, me, "Second", status="draft")
+    third = _titled(app, me, "Third", status="executed")
+    theirs = _titled(app, other, "Theirs", status="draft", provider_name="Northwind Ltd")
+
+    def total(**asked) -> int:
+        with app.app_context():
+            return agreement_register(me.id, RegisterQuery(**asked), today()).total
+
+    assert (total(), total(statuses=("draft",)), total(search="northwind")) == (3, 2, 1)
+    with app.app_context():
+        db.session.get(Agreement, second).status = "executed"
+        db.session.add(Membership(agreement_id=theirs, user_id=me.id, side="client", role="viewer"))
+        db.session.execute(Membership.__table__.delete().where(Membership.agreement_id == third))
+        db.session.commit()
+    assert (total(), total(statuses=("draft",)), total(statuses=("executed",))) == (3, 2, 1)
+    assert total(search="northwind") == 2  # the provider is the counterparty of my client side
+    with app.app_context():
+        membership = db.session.scalar(select(Membership).where(Membership.agreement_id == theirs,
+                                                                Membership.user_id == me.id))
+        membership.side = "provider"  # now the client is my counterparty
+        db.session.commit()
+    assert total(search="northwind") == 1
+    with app.app_context():
+        db.session.delete(db.session.get(Agreement, first))
+        db.session.commit()
+    assert (total(), total(statuses=("draft",)), total(search="northwind")) == (2, 1, 0)
