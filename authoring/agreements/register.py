@@ -11,7 +11,9 @@ narrows it before the exact test.
 The count comes first and decides how the page is read on SQLite, whose planner does not
 know how many agreements a member has: a member of few has theirs read and sorted; a
 member of many has the sort column's index walked in order, keeping theirs, until the
-page is full (see `_walks_sort_index`). PostgreSQL's planner knows and chooses itself.
+page is full (see `_walks_sort_index`). PostgreSQL's planner knows and chooses itself; there
+the total without a search comes from counts kept by triggers (member_counts), and a search
+answered by the index reads the page's matches and the total in one statement (search_page).
 """
 from __future__ import annotations
 
@@ -294,7 +296,8 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
     """The page of the register `query` asks for: the agreements `user_id` is a member of
     (of those, only the ones in `only` when given: an API token limited to some agreements).
 
-    Three statements whatever the number of agreements. A page past the last one is
+    Three statements whatever the number of agreements (a fourth for a searched page past the last
+    on PostgreSQL). A page past the last one is
     clamped to the last (the page's `requested_page` keeps what was asked).
     """
     # SQLite folds ASCII only in lower()/LIKE; database.py gives its connections a Unicode casefold().

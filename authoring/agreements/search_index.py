@@ -30,7 +30,7 @@ SQLITE_TABLE = "agreement_search"
 # the FTS5 table and its shadow tables, the trigram indexes and the folded-title index.
 UNDECLARED = frozenset({
     SQLITE_TABLE, *(f"{SQLITE_TABLE}_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")),
-    "register_search", "ix_agreements_folded_title", "register_counts",
+    "register_search", "ix_agreements_folded_title", "register_counts", "ix_memberships_agreement_user_side",
 })
 
 _fts = table(SQLITE_TABLE, column("rowid"))

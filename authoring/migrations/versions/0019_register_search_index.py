@@ -2,7 +2,8 @@
 
 SQLite: an FTS5 table `agreement_search` (trigram tokenizer) holding each agreement's title
 and counterparty casefolded, once for each side's members (INSERT_VIEWS), filled from the existing
-agreements and kept in step by triggers. The triggers and the folded-title index call casefold(), which the app gives every
+agreements and kept in step by triggers, and an index on memberships (agreement, user, side) that checks
+a match against the member's side without reading the membership. The triggers and the folded-title index call casefold(), which the app gives every
 SQLite connection (database.py): a connection without it (the sqlite3 shell) can read
 agreements but not write them. A later migration that rebuilds `agreements` on SQLite
 (batch mode copies it into a new table) drops these triggers with the old table and must
@@ -147,6 +148,8 @@ def _sqlite_upgrade():
     for trigger in SQLITE_TRIGGERS:
         op.execute(trigger)
     op.execute("CREATE INDEX ix_agreements_folded_title ON agreements (casefold(title))")
+    # A search's matches are checked against the member's side: with the side in the index, from the index alone.
+    op.execute("CREATE INDEX ix_memberships_agreement_user_side ON memberships (agreement_id, user_id, side)")
 
 
 def _postgresql_upgrade():
@@ -176,6 +179,7 @@ def upgrade():
 def downgrade():
     op.execute("DROP INDEX ix_agreements_folded_title")
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP INDEX ix_memberships_agreement_user_side")
         for trigger in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER agreement_search_{trigger}")
         op.execute("DROP TABLE agreement_search")
