@@ -434,7 +434,7 @@ def test_search_index_follows_every_write_and_folds_as_the_scan_does(app, client
 
 
 def test_migration_indexes_the_agreements_already_there(app, client, make_user, login):
-    """Agreements written before migration 0019 are found through the index it builds."""
+    """Agreements written before migration 0019 are found through the index it builds, and counted."""
     from authoring import schema
 
     me = make_user("before@example.com")
@@ -448,6 +448,9 @@ def test_migration_indexes_the_agreements_already_there(app, client, make_user, 
     assert set(ids(client.get("/agreements", query_string={"q": "peñalver"}))) == {older}
     newer = _titled(app, me, "Contrato nuevo — Málaga")
     assert set(ids(client.get("/agreements", query_string={"q": "málaga"}))) == {older, newer}
+    # and counted (PostgreSQL: the counts the migration fills from the memberships already there)
+    everything = client.get("/agreements")
+    assert set(ids(everything)) == {older, newer} and "of 2 agreements" in everything.get_data(as_text=True)
 
 
 def test_totals_and_search_follow_status_membership_and_deletion(app, make_user):
