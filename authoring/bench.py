@@ -27,8 +27,15 @@ proposal after many (--writes), each against the same at a tenth (or the first);
 
     python -m authoring.bench [--history 2000] [--size-clauses 3000] [--writes 2000]
 
---redline-only times the redline against the baseline and nothing else (no Word, start-up, page
-or query parts): for working on the redline, a few seconds a run instead of minutes.
+--redline-only times the redline against the baseline and nothing else (no Word, start-up, page,
+register or query parts): for working on the redline, a few seconds a run instead of minutes.
+
+The register part (benchmarks/register.py) times four register pages of a member of --register
+agreements (default 100,000; 0 skips) against a member of 10, on a throw-away SQLite file and,
+given --register-postgres URL (default: DATABASE_URL when it is PostgreSQL), in a throw-away
+database it creates on that server and drops.
+
+    python -m authoring.bench [--register 100000] [--register-postgres URL]
 """
 from __future__ import annotations
 
@@ -54,6 +61,7 @@ from . import ROOT
 from .bench_docx import report_lines, time_docx_exports
 from .bench_startup import startup_report_lines, time_startup
 from .benchmarks import pages as page_parts
+from .benchmarks import register as register_part
 from .document import Document
 from .library import load_library
 from .negotiation.attribution import Change, attribute
@@ -428,7 +436,8 @@ def redline_page_queries(pairs: dict[str, SyntheticPair], gets: int = PAGE_GETS)
 # Running and reporting ----------------------------------------------------------------
 
 def run_benchmark(clauses: int = 300, runs: int = 7, history: int = 2000, size_clauses: int = 3000,
-                  writes: int = 2000, redline_only: bool = False) -> dict[str, Any]:
+                  writes: int = 2000, redline_only: bool = False, register: int = register_part.AGREEMENTS,
+                  register_postgres: str | None = None) -> dict[str, Any]:
     """Every figure of the benchmark, as the --json file holds them (with `redline_only`, those of the redline's
     timing alone)."""
     if clauses < 10:
@@ -463,6 +472,7 @@ def run_benchmark(clauses: int = 300, runs: int = 7, history: int = 2000, size_c
     figures["redline_page_queries_equal"] = (page["error"] is None and
                                              figures["redline_page_queries"]["small"] == figures["redline_page_queries"]["large"])
     figures.update(page_parts.run_page_parts(history, size_clauses, writes, runs))
+    figures.update(register_part.run(register, runs, register_postgres))
     figures.update(time_startup(runs))
     return figures
 
@@ -509,18 +519,28 @@ def report(figures: dict[str, Any]) -> str:
         lines.append(f"Redline page queries: {queries['small']} at {sizes['small']} clauses, {queries['large']} at "
                      f"{sizes['large']} clauses - {same}.")
     lines += page_parts.report_lines(figures)
+    lines += register_part.report_lines(figures)
     return "\n".join(lines)
 
 
 def run_and_report(clauses: int, runs: int, json_path: str | None, echo: Callable[[str], Any] = print,
                    history: int = 2000, size_clauses: int = 3000, writes: int = 2000,
-                   redline_only: bool = False) -> dict[str, Any]:
-    figures = run_benchmark(clauses, runs, history, size_clauses, writes, redline_only)
+                   redline_only: bool = False, register: int = register_part.AGREEMENTS,
+                   register_postgres: str | None = None) -> dict[str, Any]:
+    figures = run_benchmark(clauses, runs, history, size_clauses, writes, redline_only, register, register_postgres)
     echo(report(figures))
     if json_path:
         Path(json_path).write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         echo(f"Figures written to {json_path}")
     return figures
+
+
+def register_postgres_default() -> str | None:
+    """The server the register part also runs on unless told: DATABASE_URL's, when that is PostgreSQL."""
+    import os
+
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -536,13 +556,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="proposals before the one accepted in the writes part (default 2000; 0 skips)")
     parser.add_argument("--redline-only", action="store_true",
                         help="time the redline against the baseline and skip every other part")
+    parser.add_argument("--register", type=int, default=register_part.AGREEMENTS,
+                        help="agreements of the large register (default 100000; 0 skips)")
+    parser.add_argument("--register-postgres", metavar="URL", default=register_postgres_default(),
+                        help="also run the register part on this PostgreSQL server, in a database it creates and "
+                             "drops (default: DATABASE_URL when it is PostgreSQL)")
     options = parser.parse_args(argv)
     if options.clauses < 10 or options.runs < 1:
         parser.error("--clauses must be at least 10 and --runs at least 1")
-    if min(options.history, options.size_clauses, options.writes) < 0:
-        parser.error("--history, --size-clauses and --writes are 0 (skip) or more")
+    if min(options.history, options.size_clauses, options.writes, options.register) < 0:
+        parser.error("--history, --size-clauses, --writes and --register are 0 (skip) or more")
     run_and_report(options.clauses, options.runs, options.json_path, history=options.history,
-                   size_clauses=options.size_clauses, writes=options.writes, redline_only=options.redline_only)
+                   size_clauses=options.size_clauses, writes=options.writes, redline_only=options.redline_only,
+                   register=options.register, register_postgres=options.register_postgres or None)
     return 0
 
 

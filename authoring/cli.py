@@ -173,12 +173,23 @@ def demo_command():
 @click.option("--writes", default=2000, show_default=True, type=click.IntRange(min=0),
               help="Proposals before the one accepted in the writes part; 0 skips it.")
 @click.option("--redline-only", is_flag=True, help="Time the redline against the baseline and skip every other part.")
-def bench_command(clauses, runs, json_path, history, size_clauses, writes, redline_only):
-    # It builds its own throw-away SQLite apps; the configured database is never touched.
+@click.option("--register", default=100_000, show_default=True, type=click.IntRange(min=0),
+              help="Agreements of the large register in the register part; 0 skips it.")
+@click.option("--register-postgres", metavar="URL",
+              help="Also run the register part on this PostgreSQL server, in a database it creates and drops "
+                   "[default: the configured DATABASE_URL's server when it is PostgreSQL].")
+@with_appcontext
+def bench_command(clauses, runs, json_path, history, size_clauses, writes, redline_only, register, register_postgres):
+    # It builds its own throw-away SQLite apps, and on PostgreSQL a throw-away database it creates beside the
+    # configured one and drops: the configured database's data is never touched.
     from .bench import run_and_report
 
+    url = current_app.config["DATABASE_URL"]
+    if register_postgres is None and url.startswith("postgresql"):
+        register_postgres = url
     run_and_report(clauses, runs, json_path, echo=click.echo, history=history, size_clauses=size_clauses,
-                   writes=writes, redline_only=redline_only)
+                   writes=writes, redline_only=redline_only, register=register,
+                   register_postgres=register_postgres or None)
 
 
 export_group = AppGroup("export", help="Write an agreement's Word documents, terms file and OpenSLO service levels.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 from conftest import base_config
 
@@ -16,7 +17,8 @@ def test_bench_command_writes_every_figure(tmp_path):
     app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path / 'untouched.sqlite3'}"))
     out = tmp_path / "bench.json"
     try:
-        result = app.test_cli_runner().invoke(args=["bench", "--clauses", "40", "--runs", "1", "--json", str(out)])
+        result = app.test_cli_runner().invoke(args=["bench", "--clauses", "40", "--runs", "1", "--register", "0",
+                                                    "--json", str(out)])
     finally:
         db.dispose(app)
     assert result.exit_code == 0, result.output
@@ -116,3 +118,53 @@ def test_bench_redline_only_times_the_redline_and_nothing_else(tmp_path):
     assert 0 < figures["changed_clauses"] < 20
     # No Word, start-up, page or query part ran.
     assert not {"docx_ratio", "startup_ratio", "redline_page_queries", "history_pages"} & set(figures)
+
+
+def test_bench_register_part_at_a_small_size(tmp_path):
+    """The register part fills both registers, reads each page and reports a ratio per page; on SQLite,
+    and on PostgreSQL (in a database it creates and drops) when TEST_DATABASE_URL is set."""
+    from authoring.benchmarks import register
+
+    app = create_app(base_config(DATABASE_URL=f"sqlite:///{tmp_path / 'untouched.sqlite3'}"))
+    out = tmp_path / "bench.json"
+    postgres = os.environ.get("TEST_DATABASE_URL")
+    args = ["bench", "--clauses", "20", "--runs", "1", "--history", "0", "--size-clauses", "0", "--writes", "0",
+            "--register", "300", "--json", str(out)] + (["--register-postgres", postgres] if postgres else [])
+    try:
+        result = app.test_cli_runner().invoke(args=args)
+    finally:
+        db.dispose(app)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert "history_error" not in figures and "size_error" not in figures
+    backends = ["sqlite", "postgresql"] if postgres else ["sqlite"]
+    for backend in backends:
+        assert figures[f"register_{backend}_error"] is None, figures[f"register_{backend}_error"]
+        part = figures[f"register_{backend}"]
+        assert part["register_agreements"] == {"small": 10, "large": 300}
+        assert set(part["register_pages"]) == {"first", "search", "filter", "sort"}
+        found = part["register_found"]
+        # Every page found rows in both registers, and the whole register on the unfiltered pages.
+        assert found["first"] == found["sort"] == {"small": 10, "large": 300}
+        assert 1 <= found["search"]["small"] <= found["search"]["large"] < 300
+        assert 1 <= found["filter"]["small"] <= found["filter"]["large"] < 300
+        for page, figure in part["register_pages"].items():
+            assert figure["target_ratio"] == register.TARGET, page
+            assert math.isfinite(figure["time_ratio"]) and figure["time_ratio"] > 0, page
+            assert figure["target_met"] == (figure["time_ratio"] <= register.TARGET), page
+    assert "Register on SQLite: a member of 300 agreements against one of 10" in result.output
+    assert ("Register on PostgreSQL" in result.output) == bool(postgres)
+    assert not os.path.exists(figures["register_sqlite"]["register_database"])
+    if postgres:  # the throw-away database is gone, and the test database was not it
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        name = figures["register_postgresql"]["register_database"]
+        assert name.startswith("accord_bench_") and name != make_url(postgres).database
+        engine = create_engine(postgres)
+        try:
+            with engine.connect() as connection:
+                left = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+                assert left.all() == []
+        finally:
+            engine.dispose()

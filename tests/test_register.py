@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from conftest import PASSWORD, post_form
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 from authoring.agreements.register import PER_PAGE, RegisterQuery, agreement_register, parse_register_query
 from authoring.extensions import db
@@ -245,6 +245,49 @@ def test_each_sort_order_puts_missing_dates_last(app, client, make_user, login):
     assert ids(client.get("/agreements")) == expected["review"]  # the default: next review first
 
 
+def test_a_member_of_many_is_sorted_and_filtered_as_a_member_of_few(app, make_user):
+    """A member of most agreements has their page read by walking the sort index (SQLite), or a search's
+    page from the search table (PostgreSQL): the rows, order and count are those of sorting in Python,
+    for every sort, both directions, a filter, searches and page 3."""
+    many, few = make_user("walk@example.com"), make_user("few-walk@example.com")
+    start = today() - timedelta(days=500)
+    rows = []
+    for n in range(300):
+        dated = {"effective_on": start + timedelta(days=(n * 37) % 400), "ends_on": start + timedelta(days=(n * 53) % 700),
+                 "next_review_on": start + timedelta(days=(n * 11) % 90), "renewal_opens_on": start + timedelta(days=n)}
+        rows += bulk_agreements(app, many, 1, title=f"{'Żuraw' if n % 3 else 'alpha'} {(n * 7) % 100:03d}",
+                                status=("draft", "executed", "signing")[n % 3],
+                                **{key: (None if n % (5 + i) == 0 else value) for i, (key, value) in enumerate(dated.items())})
+    bulk_agreements(app, few, 1)
+    with app.app_context():
+        agreements = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(rows)))}
+
+    def expected(sort: str, descending: bool, statuses=(), search="") -> list[int]:
+        column = {"title": "title", "effective": "effective_on", "ends": "ends_on", "review": "next_review_on",
+                  "renewal": "renewal_opens_on"}[sort]
+        kept = [a for a in agreements.values() if (not statuses or a.status in statuses)
+                and search.casefold() in a.title.casefold()]
+        dated = [a for a in kept if getattr(a, column) is not None]
+        undated = sorted((a for a in kept if getattr(a, column) is None), key=lambda a: a.id, reverse=descending)
+        key = (lambda a: (a.title.casefold(), a.id)) if sort == "title" else (lambda a: (getattr(a, column), a.id))
+        return [a.id for a in sorted(dated, key=key, reverse=descending) + undated]
+
+    with app.app_context():
+        for sort in ("title", "effective", "ends", "review", "renewal"):
+            for descending in (False, True):
+                # The searches: one the index answers alone (PostgreSQL: the page read from it), one with a
+                # status as well, and a page past the last (clamped to it).
+                for statuses, page, search in (((), 1, ""), ((), 3, ""), (("signing", "executed"), 2, ""),
+                                               ((), 2, "ŻURAW"), (("executed",), 1, "żuraw 0"), ((), 99, "Żuraw")):
+                    query = RegisterQuery(sort=sort, descending=descending, statuses=statuses, page=page, search=search)
+                    found = agreement_register(many.id, query, today())
+                    want = expected(sort, descending, statuses, search)
+                    page = found.query.page
+                    assert found.total == len(want) and page == min(query.page, max(1, -(-len(want) // PER_PAGE)))
+                    assert [row.agreement_id for row in found.rows] == want[(page - 1) * PER_PAGE:page * PER_PAGE], \
+                        (sort, descending, statuses, page, search)
+
+
 # Paging -----------------------------------------------------------------------------------------
 
 def test_pages_hold_25_rows_and_their_links_keep_the_query(app, client, make_user, login):
@@ -357,3 +400,87 @@ def test_the_register_is_a_labelled_form_and_a_table_with_header_scopes(app, cli
     assert page.count("aria-sort=") == 1
     assert '<nav class="pagination" aria-label="Pages of the register">' in page
     assert "<caption" in page
+
+
+def test_search_index_follows_every_write_and_folds_as_the_scan_does(app, client, make_user, login, backend):
+    """The text index (SQLite: FTS5 kept by triggers) answers as the scan did: after a rename, a new
+    counterparty and a deletion, with the scan's case folding, and below 3 characters."""
+    me = make_user("index@example.com")
+    strasse = _titled(app, me, "Wartungsvertrag Hauptstraße", client_name="Łódź Serwis")
+    sofos = _titled(app, me, "Hosting", side="client", provider_name="ΣΟΦΟΣ Ltd", client_name="Mine AG")
+    login(client, "index@example.com")
+
+    def search(text: str) -> set[int]:
+        return set(ids(client.get("/agreements", query_string={"q": text})))
+
+    if backend == "sqlite":  # str.casefold: ß is ss, a final sigma a sigma
+        assert search("HAUPTSTRASSE") == {strasse}
+        assert search("σοφος") == {sofos}
+    else:  # ILIKE: one letter for one
+        assert search("HAUPTSTRAßE") == {strasse}
+        assert search("σοφοσ") == {sofos}
+    assert search("łó") == {strasse}  # too short for trigrams: the scan answers
+    assert search("mine ag") == set()  # still my own side's name, not the counterparty
+    with app.app_context():
+        agreement = db.session.get(Agreement, strasse)
+        agreement.title, agreement.client_name = "Umowa serwisowa", "Gdańsk Hosting"
+        db.session.commit()
+    assert search("hauptstraße") == search("łódź") == set()
+    assert search("umowa serwisowa") == search("GDAŃSK") == {strasse}
+    with app.app_context():
+        db.session.delete(db.session.get(Agreement, sofos))
+        db.session.commit()
+    assert search("ΣΟΦΟΣ") == set() and search("hosting") == {strasse}
+
+
+def test_migration_indexes_the_agreements_already_there(app, client, make_user, login):
+    """Agreements written before migration 0019 are found through the index it builds, and counted."""
+    from authoring import schema
+
+    me = make_user("before@example.com")
+    with app.app_context():
+        schema.downgrade("0018")
+    older = _titled(app, me, "Contrato de soporte — Málaga", client_name="Peñalver y Asociados S.L.")
+    with app.app_context():
+        schema.upgrade()
+    login(client, "before@example.com")
+    assert set(ids(client.get("/agreements", query_string={"q": "MÁLAGA"}))) == {older}
+    assert set(ids(client.get("/agreements", query_string={"q": "peñalver"}))) == {older}
+    newer = _titled(app, me, "Contrato nuevo — Málaga")
+    assert set(ids(client.get("/agreements", query_string={"q": "málaga"}))) == {older, newer}
+    # and counted (PostgreSQL: the counts the migration fills from the memberships already there)
+    everything = client.get("/agreements")
+    assert set(ids(everything)) == {older, newer} and "of 2 agreements" in everything.get_data(as_text=True)
+
+
+def test_totals_and_search_follow_status_membership_and_deletion(app, make_user):
+    """The totals (PostgreSQL: counts and the search table kept by triggers) follow each write: a status
+    change, a membership added, moved to the other side or removed, an agreement deleted."""
+    me, other = make_user("totals@example.com"), make_user("other-totals@example.com")
+    first = _titled(app, me, "First", status="draft", client_name="Northwind Ltd")
+    second = _titled(app, me, "Second", status="draft")
+    third = _titled(app, me, "Third", status="executed")
+    theirs = _titled(app, other, "Theirs", status="draft", provider_name="Northwind Ltd")
+
+    def total(**asked) -> int:
+        with app.app_context():
+            return agreement_register(me.id, RegisterQuery(**asked), today()).total
+
+    assert (total(), total(statuses=("draft",)), total(search="northwind")) == (3, 2, 1)
+    with app.app_context():
+        db.session.get(Agreement, second).status = "executed"
+        db.session.add(Membership(agreement_id=theirs, user_id=me.id, side="client", role="viewer"))
+        db.session.execute(Membership.__table__.delete().where(Membership.agreement_id == third))
+        db.session.commit()
+    assert (total(), total(statuses=("draft",)), total(statuses=("executed",))) == (3, 2, 1)
+    assert total(search="northwind") == 2  # the provider is the counterparty of my client side
+    with app.app_context():
+        membership = db.session.scalar(select(Membership).where(Membership.agreement_id == theirs,
+                                                                Membership.user_id == me.id))
+        membership.side = "provider"  # now the client is my counterparty
+        db.session.commit()
+    assert total(search="northwind") == 1
+    with app.app_context():
+        db.session.delete(db.session.get(Agreement, first))
+        db.session.commit()
+    assert (total(), total(statuses=("draft",)), total(search="northwind")) == (2, 1, 0)

@@ -90,11 +90,16 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
 
 # Migrations --------------------------------------------------------------------------
 
+# SQLAlchemy cannot reflect SQLite's expression indexes, and says so; that one is the migration's own.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index ix_agreements_folded_title")
 def test_migrations_match_the_models_and_go_down_and_up(app, runner, backend):
-    """The migrated schema is exactly what the models declare, and the history is reversible."""
+    """The migrated schema is exactly what the models declare (and the register's text index, which
+    they cannot), and the history is reversible."""
+    from authoring.agreements.search_index import include_name
+
     with app.app_context(), db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                       Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}), Base.metadata)
     assert differences == []
 
     result = runner.invoke(args=["db", "downgrade", "base"])

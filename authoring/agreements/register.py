@@ -1,10 +1,19 @@
 """The register: every agreement a user belongs to, searched, filtered, sorted and paged in SQL.
 
-A page costs the same few statements whether the user has ten agreements or ten
+A page costs the same few statements whether the user has ten agreements or a hundred
 thousand: one count, one page of 25 rows, and one grouped query for what the page's
 rows need beyond the agreement itself (open proposals awaiting the user's side, and
 whether that side has signed). Search, filters and sorting all run in the database
-against the indexed date columns that `Agreement` keeps in step with the terms.
+against the indexed date columns that `Agreement` keeps in step with the terms, the
+index on the folded title, and the text index (search_index) that answers a search or
+narrows it before the exact test.
+
+The count comes first and decides how the page is read on SQLite, whose planner does not
+know how many agreements a member has: a member of few has theirs read and sorted; a
+member of many has the sort column's index walked in order, keeping theirs, until the
+page is full (see `_walks_sort_index`). PostgreSQL's planner knows and chooses itself; there
+the total without a search comes from counts kept by triggers (member_counts), and a search
+answered by the index reads the page's matches and the total in one statement (search_page).
 """
 from __future__ import annotations
 
@@ -23,6 +32,8 @@ from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, s
 from ..extensions import db
 from ..models import STATUSES, Agreement, Amendment, Membership, Proposal, Signature
 from ..reviews.reminders import REVIEW_NOTICE
+from . import member_counts
+from .search_index import answered_by_index, escape_like, search_condition, search_page, search_total
 
 PER_PAGE = 25
 SEARCH_MAX = 200
@@ -185,15 +196,11 @@ def _folded(column: ColumnElement, dialect: str) -> ColumnElement:
     return func.casefold(column) if dialect == "sqlite" else func.lower(column)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _contains(column: ColumnElement, text: str, dialect: str) -> ColumnElement:
     """Case-insensitive substring match; % and _ in `text` are literal."""
     if dialect == "sqlite":
-        return func.casefold(column).like(f"%{_escape_like(text.casefold())}%", escape="\\")
-    return column.ilike(f"%{_escape_like(text)}%", escape="\\")
+        return func.casefold(column).like(f"%{escape_like(text.casefold())}%", escape="\\")
+    return column.ilike(f"%{escape_like(text)}%", escape="\\")
 
 
 _COUNTERPARTY = case((Membership.side == "provider", Agreement.client_name), else_=Agreement.provider_name)
@@ -228,15 +235,19 @@ _SIGNATURE_AWAITED = and_(
 
 
 def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str,
-                only: Collection[int] | None = None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Membership.user_id == user_id]
+                only: Collection[int] | None = None, walking: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE clause. `walking`: the page is read by walking the sort column's index on SQLite, so
+    the member and status tests are written as expressions (`+ 0`, `|| ''`) no index answers, and
+    the planner has no other way in."""
+    conditions: list[ColumnElement[bool]] = [(Membership.user_id + 0 if walking else Membership.user_id) == user_id]
     if only is not None:
         conditions.append(Membership.agreement_id.in_(sorted(only)))
     if query.search:
-        conditions.append(or_(_contains(Agreement.title, query.search, dialect),
-                              _contains(_COUNTERPARTY, query.search, dialect)))
+        conditions.append(search_condition(query.search, dialect, or_(
+            _contains(Agreement.title, query.search, dialect), _contains(_COUNTERPARTY, query.search, dialect)),
+            user_id))
     if query.statuses:
-        conditions.append(Agreement.status.in_(query.statuses))
+        conditions.append((Agreement.status.concat("") if walking else Agreement.status).in_(query.statuses))
     if query.attention:
         conditions.append(or_(_PROPOSALS_AWAITING, _review_due(today), _renewal_open(today), _SIGNATURE_AWAITED))
     return conditions
@@ -252,6 +263,16 @@ def _ordering(query: RegisterQuery, dialect: str) -> list[ColumnElement]:
     }[query.sort]
     primary = (key.desc() if query.descending else key.asc()).nulls_last()
     return [primary, Agreement.id.desc() if query.descending else Agreement.id.asc()]
+
+
+def _walks_sort_index(total: int, agreements: int, offset: int) -> bool:
+    """Whether walking the sort column's index (about `agreements` entries, the member's `total` among
+    them, evenly spread) reaches the page sooner than reading the member's `total` and sorting them.
+
+    The walk visits about (offset + PER_PAGE) x agreements / total entries before the page is full:
+    for a member of 100,000 agreements out of 100,010, 25; for a member of 10, the whole index.
+    """
+    return total > 0 and (offset + PER_PAGE) * agreements < total * total
 
 
 def _page_facts(user_id: int, agreement_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -275,15 +296,41 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
     """The page of the register `query` asks for: the agreements `user_id` is a member of
     (of those, only the ones in `only` when given: an API token limited to some agreements).
 
-    Three statements whatever the number of agreements. A page past the last one is
+    Three statements whatever the number of agreements (a fourth for a searched page past the last
+    on PostgreSQL). A page past the last one is
     clamped to the last (the page's `requested_page` keeps what was asked).
     """
     # SQLite folds ASCII only in lower()/LIKE; database.py gives its connections a Unicode casefold().
     dialect = db.engine.dialect.name
     conditions = _conditions(user_id, query, today, dialect, only)
     joined = select().select_from(Membership).join(Agreement, Agreement.id == Membership.agreement_id)
-    total = db.session.scalar(joined.add_columns(func.count()).where(*conditions))
+    # Without a condition on the agreement itself, the member's agreements are counted from their
+    # memberships alone. With the count, the highest agreement id: about how many the sort index holds.
+    on_agreement = bool(query.statuses or query.attention
+                        or (query.search and not answered_by_index(query.search, dialect)))
+    alone = only is None and not (query.statuses or query.attention)
+    searched_page = False  # the page's own rows already chosen (PostgreSQL's indexed search)
+    if member_counts.available(dialect) and only is None and not (query.search or query.attention):
+        total = member_counts.member_total(user_id, query.statuses)
+    elif dialect == "postgresql" and alone and answered_by_index(query.search, dialect):
+        # The page's memberships and the total in one read of the index's table; then the page by their ids.
+        offset = (query.page - 1) * PER_PAGE
+        ids, total = search_page(query.search, user_id, query.sort, query.descending, PER_PAGE, offset)
+        if total is None:  # past the last page: clamped to it
+            total = search_total(query.search, user_id)
+            offset = (max(1, math.ceil(total / PER_PAGE)) - 1) * PER_PAGE
+            ids, _total = search_page(query.search, user_id, query.sort, query.descending, PER_PAGE, offset)
+        conditions, searched_page = [Membership.user_id == user_id, Membership.id.in_(ids)], True
+    elif dialect != "sqlite":
+        total = db.session.scalar((joined if on_agreement else select().select_from(Membership))
+                                  .where(*conditions).add_columns(func.count()))
+    else:
+        counted = (joined if on_agreement else select().select_from(Membership)).where(*conditions)
+        total, highest_id = db.session.execute(
+            counted.add_columns(func.count(), select(func.max(Agreement.id)).correlate(None).scalar_subquery())).one()
     page = min(query.page, max(1, math.ceil(total / PER_PAGE)))
+    if dialect == "sqlite" and _walks_sort_index(total, highest_id or 0, (page - 1) * PER_PAGE):
+        conditions = _conditions(user_id, query, today, dialect, only, walking=True)
     statement = (
         joined.add_columns(
             Agreement.id, Agreement.title, _COUNTERPARTY.label("counterparty"), Membership.side, Membership.role,
@@ -295,7 +342,7 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
         .where(*conditions)
         .order_by(*_ordering(query, dialect))
         .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
+        .offset(0 if searched_page else (page - 1) * PER_PAGE)
     )
     found = db.session.execute(statement).all()
     facts = _page_facts(user_id, [row.id for row in found])

@@ -28,6 +28,9 @@ class Agreement(Base):
     __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),
                       CheckConstraint(_in("paper_size", PAPER_SIZES), name="paper_size"),
                       Index("ix_agreements_status", "status"))
+    # Migration 0019 also gives the register a text index for its search (SQLite: FTS5 kept by triggers;
+    # PostgreSQL: register_search, a row per membership kept by triggers), an index on the folded title,
+    # and on PostgreSQL counts by user and status (register_counts); agreements.search_index, member_counts.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
