@@ -88,6 +88,11 @@ def database(request, tmp_path_factory):
     schema_name = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(_pg_url())
     with admin.begin() as connection:
+        # Migration 0019's extensions, made here in public: made by the migration inside this session's
+        # schema, they would go with it (DROP SCHEMA ... CASCADE), and with them the indexes of any other
+        # test session running at the same time.
+        for extension in ("pg_trgm", "btree_gin"):
+            connection.execute(text(f"CREATE EXTENSION IF NOT EXISTS {extension} WITH SCHEMA public"))
         connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
     pg_config = {
         "DATABASE_URL": _pg_url(),
