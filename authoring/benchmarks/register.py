@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .history import order
-from .site import PageError, Site, get_page, ratio_figure
+from .site import PageError, Site, get_page, migrated_site, ratio_figure
 
 AGREEMENTS = 100_000
 SMALL = 10
@@ -177,23 +177,15 @@ def throwaway_postgres_site(url: str) -> Iterator[Site]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from .. import create_app, schema
-    from ..extensions import db
-
     name = f"accord_bench_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-        app = create_app({"SECRET_KEY": "bench-only-secret",
-                          "DATABASE_URL": make_url(url).set(database=name).render_as_string(hide_password=False),
-                          "PASSWORD_HASH_PROFILE": "cheapest", "WTF_CSRF_ENABLED": False})
         try:
-            with app.app_context():
-                schema.upgrade()
-            yield Site(app)
+            with migrated_site(make_url(url).set(database=name).render_as_string(hide_password=False)) as site:
+                yield site
         finally:
-            db.dispose(app)
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     finally:

@@ -54,20 +54,27 @@ class Site:
 
 
 @contextmanager
-def throwaway_site() -> Iterator[Site]:
-    """A fresh app on its own SQLite file, removed afterwards; the configured database is never touched."""
+def migrated_site(database_url: str) -> Iterator[Site]:
+    """A benchmark app on `database_url` (an empty database), migrated; its connections closed afterwards."""
     from .. import create_app, schema
     from ..extensions import db
 
+    app = create_app({"SECRET_KEY": "bench-only-secret", "DATABASE_URL": database_url,
+                      "PASSWORD_HASH_PROFILE": "cheapest", "WTF_CSRF_ENABLED": False})
+    try:
+        with app.app_context():
+            schema.upgrade()
+        yield Site(app)
+    finally:
+        db.dispose(app)
+
+
+@contextmanager
+def throwaway_site() -> Iterator[Site]:
+    """A fresh app on its own SQLite file, removed afterwards; the configured database is never touched."""
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as folder:
-        app = create_app({"SECRET_KEY": "bench-only-secret", "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
-                          "PASSWORD_HASH_PROFILE": "cheapest", "WTF_CSRF_ENABLED": False})
-        try:
-            with app.app_context():
-                schema.upgrade()
-            yield Site(app)
-        finally:
-            db.dispose(app)
+        with migrated_site(f"sqlite:///{Path(folder) / 'bench.sqlite3'}") as site:
+            yield site
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
