@@ -122,11 +122,20 @@ PG_COUNTS = (
     END $$""",
     """CREATE TRIGGER register_counts_membership AFTER INSERT OR DELETE OR UPDATE OF user_id, agreement_id
     ON memberships FOR EACH ROW EXECUTE FUNCTION register_counts_membership()""",
+    # One statement whose rows come in (user, status) order: two transactions moving agreements that
+    # share members lock those members' counts in the same order, so one waits for the other and
+    # neither deadlocks. (On DELETE, `new` is NULL and only the old status is uncounted.)
     """CREATE FUNCTION register_counts_agreement() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM register_counts_add(user_id, old.status, -1) FROM memberships WHERE agreement_id = old.id;
+        INSERT INTO register_counts (user_id, status, members)
+        SELECT user_id, status, sum(delta) FROM (
+            SELECT user_id, old.status AS status, -1 AS delta FROM memberships WHERE agreement_id = old.id
+            UNION ALL
+            SELECT user_id, new.status, 1 FROM memberships WHERE agreement_id = old.id AND TG_OP = 'UPDATE'
+        ) AS changes
+        GROUP BY user_id, status ORDER BY user_id, status
+        ON CONFLICT (user_id, status) DO UPDATE SET members = register_counts.members + excluded.members;
         IF TG_OP = 'DELETE' THEN RETURN old; END IF;
-        PERFORM register_counts_add(user_id, new.status, 1) FROM memberships WHERE agreement_id = new.id;
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER register_counts_status AFTER UPDATE OF status ON agreements FOR EACH ROW
