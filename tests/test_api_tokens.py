@@ -100,6 +100,10 @@ def test_a_token_limited_to_agreements_sees_only_those(app, runner, make_user, m
     limited = api_as(app, runner, ann, True, "--agreement", str(first))
     listed = limited.get("/api/v1/agreements").get_json()
     assert [item["id"] for item in listed["items"]] == [first] and listed["total"] == 1
+    # searched or filtered, still only those (never the totals of all the person's agreements)
+    for asked in ("?q=irs", "?q=Second", "?status=draft"):
+        found = limited.get(f"/api/v1/agreements{asked}").get_json()
+        assert found["total"] == len(found["items"]) == (0 if "Second" in asked else 1), asked
     assert limited.get(f"/api/v1/agreements/{first}/terms").status_code == 200
     is_problem(limited.get(f"/api/v1/agreements/{second}"), 404)
     is_problem(limited.get(f"/api/v1/agreements/{second}/terms"), 404)

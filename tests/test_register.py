@@ -5,8 +5,9 @@ import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+import pytest
 from conftest import PASSWORD, post_form
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, func, insert, select, text
 
 from authoring.agreements.register import PER_PAGE, RegisterQuery, agreement_register, parse_register_query
 from authoring.extensions import db
@@ -484,3 +485,64 @@ def test_totals_and_search_follow_status_membership_and_deletion(app, make_user)
         db.session.delete(db.session.get(Agreement, first))
         db.session.commit()
     assert (total(), total(statuses=("draft",)), total(search="northwind")) == (2, 1, 0)
+    with app.app_context():  # deleted by a statement, not the ORM: the agreement goes before its memberships
+        db.session.execute(Agreement.__table__.delete().where(Agreement.id == second))
+        db.session.commit()
+    assert (total(), total(statuses=("executed",)), total(statuses=("draft",))) == (1, 0, 1)
+
+
+def test_a_member_deleted_from_the_database_takes_their_memberships_and_counts(app, make_user):
+    """Deleting a user cascades to their memberships; the counts (PostgreSQL) neither refuse it nor keep them."""
+    owner, leaving = make_user("stays@example.com"), make_user("leaves@example.com")
+    agreement = _titled(app, owner, "Shared", status="negotiating")
+    with app.app_context():
+        db.session.add(Membership(agreement_id=agreement, user_id=leaving.id, side="client", role="viewer"))
+        db.session.commit()
+        assert agreement_register(leaving.id, RegisterQuery(), today()).total == 1
+        db.session.execute(text("DELETE FROM users WHERE id = :id"), {"id": leaving.id})
+        db.session.commit()
+        assert agreement_register(leaving.id, RegisterQuery(), today()).total == 0
+        assert agreement_register(owner.id, RegisterQuery(search="shar"), today()).total == 1
+        assert db.session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.agreement_id == agreement)) == 1
+
+
+def test_a_search_that_finds_nothing_says_so(app, make_user):
+    me = make_user("nothing@example.com")
+    _titled(app, me, "Hosting")
+    with app.app_context():
+        page = agreement_register(me.id, RegisterQuery(search="zzzq"), today())
+    assert (page.total, page.rows, page.query.page) == (0, [], 1)
+
+
+def test_a_membership_added_while_the_agreement_changes_status_is_counted_under_the_new_one(app, make_user):
+    """PostgreSQL's counts and search rows (triggers) read the agreement FOR SHARE: a membership added while
+    another transaction changes the agreement waits for it, and is kept under the status and title it gets."""
+    import threading
+
+    owner, joining = make_user("changes@example.com"), make_user("joins@example.com")
+    agreement = _titled(app, owner, "Old title", status="executed")
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite keeps no counts table and takes one writer at a time")
+        changing = db.engine.connect()
+        transaction = changing.begin()
+        changing.execute(Agreement.__table__.update().where(Agreement.id == agreement)
+                         .values(status="expired", title="New title"))
+
+        def join():
+            with app.app_context(), db.engine.begin() as connection:
+                connection.execute(insert(Membership).values(agreement_id=agreement, user_id=joining.id,
+                                                             side="client", role="viewer", created_at=utcnow()))
+
+        joiner = threading.Thread(target=join)
+        joiner.start()
+        joiner.join(0.5)
+        assert joiner.is_alive()  # waiting for the status change
+        transaction.commit()
+        changing.close()
+        joiner.join(10)
+        assert not joiner.is_alive()
+        assert agreement_register(joining.id, RegisterQuery(statuses=("expired",)), today()).total == 1
+        assert agreement_register(joining.id, RegisterQuery(statuses=("executed",)), today()).total == 0
+        assert agreement_register(joining.id, RegisterQuery(search="new title"), today()).total == 1

@@ -296,9 +296,9 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
     """The page of the register `query` asks for: the agreements `user_id` is a member of
     (of those, only the ones in `only` when given: an API token limited to some agreements).
 
-    Three statements whatever the number of agreements (a fourth for a searched page past the last
-    on PostgreSQL). A page past the last one is
-    clamped to the last (the page's `requested_page` keeps what was asked).
+    Three statements whatever the number of agreements (five for a searched page past the last on
+    PostgreSQL: the total, then the last page's matches). A page past the last one is clamped to the
+    last (the page's `requested_page` keeps what was asked).
     """
     # SQLite folds ASCII only in lower()/LIKE; database.py gives its connections a Unicode casefold().
     dialect = db.engine.dialect.name
@@ -316,7 +316,9 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
         # The page's memberships and the total in one read of the index's table; then the page by their ids.
         offset = (query.page - 1) * PER_PAGE
         ids, total = search_page(query.search, user_id, query.sort, query.descending, PER_PAGE, offset)
-        if total is None:  # past the last page: clamped to it
+        if total is None and query.page == 1:  # nothing found
+            total = 0
+        elif total is None:  # past the last page: clamped to it
             total = search_total(query.search, user_id)
             offset = (max(1, math.ceil(total / PER_PAGE)) - 1) * PER_PAGE
             ids, _total = search_page(query.search, user_id, query.sort, query.descending, PER_PAGE, offset)

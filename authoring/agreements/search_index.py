@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Date, Integer, Select, Text, and_, case, column, func, or_, select, table
 
+from ..extensions import db
 from ..models import Membership
 
 MIN_INDEXED = 3
@@ -72,8 +73,6 @@ def _pg_matches(text: str, user_id: int) -> Select:
 def search_total(text: str, user_id: int) -> int:
     """How many of `user_id`'s agreements a search for `text` finds, from the index alone (PostgreSQL,
     when `answered_by_index`)."""
-    from ..extensions import db
-
     return db.session.scalar(select(func.count()).select_from(_pg_matches(text, user_id).subquery()))
 
 
@@ -82,8 +81,6 @@ def search_page(text: str, user_id: int, sort: str, descending: bool, limit: int
     """One page of `user_id`'s memberships a search for `text` finds, in the register's order (sort key,
     nulls last, then agreement id), and how many it finds in all - None when the page is past the last
     (PostgreSQL, when `answered_by_index`). The matches are read once, from the index's table alone."""
-    from ..extensions import db
-
     key = _pg.c[PG_SORT_KEYS[sort]]
     ordering = [(key.desc() if descending else key.asc()).nulls_last(),
                 _pg.c.agreement_id.desc() if descending else _pg.c.agreement_id.asc()]

@@ -90,7 +90,9 @@ def renew(agreement: Agreement, user: User, membership: Membership) -> Agreement
     successor = create_agreement(user, title=title, language=agreement.language, provider_name=agreement.provider_name,
                                  client_name=agreement.client_name, document=renewed, predecessor=agreement,
                                  commit=False, renews=agreement.id)
-    for member in agreement.memberships:
+    # In user order: the new memberships' counts (PostgreSQL, migration 0019) are locked in the order
+    # an agreement's status change locks them, so the two never deadlock.
+    for member in sorted(agreement.memberships, key=lambda member: member.user_id):
         if member.user_id != user.id:
             db.session.add(Membership(agreement_id=successor.id, user_id=member.user_id, side=member.side,
                                       role=member.role))

@@ -3,11 +3,11 @@
 SQLite: an FTS5 table `agreement_search` (trigram tokenizer) holding each agreement's title
 and counterparty casefolded, once for each side's members (INSERT_VIEWS), filled from the existing
 agreements and kept in step by triggers, and an index on memberships (agreement, user, side) that checks
-a match against the member's side without reading the membership. The triggers and the folded-title index call casefold(), which the app gives every
-SQLite connection (database.py): a connection without it (the sqlite3 shell) can read
+a match against the member's side without reading the membership. The triggers and the
+folded-title index call casefold(), which the app gives every SQLite connection (database.py): a connection without it (the sqlite3 shell) can read
 agreements but not write them. A later migration that rebuilds `agreements` on SQLite
-(batch mode copies it into a new table) drops these triggers with the old table and must
-create them again (SQLITE_TRIGGERS below).
+(batch mode copies it into a new table) drops these triggers and the folded-title index (which
+SQLAlchemy cannot reflect) with the old table, and must create them again (SQLITE_TRIGGERS below).
 
 PostgreSQL: a table `register_search` (PG_SEARCH: each membership's title and counterparty,
 lower()-ed, in a GIN index with the user, pg_trgm and btree_gin) and `register_counts` (PG_COUNTS:
@@ -66,7 +66,7 @@ PG_SEARCH = (
     BEGIN
         INSERT INTO register_search (membership_id, user_id, agreement_id, title, counterparty, {PG_COPIED})
         SELECT new.id, new.user_id, new.agreement_id, {PG_VIEW.format(m="new")} FROM agreements a
-        WHERE a.id = new.agreement_id
+        WHERE a.id = new.agreement_id FOR SHARE OF a
         ON CONFLICT (membership_id) DO UPDATE SET user_id = excluded.user_id, agreement_id = excluded.agreement_id,
             title = excluded.title, counterparty = excluded.counterparty, effective_on = excluded.effective_on,
             ends_on = excluded.ends_on, next_review_on = excluded.next_review_on,
@@ -95,7 +95,9 @@ PG_SEARCH = (
 # register's total without a search is one short index read (counting a member's 100,000 memberships
 # takes PostgreSQL ~7 ms). A membership counts under its agreement's status; deleting an agreement
 # uncounts its members first (BEFORE DELETE), and its memberships' own trigger then finds no agreement.
-# The foreign key lets TRUNCATE users CASCADE empty it too.
+# The foreign key lets TRUNCATE users CASCADE empty it too. The membership triggers read the agreement
+# FOR SHARE, so a concurrent change of its status or title (whose own trigger cannot see an
+# uncommitted membership) waits for them, or they for it: nothing is counted under a stale status.
 PG_COUNTS = (
     """CREATE TABLE register_counts (
         user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -111,11 +113,14 @@ PG_COUNTS = (
     DECLARE agreement_status varchar;
     BEGIN
         IF TG_OP IN ('DELETE', 'UPDATE') THEN
-            SELECT status INTO agreement_status FROM agreements WHERE id = old.agreement_id;
-            IF FOUND THEN PERFORM register_counts_add(old.user_id, agreement_status, -1); END IF;
+            SELECT status INTO agreement_status FROM agreements WHERE id = old.agreement_id FOR SHARE;
+            -- A plain decrement: the row is there for a counted membership (an upsert of -1 would, for
+            -- a user being deleted, whose counts the cascade already removed, point at that user).
+            UPDATE register_counts SET members = members - 1
+            WHERE user_id = old.user_id AND status = agreement_status;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            SELECT status INTO agreement_status FROM agreements WHERE id = new.agreement_id;
+            SELECT status INTO agreement_status FROM agreements WHERE id = new.agreement_id FOR SHARE;
             PERFORM register_counts_add(new.user_id, agreement_status, 1);
         END IF;
         RETURN NULL;
