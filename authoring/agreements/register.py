@@ -31,6 +31,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, s
 
 from ..extensions import db
 from ..models import STATUSES, Agreement, Amendment, Membership, Proposal, Signature
+from ..render.paging import page_links
 from ..reviews.reminders import REVIEW_NOTICE
 from . import member_counts
 from .search_index import answered_by_index, escape_like, search_condition, search_page, search_total
@@ -180,14 +181,7 @@ class RegisterPage:
 
     def page_numbers(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and those near the current one; None for a gap."""
-        current, pages = self.query.page, self.pages
-        wanted = sorted({1, pages, *range(max(1, current - around), min(pages, current + around) + 1)})
-        numbers: list[int | None] = []
-        for number in wanted:
-            if numbers and number - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
+        return page_links(self.query.page, self.pages, around)
 
 
 # SQL ------------------------------------------------------------------------------------
