@@ -8,12 +8,12 @@ against the indexed date columns that `Agreement` keeps in step with the terms, 
 index on the folded title, and the text index (search_index) that answers a search or
 narrows it before the exact test.
 
-The count comes first and decides how the page is read on SQLite, whose planner does not
-know how many agreements a member has: a member of few has theirs read and sorted; a
-member of many has the sort column's index walked in order, keeping theirs, until the
-page is full (see `_walks_sort_index`). PostgreSQL's planner knows and chooses itself; there
-the total without a search comes from counts kept by triggers (member_counts), and a search
-answered by the index reads the page's matches and the total in one statement (search_page).
+The total comes first: without a search, from counts kept by triggers (member_counts), else
+counted. It decides how the page is read on SQLite, whose planner does not know how many
+agreements a member has: a member of few has theirs read and sorted; a member of many has the
+sort column's index walked in order, keeping theirs, until the page is full (see
+`_walks_sort_index`). PostgreSQL's planner knows and chooses itself; there a search answered by
+the index reads the page's matches and the total in one statement (search_page).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, or_, select
 
 from ..extensions import db
 from ..models import STATUSES, Agreement, Amendment, Membership, Proposal, Signature
@@ -239,7 +239,7 @@ def _conditions(user_id: int, query: RegisterQuery, today: date, dialect: str,
     if query.search:
         conditions.append(search_condition(query.search, dialect, or_(
             _contains(Agreement.title, query.search, dialect), _contains(_COUNTERPARTY, query.search, dialect)),
-            user_id))
+            user_id, walking))
     if query.statuses:
         conditions.append((Agreement.status.concat("") if walking else Agreement.status).in_(query.statuses))
     if query.attention:
@@ -257,6 +257,16 @@ def _ordering(query: RegisterQuery, dialect: str) -> list[ColumnElement]:
     }[query.sort]
     primary = (key.desc() if query.descending else key.asc()).nulls_last()
     return [primary, Agreement.id.desc() if query.descending else Agreement.id.asc()]
+
+
+def _joined(dialect: str, query: RegisterQuery, walking: bool) -> Select:
+    """Memberships joined to their agreements. Where SQLite's search joins its matches to the memberships,
+    the agreement is joined through an expression (`+ 0`): the planner then reads each membership from its
+    match and the agreement from its membership, rather than the agreement of every match (of any member,
+    either side's view) first."""
+    member_first = dialect == "sqlite" and not walking and answered_by_index(query.search, dialect)
+    agreement_id = Membership.agreement_id + 0 if member_first else Membership.agreement_id
+    return select().select_from(Membership).join(Agreement, Agreement.id == agreement_id)
 
 
 def _walks_sort_index(total: int, agreements: int, offset: int) -> bool:
@@ -297,15 +307,18 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
     # SQLite folds ASCII only in lower()/LIKE; database.py gives its connections a Unicode casefold().
     dialect = db.engine.dialect.name
     conditions = _conditions(user_id, query, today, dialect, only)
-    joined = select().select_from(Membership).join(Agreement, Agreement.id == Membership.agreement_id)
+    joined = _joined(dialect, query, walking=False)
     # Without a condition on the agreement itself, the member's agreements are counted from their
     # memberships alone. With the count, the highest agreement id: about how many the sort index holds.
     on_agreement = bool(query.statuses or query.attention
                         or (query.search and not answered_by_index(query.search, dialect)))
     alone = only is None and not (query.statuses or query.attention)
     searched_page = False  # the page's own rows already chosen (PostgreSQL's indexed search)
-    if member_counts.available(dialect) and only is None and not (query.search or query.attention):
-        total = member_counts.member_total(user_id, query.statuses)
+    highest = select(func.max(Agreement.id)).correlate(None).scalar_subquery()
+    highest_id = None
+    if only is None and not (query.search or query.attention):
+        total, highest_id = db.session.execute(select(member_counts.member_total(user_id, query.statuses),
+                                                      highest)).one()
     elif dialect == "postgresql" and alone and answered_by_index(query.search, dialect):
         # The page's memberships and the total in one read of the index's table; then the page by their ids.
         offset = (query.page - 1) * PER_PAGE
@@ -317,16 +330,13 @@ def agreement_register(user_id: int, query: RegisterQuery, today: date,
             offset = (max(1, math.ceil(total / PER_PAGE)) - 1) * PER_PAGE
             ids, _total = search_page(query.search, user_id, query.sort, query.descending, PER_PAGE, offset)
         conditions, searched_page = [Membership.user_id == user_id, Membership.id.in_(ids)], True
-    elif dialect != "sqlite":
-        total = db.session.scalar((joined if on_agreement else select().select_from(Membership))
-                                  .where(*conditions).add_columns(func.count()))
     else:
         counted = (joined if on_agreement else select().select_from(Membership)).where(*conditions)
-        total, highest_id = db.session.execute(
-            counted.add_columns(func.count(), select(func.max(Agreement.id)).correlate(None).scalar_subquery())).one()
+        total, highest_id = db.session.execute(counted.add_columns(func.count(), highest)).one()
     page = min(query.page, max(1, math.ceil(total / PER_PAGE)))
     if dialect == "sqlite" and _walks_sort_index(total, highest_id or 0, (page - 1) * PER_PAGE):
         conditions = _conditions(user_id, query, today, dialect, only, walking=True)
+        joined = _joined(dialect, query, walking=True)
     statement = (
         joined.add_columns(
             Agreement.id, Agreement.title, _COUNTERPARTY.label("counterparty"), Membership.side, Membership.role,

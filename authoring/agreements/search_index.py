@@ -90,17 +90,23 @@ def search_page(text: str, user_id: int, sort: str, descending: bool, limit: int
     return [row[0] for row in rows], (rows[0][1] if rows else None)
 
 
-def search_condition(text: str, dialect: str, exact: ColumnElement[bool], user_id: int) -> ColumnElement[bool]:
+def search_condition(text: str, dialect: str, exact: ColumnElement[bool], user_id: int,
+                     walking: bool = False) -> ColumnElement[bool]:
     """The register's search for `text` among `user_id`'s agreements: `exact` (the scan's test of the
-    title and the member's counterparty), or the index's equal answer when `text` is long enough."""
+    title and the member's counterparty), or the index's equal answer when `text` is long enough.
+
+    On SQLite the matches are joined to the memberships (the member's own view of each: rowid id * 2 for
+    the provider's side, id * 2 + 1 for the client's), so the planner starts from the matches and reads
+    each membership once through its (agreement, user, side) index - unless `walking` the sort column's
+    index, where each agreement met is tested against the matches read once into a list.
+    """
     if not answered_by_index(text, dialect):
         return exact
     if dialect == "sqlite":
-        folded = text.casefold()
-        matched = select(_fts.c.rowid).where(column(SQLITE_TABLE).match(_phrase(folded)))
-        view = Membership.agreement_id * 2 + case((Membership.side == "provider", 0), else_=1)
-        # The first test lets the planner start from the matches (the agreements they are of), the second
-        # keeps the member's own view of each.
-        return and_(Membership.agreement_id.in_(select(_fts.c.rowid.op("/")(2)).where(
-            column(SQLITE_TABLE).match(_phrase(folded)))), view.in_(matched))
+        matches = column(SQLITE_TABLE).match(_phrase(text.casefold()))
+        if walking:
+            view = Membership.agreement_id * 2 + case((Membership.side == "provider", 0), else_=1)
+            return view.in_(select(_fts.c.rowid).where(matches))
+        return and_(matches, Membership.agreement_id == _fts.c.rowid.op("/")(2),
+                    Membership.side == case((_fts.c.rowid.op("%")(2) == 0, "provider"), else_="client"))
     return Membership.id.in_(_pg_matches(text, user_id))

@@ -30,7 +30,8 @@ class Agreement(Base):
                       Index("ix_agreements_status", "status"))
     # Migration 0019 also gives the register a text index for its search (SQLite: FTS5 kept by triggers;
     # PostgreSQL: register_search, a row per membership kept by triggers), an index on the folded title,
-    # and on PostgreSQL counts by user and status (register_counts); agreements.search_index, member_counts.
+    # and counts by user and status (register_counts: 0019 on PostgreSQL, 0020 on SQLite), all kept by
+    # triggers; agreements.search_index, member_counts.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
