@@ -1,4 +1,7 @@
 """Forms for agreement workspaces and their members, and the words for sides, roles and statuses."""
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectChoice, SelectField, StringField
@@ -40,6 +43,12 @@ STATUS_LABELS = {
     "terminated": _l("terminated"),
     "expired": _l("expired"),
 }
+
+
+def translated(labels: Mapping[str, Any]) -> dict[str, str]:
+    """`labels` (lazy texts) in this request's language, each translated once: for a page that shows
+    them on many rows (a lazy text is translated again each time it is shown)."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def status_label(status: str) -> str:

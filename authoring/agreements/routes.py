@@ -20,8 +20,8 @@ from ..revisions.services import draft_of, latest_revision
 from .bulk_csv import CADENCES, HEADER, CsvRefused
 from .bulk_import import PAGE_MAX_ROWS, import_agreements, max_bytes, usual_organisation
 from .forms import (
-    PAPER_LABELS, ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, BulkImportForm, ConfirmForm, InviteForm,
-    MemberRoleForm, NewAgreementForm, SettingsForm, status_label,
+    PAPER_LABELS, ROLE_LABELS, ROLE_NAMES, ROLE_WORDS, SIDE_LABELS, SIDE_NAMES, STATUS_LABELS, BulkImportForm,
+    ConfirmForm, InviteForm, MemberRoleForm, NewAgreementForm, SettingsForm, status_label, translated,
 )
 from ..export.paper import agreement_paper
 from .register import SORT_LABELS, agreement_register, parse_register_query
@@ -61,8 +61,9 @@ def dashboard():
     if page.query.page != page.requested_page:
         notices.append(_("There is no page %(asked)d; showing page %(page)d of %(pages)d.",
                          asked=page.requested_page, page=page.query.page, pages=page.pages))
+    names = {"side": translated(SIDE_NAMES), "role": translated(ROLE_NAMES), "status": translated(STATUS_LABELS)}
     return render_template("agreements/dashboard.html", page=page, notices=notices, statuses=STATUSES,
-                           sort_labels=SORT_LABELS)
+                           sort_labels=SORT_LABELS, names=names)
 
 
 @bp.route("/agreements/new", methods=["GET", "POST"])
