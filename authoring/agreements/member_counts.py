@@ -4,6 +4,8 @@ Migrations 0019 (PostgreSQL) and 0020 (SQLite) keep a table `register_counts` (u
 members) in step with memberships and agreements' statuses by triggers, in the same transaction as
 each write, so it is exact: the register's total for a member of 100,000 agreements, unsearched or
 filtered by status, is one short index read instead of a count of 100,000 (or a join of 9,000) rows.
+On SQLite no statement may REPLACE a membership or an agreement (a row deleted that way fires no
+delete trigger; see migration 0020).
 """
 from __future__ import annotations
 

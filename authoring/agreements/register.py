@@ -8,8 +8,8 @@ against the indexed date columns that `Agreement` keeps in step with the terms, 
 index on the folded title, and the text index (search_index) that answers a search or
 narrows it before the exact test.
 
-The total comes first: without a search, from counts kept by triggers (member_counts), else
-counted. It decides how the page is read on SQLite, whose planner does not know how many
+The total comes first: for a page without a search, "needs my attention" or a token's `only`,
+from counts kept by triggers (member_counts), else counted. It decides how the page is read on SQLite, whose planner does not know how many
 agreements a member has: a member of few has theirs read and sorted; a member of many has the
 sort column's index walked in order, keeping theirs, until the page is full (see
 `_walks_sort_index`). PostgreSQL's planner knows and chooses itself; there a search answered by

@@ -5,7 +5,10 @@ every page, a walk of the whole index (2 ms at 100,000 agreements, growing with 
 table here, kept by triggers in the same transaction as each write (SQLite has one writer at a
 time, so no locking order to keep): a membership added, removed or moved; an agreement's status
 changed; an agreement deleted (counted off before the row goes, so its memberships' cascade finds
-no status and counts nothing twice). A later migration that rebuilds `memberships` or `agreements`
+no status and counts nothing twice). Rows that SQLite deletes to resolve a conflict (INSERT OR
+REPLACE, REPLACE INTO) fire no delete trigger unless recursive_triggers is on: nothing may write
+`memberships` or `agreements` that way (nothing does; 0019's search triggers would miss it too).
+A later migration that rebuilds `memberships` or `agreements`
 on SQLite (batch mode) drops these triggers with the old table and must create them again
 (SQLITE_TRIGGERS below; 0019's for `agreements` too).
 
