@@ -9,10 +9,10 @@ index on the folded title, and the text index (search_index) that answers a sear
 narrows it before the exact test.
 
 The total comes first: for a page without a search, "needs my attention" or a token's `only`,
-from counts kept by triggers (member_counts), else counted. It decides how the page is read on SQLite, whose planner does not know how many
-agreements a member has: a member of few has theirs read and sorted; a member of many has the
-sort column's index walked in order, keeping theirs, until the page is full (see
-`_walks_sort_index`). PostgreSQL's planner knows and chooses itself; there a search answered by
+from counts kept by triggers (member_counts), else counted. It decides how the page is read on
+SQLite, whose planner does not know how many agreements a member has: a member of few has theirs
+read and sorted; a member of many has the sort column's index walked in order, keeping theirs,
+until the page is full (see `_walks_sort_index`). PostgreSQL's planner knows and chooses itself; there a search answered by
 the index reads the page's matches and the total in one statement (search_page).
 """
 from __future__ import annotations

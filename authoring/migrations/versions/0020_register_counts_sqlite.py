@@ -8,9 +8,9 @@ changed; an agreement deleted (counted off before the row goes, so its membershi
 no status and counts nothing twice). Rows that SQLite deletes to resolve a conflict (INSERT OR
 REPLACE, REPLACE INTO) fire no delete trigger unless recursive_triggers is on: nothing may write
 `memberships` or `agreements` that way (nothing does; 0019's search triggers would miss it too).
-A later migration that rebuilds `memberships` or `agreements`
-on SQLite (batch mode) drops these triggers with the old table and must create them again
-(SQLITE_TRIGGERS below; 0019's for `agreements` too).
+A later migration that rebuilds `memberships` or `agreements` on SQLite (batch mode) drops these
+triggers with the old table and must create them again (SQLITE_TRIGGERS below; 0019's for
+`agreements` too).
 
 Revision ID: 0020
 Revises: 0019
