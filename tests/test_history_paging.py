@@ -1,5 +1,5 @@
 """Pages that would grow with history show their open items in full and the rest a page at a time;
-the draft of a long agreement a part at a time, its contents linking every clause; the Activity
+the draft and the revisions of a long agreement a part at a time, its contents linking every clause; the Activity
 page's chain check reads a bounded number of entries whatever the length of the log."""
 from __future__ import annotations
 
@@ -169,6 +169,35 @@ def test_a_long_draft_is_shown_a_part_at_a_time_with_contents_linking_every_clau
     # Editing a clause comes back to the part that shows it.
     edit = client.get(f"{url}/clauses/c0200/edit").get_data(as_text=True)
     assert f'href="/agreements/{agreement_id}?page=2#clause-c0200"' in edit
+
+
+def test_a_long_revision_is_shown_a_part_at_a_time_with_contents_linking_every_clause(app, make_user, login):
+    from authoring.agreements.services import create_agreement
+    from authoring.revisions.services import save_revision
+
+    owner = make_user("owner@example.com")
+    with app.test_request_context(method="POST"):
+        user = db.session.get(User, owner.id)
+        agreement = create_agreement(user, title="Long", language="en", provider_name="P", client_name="C",
+                                     document=Document.from_dict(synthetic_agreement(320)))
+        number = save_revision(agreement, user, "provider", "Long text, first revision").number
+        agreement_id = agreement.id
+    client = login(app.test_client(), "owner@example.com")
+    url = f"/agreements/{agreement_id}/revisions/{number}"
+    first = client.get(url).get_data(as_text=True)
+    contents = re.search(r'<nav class="toc".*?</nav>', first, re.S).group(0)
+    links = dict((key, address) for address, key in re.findall(r'href="([^"#]*)#clause-([^"]+)"', contents))
+    assert len(links) == 320
+    shown = re.findall(r'<div class="clause" id="clause-([^"]+)"', first)
+    assert shown == [f"c{n:04d}" for n in range(1, 151)] and all(links[key] == "" for key in shown)
+    assert links["c0151"] == f"{url}?page=2" and links["c0320"] == f"{url}?page=3"
+    assert "Part 1 of 3: clauses 1 to 150 of 320." in first and 'aria-label="Parts of the revision"' in first
+    third = client.get(links["c0320"]).get_data(as_text=True)
+    assert re.findall(r'<div class="clause" id="clause-([^"]+)"', third)[-1] == "c0320"
+    assert "Part 3 of 3: clauses 301 to 320 of 320." in third and "Revision 1" in third
+    # A page past the last shows the last; a page that is not a number, the first.
+    assert "Part 3 of 3" in client.get(url, query_string={"page": "99"}).get_data(as_text=True)
+    assert "Part 1 of 3" in client.get(url, query_string={"page": "x"}).get_data(as_text=True)
 
 
 def test_a_short_draft_is_one_page_whose_contents_list_every_clause(app, make_user, make_agreement, login):

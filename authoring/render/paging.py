@@ -87,8 +87,9 @@ def paged(query: Select, page: int, per_page: int) -> Paged:
     return Paged(items, page, total, per_page)
 
 
-def page_url(endpoint: str, param: str, number: int, anchor: str | None = None, **values: Any) -> str:
+def page_url(endpoint: str, param: str, number: int, anchor: str | None = None, /, **values: Any) -> str:
     """The address of page `number` of the list paged by `param` on `endpoint`'s page, keeping the
-    other lists' pages of this GET (`?answered=3&resolved=2`); a template global."""
+    other lists' pages of this GET (`?answered=3&resolved=2`); a template global. Its own parameters are
+    positional only, so `values` may name any of the endpoint's (a revision's `number`)."""
     kept = {key: value for key, value in request.args.items() if not key.startswith("_")} if request.method == "GET" else {}
     return url_for(endpoint, **{**kept, **values, param: number}, _anchor=anchor)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ..access import agreement_route, can
 from ..inputs.ids import parse_id
-from ..render.draft_pages import page_of_clause
+from ..render.draft_pages import CLAUSES_PER_PAGE, draft_pages, page_of_clause
 from ..render.paging import page_number
 from ..negotiation.changes import InvalidChange, clause_saved
 from ..negotiation.services import (
@@ -137,5 +137,9 @@ def show(agreement, membership, number):
     except RevisionIntegrityError as error:
         return render_template("revisions/tampered.html", agreement=agreement, membership=membership,
                                revision=revision, error=str(error)), 409
+    # A part of the text at a time, as the draft: a 3,000-clause revision is not one 7 MB page.
+    pages = draft_pages(document, page_number(request.args, "page"), CLAUSES_PER_PAGE,
+                        address=lambda page: url_for("revisions.show", agreement_id=agreement.id, number=number,
+                                                     page=page))
     return render_template("revisions/show.html", agreement=agreement, membership=membership,
-                           revision=revision, document=document)
+                           revision=revision, document=document, pages=pages)
