@@ -171,7 +171,7 @@ def test_a_long_draft_is_shown_a_part_at_a_time_with_contents_linking_every_clau
     assert f'href="/agreements/{agreement_id}?page=2#clause-c0200"' in edit
 
 
-def test_a_long_revision_is_shown_a_part_at_a_time_with_contents_linking_every_clause(app, make_user, login):
+def test_a_long_revision_and_the_review_step_show_a_part_at_a_time_with_contents_linking_every_clause(app, make_user, login):
     from authoring.agreements.services import create_agreement
     from authoring.revisions.services import save_revision
 
@@ -198,6 +198,16 @@ def test_a_long_revision_is_shown_a_part_at_a_time_with_contents_linking_every_c
     # A page past the last shows the last; a page that is not a number, the first.
     assert "Part 3 of 3" in client.get(url, query_string={"page": "99"}).get_data(as_text=True)
     assert "Part 1 of 3" in client.get(url, query_string={"page": "x"}).get_data(as_text=True)
+    # The interview's review step shows the assembled text the same way.
+    review_url = f"/agreements/{agreement_id}/interview/review"
+    review = client.get(review_url).get_data(as_text=True)
+    contents = re.search(r'<nav class="toc".*?</nav>', review, re.S).group(0)
+    links = dict((key, address) for address, key in re.findall(r'href="([^"#]*)#clause-([^"]+)"', contents))
+    assert len(links) == 320 and links["c0320"] == f"{review_url}?page=3"
+    assert re.findall(r'<div class="clause" id="clause-([^"]+)"', review) == [f"c{n:04d}" for n in range(1, 151)]
+    assert "Part 1 of 3: clauses 1 to 150 of 320." in review
+    last = client.get(links["c0320"]).get_data(as_text=True)
+    assert re.findall(r'<div class="clause" id="clause-([^"]+)"', last)[-1] == "c0320"
 
 
 def test_a_short_draft_is_one_page_whose_contents_list_every_clause(app, make_user, make_agreement, login):

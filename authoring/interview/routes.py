@@ -18,6 +18,8 @@ from ..library.loader import localized
 from ..models.health import REASON_MAX
 from ..negotiation.changes import InvalidChange, apply_change, change_names
 from ..negotiation.services import NegotiationError, NotAllowed, proposal_by_number
+from ..render.draft_pages import CLAUSES_PER_PAGE, draft_pages
+from ..render.paging import page_number
 from ..render.tables import agreement_tables, tables_by_section
 from ..revisions.services import draft_of
 from . import forms
@@ -240,9 +242,14 @@ def _change_rows(form, action: str) -> None:
 def _review_page(agreement, membership, document, ack_form=None, ack_rule=None, problems=None, status=200):
     state = readiness(agreement, document)
     tables = agreement_tables(library(), document.terms, agreement.language)
+    # The assembled text a part at a time, as the draft page shows it.
+    pages = draft_pages(document, page_number(request.args, "page"), CLAUSES_PER_PAGE,
+                        address=lambda page: url_for("interview.step", agreement_id=agreement.id, step_key="review",
+                                                     page=page))
     return render_template(
         "interview/review.html", agreement=agreement, membership=membership, step=STEPS_BY_KEY["review"],
         steps=STEPS, status=state.status, state=state, document=document, by_section=tables_by_section(tables),
+        pages=pages,
         ack_form=ack_form or AcknowledgeForm(), ack_rule=ack_rule, confirm=ConfirmForm(), problems=problems,
         previous=STEPS[-2], following=None, editable=False,
     ), status
