@@ -137,28 +137,46 @@ def test_the_revisions_page_pages_and_compares_any_two_by_number(app, shared):
     assert 'rel="prev"' in second and 'rel="next"' not in second
 
 
-def test_a_long_draft_is_shown_a_part_at_a_time_with_contents_linking_every_clause(app, make_user, make_agreement, login):
-    from authoring.agreements.services import create_agreement
+def contents_links(page: str) -> dict[str, str]:
+    """Clause key -> the address the page's contents link it to ('' for the page itself)."""
+    contents = re.search(r'<nav class="toc".*?</nav>', page, re.S).group(0)
+    return {key: address for address, key in re.findall(r'href="([^"#]*)#clause-([^"]+)"', contents)}
 
-    owner = make_user("owner@example.com")
+
+def shown_clauses(page: str) -> list[str]:
+    return re.findall(r'<div class="clause" id="clause-([^"]+)"', page)
+
+
+def long_agreement(app, user_id: int, revision: str | None = None) -> tuple[int, int | None]:
+    """A 320-clause agreement (the benchmark's synthetic text) owned by `user_id`, with a first revision
+    saved under the message `revision` when given: (its id, the revision's number)."""
+    from authoring.agreements.services import create_agreement
+    from authoring.revisions.services import save_revision
+
     with app.test_request_context(method="POST"):
-        agreement_id = create_agreement(db.session.get(User, owner.id), title="Long", language="en", provider_name="P",
-                                        client_name="C", document=Document.from_dict(synthetic_agreement(320))).id
+        user = db.session.get(User, user_id)
+        agreement = create_agreement(user, title="Long", language="en", provider_name="P", client_name="C",
+                                     document=Document.from_dict(synthetic_agreement(320)))
+        number = save_revision(agreement, user, "provider", revision).number if revision else None
+        return agreement.id, number
+
+
+def test_a_long_draft_is_shown_a_part_at_a_time_with_contents_linking_every_clause(app, make_user, make_agreement, login):
+    agreement_id, _none = long_agreement(app, make_user("owner@example.com").id)
     client = login(app.test_client(), "owner@example.com")
     url = f"/agreements/{agreement_id}"
     first = client.get(url).get_data(as_text=True)
-    contents = re.search(r'<nav class="toc".*?</nav>', first, re.S).group(0)
-    links = dict((key, address) for address, key in re.findall(r'href="([^"#]*)#clause-([^"]+)"', contents))
+    links = contents_links(first)
     assert len(links) == 320
     # The first part holds whole sections (ten clauses each) up to 150 clauses; the contents link the
     # others to the part that holds them.
-    shown = re.findall(r'<div class="clause" id="clause-([^"]+)"', first)
+    shown = shown_clauses(first)
     assert shown == [f"c{n:04d}" for n in range(1, 151)]
     assert all(links[key] == "" for key in shown)
     assert links["c0151"] == f"/agreements/{agreement_id}?page=2" and links["c0320"] == f"/agreements/{agreement_id}?page=3"
     assert "Part 1 of 3: clauses 1 to 150 of 320." in first
     third = client.get(links["c0320"]).get_data(as_text=True)
-    assert re.findall(r'<div class="clause" id="clause-([^"]+)"', third)[-1] == "c0320"
+    assert shown_clauses(third)[-1] == "c0320"
     assert '<span class="num">32.</span>' in third  # numbered as in the whole document
     # A view of only some clauses shows them wherever they are; its contents still link each clause to its part.
     filtered = client.get(url, query_string={"show": "needs-my-answer"}).get_data(as_text=True)
@@ -172,28 +190,18 @@ def test_a_long_draft_is_shown_a_part_at_a_time_with_contents_linking_every_clau
 
 
 def test_a_long_revision_and_the_review_step_show_a_part_at_a_time_with_contents_linking_every_clause(app, make_user, login):
-    from authoring.agreements.services import create_agreement
-    from authoring.revisions.services import save_revision
-
-    owner = make_user("owner@example.com")
-    with app.test_request_context(method="POST"):
-        user = db.session.get(User, owner.id)
-        agreement = create_agreement(user, title="Long", language="en", provider_name="P", client_name="C",
-                                     document=Document.from_dict(synthetic_agreement(320)))
-        number = save_revision(agreement, user, "provider", "Long text, first revision").number
-        agreement_id = agreement.id
+    agreement_id, number = long_agreement(app, make_user("owner@example.com").id, "Long text, first revision")
     client = login(app.test_client(), "owner@example.com")
     url = f"/agreements/{agreement_id}/revisions/{number}"
     first = client.get(url).get_data(as_text=True)
-    contents = re.search(r'<nav class="toc".*?</nav>', first, re.S).group(0)
-    links = dict((key, address) for address, key in re.findall(r'href="([^"#]*)#clause-([^"]+)"', contents))
+    links = contents_links(first)
     assert len(links) == 320
-    shown = re.findall(r'<div class="clause" id="clause-([^"]+)"', first)
+    shown = shown_clauses(first)
     assert shown == [f"c{n:04d}" for n in range(1, 151)] and all(links[key] == "" for key in shown)
     assert links["c0151"] == f"{url}?page=2" and links["c0320"] == f"{url}?page=3"
     assert "Part 1 of 3: clauses 1 to 150 of 320." in first and 'aria-label="Parts of the revision"' in first
     third = client.get(links["c0320"]).get_data(as_text=True)
-    assert re.findall(r'<div class="clause" id="clause-([^"]+)"', third)[-1] == "c0320"
+    assert shown_clauses(third)[-1] == "c0320"
     assert "Part 3 of 3: clauses 301 to 320 of 320." in third and "Revision 1" in third
     # A page past the last shows the last; a page that is not a number, the first.
     assert "Part 3 of 3" in client.get(url, query_string={"page": "99"}).get_data(as_text=True)
@@ -201,13 +209,12 @@ def test_a_long_revision_and_the_review_step_show_a_part_at_a_time_with_contents
     # The interview's review step shows the assembled text the same way.
     review_url = f"/agreements/{agreement_id}/interview/review"
     review = client.get(review_url).get_data(as_text=True)
-    contents = re.search(r'<nav class="toc".*?</nav>', review, re.S).group(0)
-    links = dict((key, address) for address, key in re.findall(r'href="([^"#]*)#clause-([^"]+)"', contents))
+    links = contents_links(review)
     assert len(links) == 320 and links["c0320"] == f"{review_url}?page=3"
-    assert re.findall(r'<div class="clause" id="clause-([^"]+)"', review) == [f"c{n:04d}" for n in range(1, 151)]
+    assert shown_clauses(review) == [f"c{n:04d}" for n in range(1, 151)]
     assert "Part 1 of 3: clauses 1 to 150 of 320." in review
     last = client.get(links["c0320"]).get_data(as_text=True)
-    assert re.findall(r'<div class="clause" id="clause-([^"]+)"', last)[-1] == "c0320"
+    assert shown_clauses(last)[-1] == "c0320"
 
 
 def test_a_short_draft_is_one_page_whose_contents_list_every_clause(app, make_user, make_agreement, login):
