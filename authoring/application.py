@@ -21,6 +21,20 @@ from typing import Any
 from flask import Flask
 
 
+def _finishes_setup(name: str) -> property:
+    """An attribute Flask sets in its __init__ (kept as `_<name>`) whose every read finishes the setup first."""
+    stored = f"_{name}"
+
+    def read(app: "Accord") -> Any:
+        app.finish_setup()
+        return getattr(app, stored)
+
+    def write(app: "Accord", value: Any) -> None:
+        setattr(app, stored, value)
+
+    return property(read, write)
+
+
 class Accord(Flask):
     """A Flask app whose setup may be deferred to its first use (see the module's docstring)."""
 
@@ -64,33 +78,9 @@ class Accord(Flask):
             self._deferred_setup = None
 
     # What the setup fills in: using it finishes the setup first.
-
-    @property
-    def url_map(self):
-        self.finish_setup()
-        return self._url_map
-
-    @url_map.setter
-    def url_map(self, value) -> None:
-        self._url_map = value
-
-    @property
-    def view_functions(self):
-        self.finish_setup()
-        return self._view_functions
-
-    @view_functions.setter
-    def view_functions(self, value) -> None:
-        self._view_functions = value
-
-    @property
-    def extensions(self):
-        self.finish_setup()
-        return self._extensions
-
-    @extensions.setter
-    def extensions(self, value) -> None:
-        self._extensions = value
+    url_map = _finishes_setup("url_map")
+    view_functions = _finishes_setup("view_functions")
+    extensions = _finishes_setup("extensions")
 
     @property
     def jinja_env(self):

@@ -2,10 +2,10 @@
 
 SQLite: an FTS5 table `agreement_search` (trigram tokenizer) holding each agreement's title
 and counterparty casefolded, once for each side's members (INSERT_VIEWS), filled from the existing
-agreements and kept in step by triggers, and an index on memberships (agreement, user, side) that checks
-a match against the member's side without reading the membership. The triggers and the
-folded-title index call casefold(), which the app gives every SQLite connection (database.py): a connection without it (the sqlite3 shell) can read
-agreements but not write them. A later migration that rebuilds `agreements` on SQLite
+agreements and kept in step by triggers, and an index on memberships (agreement, user, side) that
+checks a match against the member's side without reading the membership. The triggers and the
+folded-title index call casefold(), which the app gives every SQLite connection (database.py): a
+connection without it (the sqlite3 shell) can read agreements but not write them. A later migration that rebuilds `agreements` on SQLite
 (batch mode copies it into a new table) drops these triggers and the folded-title index (which
 SQLAlchemy cannot reflect) with the old table, and must create them again (SQLITE_TRIGGERS below).
 
